@@ -1,0 +1,151 @@
+"""The `crosscheck` command line: check statements, curate the base, run the bot.
+
+Click gives us subcommands, typed options, --help and exit codes for free; hand-written argparse
+would repeat all of that.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from claims.engine import StatementError
+from claims.load import LoadError, default_base_dir, load_base
+from claims.render import card_text, reply_card
+from claims.service import Crosscheck
+from claims.store import StoreError
+
+EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+
+
+def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                         envvar="CROSSCHECK_DB", help="Database file (default: $CROSSCHECK_DB or "
+                         "~/.local/share/crosscheck/crosscheck.sqlite).")
+today_option = click.option("--today", callback=_parse_day, metavar="YYYY-MM-DD",
+                            help="Judge deadlines as of this day (default: $CROSSCHECK_TODAY or the clock).")
+
+
+def open_service(db_path: Path | None, today: date | None) -> Crosscheck:
+    """Open the working base, turning setup problems into one clear line and an exit code."""
+    try:
+        return Crosscheck.open(db_path, today=today)
+    except LoadError as exc:
+        click.echo(f"error: the shipped claim base is invalid ({len(exc.problems)} problems):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_UNAVAILABLE)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (to standard error).")
+def main(verbose: bool) -> None:
+    """Crosscheck: fact-check statements against a curated, sourced claim base."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("statements", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per statement.")
+@db_option
+@today_option
+def check(statements: tuple[str, ...], as_json: bool, db_path: Path | None, today: date | None) -> None:
+    """Check each STATEMENT (quote each one); a lone - reads one statement per line from stdin."""
+    if not statements:
+        raise click.UsageError('give a statement to check, e.g. crosscheck check "US troops leave Iraq in 2026"')
+    from_stdin = statements == ("-",)
+    if from_stdin:
+        lines = [line.strip() for line in sys.stdin.read().splitlines()]
+        statements = tuple(line for line in lines if line)
+    elif len(statements) > 1 and all(" " not in s for s in statements):
+        # `crosscheck check US troops left Iraq`: the shell split one unquoted statement.
+        statements = (" ".join(statements),)
+    service = open_service(db_path, today)
+    failed = 0
+    try:
+        for statement in statements:
+            try:
+                checked = service.check(statement, via="cli")
+            except StatementError as exc:
+                failed += 1
+                if as_json:
+                    click.echo(json.dumps({"statement": statement[:200], "verdict": None, "error": str(exc)}))
+                else:
+                    click.echo(f"error: {exc}", err=True)
+                continue
+            if as_json:
+                click.echo(json.dumps(checked.reply.to_json(), ensure_ascii=False))
+            else:
+                click.echo(card_text(reply_card(checked.reply)))
+    finally:
+        service.close()
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.group()
+def claims() -> None:
+    """Curate the claim base."""
+
+
+@claims.command()
+@click.argument("base_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+def validate(base_dir: Path | None) -> None:
+    """Validate a claim base directory (default: the shipped base); every problem with file:line."""
+    root = base_dir or default_base_dir()
+    try:
+        base = load_base(root)
+    except LoadError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s); nothing was loaded.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    versions = sum(len(c.versions) for c in base.claims.values())
+    click.echo(f"ok: {len(base.claims)} claims, {versions} versions, {len(base.articles)} articles, "
+               f"{len(base.outlets)} outlets, {len(base.entities)} entities")
+
+
+@claims.command("import")
+@click.argument("base_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@db_option
+def import_(base_dir: Path | None, db_path: Path | None) -> None:
+    """Replace the working base with the one in BASE_DIR (default: the shipped base), if it is valid."""
+    root = base_dir or default_base_dir()
+    try:
+        base = load_base(root)
+    except LoadError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s); the working base was left as it was.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    service = open_service(db_path, None)
+    try:
+        service.store.import_base(base)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_UNAVAILABLE)
+    finally:
+        service.close()
+    click.echo(f"imported {len(base.claims)} claims into {service.store.path}")
+
+
+if __name__ == "__main__":
+    main()

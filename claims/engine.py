@@ -1,0 +1,189 @@
+"""The claim engine: from a statement to a reply (verdict, matched claim, versions, suggestions).
+
+Usable from a plain script:
+
+    from claims.engine import Engine
+    from claims.load import load_base
+    reply = Engine(load_base()).check("All US forces will be out of Iraq by September 2026")
+    print(reply.verdict, reply.explanation)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from claims.extract import extract
+from claims.load import Base
+from claims.match import Candidate, Matcher, MatchResult
+from claims.models import Claim
+from claims.text import EntityIndex, Normaliser
+from claims.verdict import VersionView, claim_entity_ids, decide
+
+MAX_STATEMENT_CHARS = 1000
+VERDICTS = ("supported", "disputed", "contradicted", "unverified", "no_match")
+
+
+class StatementError(ValueError):
+    """The statement cannot be checked (empty, too long); the message says what to do."""
+
+
+def today_from_env() -> date:
+    """Today's date: $CROSSCHECK_TODAY (YYYY-MM-DD) when set, for tests and replays; else the clock."""
+    override = os.environ.get("CROSSCHECK_TODAY")
+    if override:
+        try:
+            return date.fromisoformat(override)
+        except ValueError:
+            raise StatementError(f"CROSSCHECK_TODAY={override!r} is not a date; use YYYY-MM-DD") from None
+    return date.today()
+
+
+def clean_statement(statement: str) -> str:
+    """The statement trimmed and checked; raises StatementError when it cannot be checked."""
+    if not isinstance(statement, str):
+        raise StatementError("the statement must be text")
+    text = " ".join(statement.split())
+    if not text:
+        raise StatementError("the statement is empty: give a sentence to check")
+    if len(text) > MAX_STATEMENT_CHARS:
+        raise StatementError(
+            f"the statement is {len(text)} characters; the limit is {MAX_STATEMENT_CHARS}. "
+            "Check one claim at a time"
+        )
+    return text
+
+
+@dataclass
+class ClaimRef:
+    id: str
+    text: str
+    score: float
+    kind: str = ""
+    topic: str = ""
+    wording: str = ""
+
+
+@dataclass
+class Suggestion:
+    id: str
+    text: str
+    score: float
+
+
+@dataclass
+class Reply:
+    """Everything the bot says about one statement; `to_json` is the public contract."""
+
+    statement: str
+    verdict: str
+    claim: ClaimRef | None
+    explanation: str
+    versions: list[VersionView] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    outcome: str = "none"
+    today: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape of `crosscheck check --json` (fields may be added, never renamed)."""
+        return {
+            "statement": self.statement,
+            "verdict": self.verdict,
+            "claim": asdict(self.claim) if self.claim else None,
+            "explanation": self.explanation,
+            "versions": [
+                {
+                    "id": v.id,
+                    "text": v.text,
+                    "agrees": v.agrees,
+                    "weight": v.weight,
+                    "outlets": v.outlets,
+                    "conflicts": v.conflicts,
+                    "settles": v.settles,
+                    "sources": [
+                        {
+                            "article": s.article,
+                            "outlet": s.outlet_name,
+                            "outlet_id": s.outlet,
+                            "credibility": s.credibility,
+                            "reasons": s.reasons,
+                            "quote": s.quote,
+                            "said_by": s.said_by,
+                            "url": s.url,
+                            "published": s.published,
+                            "published_estimate": s.published_estimate,
+                        }
+                        for s in v.sources
+                    ],
+                }
+                for v in self.versions
+            ],
+            "suggestions": [asdict(s) for s in self.suggestions],
+            "notes": self.notes,
+            "match": self.outcome,
+            "today": self.today,
+        }
+
+
+class Engine:
+    """Matches statements against a base and decides verdicts. Holds no I/O."""
+
+    def __init__(self, base: Base, today: date | None = None):
+        self.base = base
+        self._today = today
+        self.entities = EntityIndex(base.entities.values())
+        self.normaliser = Normaliser(self.entities)
+        self.matcher = Matcher(self.normaliser, base.claims.values())
+        self._claim_entities: dict[str, set[str]] = {}
+
+    def today(self) -> date:
+        return self._today or today_from_env()
+
+    def _entities_of(self, claim: Claim) -> set[str]:
+        if claim.id not in self._claim_entities:
+            self._claim_entities[claim.id] = claim_entity_ids(
+                claim, lambda text: self.normaliser.words(text)[1]
+            )
+        return self._claim_entities[claim.id]
+
+    def update_claim(self, claim: Claim) -> None:
+        """Reflect an edited, added or retired claim (the index is updated in place)."""
+        self.base.claims[claim.id] = claim
+        self._claim_entities.pop(claim.id, None)
+        self.matcher.add(claim)
+
+    def match(self, statement: str) -> MatchResult:
+        """Only the matching step (used by autocomplete and the review queue)."""
+        return self.matcher.match(clean_statement(statement))
+
+    def check(self, statement: str) -> Reply:
+        """Check one statement. Raises StatementError for empty or oversized input."""
+        text = clean_statement(statement)
+        today = self.today()
+        norm = self.normaliser.normalise(text)
+        kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
+        details = extract(norm.words, kinds)
+        result = self.matcher.match(norm, details.slots())
+        suggestions = [self._suggestion(c) for c in result.suggestions]
+        if result.outcome != "match" or result.best is None:
+            if suggestions:
+                explanation = ("No claim in the base matches this closely enough to give a verdict. "
+                               "Did you mean one of the suggestions? The question was queued for the moderators.")
+            else:
+                explanation = ("Nothing in the claim base covers this, so there is no verdict. "
+                               "The question was queued for the moderators.")
+            return Reply(text, "no_match", None, explanation, [], suggestions, [], result.outcome,
+                         today.isoformat())
+        claim = self.matcher.claim(result.best.claim_id)
+        decision = decide(claim, details, self.base, self.entities, self._entities_of(claim), today)
+        ref = ClaimRef(claim.id, claim.statement, result.best.score, str(claim.kind), claim.topic,
+                       result.best.wording)
+        return Reply(text, decision.verdict, ref, decision.explanation, decision.versions, suggestions,
+                     decision.notes, "match", today.isoformat())
+
+    def _suggestion(self, candidate: Candidate) -> Suggestion:
+        claim = self.matcher.claim(candidate.claim_id)
+        return Suggestion(claim.id, claim.statement, candidate.score)

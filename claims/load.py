@@ -1,0 +1,328 @@
+"""Load and validate the curated claim base from YAML, reporting every problem with file and line.
+
+Layout of a base directory (the repository root for the shipped base):
+
+    sources.yaml                   outlets (with credibility) and articles
+    claims/base/entities.yaml      people, places, countries and groups, with the names they go by
+    claims/base/topics/*.yaml      the claims, one file per topic
+    claims/base/articles/*.txt     the article texts, unchanged
+
+Loading is all or nothing: when any problem is found, `LoadError` lists them all and the caller
+keeps whatever it had before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from claims.models import Article, Claim, Entity, Outlet
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the base, and where."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class LoadError(Exception):
+    """The base is invalid; nothing was loaded. `problems` lists every issue found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Base:
+    """A validated claim base."""
+
+    outlets: dict[str, Outlet]
+    articles: dict[str, Article]
+    texts: dict[str, str]
+    entities: dict[str, Entity]
+    claims: dict[str, Claim]
+    claim_files: dict[str, str] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """A hash of the base's content, to tell whether the shipped base changed."""
+        digest = hashlib.sha256()
+        for group in (self.outlets, self.articles, self.entities, self.claims):
+            for key in sorted(group):
+                digest.update(group[key].model_dump_json().encode())
+        for key in sorted(self.texts):
+            digest.update(self.texts[key].encode())
+        return digest.hexdigest()[:16]
+
+
+def default_base_dir() -> Path:
+    """Where the shipped base lives: $CROSSCHECK_BASE, else the checkout this package sits in."""
+    configured = os.environ.get("CROSSCHECK_BASE")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent
+
+
+# --- YAML with line numbers ---------------------------------------------------------------------
+
+
+class _Reader:
+    """Builds plain Python data from a YAML node tree, remembering the line of every path."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.lines: dict[Loc, int] = {}
+        self.problems: list[Problem] = []
+        self._scalars = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.lines[loc] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._scalars.construct_object(key_node)
+                if key in out:
+                    self.problems.append(
+                        Problem(self.file, key_node.start_mark.line + 1, f"key {key!r} is given twice")
+                    )
+                out[key] = self.build(value_node, (*loc, key))
+                self.lines[(*loc, key)] = key_node.start_mark.line + 1
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._scalars.construct_object(node)
+
+    def line(self, loc: Loc) -> int | None:
+        """The line of `loc`, or of its nearest ancestor that has one."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return None
+
+
+def read_yaml(path: Path, label: str) -> tuple[Any, _Reader]:
+    """Parse one YAML file; syntax errors become problems with their line."""
+    reader = _Reader(label)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reader.problems.append(Problem(label, None, f"cannot read file: {exc}"))
+        return None, reader
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        detail = getattr(exc, "problem", None) or str(exc)
+        reader.problems.append(
+            Problem(label, mark.line + 1 if mark else None, f"YAML syntax error: {detail}")
+        )
+        return None, reader
+    if node is None:
+        return None, reader
+    return reader.build(node, ()), reader
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def _validate_items(
+    model: type[BaseModel], items: Any, key: str, reader: _Reader
+) -> list[tuple[BaseModel, Loc]]:
+    """Validate each entry of a top-level list; collect problems with their lines."""
+    if not isinstance(items, list):
+        reader.problems.append(Problem(reader.file, reader.line(()), f"expected a list under `{key}:`"))
+        return []
+    good = []
+    for i, item in enumerate(items):
+        loc: Loc = (key, i)
+        try:
+            good.append((model.model_validate(item), loc))
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = (*loc, *err["loc"])
+                path = ".".join(str(p) for p in err["loc"]) or "entry"
+                ident = item.get("id") if isinstance(item, dict) else None
+                prefix = f"{key[:-1]} {ident!r}" if ident else f"{key}[{i}]"
+                msg = err["msg"].removeprefix("Value error, ")
+                reader.problems.append(Problem(reader.file, reader.line(where), f"{prefix}: {path}: {msg}"))
+    return good
+
+
+def normalise_quote(text: str) -> str:
+    """Fold the differences a copy-paste introduces (quote marks, dashes, spacing) but no others."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """Whether the quote occurs verbatim in the text; '...' may elide words between fragments."""
+    haystack = normalise_quote(text)
+    position = 0
+    for fragment in re.split(r"\s*(?:\.\.\.|…)\s*", normalise_quote(quote)):
+        if not fragment:
+            continue
+        found = haystack.find(fragment, position)
+        if found < 0:
+            return False
+        position = found + len(fragment)
+    return True
+
+
+def _duplicates(items: Iterable[tuple[BaseModel, Loc]], reader: _Reader, what: str, seen: dict) -> list:
+    out = []
+    for model, loc in items:
+        ident = model.id  # type: ignore[attr-defined]
+        if ident in seen:
+            reader.problems.append(
+                Problem(reader.file, reader.line((*loc, "id")),
+                        f"duplicate {what} id {ident!r} (first at {seen[ident]})")
+            )
+            continue
+        seen[ident] = f"{reader.file}:{reader.line((*loc, 'id'))}"
+        out.append((model, loc))
+    return out
+
+
+def load_base(base_dir: Path | None = None) -> Base:
+    """Load and validate the whole base under `base_dir`; raise `LoadError` listing every problem."""
+    root = Path(base_dir) if base_dir else default_base_dir()
+    problems: list[Problem] = []
+
+    def rel(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    sources_path = root / "sources.yaml"
+    data, reader = read_yaml(sources_path, rel(sources_path))
+    data = data if isinstance(data, dict) else {}
+    if not data and not reader.problems:
+        reader.problems.append(Problem(reader.file, None, "expected `outlets:` and `articles:` lists"))
+    outlets = _duplicates(_validate_items(Outlet, data.get("outlets", []), "outlets", reader), reader, "outlet", {})
+    articles = _duplicates(
+        _validate_items(Article, data.get("articles", []), "articles", reader), reader, "article", {}
+    )
+    outlet_map = {m.id: m for m, _ in outlets}
+    article_map: dict[str, Article] = {}
+    texts: dict[str, str] = {}
+    for article, loc in articles:
+        if article.outlet not in outlet_map:
+            reader.problems.append(
+                Problem(reader.file, reader.line((*loc, "outlet")),
+                        f"article {article.id!r}: unknown outlet {article.outlet!r}; add it under `outlets:`")
+            )
+        text_path = root / article.path
+        try:
+            texts[article.id] = text_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reader.problems.append(
+                Problem(reader.file, reader.line((*loc, "path")),
+                        f"article {article.id!r}: cannot read its text at {article.path}: {exc.strerror or exc}")
+            )
+        article_map[article.id] = article  # type: ignore[assignment]
+    problems += reader.problems
+
+    entities_path = root / "claims" / "base" / "entities.yaml"
+    data, reader = read_yaml(entities_path, rel(entities_path))
+    data = data if isinstance(data, dict) else {}
+    entities = _duplicates(
+        _validate_items(Entity, data.get("entities", []), "entities", reader), reader, "entity", {}
+    )
+    entity_map = {m.id: m for m, _ in entities}
+    for entity, loc in entities:
+        for parent in entity.part_of:  # type: ignore[attr-defined]
+            if parent not in entity_map:
+                reader.problems.append(
+                    Problem(reader.file, reader.line((*loc, "part_of")),
+                            f"entity {entity.id!r}: unknown part_of {parent!r}")  # type: ignore[attr-defined]
+                )
+    problems += reader.problems
+
+    claim_map: dict[str, Claim] = {}
+    claim_files: dict[str, str] = {}
+    seen_claims: dict[str, str] = {}
+    topic_dir = root / "claims" / "base" / "topics"
+    files = sorted(topic_dir.glob("*.yaml"))
+    if not files:
+        problems.append(Problem(rel(topic_dir), None, "no claim files (*.yaml) found"))
+    for path in files:
+        data, reader = read_yaml(path, rel(path))
+        if data is None and not reader.problems:
+            continue  # an empty file is allowed: a topic being started
+        if not isinstance(data, dict) or "claims" not in data:
+            if not reader.problems:
+                reader.problems.append(Problem(reader.file, 1, "expected a mapping with a `claims:` list"))
+            problems += reader.problems
+            continue
+        topic = data.get("topic", path.stem)
+        items = data["claims"]
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, dict):
+                    item.setdefault("topic", topic)
+        claims = _duplicates(_validate_items(Claim, items, "claims", reader), reader, "claim", seen_claims)
+        for claim, loc in claims:
+            _check_references(claim, loc, reader, article_map, texts, entity_map)  # type: ignore[arg-type]
+            claim_map[claim.id] = claim  # type: ignore[attr-defined]
+            claim_files[claim.id] = reader.file  # type: ignore[attr-defined]
+        problems += reader.problems
+
+    if problems:
+        raise LoadError(problems)
+    return Base(outlet_map, article_map, texts, entity_map, claim_map, claim_files)
+
+
+def _check_references(
+    claim: Claim, loc: Loc, reader: _Reader, articles: dict[str, Article], texts: dict[str, str],
+    entities: dict[str, Entity],
+) -> None:
+    """Cross-file rules: known articles and entities, quotes that really occur in the article."""
+    for problem_loc, message in reference_problems(claim, articles, texts, entities):
+        reader.problems.append(Problem(reader.file, reader.line((*loc, *problem_loc)), message))
+
+
+def reference_problems(
+    claim: Claim, articles: dict[str, Article], texts: dict[str, str], entities: dict[str, Entity]
+) -> list[tuple[Loc, str]]:
+    """What in a claim points at nothing, or quotes what its article does not say (for loads and edits)."""
+    out: list[tuple[Loc, str]] = []
+    for vi, version in enumerate(claim.versions):
+        vloc: Loc = ("versions", vi)
+        refs = [*version.values.places, *version.values.actors]
+        if version.values.speaker:
+            refs.append(version.values.speaker)
+        for ref in refs:
+            if ref not in entities:
+                out.append(((*vloc, "values"),
+                            f"claim {claim.id!r} version {version.id!r}: unknown entity {ref!r}; "
+                            "add it to entities.yaml"))
+        for si, source in enumerate(version.sources):
+            sloc: Loc = (*vloc, "sources", si)
+            if source.article not in articles:
+                out.append(((*sloc, "article"),
+                            f"claim {claim.id!r} version {version.id!r}: unknown article {source.article!r}"))
+            elif source.article in texts and not quote_in_text(source.quote, texts[source.article]):
+                out.append(((*sloc, "quote"),
+                            f"claim {claim.id!r} version {version.id!r}: quote not found in article "
+                            f"{source.article}: {source.quote[:60]!r}... — copy it verbatim from the text"))
+    return out

@@ -1,0 +1,274 @@
+"""The typed shapes of the claim base: outlets, articles, entities, claims and their versions.
+
+These models are the single definition of what a valid base looks like. The YAML loader
+(`claims.load`) and every moderator edit validate through them, so a rule written here holds
+everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from claims.values import parse_count, parse_date_span, parse_duration
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,79}$"
+Ident = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown keys are errors, so a typo in a YAML key is caught."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+
+# --- credibility -------------------------------------------------------------------------------
+
+# NewsGuard's nine criteria and the points each is worth (they sum to 100).
+CRITERIA_POINTS: dict[str, float] = {
+    "false_content": 22,
+    "responsible": 18,
+    "corrections": 12.5,
+    "news_opinion": 12.5,
+    "headlines": 10,
+    "ownership": 7.5,
+    "ads": 7.5,
+    "management": 5,
+    "authors": 5,
+}
+CRITERIA_LABELS: dict[str, str] = {
+    "false_content": "does not repeatedly publish false content",
+    "responsible": "gathers and presents information responsibly",
+    "corrections": "corrects or clarifies errors",
+    "news_opinion": "separates news and opinion",
+    "headlines": "avoids deceptive headlines",
+    "ownership": "discloses ownership and financing",
+    "ads": "labels advertising",
+    "management": "reveals who is in charge",
+    "authors": "names its authors",
+}
+RATING_SHARE = {"yes": 1.0, "partly": 0.5, "no": 0.0, "unknown": 0.0}
+
+
+class Criterion(Strict):
+    rating: Literal["yes", "partly", "no", "unknown"]
+    note: str = ""
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, value: object) -> object:
+        # YAML 1.1 reads a bare yes/no as a boolean; the curator meant the word.
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
+
+
+def score_criteria(criteria: dict[str, Criterion]) -> int:
+    """The 0-100 credibility score the criteria earn (half points round up)."""
+    points = sum(CRITERIA_POINTS[name] * RATING_SHARE[c.rating] for name, c in criteria.items())
+    return int(points + 0.5)
+
+
+class Outlet(Strict):
+    id: Ident
+    name: str = Field(min_length=1)
+    url: str | None = None
+    identified: bool = True
+    credibility: int = Field(ge=0, le=100)
+    criteria: dict[str, Criterion]
+    affiliation: str | None = None
+    notes: str = ""
+    unreliable: bool = False
+
+    @field_validator("criteria")
+    @classmethod
+    def _all_nine(cls, value: dict[str, Criterion]) -> dict[str, Criterion]:
+        unknown = sorted(set(value) - set(CRITERIA_POINTS))
+        missing = sorted(set(CRITERIA_POINTS) - set(value))
+        if unknown:
+            raise ValueError(f"unknown criteria {unknown}; the nine are {sorted(CRITERIA_POINTS)}")
+        if missing:
+            raise ValueError(f"missing criteria {missing}: rate every one (unknown is a rating)")
+        return value
+
+    @model_validator(mode="after")
+    def _score_matches_criteria(self) -> Outlet:
+        earned = score_criteria(self.criteria)
+        if earned != self.credibility:
+            raise ValueError(
+                f"credibility {self.credibility} does not match the {earned} its criteria earn; "
+                "change the ratings (with notes) or the score"
+            )
+        return self
+
+    def reasons(self) -> list[str]:
+        """Short human reasons: what the outlet does and does not do, most important first."""
+        good = [CRITERIA_LABELS[k] for k, c in self.criteria.items() if c.rating == "yes"]
+        weak = [CRITERIA_LABELS[k] for k, c in self.criteria.items() if c.rating in ("no", "unknown")]
+        out = []
+        if good:
+            out.append("✓ " + "; ".join(good))
+        if weak:
+            out.append("✗ " + "; ".join(weak))
+        if self.affiliation:
+            out.append("affiliation: " + self.affiliation)
+        return out
+
+
+# --- articles ----------------------------------------------------------------------------------
+
+
+class Article(Strict):
+    id: Ident
+    outlet: Ident
+    title: str | None = None
+    byline: str | None = None
+    published: str
+    published_estimate: bool = False
+    published_note: str = ""
+    url: str | None = None
+    path: str
+    relays: list[str] = []
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _published(cls, value: object) -> str:
+        text = value.isoformat() if isinstance(value, date) else str(value)
+        if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
+            raise ValueError("publication date must be YYYY-MM-DD, or YYYY-MM when only the month is known")
+        parse_date_span(text)  # raises on an impossible date such as 2024-13
+        return text
+
+    def published_date(self) -> date:
+        """The (earliest possible) publication day, for ordering and the 'as of' of a report."""
+        return parse_date_span(self.published).start
+
+
+# --- entities ----------------------------------------------------------------------------------
+
+
+class EntityKind(StrEnum):
+    COUNTRY = "country"
+    PLACE = "place"
+    PERSON = "person"
+    ORG = "org"
+    GROUP = "group"
+
+
+class Entity(Strict):
+    id: Ident
+    kind: EntityKind
+    names: list[str] = Field(min_length=1)
+    part_of: list[Ident] = []
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+
+class ClaimKind(StrEnum):
+    EVENT = "event"  # something that happened
+    PLAN = "plan"  # something scheduled or agreed, with a due date: a plan is not an event
+    QUANTITY = "quantity"  # a count or amount
+    ATTRIBUTION = "attribution"  # who said what
+    FACT = "fact"  # a standing state of affairs
+
+
+class Values(Strict):
+    """The details a version commits to; a statement is compared with them slot by slot."""
+
+    date: str | None = None
+    count: str | None = None
+    duration: str | None = None
+    places: list[Ident] = []
+    actors: list[Ident] = []
+    speaker: Ident | None = None
+    scope: Literal["all", "some"] | None = None
+    holds: bool = True
+
+    @field_validator("date", "count", "duration", mode="before")
+    @classmethod
+    def _as_text(cls, value: object) -> object:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, int | float):
+            return str(value)
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_date_span(value)
+        return value
+
+    @field_validator("count")
+    @classmethod
+    def _count(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_count(value)
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+
+class SourceRef(Strict):
+    article: Ident
+    quote: str = Field(min_length=8, max_length=1000)
+    said_by: str | None = None
+
+
+class Version(Strict):
+    id: Ident
+    text: str = Field(min_length=3, max_length=400)
+    values: Values = Values()
+    sources: list[SourceRef] = Field(min_length=1)
+
+
+class Claim(Strict):
+    id: Ident
+    kind: ClaimKind
+    statement: str = Field(min_length=8, max_length=300)
+    topic: str = "general"
+    aliases: list[str] = []
+    unit: str | None = None
+    versions: list[Version] = Field(min_length=1)
+    status: Literal["active", "retired"] = "active"
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for alias in value:
+            if not 3 <= len(alias) <= 300:
+                raise ValueError(f"alias {alias!r} must be 3 to 300 characters")
+            if alias.casefold() in seen:
+                raise ValueError(f"alias {alias!r} is listed twice")
+            seen.add(alias.casefold())
+        return value
+
+    @model_validator(mode="after")
+    def _unique_versions(self) -> Claim:
+        ids = [v.id for v in self.versions]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"version ids {dupes} are used twice in claim {self.id!r}")
+        if self.kind is ClaimKind.PLAN and not any(v.values.date for v in self.versions):
+            raise ValueError("a plan needs a due date: give at least one version a `date`")
+        return self
+
+    def due_dates(self) -> list[str]:
+        """The due dates the versions give, for plans (sorted, distinct)."""
+        return sorted({v.values.date for v in self.versions if v.values.date})
+
+    def texts(self) -> list[str]:
+        """Every wording the matcher may compare a statement with."""
+        return [self.statement, *self.aliases]

@@ -1,0 +1,329 @@
+"""Text normalisation shared by the claim base and users' statements.
+
+Both sides go through the same steps, so "Yanks", "U.S." and "American" meet as the entity `us`,
+"Sept" as "september", "2.500" as 2500, and "pulled out" as the concept `withdraw`. The result
+keeps two views of a text: `words` (lower-case, entities and numbers canonical, every word kept:
+what slot extraction reads) and `terms` (stemmed concept tokens without stop words, numbers or
+dates: what the matcher compares).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from claims.models import Entity, EntityKind
+
+ENTITY_PREFIX = "@"
+
+# Month spellings people use; the matcher never sees months (they are slots, not topic).
+MONTH_ALIASES = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
+    "dec": "december",
+}
+MONTH_NAMES = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+}
+
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+}
+
+# Phrases rewritten before tokenising: idioms whose words mislead one at a time.
+PHRASES: list[tuple[str, str]] = [
+    (r"\b(?:is|isn't|is not) it (?:true|correct|right|a fact) that\b", " "),
+    # "1,000 troops are left in Iraq" says how many are there, not that any left.
+    (r"\b(is|are|was|were) (?:still )?left (?=in\b)", r" \1 "),
+    (r"\bleft behind\b", " remain "),
+    (r"\bpull(?:ed|ing|s)? out\b", " withdraw "),
+    (r"\bpull-?out\b", " withdraw "),
+    (r"\bdraw(?:ing)?[- ]?down\b", " withdraw "),
+    (r"\bair ?base\b", " base "),
+    (r"\bair field\b", " base "),
+    (r"\bhow many\b", " number "),
+    (r"\bgonna\b", " going to "),
+    (r"\bwanna\b", " want to "),
+    (r"\bcan't\b", " can not "),
+    (r"\bwon't\b", " will not "),
+    (r"\bain't\b", " is not "),
+    (r"n't\b", " not "),
+    (r"\bno longer\b", " not "),
+    (r"\bu\.s\.?-led\b", " us led "),
+]
+
+# Concept groups: every word on the right is read as the word on the left.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "troop": ("troops", "soldier", "soldiers", "forces", "force", "personnel", "servicemembers",
+              "servicemen", "military", "army", "boots", "contingent", "deployment", "presence"),
+    "withdraw": ("withdrawal", "withdrawing", "withdrew", "withdrawn", "withdraws", "leave", "leaves",
+                 "leaving", "left", "depart", "departs", "departing", "departed", "departure", "exit",
+                 "exits", "exiting", "gone", "out", "vacate", "vacating", "vacated", "evacuate",
+                 "retreat", "quit", "quitting", "drawdown", "pullback", "reduction"),
+    "remain": ("remain", "remains", "remaining", "stay", "stays", "staying", "stayed", "keep", "keeps",
+               "continue", "continues", "behind"),
+    "attack": ("attack", "attacks", "attacking", "attacked", "assault", "assaults", "strike", "strikes",
+               "striking", "struck", "bomb", "bombs", "bombing", "bombed", "bombarding", "airstrike",
+               "airstrikes", "raid", "raids", "shelling", "targeting", "targeted", "hit", "hits"),
+    "agreement": ("agreement", "agreements", "deal", "deals", "accord", "pact", "understanding", "agree",
+                  "agreed", "agrees", "arrangement"),
+    "end": ("end", "ends", "ended", "ending", "over", "finish", "finished", "finishes", "complete",
+            "completed", "completes", "completion", "conclude", "concluded", "concludes", "final",
+            "finalize", "finalized", "finalised", "done", "wrap"),
+    "begin": ("begin", "begins", "began", "begun", "beginning", "start", "starts", "started",
+              "starting", "commence", "commenced", "launch", "launched", "initiate", "initiated",
+              "kick", "underway"),
+    "adviser": ("adviser", "advisers", "advisor", "advisors", "advisory", "trainer", "trainers",
+                "training", "instructor", "instructors", "advise", "advising", "mentor"),
+    "base": ("bases", "airbase", "airbases", "installation", "installations", "garrison"),
+    "say": ("say", "says", "said", "saying", "state", "stated", "states", "announce", "announced",
+            "announces", "declare", "declared", "confirm", "confirmed", "confirms", "told", "tell",
+            "claim", "claimed", "stress", "stressed", "argue", "argued", "remark", "remarked", "reveal",
+            "revealed", "insist", "insisted", "warn", "warned", "according", "reaffirm", "reaffirmed"),
+    "war": ("war", "wars", "conflict", "fighting", "fought", "fight", "battle", "clash", "clashes"),
+    "defeat": ("defeat", "defeated", "beat", "beaten", "crushed", "vanquished", "victory", "defeating"),
+    "kill": ("kill", "killed", "kills", "killing", "assassinate", "assassinated", "slain", "eliminated"),
+    "negotiate": ("negotiation", "negotiations", "negotiate", "negotiated", "negotiating", "talks",
+                  "talk", "discussions", "negotiators"),
+    "postpone": ("postpone", "postponed", "delay", "delayed", "delays", "hold", "held"),
+    "interview": ("interview", "tv", "television", "channel", "broadcast"),
+    "phase": ("phase", "phases", "stage", "stages", "step"),
+    "plan": ("plan", "plans", "planned", "scheduled", "schedule", "timetable", "timeline", "timeframe"),
+    "militia": ("militia", "militias", "militiamen", "paramilitary", "paramilitaries", "proxies"),
+    "relocate": ("relocate", "relocated", "relocating", "relocation", "move", "moved", "moving",
+                 "redeploy", "redeployed", "transfer", "transferred", "shift", "shifted"),
+    "invade": ("invasion", "invade", "invaded", "invading", "occupation", "occupied", "occupy"),
+    "drone": ("drone", "drones", "uav", "uavs"),
+    "warplane": ("warplanes", "jets", "aircraft", "planes"),
+    "election": ("election", "elections", "polls", "vote", "elected"),
+    "budget": ("budget", "funding", "funds", "funded", "money"),
+}
+_SYNONYM_OF = {variant: canon for canon, variants in SYNONYMS.items() for variant in variants}
+
+STOP_WORDS = frozenset(
+    """a an the and or but if of to in on at by for from with into onto as is are was were be been being
+    am do does did doing have has had having will would shall should can could may might must it its
+    this that these those there here their they them he she his her him we our you your i me my who
+    whom whose which what when where why how than then so such very too also just only even about
+    around approximately roughly nearly almost some any all each every both either neither not no nor
+    never more most less least many much few several other another same own up down off again further
+    once yet still already now currently today really actually apparently supposedly basically
+    literally true fact check heard hear know think believe reportedly wait lol lmao omg pls please hey
+    guys everyone ok okay yeah yes bro tho fr ngl tbh idk imo r u ur ya y'all yall k hmm uh um like
+    well right gonna wanna via per whether while during after before since until till upon within
+    without across over under between among going go get got new news report reports reported""".split()  # noqa: SIM905
+)
+# Words that carry meaning even though they look like filler in other settings.
+KEEP_WORDS = frozenset({"over", "out", "left", "after", "before", "during", "since", "until"})
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The stem of a concept word (cached: the same few thousand words recur)."""
+    return _stemmer.stemWord(word)
+
+
+# Inflections the lists above miss ("evacuated") reach their concept through the stem.
+_SYNONYM_OF_STEM = {stem(variant): canon for variant, canon in _SYNONYM_OF.items() if len(variant) > 3}
+
+
+def fold(text: str) -> str:
+    """Unicode-fold: NFKC, straight quotes, plain dashes, lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ",
+                                         "´": "'", "`": "'"}))
+    return text
+
+
+class EntityIndex:
+    """Finds entity names in text, longest name first; short all-capital names match only in capitals."""
+
+    def __init__(self, entities: Iterable[Entity]):
+        self.entities: dict[str, Entity] = {}
+        self.ancestors: dict[str, frozenset[str]] = {}
+        exact: dict[str, str] = {}
+        folded: dict[str, str] = {}
+        for entity in entities:
+            self.entities[entity.id] = entity
+            for name in entity.names:
+                name = fold(name).strip()
+                if len(name) <= 4 and name.isupper():
+                    exact[name] = entity.id
+                else:
+                    folded[name.lower()] = entity.id
+        self._exact = exact
+        self._folded = folded
+        self._exact_re = _alternation(exact, flags=0)
+        self._folded_re = _alternation(folded, flags=re.IGNORECASE)
+        for entity_id in self.entities:
+            self.ancestors[entity_id] = frozenset(self._walk_up(entity_id))
+
+    def _walk_up(self, entity_id: str) -> set[str]:
+        seen: set[str] = set()
+        stack = list(self.entities[entity_id].part_of)
+        while stack:
+            parent = stack.pop()
+            if parent not in seen and parent in self.entities:
+                seen.add(parent)
+                stack.extend(self.entities[parent].part_of)
+        return seen
+
+    def kind(self, entity_id: str) -> EntityKind | None:
+        entity = self.entities.get(entity_id)
+        return entity.kind if entity else None
+
+    def related(self, a: str, b: str) -> bool:
+        """Whether two entities can refer to the same thing: equal, or one contains the other."""
+        return a == b or a in self.ancestors.get(b, ()) or b in self.ancestors.get(a, ())
+
+    def resolve(self, name: str) -> str | None:
+        """The entity a free-text name (e.g. a `said_by`) refers to, if any."""
+        found = self.replace(fold(name))[1]
+        return found[0] if found else None
+
+    def replace(self, text: str) -> tuple[str, list[str]]:
+        """Replace entity names with `@id` tokens; return the text and the ids in order of mention."""
+        found: list[str] = []
+
+        def sub_exact(m: re.Match[str]) -> str:
+            found.append(self._exact[m.group("name")])
+            return f" {ENTITY_PREFIX}{self._exact[m.group('name')]} "
+
+        def sub_folded(m: re.Match[str]) -> str:
+            entity_id = self._folded[m.group("name").lower()]
+            found.append(entity_id)
+            return f" {ENTITY_PREFIX}{entity_id} "
+
+        # Chat writes "us troops" for "US troops"; "us" alone stays the pronoun.
+        text = re.sub(r"\bus(?=[ -]+(?:troops?|forces?|soldiers?|military|personnel|army|bases?|"
+                      r"officials?|withdrawal|presence|government|embassy|led|marines|convoy)\b)", "US", text)
+        if self._folded_re is not None:
+            text = self._folded_re.sub(sub_folded, text)
+        if self._exact_re is not None:
+            text = self._exact_re.sub(sub_exact, text)
+        return text, found
+
+
+def _alternation(names: dict[str, str], flags: int) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    ordered = sorted(names, key=len, reverse=True)
+    body = "|".join(re.escape(n) for n in ordered)
+    # Names may end in punctuation ("U.S."), so bound them by what is around, not by \b.
+    return re.compile(rf"(?<![\w@])(?P<name>{body})(?![\w])(?:'s)?", flags)
+
+
+_NUMBER_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)(?![\w.]*\d)")
+
+
+def canonical_numbers(text: str) -> str:
+    """'2,500', '2.500', '2 500' become 2500; '3.4' stays a decimal; '2.5k' becomes 2500."""
+
+    def sub(m: re.Match[str]) -> str:
+        raw = m.group(1)
+        if re.fullmatch(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+", raw):
+            return raw.replace(",", "").replace(".", "").replace(" ", "").replace("\u00a0", "")
+        return raw
+
+    text = re.sub(r"(\d+(?:\.\d+)?)\s?k\b", lambda m: str(int(float(m.group(1)) * 1000)), text)
+    return _NUMBER_RE.sub(sub, text)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A text read for matching (`terms`) and for slot extraction (`words`, `entities`)."""
+
+    original: str
+    words: tuple[str, ...]
+    terms: tuple[str, ...]
+    entities: tuple[str, ...]
+
+
+TOKEN_RE = re.compile(r"@[a-z0-9-]+|\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)?")
+
+
+class Normaliser:
+    """Turns any text into a `Normalised` view, with the base's entities."""
+
+    def __init__(self, entities: EntityIndex):
+        self.entities = entities
+
+    def words(self, text: str) -> tuple[list[str], list[str]]:
+        """Lower-case words with entities as `@id` and numbers canonical; plus the entity ids."""
+        text = fold(text)
+        text, found = self.entities.replace(text)
+        text = canonical_numbers(text)
+        text = text.lower()
+        for pattern, replacement in PHRASES:
+            text = re.sub(pattern, replacement, text)
+        words = []
+        for token in TOKEN_RE.findall(text):
+            token = token.removesuffix("'s")
+            words.append(MONTH_ALIASES.get(token, token))
+        return words, found
+
+    def normalise(self, text: str) -> Normalised:
+        """Both views of `text`."""
+        words, found = self.words(text)
+        return Normalised(text, tuple(words), tuple(terms_of(words)), tuple(found))
+
+
+def term_of(word: str) -> str | None:
+    """The matcher's token for a word, or None when the word carries no topic."""
+    if word.startswith(ENTITY_PREFIX):
+        return word
+    if word in KEEP_WORDS:
+        return _SYNONYM_OF.get(word, word)
+    if word in STOP_WORDS or word in MONTH_NAMES or word in WORD_NUMBERS:
+        return None
+    if word[0].isdigit() or len(word) < 2:
+        return None
+    canon = _SYNONYM_OF.get(word)
+    if canon:
+        return canon
+    stemmed = stem(word)
+    return _SYNONYM_OF_STEM.get(stemmed, stemmed)
+
+
+_DATE_PART_WORDS = frozenset({"end", "beginning", "start", "middle", "close", "early", "mid", "late"})
+
+
+def _date_phrase_words(words: list[str]) -> set[int]:
+    """Positions of words that only say when ('end of 2026', 'late 2026', 'end of the year')."""
+    skip: set[int] = set()
+    for i, word in enumerate(words):
+        if word not in _DATE_PART_WORDS:
+            continue
+        j = i + 1
+        while j < len(words) and words[j] in ("of", "the", "this", "next", "last"):
+            j += 1
+        if j < len(words) and (words[j] == "year" or re.fullmatch(r"(19|20)\d\d", words[j])):
+            skip.update(range(i, j + 1))
+    return skip
+
+
+def terms_of(words: Iterable[str]) -> list[str]:
+    """Distinct matcher tokens of the words, in order."""
+    words = list(words)
+    skip = _date_phrase_words(words)
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, word in enumerate(words):
+        if i in skip:
+            continue
+        term = term_of(word)
+        if term and term not in seen:
+            seen.add(term)
+            out.append(term)
+    return out

@@ -1,0 +1,164 @@
+"""Normalised values a claim version commits to: date spans, counts and durations.
+
+A version's `values` are written by curators as short strings ("2026-09", "end of 2026",
+"~2500", ">=70", "12 days"); the same types come out of a user's statement (`claims.extract`),
+so both sides are compared as intervals.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+
+# Parts of a year people name loosely. "Late 2026" and "the end of 2026" are the last quarter:
+# narrow enough that "September 2026" is a different version, as the sources treat it.
+YEAR_PARTS: dict[str, tuple[int, int]] = {
+    "early": (1, 4),
+    "beginning": (1, 3),
+    "start": (1, 3),
+    "mid": (5, 8),
+    "middle": (5, 8),
+    "late": (10, 12),
+    "end": (10, 12),
+    "close": (10, 12),
+}
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """An inclusive span of days. `year_known=False` spans ("this September") compare by month only."""
+
+    start: date
+    end: date
+    label: str
+    year_known: bool = True
+
+    def overlaps(self, other: DateSpan) -> bool:
+        """Whether the two spans can describe the same moment."""
+        if not (self.year_known and other.year_known):
+            return bool(_months(self) & _months(other))
+        return self.start <= other.end and other.start <= self.end
+
+    def within(self, other: DateSpan) -> bool:
+        """Whether this span lies inside the other (it is at least as precise and agrees)."""
+        if not (self.year_known and other.year_known):
+            return _months(self) <= _months(other)
+        return other.start <= self.start and self.end <= other.end
+
+
+def _months(span: DateSpan) -> set[int]:
+    if span.start.year != span.end.year:
+        return set(range(1, 13))
+    return set(range(span.start.month, span.end.month + 1))
+
+
+def month_span(year: int, first: int, last: int, label: str, year_known: bool = True) -> DateSpan:
+    """The span from the first day of month `first` to the last day of month `last`."""
+    return DateSpan(
+        date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]), label, year_known
+    )
+
+
+def parse_date_span(text: str) -> DateSpan:
+    """Parse a curated date: YYYY, YYYY-MM, YYYY-MM-DD, 'end of YYYY', 'late YYYY', or A..B."""
+    raw = text.strip().lower()
+    if ".." in raw:
+        first, last = (parse_date_span(part) for part in raw.split("..", 1))
+        if last.end < first.start:
+            raise ValueError(f"date range {text!r} ends before it starts")
+        return DateSpan(first.start, last.end, text)
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", raw)
+    if m:
+        year = int(m.group(1))
+        if not 1900 <= year <= 2100:
+            raise ValueError(f"year {year} in {text!r} is out of range (1900-2100)")
+        if m.group(3):
+            day = date(year, int(m.group(2)), int(m.group(3)))  # raises on 2024-02-30
+            return DateSpan(day, day, text)
+        if m.group(2):
+            month = int(m.group(2))
+            if not 1 <= month <= 12:
+                raise ValueError(f"month {month} in {text!r} is out of range (01-12)")
+            return month_span(year, month, month, text)
+        return month_span(year, 1, 12, text)
+    m = re.fullmatch(r"(early|mid|late|end of|beginning of|start of)\s+(\d{4})", raw)
+    if m:
+        first, last = YEAR_PARTS[m.group(1).split()[0]]
+        return month_span(int(m.group(2)), first, last, text)
+    raise ValueError(
+        f"cannot read date {text!r}: write YYYY, YYYY-MM, YYYY-MM-DD, 'end of YYYY', 'late YYYY' or A..B"
+    )
+
+
+@dataclass(frozen=True)
+class NumRange:
+    """An inclusive numeric interval; exact numbers have lo == hi."""
+
+    lo: float
+    hi: float
+    label: str
+
+    def overlaps(self, other: NumRange) -> bool:
+        """Whether both can describe the same quantity."""
+        return self.lo <= other.hi and other.lo <= self.hi
+
+
+# How far "about 2,500" may stray: a tenth either way is what a reader grants a round figure.
+APPROX = 0.10
+
+
+def approx_range(value: float, label: str) -> NumRange:
+    """The interval a reader grants an approximate figure."""
+    return NumRange(value * (1 - APPROX), value * (1 + APPROX), label)
+
+
+def parse_count(text: str) -> NumRange:
+    """Parse a curated count: 2500, ~2500 (about), >=70 (at least), <=5, or 200..900."""
+    raw = text.strip().replace(",", "").replace("_", "")
+    try:
+        if raw.startswith("~"):
+            return approx_range(float(raw[1:]), text)
+        if raw.startswith(">="):
+            return NumRange(float(raw[2:]), float("inf"), text)
+        if raw.startswith("<="):
+            return NumRange(0.0, float(raw[2:]), text)
+        if ".." in raw:
+            lo, hi = (float(p) for p in raw.split("..", 1))
+            if hi < lo:
+                raise ValueError
+            return NumRange(lo, hi, text)
+        value = float(raw)
+        return NumRange(value, value, text)
+    except ValueError:
+        raise ValueError(f"cannot read count {text!r}: write 2500, ~2500, >=70, <=5 or 200..900") from None
+
+
+DURATION_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time, kept in its own unit so '12 days' never equals '12 weeks'."""
+
+    amount: float
+    unit: str
+
+    @property
+    def days(self) -> float:
+        return self.amount * DURATION_UNITS[self.unit]
+
+    def agrees(self, other: Duration) -> bool:
+        """Same length, allowing for rounding between units (a year is 12 months)."""
+        return abs(self.days - other.days) <= 0.05 * max(self.days, other.days)
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse a curated duration such as '12 days' or '3 years'."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(day|week|month|year)s?\s*", text.lower())
+    if not m:
+        raise ValueError(f"cannot read duration {text!r}: write e.g. '12 days' or '3 years'")
+    return Duration(float(m.group(1)), m.group(2))
