@@ -68,6 +68,7 @@ class Details:
     counts: list[tuple[NumRange, str | None]] = field(default_factory=list)
     durations: list[Duration] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
     speakers: list[str] = field(default_factory=list)
     scope: str | None = None
     negated: bool = False
@@ -131,8 +132,14 @@ def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | N
             entity_id = word[len(ENTITY_PREFIX):]
             if entity_id not in details.entities:
                 details.entities.append(entity_id)
-            if entity_kinds.get(entity_id) == "person" and _near_say_word(words, i):
+            kind = entity_kinds.get(entity_id)
+            if kind == "person" and _near_say_word(words, i):
                 details.speakers.append(entity_id)
+            # A country is a place when the statement puts something in it ("troops in Syria"),
+            # and an actor otherwise ("Iran-backed militias", "Turkey attacked").
+            if kind == "place" or (kind == "country" and _locative(words, i)):
+                if entity_id not in details.places:
+                    details.places.append(entity_id)
 
     lowered = set(words)
     if lowered & SCOPE_SOME:
@@ -142,6 +149,21 @@ def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | N
     details.negated = sum(1 for w in words if w in NEGATIONS) % 2 == 1
     details.tense = _tense(words)
     return details
+
+
+LOCATIVES = {"in", "into", "inside", "from", "out", "across", "within", "throughout", "leave", "leaving",
+             "left", "withdraw", "withdrawing", "exit", "exiting", "to", "at", "of", "over", "around"}
+
+
+def _locative(words: list[str], i: int) -> bool:
+    before = words[max(0, i - 3): i]
+    # skip words that sit between the preposition and the name ("in northern Iraq", "in the US")
+    while before and before[-1] in ("the", "northern", "southern", "western", "eastern", "central", "neighbouring",
+                                    "neighboring", "all", "of"):
+        if before[-1] == "of" and len(before) > 1 and before[-2] == "out":
+            break
+        before.pop()
+    return bool(before) and before[-1] in LOCATIVES
 
 
 def _near_say_word(words: list[str], i: int) -> bool:

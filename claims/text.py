@@ -51,6 +51,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"\bair ?base\b", " base "),
     (r"\bair field\b", " base "),
     (r"\bhow many\b", " number "),
+    (r"\b(?:said|says|say|saying) no\b", " refused "),
+    (r"\bback in (?=(?:19|20)\d\d\b)", " in "),
     (r"\bgonna\b", " going to "),
     (r"\bwanna\b", " want to "),
     (r"\bcan't\b", " can not "),
@@ -120,7 +122,8 @@ STOP_WORDS = frozenset(
     literally true fact check heard hear know think believe reportedly wait lol lmao omg pls please hey
     guys everyone ok okay yeah yes bro tho fr ngl tbh idk imo r u ur ya y'all yall k hmm uh um like
     well right gonna wanna via per whether while during after before since until till upon within
-    without across over under between among going go get got new news report reports reported""".split()  # noqa: SIM905
+    without across over under between among going go get got new news report reports reported
+    yo dude hi hello plz srsly wtf btw anyone someone somebody lmk guess""".split()  # noqa: SIM905
 )
 # Words that carry meaning even though they look like filler in other settings.
 KEEP_WORDS = frozenset({"over", "out", "left", "after", "before", "during", "since", "until"})
@@ -146,6 +149,9 @@ def fold(text: str) -> str:
     return text
 
 
+AMBIGUOUS_SHORT_NAMES = frozenset({"us", "is", "it", "pm", "un", "oir", "man", "am", "in", "so", "do"})
+
+
 class EntityIndex:
     """Finds entity names in text, longest name first; short all-capital names match only in capitals."""
 
@@ -158,7 +164,8 @@ class EntityIndex:
             self.entities[entity.id] = entity
             for name in entity.names:
                 name = fold(name).strip()
-                if len(name) <= 4 and name.isupper():
+                # "US" and "IT" are also words; such names match only in capitals.
+                if len(name) <= 4 and name.isupper() and name.lower() in AMBIGUOUS_SHORT_NAMES:
                     exact[name] = entity.id
                 else:
                     folded[name.lower()] = entity.id
@@ -208,6 +215,7 @@ class EntityIndex:
         # Chat writes "us troops" for "US troops"; "us" alone stays the pronoun.
         text = re.sub(r"\bus(?=[ -]+(?:troops?|forces?|soldiers?|military|personnel|army|bases?|"
                       r"officials?|withdrawal|presence|government|embassy|led|marines|convoy)\b)", "US", text)
+        text = re.sub(r"\b([Tt]he) us\b", r"\1 US", text)
         if self._folded_re is not None:
             text = self._folded_re.sub(sub_folded, text)
         if self._exact_re is not None:

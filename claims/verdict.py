@@ -19,11 +19,9 @@ from datetime import date
 
 from claims.extract import Details
 from claims.load import Base
-from claims.models import Claim, ClaimKind, EntityKind, Version
+from claims.models import Claim, ClaimKind, Version
 from claims.text import EntityIndex
 from claims.values import parse_count, parse_date_span, parse_duration
-
-PLACE_KINDS = {EntityKind.PLACE, EntityKind.COUNTRY}
 
 
 @dataclass(frozen=True)
@@ -85,14 +83,19 @@ def conflicts_with(details: Details, claim: Claim, version: Version, entities: E
             out.append(f"duration: {said} vs {values.duration}")
     actors = set(values.actors)
     if values.places:
-        named = [e for e in details.entities if entities.kind(e) in PLACE_KINDS and e not in actors]
+        named = [e for e in details.places if e not in actors]
         if named and not any(entities.related(e, p) for e in named for p in values.places):
             out.append(f"place: {', '.join(named)} vs {', '.join(values.places)}")
     if actors:
-        named = [e for e in details.entities if entities.kind(e) not in (EntityKind.PLACE, None)]
-        foreign = [e for e in named if e not in claim_entities]
-        if foreign and not any(entities.related(e, a) for e in named for a in actors):
-            out.append(f"who: {', '.join(foreign)} vs {', '.join(values.actors)}")
+        # A substitution: the statement names someone the claim never mentions, in the role of
+        # an actor of the same kind that it leaves out ("Iran bombed..." where Turkey did).
+        named = [e for e in details.entities if e not in details.places]
+        for stranger in (e for e in named if e not in claim_entities):
+            replaced = [a for a in actors if entities.kind(a) == entities.kind(stranger)
+                        and not any(entities.related(a, e) for e in named)]
+            if replaced:
+                out.append(f"who: {stranger} vs {', '.join(replaced)}")
+                break
     if details.speakers:
         speakers = {values.speaker} if values.speaker else set()
         for source in version.sources:
