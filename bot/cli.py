@@ -147,5 +147,101 @@ def import_(base_dir: Path | None, db_path: Path | None) -> None:
     click.echo(f"imported {len(base.claims)} claims into {service.store.path}")
 
 
+@main.command()
+@db_option
+@today_option
+def console(db_path: Path | None, today: date | None) -> None:
+    """Chat with the bot in the terminal: no Discord token needed, the same replies."""
+    from bot.console import run_console
+
+    service = open_service(db_path, today)
+    try:
+        run_console(service)
+    finally:
+        service.close()
+
+
+def _settings(db_path: Path | None):
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        click.echo(f"error: bad setting: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if db_path:
+        settings.crosscheck_db = db_path
+    return settings
+
+
+def _token(settings) -> str:
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        click.echo("error: DISCORD_TOKEN is not set. Put it in the environment or a .env file "
+                   "(see deploy/.env.example), or try `crosscheck console` without one.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    return settings.discord_token.get_secret_value().strip()
+
+
+@main.command()
+@db_option
+def run(db_path: Path | None) -> None:
+    """Start the Discord bot (needs DISCORD_TOKEN)."""
+    import discord
+
+    from bot.client import CrosscheckBot
+    from bot.config import RedactToken
+
+    settings = _settings(db_path)
+    token = _token(settings)
+    redact = RedactToken(token)
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level.upper(), logging.INFO))
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+    service = open_service(settings.crosscheck_db, None)
+    bot = CrosscheckBot(service, settings)
+    try:
+        bot.run(token, log_handler=None)
+    finally:
+        service.close()
+
+
+@main.command()
+@click.option("--guild", "guild_id", type=int, help="Sync to this guild only (instant).")
+@click.option("--global", "global_", is_flag=True, help="Sync globally (may take up to an hour to show).")
+@db_option
+def sync(guild_id: int | None, global_: bool, db_path: Path | None) -> None:
+    """Push the slash commands to Discord now, whether or not they changed."""
+    import asyncio
+
+    import discord
+
+    from bot.client import CrosscheckBot
+
+    settings = _settings(db_path)
+    token = _token(settings)
+    service = open_service(settings.crosscheck_db, None)
+    if guild_id:
+        scope: discord.Object | str | None = discord.Object(guild_id)
+    elif global_:
+        scope = None
+    else:
+        scope = "default"  # the development guild when configured, else global
+    bot = CrosscheckBot(service, settings, sync_on_start=False)
+
+    async def go() -> None:
+        async with bot:
+            await bot.login(token)
+            await bot.setup_hook()
+            await bot.sync_commands(force=True, scope=scope)
+
+    try:
+        asyncio.run(go())
+    finally:
+        service.close()
+    click.echo("synced the commands")
+
+
 if __name__ == "__main__":
     main()

@@ -138,6 +138,7 @@ class Engine:
         self.normaliser = Normaliser(self.entities)
         self.matcher = Matcher(self.normaliser, base.claims.values())
         self._claim_entities: dict[str, set[str]] = {}
+        self._kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
 
     def today(self) -> date:
         return self._today or today_from_env()
@@ -164,8 +165,7 @@ class Engine:
         text = clean_statement(statement)
         today = self.today()
         norm = self.normaliser.normalise(text)
-        kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
-        details = extract(norm.words, kinds)
+        details = extract(norm.words, self._kinds)
         result = self.matcher.match(norm, details.slots())
         suggestions = [self._suggestion(c) for c in result.suggestions]
         if result.outcome != "match" or result.best is None:
@@ -183,6 +183,19 @@ class Engine:
                        result.best.wording)
         return Reply(text, decision.verdict, ref, decision.explanation, decision.versions, suggestions,
                      decision.notes, "match", today.isoformat())
+
+    def check_against(self, statement: str, claim_id: str) -> Reply:
+        """Judge a statement against a claim the asker picked (a "did you mean" choice)."""
+        text = clean_statement(statement)
+        claim = self.matcher.claim(claim_id)
+        norm = self.normaliser.normalise(text)
+        details = extract(norm.words, self._kinds)
+        expanded = self.matcher.expand(norm.terms)
+        score = min(100.0, self.matcher.score(norm.terms, expanded, claim_id, details.slots()).score)
+        decision = decide(claim, details, self.base, self.entities, self._entities_of(claim), self.today())
+        ref = ClaimRef(claim.id, claim.statement, score, str(claim.kind), claim.topic, claim.statement)
+        return Reply(text, decision.verdict, ref, decision.explanation, decision.versions, [],
+                     decision.notes, "chosen", self.today().isoformat())
 
     def _suggestion(self, candidate: Candidate) -> Suggestion:
         claim = self.matcher.claim(candidate.claim_id)

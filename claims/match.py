@@ -221,9 +221,7 @@ class Matcher:
         if top is None or top.score < POSSIBLE:
             return MatchResult("none", None, [])
         if top.score >= MATCH:
-            # Close runners-up are offered as related claims; the verdict is the top one's alone.
-            others = [c for c in scored[1:MAX_SUGGESTIONS + 1] if c.score >= MATCH]
-            return MatchResult("match", _capped(top), [_capped(c) for c in others])
+            return MatchResult("match", _capped(top), [])
         return MatchResult("possible", None,
                            [_capped(c) for c in scored[:MAX_SUGGESTIONS] if c.score >= POSSIBLE])
 

@@ -118,7 +118,13 @@ def reply_card(reply: Reply, expanded: bool = False) -> Card:
     fields: list[CardField] = []
     versions = reply.versions if expanded else reply.versions[:COMPACT_VERSIONS]
     for view in versions:
-        fields.append(_version_field(view, expanded))
+        if expanded:
+            # One field per source, so every quote and every outlet's reasons fit.
+            for i, source in enumerate(view.sources):
+                head = _version_field(view, False).name if i == 0 else f"↳ {clip(escape(view.text), 200)}"
+                fields.append(CardField(head, clip(_source_line(source, True), FIELD_VALUE_MAX)))
+        else:
+            fields.append(_version_field(view, expanded))
     if len(reply.versions) > len(versions):
         fields.append(CardField("More", f"{len(reply.versions) - len(versions)} more versions (press **All sources**)"))
     if reply.suggestions:

@@ -1,0 +1,117 @@
+"""The Discord bot: a `commands.Bot` with one extension per feature (bot/cogs/).
+
+Commands are synced only when the command tree changed since the last sync (its hash is kept
+in the database) or on an explicit `crosscheck sync`, so restarts do not hammer Discord's rate
+limits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import traceback
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.embeds import NO_PINGS
+from claims.engine import StatementError
+from claims.service import Crosscheck
+from claims.store import StoreError
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.check",)
+FRIENDLY_ERROR = "Sorry, something went wrong while doing that. It has been logged for the team."
+
+
+class CrosscheckTree(app_commands.CommandTree):
+    """Every app command's errors become one friendly line for the user and a traceback in the log."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        original = getattr(error, "original", error)
+        if isinstance(error, app_commands.CommandOnCooldown):
+            message = f"Slow down a little: try again in {error.retry_after:.0f}s."
+        elif isinstance(error, app_commands.CheckFailure) and str(error):
+            message = str(error)
+        elif isinstance(original, StatementError):
+            message = f"I can't check that: {original}."
+        elif isinstance(original, StoreError):
+            log.error("store unavailable during /%s: %s", interaction.command and interaction.command.name, original)
+            message = "The claim database is busy right now; nothing was lost. Please try again in a moment."
+        else:
+            name = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command %s failed:\n%s", name,
+                      "".join(traceback.format_exception(type(original), original, original.__traceback__)))
+            message = FRIENDLY_ERROR
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
+            else:
+                await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
+        except discord.HTTPException:
+            log.exception("could not tell the user about an error")
+
+
+def tree_payload(tree: app_commands.CommandTree, guild: discord.abc.Snowflake | None) -> list[dict]:
+    """What a sync would send for this scope, in a stable order."""
+    commands_ = tree.get_commands(guild=guild)
+    return sorted((c.to_dict(tree) for c in commands_), key=lambda c: (c.get("type", 1), c["name"]))
+
+
+def tree_hash(tree: app_commands.CommandTree, guild: discord.abc.Snowflake | None) -> str:
+    """A hash of the command tree for one scope; a sync is needed when it changes."""
+    blob = json.dumps(tree_payload(tree, guild), sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+class CrosscheckBot(commands.Bot):
+    """The bot. It holds the engine service and the settings its cogs use."""
+
+    def __init__(self, service: Crosscheck, settings: Settings, *, sync_on_start: bool = True, **options):
+        intents = discord.Intents.default()  # no privileged intents: mentions carry their content
+        options.setdefault("allowed_mentions", NO_PINGS)
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None,
+                         tree_cls=CrosscheckTree, **options)
+        self.service = service
+        self.settings = settings
+        self.sync_on_start = sync_on_start
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.sync_on_start:
+            await self.sync_commands(force=False)
+
+    def sync_scope(self) -> discord.Object | None:
+        """The development guild, when configured (instant updates); else global."""
+        return discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+
+    async def sync_commands(self, force: bool = False, scope: discord.Object | str | None = "default") -> bool:
+        """Sync the command tree if it changed since the last sync (or when forced). True if synced.
+
+        `scope` is a guild, None for global, or "default" (the development guild if configured)."""
+        if scope == "default":
+            scope = self.sync_scope()
+        assert not isinstance(scope, str)
+        if scope is not None:
+            self.tree.copy_global_to(guild=scope)
+        key = f"command_hash:{scope.id if scope else 'global'}"
+        digest = tree_hash(self.tree, scope)
+        if not force and self.service.store.meta(key) == digest:
+            log.info("commands unchanged since the last sync (%s); not syncing", key)
+            return False
+        synced = await self.tree.sync(guild=scope)
+        self.service.store.set_meta(key, digest)
+        log.info("synced %d commands to %s", len(synced), f"guild {scope.id}" if scope else "all guilds")
+        return True
+
+    async def on_message(self, message: discord.Message) -> None:
+        # No prefix commands: mentions are handled by the check cog's listener.
+        return
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))

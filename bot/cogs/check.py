@@ -1,0 +1,274 @@
+"""The `check` feature: /check, the "Fact-check this message" context menu, mentions, and the
+buttons on a reply (all sources, helpful or not, did-you-mean choices).
+
+The answering itself (`answer`, `answers_for_message`) is plain code shared with the terminal
+console, so the console shows exactly what Discord users get.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.embeds import NO_PINGS, to_embed
+from claims.engine import MAX_STATEMENT_CHARS, Reply, StatementError
+from claims.render import Card, reply_card
+from claims.sentences import checkworthy_sentences
+from claims.service import Crosscheck
+
+if TYPE_CHECKING:
+    from bot.client import CrosscheckBot
+
+log = logging.getLogger(__name__)
+
+# Discord wants an answer within 3 s; past this, defer first and send the answer as a follow-up.
+DEFER_AFTER_SECONDS = 2.0
+MENU_NAME = "Fact-check this message"
+
+
+@dataclass
+class Answer:
+    """One reply ready to show: the card, the reply behind it and its log id."""
+
+    card: Card
+    reply: Reply
+    check_id: int | None
+
+
+def answer(service: Crosscheck, statement: str, *, user_id: str | None = None, guild_id: str | None = None,
+           channel_id: str | None = None, via: str = "discord") -> Answer:
+    """Check one statement and render it (raises StatementError for empty or oversized input)."""
+    checked = service.check(statement, user_id=user_id, guild_id=guild_id, channel_id=channel_id, via=via)
+    return Answer(reply_card(checked.reply), checked.reply, checked.check_id)
+
+
+def answers_for_message(service: Crosscheck, content: str, **where: Any) -> list[Answer]:
+    """Answer each check-worthy sentence of a message; sentences with no match are left out
+    unless nothing matched, in which case the first one says so (and is queued)."""
+    sentences = checkworthy_sentences(content)
+    if not sentences:
+        raise StatementError("there is no statement in that message to check")
+    answers = [answer(service, s[:MAX_STATEMENT_CHARS], **where) for s in sentences]
+    matched = [a for a in answers if a.reply.verdict != "no_match"]
+    return matched or answers[:1]
+
+
+# --- components (persistent across restarts: their custom ids carry the check id) ----------------
+
+
+def reply_view(ans: Answer) -> discord.ui.View | None:
+    """Buttons under a reply: all sources, helpful / not helpful, and did-you-mean choices."""
+    if ans.check_id is None:
+        return None
+    view = discord.ui.View(timeout=None)
+    if ans.reply.versions:
+        view.add_item(SourcesButton(ans.check_id))
+    view.add_item(FeedbackButton(ans.check_id, True))
+    view.add_item(FeedbackButton(ans.check_id, False))
+    if ans.reply.suggestions and ans.reply.claim is None:
+        view.add_item(SuggestionSelect(ans.check_id, [(s.id, s.text) for s in ans.reply.suggestions]))
+    return view
+
+
+def _service(interaction: discord.Interaction) -> Crosscheck:
+    return interaction.client.service  # type: ignore[attr-defined]
+
+
+def _checked_row(service: Crosscheck, check_id: int) -> dict[str, Any] | None:
+    rows = list(service.store.db["checks"].rows_where("id = ?", [check_id]))
+    return rows[0] if rows else None
+
+
+class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:src:(?P<check>\d+)"):
+    """Shows every version and source, with each outlet's credibility reasons (only to the presser)."""
+
+    def __init__(self, check_id: int):
+        super().__init__(discord.ui.Button(label="All sources", style=discord.ButtonStyle.secondary,
+                                           emoji="📚", custom_id=f"cc:src:{check_id}"))
+        self.check_id = check_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str]):
+        return cls(int(match["check"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        row = _checked_row(service, self.check_id)
+        if row is None or not row["claim_id"] or row["claim_id"] not in service.engine.base.claims:
+            await interaction.response.send_message("That answer's sources are no longer available.",
+                                                    ephemeral=True)
+            return
+        reply = service.engine.check_against(row["statement"], row["claim_id"])
+        await interaction.response.send_message(embed=to_embed(reply_card(reply, expanded=True)), ephemeral=True,
+                                                allowed_mentions=NO_PINGS)
+
+
+class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:fb:(?P<check>\d+):(?P<vote>[01])"):
+    """Records whether the answer helped (for moderators and digests)."""
+
+    def __init__(self, check_id: int, helpful: bool):
+        super().__init__(discord.ui.Button(
+            label="Helpful" if helpful else "Not helpful", emoji="👍" if helpful else "👎",
+            style=discord.ButtonStyle.success if helpful else discord.ButtonStyle.secondary,
+            custom_id=f"cc:fb:{check_id}:{int(helpful)}"))
+        self.check_id = check_id
+        self.helpful = helpful
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str]):
+        return cls(int(match["check"]), match["vote"] == "1")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        await asyncio.to_thread(service.store.record_feedback, self.check_id, str(interaction.user.id), self.helpful)
+        await interaction.response.send_message("Thanks, your feedback was recorded for the moderators.",
+                                                ephemeral=True)
+
+
+class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cc:dym:(?P<check>\d+)"):
+    """'Did you mean': picking a claim judges the statement against it."""
+
+    def __init__(self, check_id: int, options: list[tuple[str, str]] | None = None):
+        choices = [discord.SelectOption(label=text[:100], value=claim_id, description=claim_id[:100])
+                   for claim_id, text in (options or [])] or [discord.SelectOption(label="…", value="-")]
+        super().__init__(discord.ui.Select(placeholder="Did you mean…", options=choices,
+                                           custom_id=f"cc:dym:{check_id}"))
+        self.check_id = check_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str]):
+        return cls(int(match["check"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        row = _checked_row(service, self.check_id)
+        values = (interaction.data or {}).get("values") or []
+        claim_id = values[0] if values else None
+        if row is None or claim_id not in service.engine.base.claims:
+            await interaction.response.send_message("That choice is no longer available.", ephemeral=True)
+            return
+        reply = service.engine.check_against(row["statement"], claim_id)
+        await interaction.response.send_message(embed=to_embed(reply_card(reply)), ephemeral=True,
+                                                allowed_mentions=NO_PINGS)
+
+
+# --- the cog ------------------------------------------------------------------------------------
+
+
+def _cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
+    settings = interaction.client.settings  # type: ignore[attr-defined]
+    return app_commands.Cooldown(settings.check_rate, settings.check_per_seconds)
+
+
+def _where(interaction: discord.Interaction) -> dict[str, str | None]:
+    return {"user_id": str(interaction.user.id),
+            "guild_id": str(interaction.guild_id) if interaction.guild_id else None,
+            "channel_id": str(interaction.channel_id) if interaction.channel_id else None}
+
+
+class Check(commands.Cog):
+    """Fact-checking for everyone: /check, the message context menu, and mentions."""
+
+    def __init__(self, bot: CrosscheckBot):
+        self.bot = bot
+        self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.fact_check_message)
+        app_commands.checks.dynamic_cooldown(_cooldown, key=lambda i: i.user.id)(self.menu)
+        self.mention_cooldown = commands.CooldownMapping.from_cooldown(
+            bot.settings.check_rate, bot.settings.check_per_seconds, commands.BucketType.user)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.menu)
+        self.bot.add_dynamic_items(SourcesButton, FeedbackButton, SuggestionSelect)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    async def _send(self, interaction: discord.Interaction, answers: list[Answer], private: bool) -> None:
+        first, rest = answers[0], answers[1:]
+        view = reply_view(first)
+        kwargs: dict[str, Any] = {"embed": to_embed(first.card), "ephemeral": private, "allowed_mentions": NO_PINGS}
+        if view:
+            kwargs["view"] = view
+        if interaction.response.is_done():
+            await interaction.followup.send(**kwargs)
+        else:
+            await interaction.response.send_message(**kwargs)
+        for ans in rest:
+            extra: dict[str, Any] = {"embed": to_embed(ans.card), "ephemeral": private,
+                                     "allowed_mentions": NO_PINGS}
+            view = reply_view(ans)
+            if view:
+                extra["view"] = view
+            await interaction.followup.send(**extra)
+
+    async def _answer_in_time(self, interaction: discord.Interaction, work, private: bool) -> list[Answer]:
+        """Run the check off the event loop; defer if it risks Discord's 3-second window."""
+        task = asyncio.ensure_future(asyncio.to_thread(work))
+        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
+        if not done:
+            await interaction.response.defer(ephemeral=private, thinking=True)
+        return await task
+
+    @app_commands.command(name="check", description="Fact-check a statement against the sourced claim base")
+    @app_commands.describe(statement="The statement to check", private="Only you see the answer")
+    @app_commands.checks.dynamic_cooldown(_cooldown, key=lambda i: i.user.id)
+    async def check(self, interaction: discord.Interaction,
+                    statement: app_commands.Range[str, 1, MAX_STATEMENT_CHARS], private: bool = False) -> None:
+        """/check statement: [private:]"""
+        where = _where(interaction)
+        answers = await self._answer_in_time(
+            interaction, lambda: [answer(self.bot.service, statement, **where)], private)
+        await self._send(interaction, answers, private)
+
+    async def fact_check_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Right-click → Apps → Fact-check this message: answers each claim in it, privately."""
+        where = _where(interaction)
+        answers = await self._answer_in_time(
+            interaction, lambda: answers_for_message(self.bot.service, message.content, **where), True)
+        await self._send(interaction, answers, True)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """@Crosscheck <statement>: answered in the channel, as a reply that pings nobody."""
+        me = self.bot.user
+        if message.author.bot or me is None or me not in message.mentions:
+            return
+        statement = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        if not statement:
+            await message.reply("Mention me with a statement to check, or use /check.",
+                                allowed_mentions=NO_PINGS, mention_author=False)
+            return
+        bucket = self.mention_cooldown.get_bucket(message)
+        retry_after = bucket.update_rate_limit() if bucket else None
+        if retry_after:
+            await message.reply(f"Slow down a little: try again in {retry_after:.0f}s.",
+                                allowed_mentions=NO_PINGS, mention_author=False)
+            return
+        where = {"user_id": str(message.author.id), "guild_id": str(message.guild.id) if message.guild else None,
+                 "channel_id": str(message.channel.id)}
+        try:
+            ans = await asyncio.to_thread(answer, self.bot.service, statement[:MAX_STATEMENT_CHARS], **where)
+        except StatementError as exc:
+            await message.reply(f"I can't check that: {exc}.", allowed_mentions=NO_PINGS, mention_author=False)
+            return
+        except Exception:
+            log.exception("mention check failed for message %s", message.id)
+            await message.reply("Sorry, something went wrong while checking that. It has been logged.",
+                                allowed_mentions=NO_PINGS, mention_author=False)
+            return
+        kwargs: dict[str, Any] = {"embed": to_embed(ans.card), "allowed_mentions": NO_PINGS, "mention_author": False}
+        view = reply_view(ans)
+        if view:
+            kwargs["view"] = view
+        await message.reply(**kwargs)
+
+
+async def setup(bot: CrosscheckBot) -> None:
+    await bot.add_cog(Check(bot))
