@@ -6,6 +6,7 @@ would repeat all of that.
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from bot.curate_cli import register as register_curation
 from claims.engine import StatementError
 from claims.load import LoadError, default_base_dir, load_base
 from claims.render import card_text, reply_card
@@ -56,8 +58,11 @@ def open_service(db_path: Path | None, today: date | None) -> Crosscheck:
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to standard error).")
-def main(verbose: bool) -> None:
+@db_option
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, db_path: Path | None) -> None:
     """Crosscheck: fact-check statements against a curated, sourced claim base."""
+    ctx.obj = {"db_path": db_path}
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -123,6 +128,9 @@ def validate(base_dir: Path | None) -> None:
                f"{len(base.outlets)} outlets, {len(base.entities)} entities")
 
 
+register_curation(claims, main)
+
+
 @claims.command("import")
 @click.argument("base_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @db_option
@@ -138,7 +146,7 @@ def import_(base_dir: Path | None, db_path: Path | None) -> None:
         sys.exit(EXIT_BAD_INPUT)
     service = open_service(db_path, None)
     try:
-        service.store.import_base(base)
+        service.store.import_base(base, actor=f"cli:{getpass.getuser()}", source=str(root))
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_UNAVAILABLE)

@@ -178,11 +178,23 @@ class Engine:
             return Reply(text, "no_match", None, explanation, [], suggestions, [], result.outcome,
                          today.isoformat())
         claim = self.matcher.claim(result.best.claim_id)
+        details.negated = not self._affirms_claim(details.negated, claim, result.best.wording)
         decision = decide(claim, details, self.base, self.entities, self._entities_of(claim), today)
         ref = ClaimRef(claim.id, claim.statement, result.best.score, str(claim.kind), claim.topic,
                        result.best.wording)
         return Reply(text, decision.verdict, ref, decision.explanation, decision.versions, suggestions,
                      decision.notes, "match", today.isoformat())
+
+    def _affirms_claim(self, negated: bool, claim: Claim, wording: str) -> bool:
+        """Whether the statement asserts the claim, judged against the wording it matched.
+
+        Polarity is relative: "the deal was not yet signed" affirms a claim worded "the deal
+        still needed approval" when it matched the alias "the deal was not yet signed"."""
+        if wording not in claim.texts():
+            # Version texts carry contrasts ("scaled back, not ended"); compare with the claim itself.
+            wording = claim.statement
+        wording_negated = extract(self.normaliser.words(wording)[0]).negated
+        return negated == wording_negated
 
     def check_against(self, statement: str, claim_id: str) -> Reply:
         """Judge a statement against a claim the asker picked (a "did you mean" choice)."""
@@ -191,7 +203,9 @@ class Engine:
         norm = self.normaliser.normalise(text)
         details = extract(norm.words, self._kinds)
         expanded = self.matcher.expand(norm.terms)
-        score = min(100.0, self.matcher.score(norm.terms, expanded, claim_id, details.slots()).score)
+        candidate = self.matcher.score(norm.terms, expanded, claim_id, details.slots())
+        score = min(100.0, candidate.score)
+        details.negated = not self._affirms_claim(details.negated, claim, candidate.wording)
         decision = decide(claim, details, self.base, self.entities, self._entities_of(claim), self.today())
         ref = ClaimRef(claim.id, claim.statement, score, str(claim.kind), claim.topic, claim.statement)
         return Reply(text, decision.verdict, ref, decision.explanation, decision.versions, [],

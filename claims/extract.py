@@ -152,7 +152,7 @@ def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | N
 
 
 LOCATIVES = {"in", "into", "inside", "from", "out", "across", "within", "throughout", "leave", "leaving",
-             "left", "withdraw", "withdrawing", "exit", "exiting", "to", "at", "of", "over", "around"}
+             "left", "withdraw", "withdrawing", "exit", "exiting", "at", "over", "around"}
 
 
 def _locative(words: list[str], i: int) -> bool:
@@ -161,16 +161,19 @@ def _locative(words: list[str], i: int) -> bool:
     while before and before[-1] in ("the", "northern", "southern", "western", "eastern", "central", "neighbouring",
                                     "neighboring", "all", "of"):
         if before[-1] == "of" and len(before) > 1 and before[-2] == "out":
-            break
+            return True
         before.pop()
     return bool(before) and before[-1] in LOCATIVES
 
 
 def _near_say_word(words: list[str], i: int) -> bool:
-    window = words[max(0, i - 3): i] if i and words[i - 1] == "to" else words[i + 1: i + 5]
+    """Whether the person at words[i] is the one speaking: "X said", "X has said", "said X",
+    "according to X" (not "the adviser to X said", where X is only named)."""
     if i >= 2 and words[i - 2:i] == ["according", "to"]:
         return True
-    return any(w in SAY_WORDS for w in window)
+    if i >= 1 and words[i - 1] in SAY_WORDS:
+        return True
+    return any(w in SAY_WORDS for w in words[i + 1: i + 3])
 
 
 def _extract_dates(words: list[str], details: Details, consumed: set[int]) -> None:

@@ -240,8 +240,18 @@ class Claim(Strict):
     topic: str = "general"
     aliases: list[str] = []
     unit: str | None = None
+    due: str | None = None  # a plan's due date when its versions do not give one
     versions: list[Version] = Field(min_length=1)
     status: Literal["active", "retired"] = "active"
+
+    @field_validator("due", mode="before")
+    @classmethod
+    def _due(cls, value: object) -> object:
+        if isinstance(value, date):
+            value = value.isoformat()
+        if value is not None:
+            parse_date_span(str(value))
+        return value
 
     @field_validator("aliases")
     @classmethod
@@ -261,13 +271,16 @@ class Claim(Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"version ids {dupes} are used twice in claim {self.id!r}")
-        if self.kind is ClaimKind.PLAN and not any(v.values.date for v in self.versions):
-            raise ValueError("a plan needs a due date: give at least one version a `date`")
+        if self.kind is ClaimKind.PLAN and not self.due and not any(v.values.date for v in self.versions):
+            raise ValueError("a plan needs a due date: set `due` or give a version a `date`")
         return self
 
     def due_dates(self) -> list[str]:
         """The due dates the versions give, for plans (sorted, distinct)."""
-        return sorted({v.values.date for v in self.versions if v.values.date})
+        dates = {v.values.date for v in self.versions if v.values.date}
+        if self.due:
+            dates.add(self.due)
+        return sorted(dates)
 
     def texts(self) -> list[str]:
         """Every wording the matcher may compare a statement with."""

@@ -116,6 +116,19 @@ class Store:
                 {"id": int, "check_id": int, "user_id": str, "helpful": int, "at": str},
                 pk="id", if_not_exists=True,
             )
+            # Every moderator change, with the target's state before and after (JSON), for
+            # history and undo. `undone_by` points at the audit row that reverted it.
+            db["audit"].create(
+                {"id": int, "at": str, "actor": str, "action": str, "target_type": str, "target_id": str,
+                 "before": str, "after": str, "reason": str, "undo_of": int, "undone_by": int},
+                pk="id", if_not_exists=True,
+            )
+            db["audit"].create_index(["target_type", "target_id"], if_not_exists=True)
+            # What moderators did with queued questions (one row per check handled).
+            db["review"].create(
+                {"check_id": int, "action": str, "claim_id": str, "actor": str, "at": str},
+                pk="check_id", if_not_exists=True,
+            )
 
     # --- meta -----------------------------------------------------------------------------------
 
@@ -132,8 +145,9 @@ class Store:
     def has_base(self) -> bool:
         return self.db["claims"].count > 0
 
-    def import_base(self, base: Base, fingerprint: str | None = None) -> None:
-        """Replace the stored base with `base`, atomically."""
+    def import_base(self, base: Base, fingerprint: str | None = None, actor: str | None = None,
+                    source: str | None = None) -> None:
+        """Replace the stored base with `base`, atomically. A moderator's import is audited."""
         stamp = now_iso()
         with self.transaction() as db:
             for table in ("outlets", "articles", "entities", "claims"):
@@ -152,6 +166,11 @@ class Store:
             if fingerprint:
                 db["meta"].upsert({"key": "shipped_fingerprint", "value": fingerprint}, pk="key")
             db["meta"].upsert({"key": "imported_at", "value": stamp}, pk="key")
+            if actor:
+                db["audit"].insert({"at": stamp, "actor": actor, "action": "base.import", "target_type": "base",
+                                    "target_id": source or "", "before": None, "after": None,
+                                    "reason": f"imported {len(base.claims)} claims", "undo_of": None,
+                                    "undone_by": None})
 
     def load_base(self) -> Base:
         """The stored base as models."""
@@ -169,10 +188,13 @@ class Store:
         return Base(outlets, articles, texts, entities, claims, files)
 
     def moderator_changes(self) -> int:
-        """How many moderator edits the database holds (0 until the moderation tools write some)."""
-        if "audit" not in self.db.table_names():
-            return 0
+        """How many moderator edits the database holds."""
         return self.db["audit"].count
+
+    def claim_row(self, claim_id: str) -> dict[str, Any] | None:
+        """The stored row of a claim (data, status, revision, file), or None."""
+        rows = list(self.db["claims"].rows_where("id = ?", [claim_id]))
+        return rows[0] if rows else None
 
     def ensure_base(self, base_dir: Path | None = None) -> Base:
         """The working base: import the shipped one on first run or when a new release changed it."""
