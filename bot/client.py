@@ -24,7 +24,7 @@ from claims.store import StoreError
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.check",)
+EXTENSIONS = ("bot.cogs.check", "bot.cogs.moderation")
 FRIENDLY_ERROR = "Sorry, something went wrong while doing that. It has been logged for the team."
 
 

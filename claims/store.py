@@ -124,6 +124,11 @@ class Store:
                 pk="id", if_not_exists=True,
             )
             db["audit"].create_index(["target_type", "target_id"], if_not_exists=True)
+            # Per-server settings: who counts as a moderator (a role; default Manage Messages).
+            db["guild_settings"].create(
+                {"guild_id": str, "moderator_role_id": str, "updated_at": str, "updated_by": str},
+                pk="guild_id", if_not_exists=True,
+            )
             # What moderators did with queued questions (one row per check handled).
             db["review"].create(
                 {"check_id": int, "action": str, "claim_id": str, "actor": str, "at": str},
@@ -210,6 +215,20 @@ class Store:
             log.warning("the shipped claim base changed, but moderators have edited %s; keeping their "
                         "version. Run `crosscheck claims import --merge` to bring in the new claims.", self.path)
         return self.load_base()
+
+    # --- per-server settings ----------------------------------------------------------------------
+
+    def moderator_role(self, guild_id: str) -> str | None:
+        """The role that makes a member a moderator in this server, if one was set."""
+        row = self.db.execute("select moderator_role_id from guild_settings where guild_id = ?",
+                              [guild_id]).fetchone()
+        return row[0] if row and row[0] else None
+
+    def set_moderator_role(self, guild_id: str, role_id: str | None, by: str) -> None:
+        """Set (or clear, with None) the moderator role of a server."""
+        with self.transaction() as db:
+            db["guild_settings"].upsert({"guild_id": guild_id, "moderator_role_id": role_id,
+                                         "updated_at": now_iso(), "updated_by": by}, pk="guild_id")
 
     # --- the check log --------------------------------------------------------------------------
 
