@@ -85,16 +85,32 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """All-or-nothing writes; a locked database becomes a StoreError with advice."""
+        """All-or-nothing writes; a locked database becomes a StoreError with advice.
+
+        BEGIN IMMEDIATE takes the write lock up front, so two writers wait for each other
+        (up to the busy timeout) instead of failing half-way; nested blocks are savepoints."""
+        conn = self.db.conn
         try:
-            with self.db.conn:
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise _friendly(exc, self.path) from exc
 
     def _create(self) -> None:
         db = self.db
-        with db.conn:
+        with self.db.atomic():
             db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
             db["outlets"].create({"id": str, "data": str}, pk="id", if_not_exists=True)
             db["articles"].create({"id": str, "data": str, "text": str}, pk="id", if_not_exists=True)
