@@ -303,6 +303,9 @@ def _tense(words: list[str]) -> str | None:
         return "plan"
     if any(w in DONE_MARKERS for w in words):
         return "done"
+    # "Did the US leave Iraq?" asks whether it happened.
+    if (words and words[0] in ("did", "has", "have")) or "did" in words:
+        return "done"
     if any(a in ("has", "have", "had") and b.endswith("ed") for a, b in pairwise(words)):
         return "done"
     return None

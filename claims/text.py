@@ -66,7 +66,8 @@ PHRASES: list[tuple[str, str]] = [
 # Concept groups: every word on the right is read as the word on the left.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "troop": ("troops", "soldier", "soldiers", "forces", "force", "personnel", "servicemembers",
-              "servicemen", "military", "army", "boots", "contingent", "deployment", "presence"),
+              "servicemen", "military", "army", "boots", "contingent", "deployment", "presence", "gis",
+              "marines", "units"),
     "withdraw": ("withdrawal", "withdrawing", "withdrew", "withdrawn", "withdraws", "leave", "leaves",
                  "leaving", "left", "depart", "departs", "departing", "departed", "departure", "exit",
                  "exits", "exiting", "gone", "out", "vacate", "vacating", "vacated", "evacuate",
