@@ -26,6 +26,32 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.cogs.check", "bot.cogs.moderation")
 FRIENDLY_ERROR = "Sorry, something went wrong while doing that. It has been logged for the team."
+BUSY_LINE = "The claim database is busy right now; nothing was lost. Please try again in a moment."
+
+
+def error_line(error: BaseException, what: str) -> str:
+    """The one line a user sees for `error`, raised while handling `what` (e.g. "/check").
+
+    A statement that cannot be checked says why and a busy database says so; anything else is
+    logged with its traceback and the user gets a generic apology."""
+    if isinstance(error, StatementError):
+        return f"I can't check that: {error}."
+    if isinstance(error, StoreError):
+        log.error("store unavailable during %s: %s", what, error)
+        return BUSY_LINE
+    log.error("%s failed:\n%s", what, "".join(traceback.format_exception(type(error), error, error.__traceback__)))
+    return FRIENDLY_ERROR
+
+
+async def tell_user(interaction: discord.Interaction, message: str) -> None:
+    """Show `message` to the interaction's user only (as the response, or a follow-up if answered)."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
+        else:
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
+    except discord.HTTPException:
+        log.exception("could not tell the user about an error")
 
 
 class CrosscheckTree(app_commands.CommandTree):
@@ -37,23 +63,9 @@ class CrosscheckTree(app_commands.CommandTree):
             message = f"Slow down a little: try again in {error.retry_after:.0f}s."
         elif isinstance(error, app_commands.CheckFailure) and str(error):
             message = str(error)
-        elif isinstance(original, StatementError):
-            message = f"I can't check that: {original}."
-        elif isinstance(original, StoreError):
-            log.error("store unavailable during /%s: %s", interaction.command and interaction.command.name, original)
-            message = "The claim database is busy right now; nothing was lost. Please try again in a moment."
         else:
-            name = interaction.command.qualified_name if interaction.command else "?"
-            log.error("command %s failed:\n%s", name,
-                      "".join(traceback.format_exception(type(original), original, original.__traceback__)))
-            message = FRIENDLY_ERROR
-        try:
-            if interaction.response.is_done():
-                await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
-            else:
-                await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
-        except discord.HTTPException:
-            log.exception("could not tell the user about an error")
+            message = error_line(original, f"/{interaction.command.qualified_name if interaction.command else '?'}")
+        await tell_user(interaction, message)
 
 
 def tree_payload(tree: app_commands.CommandTree, guild: discord.abc.Snowflake | None) -> list[dict]:

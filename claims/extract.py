@@ -303,6 +303,11 @@ def _tense(words: list[str]) -> str | None:
         return "plan"
     if any(w in DONE_MARKERS for w in words):
         return "done"
+    # "The withdrawal is complete", "US troops are out of Iraq": a finished state.
+    for i, word in enumerate(words):
+        if word in ("is", "are", "was", "were", "be", "been") and any(
+                w in ("complete", "over", "out", "finished", "gone", "done", "ended") for w in words[i + 1:i + 3]):
+            return "done"
     # "Did the US leave Iraq?" asks whether it happened.
     if (words and words[0] in ("did", "has", "have")) or "did" in words:
         return "done"

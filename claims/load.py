@@ -108,7 +108,12 @@ class _Reader:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self._scalars.construct_object(node)
+        try:
+            return self._scalars.construct_object(node)
+        except ValueError:
+            # An impossible unquoted date (2024-02-30): keep the text, so the model reports it
+            # with its line instead of the YAML library crashing.
+            return node.value
 
     def line(self, loc: Loc) -> int | None:
         """The line of `loc`, or of its nearest ancestor that has one."""
@@ -240,6 +245,9 @@ def load_base(base_dir: Path | None = None) -> Base:
                         f"article {article.id!r}: cannot read its text at {article.path}: {exc.strerror or exc}")
             )
         article_map[article.id] = article  # type: ignore[assignment]
+    # When sources.yaml cannot even be parsed, every quote would also be reported against a
+    # missing article: one root cause, a hundred lines. Report the root cause alone.
+    sources_ok = data != {} or not reader.problems
     problems += reader.problems
 
     entities_path = root / "claims" / "base" / "entities.yaml"
@@ -282,7 +290,8 @@ def load_base(base_dir: Path | None = None) -> Base:
                     item.setdefault("topic", topic)
         claims = _duplicates(_validate_items(Claim, items, "claims", reader), reader, "claim", seen_claims)
         for claim, loc in claims:
-            _check_references(claim, loc, reader, article_map, texts, entity_map)  # type: ignore[arg-type]
+            if sources_ok:  # otherwise every quote would also be reported against a missing article
+                _check_references(claim, loc, reader, article_map, texts, entity_map)  # type: ignore[arg-type]
             claim_map[claim.id] = claim  # type: ignore[attr-defined]
             claim_files[claim.id] = reader.file  # type: ignore[attr-defined]
         problems += reader.problems
@@ -306,8 +315,12 @@ def reference_problems(
 ) -> list[tuple[Loc, str]]:
     """What in a claim points at nothing, or quotes what its article does not say (for loads and edits)."""
     out: list[tuple[Loc, str]] = []
+    seen_versions: set[str] = set()
     for vi, version in enumerate(claim.versions):
         vloc: Loc = ("versions", vi)
+        if version.id in seen_versions:
+            out.append(((*vloc, "id"), f"claim {claim.id!r}: version id {version.id!r} is used twice"))
+        seen_versions.add(version.id)
         refs = [*version.values.places, *version.values.actors]
         if version.values.speaker:
             refs.append(version.values.speaker)

@@ -159,7 +159,9 @@ def fit(card: Card) -> Card:
 def card_text(card: Card) -> str:
     """The card as plain terminal text (markdown escapes removed, quotes kept verbatim)."""
     def plain(text: str) -> str:
-        return re.sub(r"\\(.)", r"\1", text).replace("@\u200b", "@").replace("**", "")
+        # Drop our own bold markers first: the user's escaped asterisks must survive.
+        text = re.sub(r"(?<!\\)\*\*", "", text)
+        return re.sub(r"\\(.)", r"\1", text).replace("@\u200b", "@")
 
     lines = [plain(card.title), plain(card.description), ""]
     for f in card.fields:

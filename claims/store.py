@@ -285,7 +285,7 @@ def _friendly(exc: sqlite3.OperationalError, path: Path) -> StoreError:
     message = str(exc)
     if "locked" in message or "busy" in message:
         return StoreError(f"the database {path} is locked by another process (waited "
-                          f"{BUSY_TIMEOUT_MS // 1000}s); nothing was changed. Try again, or stop the other writer")
+                          f"{BUSY_TIMEOUT_MS / 1000:g}s); nothing was changed. Try again, or stop the other writer")
     if "readonly" in message:
         return StoreError(f"the database {path} is read-only; set CROSSCHECK_DB to a writable path")
     return StoreError(f"database error at {path}: {message}")

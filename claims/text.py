@@ -221,7 +221,9 @@ class EntityIndex:
             text = self._folded_re.sub(sub_folded, text)
         if self._exact_re is not None:
             text = self._exact_re.sub(sub_exact, text)
-        return text, found
+        # Two passes found them; report them in the order the text mentions them.
+        ordered = [m for m in re.findall(rf"{ENTITY_PREFIX}([a-z0-9-]+)", text) if m in self.entities]
+        return text, ordered if sorted(ordered) == sorted(found) else found
 
 
 def _alternation(names: dict[str, str], flags: int) -> re.Pattern[str] | None:
@@ -236,8 +238,15 @@ def _alternation(names: dict[str, str], flags: int) -> re.Pattern[str] | None:
 _NUMBER_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)(?![\w.]*\d)")
 
 
+_SCALES = {"k": "thousand", "m": "million", "mn": "million", "million": "million", "b": "billion",
+           "bn": "billion", "billion": "billion", "thousand": "thousand"}
+_DOLLARS = re.compile(r"(?:US)?\$\s?(\d[\d,.]*)\s?(k|m|mn|million|b|bn|billion|thousand)?\b", re.IGNORECASE)
+
+
 def canonical_numbers(text: str) -> str:
-    """'2,500', '2.500', '2 500' become 2500; '3.4' stays a decimal; '2.5k' becomes 2500."""
+    """'2,500', '2.500', '2 500' become 2500; '3.4' stays a decimal; '2.5k' becomes 2500;
+    '$700m' becomes '700 million dollars'."""
+    text = _DOLLARS.sub(lambda m: f"{m.group(1)} {_SCALES.get((m.group(2) or '').lower(), '')} dollars", text)
 
     def sub(m: re.Match[str]) -> str:
         raw = m.group(1)

@@ -77,7 +77,10 @@ def parse_date_span(text: str) -> DateSpan:
         if not 1900 <= year <= 2100:
             raise ValueError(f"year {year} in {text!r} is out of range (1900-2100)")
         if m.group(3):
-            day = date(year, int(m.group(2)), int(m.group(3)))  # raises on 2024-02-30
+            try:
+                day = date(year, int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                raise ValueError(f"date {text!r} is out of range: no such day") from None
             return DateSpan(day, day, text)
         if m.group(2):
             month = int(m.group(2))

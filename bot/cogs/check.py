@@ -8,15 +8,18 @@ console, so the console shows exactly what Discord users get.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import error_line, tell_user
 from bot.embeds import NO_PINGS, to_embed
 from claims.engine import MAX_STATEMENT_CHARS, Reply, StatementError
 from claims.render import Card, reply_card
@@ -77,6 +80,27 @@ def reply_view(ans: Answer) -> discord.ui.View | None:
     return view
 
 
+ItemT = TypeVar("ItemT", bound=discord.ui.DynamicItem[Any])
+
+
+def friendly_errors(
+    callback: Callable[[ItemT, discord.Interaction], Awaitable[None]],
+) -> Callable[[ItemT, discord.Interaction], Awaitable[None]]:
+    """A component callback whose errors become one friendly line for the user, as for commands.
+
+    discord.py only logs an error raised by a dynamic item's callback, and the user is left with
+    "This interaction failed"."""
+
+    @functools.wraps(callback)
+    async def run(item: ItemT, interaction: discord.Interaction) -> None:
+        try:
+            await callback(item, interaction)
+        except Exception as exc:
+            await tell_user(interaction, error_line(exc, f"component {item.custom_id}"))
+
+    return run
+
+
 def _service(interaction: discord.Interaction) -> Crosscheck:
     return interaction.client.service  # type: ignore[attr-defined]
 
@@ -98,6 +122,7 @@ class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:src
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str]):
         return cls(int(match["check"]))
 
+    @friendly_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         row = _checked_row(service, self.check_id)
@@ -125,6 +150,7 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:fb
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str]):
         return cls(int(match["check"]), match["vote"] == "1")
 
+    @friendly_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         await asyncio.to_thread(service.store.record_feedback, self.check_id, str(interaction.user.id), self.helpful)
@@ -146,6 +172,7 @@ class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cc:
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str]):
         return cls(int(match["check"]))
 
+    @friendly_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         row = _checked_row(service, self.check_id)
@@ -255,13 +282,9 @@ class Check(commands.Cog):
                  "channel_id": str(message.channel.id)}
         try:
             ans = await asyncio.to_thread(answer, self.bot.service, statement[:MAX_STATEMENT_CHARS], **where)
-        except StatementError as exc:
-            await message.reply(f"I can't check that: {exc}.", allowed_mentions=NO_PINGS, mention_author=False)
-            return
-        except Exception:
-            log.exception("mention check failed for message %s", message.id)
-            await message.reply("Sorry, something went wrong while checking that. It has been logged.",
-                                allowed_mentions=NO_PINGS, mention_author=False)
+        except Exception as exc:  # the same lines as for /check (a busy database says so)
+            await message.reply(error_line(exc, f"mention {message.id}"), allowed_mentions=NO_PINGS,
+                                mention_author=False)
             return
         kwargs: dict[str, Any] = {"embed": to_embed(ans.card), "allowed_mentions": NO_PINGS, "mention_author": False}
         view = reply_view(ans)

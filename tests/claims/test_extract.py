@@ -1,0 +1,204 @@
+"""claims/extract.py: the details a statement commits to, read from its normalised words."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from claims.extract import Details, extract
+from claims.text import Normaliser
+from claims.values import Duration
+
+Read = Callable[[str], Details]
+
+
+@pytest.fixture(scope="module")
+def read(normaliser: Normaliser, entity_kinds: dict[str, str]) -> Read:
+    """Normalise a statement the way the engine does, then extract its details."""
+
+    def _read(statement: str) -> Details:
+        return extract(normaliser.words(statement)[0], entity_kinds)
+
+    return _read
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+
+def test_late_2026_and_the_end_of_the_year_are_both_the_last_quarter_of_2026(read: Read) -> None:
+    details = read("US troops will leave by late 2026, at the end of the year")
+    assert [(d.start, d.end) for d in details.dates] == [(date(2026, 10, 1), date(2026, 12, 31))] * 2
+    assert all(d.year_known for d in details.dates)
+
+
+def test_this_sept_is_september_of_an_unknown_year(read: Read) -> None:
+    (span,) = read("they leave this sept").dates
+    assert not span.year_known
+    assert (span.start.month, span.end.month) == (9, 9)
+
+
+def test_a_day_month_year_date_is_that_exact_day(read: Read) -> None:
+    (span,) = read("Al-Abbasi spoke to Al-Hadath on 8 September 2024").dates
+    assert span.start == span.end == date(2024, 9, 8)
+
+
+def test_a_month_day_year_date_is_that_exact_day(read: Read) -> None:
+    (span,) = read("He spoke on September 8, 2024").dates
+    assert span.start == span.end == date(2024, 9, 8)
+
+
+def test_a_month_and_year_is_the_whole_month(read: Read) -> None:
+    (span,) = read("All US forces will be out of Iraq by Sept 2026").dates
+    assert (span.start, span.end) == (date(2026, 9, 1), date(2026, 9, 30))
+
+
+def test_a_bare_year_is_a_date_but_a_year_like_count_of_troops_is_not(read: Read) -> None:
+    assert [d.label for d in read("ISIS was defeated in Iraq in 2017").dates] == ["2017"]
+    details = read("2000 troops stayed")
+    assert details.dates == []
+    assert [(r.lo, unit) for r, unit in details.counts] == [(2000, "troops")]
+
+
+# --- counts ---------------------------------------------------------------------------------------
+
+
+def test_only_1000_us_troops_is_an_exact_count_of_troops(read: Read) -> None:
+    ((rng, unit),) = read("only 1,000 US troops").counts
+    assert (rng.lo, rng.hi, unit) == (1000, 1000, "troops")
+
+
+def test_around_2500_soldiers_is_an_approximate_count_of_troops(read: Read) -> None:
+    ((rng, unit),) = read("around 2.500 soldiers").counts
+    assert unit == "troops"
+    assert rng.lo < 2500 < rng.hi
+    assert math.isclose(rng.lo, 2250) and math.isclose(rng.hi, 2750)
+
+
+def test_at_least_70_attacks_has_no_upper_bound(read: Read) -> None:
+    ((rng, unit),) = read("at least 70 attacks").counts
+    assert (rng.lo, rng.hi, unit) == (70, math.inf, "attacks")
+
+
+def test_more_than_and_fewer_than_bound_the_count(read: Read) -> None:
+    ((more, _),) = read("more than 70 attacks").counts
+    ((fewer, _),) = read("fewer than 500 troops").counts
+    assert (more.lo, more.hi) == (70, math.inf)
+    assert (fewer.lo, fewer.hi) == (0, 500)
+
+
+def test_hundreds_of_troops_is_a_range_of_hundreds(read: Read) -> None:
+    ((rng, unit),) = read("hundreds of troops will leave").counts
+    assert unit == "troops"
+    assert rng.lo >= 100 and rng.hi < 1000
+
+
+def test_a_million_multiplies_the_number_before_it(read: Read) -> None:
+    ((rng, _),) = read("3.4 million people").counts
+    assert rng.lo == rng.hi == 3_400_000
+
+
+def test_700_million_dollars_is_a_count_of_dollars(read: Read) -> None:
+    ((rng, unit),) = read("700 million dollars for the PMU").counts
+    assert (rng.lo, unit) == (700_000_000, "dollars")
+
+
+def test_a_dollar_sign_makes_the_count_dollars(read: Read) -> None:
+    ((rng, unit),) = read("Iraq added $700 million for the PMU").counts
+    assert (rng.lo, unit) == (700_000_000, "dollars")
+
+
+def test_an_m_suffix_means_million(read: Read) -> None:
+    ((rng, _),) = read("Baghdad boosted funding for the PMF by $700m").counts
+    assert rng.lo == 700_000_000
+
+
+# --- durations ------------------------------------------------------------------------------------
+
+
+def test_a_12_day_war_is_a_duration_not_a_count(read: Read) -> None:
+    details = read("Israel fought a 12-day war with Iran")
+    assert details.durations == [Duration(12, "day")]
+    assert details.counts == []
+
+
+def test_a_three_year_timeframe_is_a_duration_in_years(read: Read) -> None:
+    details = read("Austin proposed a three-year timeframe")
+    assert details.durations == [Duration(3, "year")]
+    assert details.counts == []
+
+
+# --- scope, negation, tense -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("statement", "scope"), [
+    ("All US troops will leave Iraq", "all"),
+    ("US forces will fully withdraw", "all"),
+    ("Some US troops will leave Iraq", "some"),
+    ("A few hundred troops will leave", "some"),
+    ("US troops will leave Iraq", None),
+])
+def test_scope_says_whether_all_or_some_are_meant(read: Read, statement: str, scope: str | None) -> None:
+    assert read(statement).scope == scope
+
+
+@pytest.mark.parametrize(("statement", "negated"), [
+    ("US troops did not leave Iraq", True),
+    ("US troops didn't leave Iraq", True),
+    ("US troops never left Iraq", True),
+    ("It is false that US troops left Iraq", True),
+    ("US troops left Iraq", False),
+    ("It is not true that US troops did not leave Iraq", False),
+])
+def test_negation_flips_with_each_negating_word(read: Read, statement: str, negated: bool) -> None:
+    assert read(statement).negated is negated
+
+
+@pytest.mark.parametrize(("statement", "tense"), [
+    ("US troops will leave Iraq by September 2026", "plan"),
+    ("US troops are to leave Iraq by 2026", "plan"),
+    ("The withdrawal is scheduled for September 2026", "plan"),
+    ("US troops finished leaving Iraq", "done"),
+    ("US troops have left Iraq", "done"),
+    ("US troops withdrew from Iraq", "done"),
+    ("The withdrawal already happened", "done"),
+    ("1,000 US troops are left in Iraq", None),
+    ("About 2,500 US troops are in Iraq", None),
+])
+def test_tense_tells_a_plan_from_something_done(read: Read, statement: str, tense: str | None) -> None:
+    assert read(statement).tense == tense
+
+
+# --- who ------------------------------------------------------------------------------------------
+
+
+def test_a_person_followed_by_said_is_the_speaker(read: Read) -> None:
+    details = read("Farhad Alaaldin said Iraq can handle ISIS on its own")
+    assert details.speakers == ["farhad-alaaldin"]
+    assert details.entities == ["farhad-alaaldin", "iraq", "isis"]
+
+
+def test_according_to_a_person_makes_them_the_speaker(read: Read) -> None:
+    assert read("According to Hussein Alawi, the mission in Baghdad ends").speakers == ["hussein-alawi"]
+
+
+def test_a_person_who_is_only_mentioned_is_not_a_speaker(read: Read) -> None:
+    details = read("Obama pulled the troops out of Iraq in 2011")
+    assert details.speakers == []
+    assert "obama" in details.entities
+
+
+def test_a_country_something_happens_in_is_a_place(read: Read) -> None:
+    assert read("About 900 US troops are in Syria").places == ["syria"]
+
+
+def test_a_country_after_objected_to_is_not_a_place(read: Read) -> None:
+    assert read("Paramilitary groups objected to US troops staying in Iraq").places == ["iraq"]
+
+
+def test_slots_name_the_kinds_of_detail_given(read: Read) -> None:
+    slots = read("All 2,500 US troops will leave Iraq by the end of 2026").slots()
+    assert slots == frozenset({"count:troops", "date", "scope:all"})
+    assert read("Israel fought a 12-day war").slots() == frozenset({"duration"})

@@ -1,0 +1,460 @@
+"""Self-tests: the real discord.py client against the fake Discord server."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass, field
+
+import discord
+import pytest
+from discord import app_commands
+from discord.ext import commands
+from fakediscord import FakeDiscord, Overwrite, RunBot
+
+# --------------------------------------------------------------------------- the bot under test
+
+
+@dataclass
+class Seen:
+    """What the test bot observed, so tests can assert on the bot side too."""
+
+    clicks: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    checked: list[discord.Message] = field(default_factory=list)
+    ping_members: list[discord.Member | discord.User] = field(default_factory=list)
+    reactions: list[str] = field(default_factory=list)
+    verdicts: list[tuple[list[str], str]] = field(default_factory=list)
+
+
+class VoteView(discord.ui.View):
+    def __init__(self, seen: Seen) -> None:
+        super().__init__(timeout=None)
+        self.seen = seen
+
+    @discord.ui.button(label="Agree", style=discord.ButtonStyle.success, custom_id="vote:agree")
+    async def agree(self, interaction: discord.Interaction, button: discord.ui.Button[VoteView]) -> None:
+        self.seen.clicks.append(f"{interaction.user.name}:{button.custom_id}")
+        await interaction.response.edit_message(content="Thanks for voting", view=None)
+
+
+class ReportModal(discord.ui.Modal, title="Report a claim"):
+    reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(label="Reason", custom_id="reason")
+    details: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
+        label="Details", custom_id="details", required=False, style=discord.TextStyle.paragraph
+    )
+
+    def __init__(self) -> None:
+        super().__init__(custom_id="report-modal")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            f"report: {self.reason.value} / {self.details.value or '-'}", ephemeral=True
+        )
+
+
+class VerdictModal(discord.ui.Modal, title="Why?"):
+    why: discord.ui.Label[VerdictModal] = discord.ui.Label(text="Why", component=discord.ui.TextInput(custom_id="why"))
+
+    def __init__(self, seen: Seen, values: list[str]) -> None:
+        super().__init__(custom_id="verdict-modal")
+        self.seen = seen
+        self.values = values
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert isinstance(self.why.component, discord.ui.TextInput)
+        self.seen.verdicts.append((self.values, self.why.component.value))
+        await interaction.response.edit_message(content=f"Verdict: {self.values[0]}", view=None)
+
+
+class PickView(discord.ui.View):
+    def __init__(self, seen: Seen) -> None:
+        super().__init__(timeout=60)
+        self.seen = seen
+
+    @discord.ui.select(
+        custom_id="verdict",
+        options=[discord.SelectOption(label="True", value="true"), discord.SelectOption(label="False", value="false")],
+    )
+    async def verdict(self, interaction: discord.Interaction, select: discord.ui.Select[PickView]) -> None:
+        await interaction.response.send_modal(VerdictModal(self.seen, select.values))
+
+
+def make_bot(seen: Seen, *, message_content: bool = True, sync: bool = True) -> commands.Bot:
+    """A small bot exercising the interaction and message paths the real bot uses."""
+    intents = discord.Intents.default()
+    intents.message_content = message_content
+    bot = commands.Bot(command_prefix="!", intents=intents)
+
+    @bot.tree.command(name="ping", description="Replies with an embed")
+    async def ping(interaction: discord.Interaction, text: str) -> None:
+        seen.ping_members.append(interaction.user)
+        embed = discord.Embed(title="Pong", description=text, colour=discord.Colour.green())
+        await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+
+    @bot.tree.command(name="slow", description="Defers, then follows up")
+    async def slow(interaction: discord.Interaction, count: int, loud: bool = False) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=not loud)
+        await asyncio.sleep(0)
+        await interaction.followup.send(f"done {count * 2}")
+
+    @bot.tree.command(name="vote", description="Posts a vote button")
+    async def vote(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Is it true?", view=VoteView(seen))
+
+    @bot.tree.command(name="report", description="Opens a modal")
+    async def report(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(ReportModal())
+
+    topics = app_commands.Group(name="topic", description="Topics")
+
+    @topics.command(name="find", description="Find a topic")
+    async def topic_find(interaction: discord.Interaction, query: str, limit: int = 3) -> None:
+        await interaction.response.send_message(f"find {query} {limit}", ephemeral=True)
+
+    @topic_find.autocomplete("query")
+    async def topic_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        names = ["vaccines", "voting", "climate"]
+        return [app_commands.Choice(name=n, value=n) for n in names if n.startswith(current)]
+
+    bot.tree.add_command(topics)
+
+    @bot.tree.command(name="whois", description="Resolved user/channel/role options")
+    async def whois(
+        interaction: discord.Interaction, user: discord.Member, channel: discord.TextChannel, role: discord.Role
+    ) -> None:
+        await interaction.response.send_message(f"{user.display_name} {channel.name} {role.name}")
+
+    @bot.tree.command(name="where", description="Works in DMs too")
+    async def where(interaction: discord.Interaction) -> None:
+        kind = type(interaction.channel).__name__
+        await interaction.response.send_message(f"{kind} guild={interaction.guild_id}")
+
+    @bot.tree.command(name="pick", description="A select that opens a modal")
+    async def pick(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Pick a verdict", view=PickView(seen))
+
+    @bot.tree.context_menu(name="Check message")
+    async def check_message(interaction: discord.Interaction, message: discord.Message) -> None:
+        seen.checked.append(message)
+        await interaction.response.send_message(f"checked: {message.content}", ephemeral=True)
+
+    @bot.event
+    async def on_message(message: discord.Message) -> None:
+        if message.author.bot:
+            return
+        seen.messages.append(message.content)
+        if message.content.startswith("hello"):
+            await message.channel.send(f"hi {message.author.mention}", allowed_mentions=discord.AllowedMentions.none())
+        elif message.content == "source?":
+            await message.add_reaction("\N{WHITE HEAVY CHECK MARK}")
+            await message.reply("Here is the source")  # default allowed_mentions: pings the author
+
+    @bot.event
+    async def on_reaction_add(reaction: discord.Reaction, user: discord.Member | discord.User) -> None:
+        seen.reactions.append(f"{user.name}:{reaction.emoji}")
+
+    if sync:
+
+        async def setup_hook() -> None:
+            await bot.tree.sync()
+
+        bot.setup_hook = setup_hook  # type: ignore[method-assign]
+    return bot
+
+
+@pytest.fixture
+def seen() -> Seen:
+    return Seen()
+
+
+@pytest.fixture
+async def bot(discord_server: FakeDiscord, run_bot: RunBot, seen: Seen) -> commands.Bot:
+    return await run_bot(make_bot(seen))
+
+
+# --------------------------------------------------------------------------- tests
+
+
+async def test_login_ready_and_guild_cache(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    assert bot.user is not None and bot.user.id == discord_server.bot_user.id
+    assert bot.application_id == discord_server.application_id
+    guild = bot.get_guild(discord_server.guild.id)
+    assert guild is not None
+    assert {c.name for c in guild.text_channels} == {"general", "digest", "mods"}
+    assert {r.name for r in guild.roles} >= {"@everyone", "Moderator"}
+    assert guild.me is not None and guild.me.id == bot.user.id
+    mods = guild.get_channel(discord_server.channel("mods").id)
+    assert isinstance(mods, discord.TextChannel)
+    assert not mods.permissions_for(guild.default_role).view_channel
+
+    synced = await discord_server.wait_for_call("PUT", rf"/applications/{bot.application_id}/commands")
+    assert {c["name"] for c in synced.json} == {
+        *("ping", "slow", "vote", "report", "topic", "whois", "where", "pick", "Check message")
+    }
+    assert all(c["id"] for c in synced.response)
+    assert discord_server.calls_matching("GET", "/users/@me")
+    assert discord_server.calls_matching("GET", "/oauth2/applications/@me")
+    discord_server.assert_no_unknown_calls()
+
+
+async def test_slash_command_reply_with_embed(discord_server: FakeDiscord, bot: commands.Bot, seen: Seen) -> None:
+    handle = await discord_server.send_slash_command("ping", {"text": "hello <@1>"})
+    call = await handle.callback()
+
+    assert call.json["type"] == 4
+    data = call.json["data"]
+    assert data["embeds"][0]["title"] == "Pong"
+    assert data["embeds"][0]["description"] == "hello <@1>"
+    assert data["allowed_mentions"] == {"parse": []}
+    assert handle.original_message is not None
+    assert handle.original_message["interaction_metadata"]["id"] == str(handle.id)
+    # The invoking user arrives as a Member with their roles and permissions.
+    member = seen.ping_members[0]
+    assert isinstance(member, discord.Member) and member.id == discord_server.member.id
+
+
+async def test_moderator_permissions_reach_the_bot(discord_server: FakeDiscord, bot: commands.Bot, seen: Seen) -> None:
+    await (await discord_server.send_slash_command("ping", {"text": "a"}, user=discord_server.moderator)).callback()
+    await (await discord_server.send_slash_command("ping", {"text": "b"})).callback()
+    moderator, plain = seen.ping_members
+    assert isinstance(moderator, discord.Member) and isinstance(plain, discord.Member)
+    assert moderator.resolved_permissions is not None and moderator.resolved_permissions.manage_messages
+    assert plain.resolved_permissions is not None and not plain.resolved_permissions.manage_messages
+    assert [r.name for r in moderator.roles if not r.is_default()] == ["Moderator"]
+
+
+async def test_deferred_command_then_followup(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    handle = await discord_server.send_slash_command("slow", {"count": 21, "loud": True})
+    assert [o["type"] for o in handle.payload["data"]["options"]] == [4, 5]
+
+    callback = await handle.callback()
+    assert callback.json["type"] == 5
+    followup = await handle.followup()
+    assert followup.json["content"] == "done 42"
+    assert followup.query["wait"] == "1"
+    # The first follow-up after a defer replaces the "thinking" message.
+    assert handle.original_message is not None
+    assert handle.original_message["content"] == "done 42"
+    assert not handle.original_message["flags"] & 128
+
+
+async def test_message_context_menu(discord_server: FakeDiscord, bot: commands.Bot, seen: Seen) -> None:
+    target = discord_server.make_message("The moon is made of cheese", author=discord_server.moderator)
+    handle = await discord_server.send_message_context_menu("Check message", target["id"])
+    call = await handle.callback()
+
+    assert call.json["type"] == 4
+    assert call.json["data"]["content"] == "checked: The moon is made of cheese"
+    assert call.json["data"]["flags"] == 64
+    assert seen.checked[0].id == int(target["id"])
+    assert seen.checked[0].author.id == discord_server.moderator.id
+
+
+async def test_button_click_reaches_view(discord_server: FakeDiscord, bot: commands.Bot, seen: Seen) -> None:
+    handle = await discord_server.send_slash_command("vote")
+    await handle.callback()
+    message = handle.original_message
+    assert message is not None
+    assert message["components"][0]["components"][0]["custom_id"] == "vote:agree"
+
+    click = await discord_server.send_component("vote:agree", message["id"], user=discord_server.moderator)
+    update = await click.callback()
+
+    assert update.json["type"] == 7
+    assert update.json["data"]["content"] == "Thanks for voting"
+    assert seen.clicks == ["morgan_mod:vote:agree"]
+    assert discord_server.messages[int(message["id"])]["content"] == "Thanks for voting"
+
+
+async def test_modal_roundtrip(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    opener = await discord_server.send_slash_command("report")
+    shown = await opener.callback()
+    assert shown.json["type"] == 9
+    assert shown.json["data"]["custom_id"] == "report-modal"
+
+    submit = await discord_server.send_modal_submit("report-modal", {"reason": "misleading"})
+    answer = await submit.callback()
+    assert answer.json["type"] == 4
+    assert answer.json["data"]["content"] == "report: misleading / -"
+
+    with pytest.raises(ValueError, match="required"):
+        await discord_server.send_modal_submit("report-modal", {"details": "no reason given"})
+
+
+async def test_subcommand_and_autocomplete(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    complete = await discord_server.send_autocomplete("topic", {}, focused="query", subcommand="find")
+    choices = await complete.callback()
+    assert choices.json["type"] == 8
+    assert [c["value"] for c in choices.json["data"]["choices"]] == ["vaccines", "voting", "climate"]
+
+    handle = await discord_server.send_slash_command("topic", {"query": "voting", "limit": 5}, subcommand="find")
+    call = await handle.callback()
+    assert call.json["data"]["content"] == "find voting 5"
+
+    with pytest.raises(TypeError):
+        await discord_server.send_slash_command("topic", {"query": "x", "limit": "5"}, subcommand="find")
+
+
+async def test_on_message_reply(discord_server: FakeDiscord, bot: commands.Bot, seen: Seen) -> None:
+    sent = await discord_server.send_message("hello bot")
+    call = await discord_server.wait_for_call("POST", rf"/channels/{sent['channel_id']}/messages")
+
+    assert call.json["content"] == f"hi <@{discord_server.member.id}>"
+    assert call.json["allowed_mentions"] == {"parse": []}
+    # allowed_mentions suppressed the ping on the stored message, as on Discord.
+    assert call.response["mentions"] == []
+    assert seen.messages == ["hello bot"]  # the bot's own echoed message was ignored
+
+
+async def test_message_content_intent_is_enforced(discord_server: FakeDiscord, run_bot: RunBot, seen: Seen) -> None:
+    await run_bot(make_bot(seen, message_content=False, sync=False))
+    await discord_server.send_message("hello without intent")
+    await discord_server.send_message(f"hello {discord_server.bot_user.mention}")
+    await discord_server.wait_for_call("POST", r"/channels/\d+/messages")
+    assert seen.messages == ["", f"hello {discord_server.bot_user.mention}"]
+
+
+async def test_unsynced_commands_fall_back_to_the_tree(
+    discord_server: FakeDiscord, run_bot: RunBot, seen: Seen
+) -> None:
+    await run_bot(make_bot(seen, sync=False))
+    assert not discord_server.calls_matching("PUT")
+    handle = await discord_server.send_slash_command("ping", {"text": "unsynced"})
+    assert (await handle.callback()).json["data"]["embeds"][0]["description"] == "unsynced"
+
+
+async def test_files_are_sent_as_multipart(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    channel = bot.get_channel(discord_server.channel("digest").id)
+    assert isinstance(channel, discord.TextChannel)
+    sent = await channel.send("digest", file=discord.File(io.BytesIO(b"a,b\n1,2\n"), filename="claims.csv"))
+
+    call = await discord_server.wait_for_call("POST", rf"/channels/{channel.id}/messages")
+    assert call.json["content"] == "digest"
+    assert [(f.filename, f.data) for f in call.files] == [("claims.csv", b"a,b\n1,2\n")]
+    assert sent.attachments[0].filename == "claims.csv"
+
+
+async def test_missing_permissions_are_enforced(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    mods = discord_server.channel("mods")
+    bot_role = discord_server.role(discord_server.bot_user.username)
+    mods.overwrites = [o for o in mods.overwrites if o.id != bot_role.id]
+    mods.overwrites.append(Overwrite(bot_role.id, allow=0))
+    channel = bot.get_channel(mods.id)
+    assert isinstance(channel, discord.TextChannel)
+    with pytest.raises(discord.Forbidden) as excinfo:
+        await channel.send("secret")
+    assert excinfo.value.code == 50001
+
+
+async def test_double_acknowledgement_is_rejected(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    handle = await discord_server.send_slash_command("ping", {"text": "x"})
+    await handle.callback()
+    interaction_type = discord.InteractionResponseType.channel_message.value
+    with pytest.raises(discord.HTTPException) as excinfo:
+        await bot.http.request(
+            discord.http.Route("POST", f"/interactions/{handle.id}/{handle.token}/callback"),
+            json={"type": interaction_type, "data": {"content": "again"}},
+        )
+    assert excinfo.value.code == 40060
+
+
+async def test_unknown_routes_are_recorded(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    with pytest.raises(discord.NotFound):
+        await bot.http.request(discord.http.Route("GET", "/guilds/{guild_id}/bans", guild_id=1))
+    assert [c.path for c in discord_server.unknown_calls] == ["/guilds/1/bans"]
+
+
+async def test_rate_limit_is_retried(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    discord_server.fail("POST", r"/channels/\d+/messages", status=429, retry_after=0.01)
+    channel = bot.get_channel(discord_server.channel("general").id)
+    assert isinstance(channel, discord.TextChannel)
+    await channel.send("after the limit")
+    attempts = discord_server.calls_matching("POST", rf"/channels/{channel.id}/messages")
+    assert [c.status for c in attempts] == [429, 200]
+
+
+async def test_reconnect_resumes_session(discord_server: FakeDiscord, bot: commands.Bot, seen: Seen) -> None:
+    resumed = asyncio.Event()
+
+    async def on_resumed() -> None:
+        resumed.set()
+
+    bot.add_listener(on_resumed)
+    await discord_server.force_reconnect()
+    await asyncio.wait_for(resumed.wait(), 5)
+    assert discord_server.resume_count == 1
+    assert len(discord_server.identify_payloads) == 1
+
+    handle = await discord_server.send_slash_command("ping", {"text": "after resume"})
+    assert (await handle.callback()).json["type"] == 4
+
+
+async def test_resolved_options_and_dm_invocation(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    options = {"user": discord_server.moderator, "channel": "mods", "role": "Moderator"}
+    handle = await discord_server.send_slash_command("whois", options)
+    assert (await handle.callback()).json["data"]["content"] == "Morgan mods Moderator"
+
+    in_dm = await discord_server.send_slash_command("where", guild=False)
+    assert (await in_dm.callback()).json["data"]["content"] == "DMChannel guild=None"
+
+
+async def test_select_opens_modal_that_edits_the_message(
+    discord_server: FakeDiscord, bot: commands.Bot, seen: Seen
+) -> None:
+    handle = await discord_server.send_slash_command("pick")
+    await handle.callback()
+    assert handle.original_message is not None
+    message_id = int(handle.original_message["id"])
+
+    select = await discord_server.send_component("verdict", message_id, component_type=3, values=["false"])
+    assert (await select.callback()).json["type"] == 9
+    # The modal was opened from a component, so its submission carries the message.
+    submit = await discord_server.send_modal_submit("verdict-modal", {"why": "no evidence"})
+    edit = await submit.callback()
+
+    assert edit.json["type"] == 7
+    assert seen.verdicts == [(["false"], "no evidence")]
+    assert discord_server.messages[message_id]["content"] == "Verdict: false"
+    assert discord_server.messages[message_id]["components"] == []
+
+
+async def test_reaction_and_reply(discord_server: FakeDiscord, bot: commands.Bot, seen: Seen) -> None:
+    question = await discord_server.send_message("source?", author=discord_server.moderator)
+    reply = await discord_server.wait_for_call("POST", rf"/channels/{question['channel_id']}/messages")
+    assert reply.json["message_reference"]["message_id"] == int(question["id"])
+    # No allowed_mentions in the payload: Discord's default pings the replied-to author.
+    assert [u["username"] for u in reply.response["mentions"]] == ["morgan_mod"]
+    assert discord_server.calls_matching("PUT", rf"/channels/\d+/messages/{question['id']}/reactions/.+/@me")
+
+    await discord_server.send_reaction(question["id"], "\N{FIRE}", user=discord_server.member)
+    for _ in range(100):
+        if len(seen.reactions) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert seen.reactions == ["Crosscheck:\N{WHITE HEAVY CHECK MARK}", "alice:\N{FIRE}"]
+
+
+async def test_invalidated_session_and_dropped_connection(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    await discord_server.invalidate_session()
+    # Dispatching waits for the new session (run_bot skips discord.py's 5 s re-IDENTIFY sleep).
+    handle = await discord_server.send_slash_command("ping", {"text": "after re-identify"})
+    assert (await handle.callback()).json["type"] == 4
+    assert len(discord_server.identify_payloads) == 2
+
+    await discord_server.drop_connection()
+    # Sent while the bot is reconnecting: buffered and replayed on RESUME.
+    handle = await discord_server.send_slash_command("ping", {"text": "during the blip"})
+    assert (await handle.callback()).json["type"] == 4
+    assert discord_server.resume_count == 1
+
+
+async def test_server_errors_surface(discord_server: FakeDiscord, bot: commands.Bot) -> None:
+    discord_server.fail("POST", r"/channels/\d+/messages", status=503)
+    channel = bot.get_channel(discord_server.channel("general").id)
+    assert isinstance(channel, discord.TextChannel)
+    with pytest.raises(discord.DiscordServerError):
+        await channel.send("x")
+    with pytest.raises(discord.HTTPException) as excinfo:
+        await channel.send("x" * 2001)
+    assert excinfo.value.code == 50035
