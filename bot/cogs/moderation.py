@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import NO_PINGS
-from bot.permissions import require_moderator
+from bot.permissions import NotModerator, require_moderator
 from claims.curate import Change, ConflictError, CurationError, Curator, new_claim_data
 from claims.models import CRITERIA_LABELS, CRITERIA_POINTS, ClaimKind
 from claims.render import clip, escape
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 KINDS = [k.value for k in ClaimKind]
 Choice = app_commands.Choice[str]
 MAX_ARTICLE_BYTES = 200_000
+EMBED_TOTAL = 6000  # Discord's limit on all of an embed's text together
+MAX_VERSION_FIELDS = 20
 
 
 def _actor(interaction: discord.Interaction) -> str:
@@ -62,23 +64,56 @@ async def _apply(interaction: discord.Interaction, work) -> Change | None:
     return change
 
 
+async def _still_moderator(interaction: discord.Interaction) -> bool:
+    """A form may be submitted long after it was opened: check the submitter again."""
+    try:
+        return require_moderator(interaction)
+    except NotModerator as exc:
+        await _reply(interaction, str(exc))
+        return False
+
+
 def claim_embed(curator: Curator, claim_id: str) -> discord.Embed:
-    """A moderator's view of one claim: everything in it, with its revision."""
+    """A moderator's view of one claim: everything in it, with its revision.
+
+    Discord refuses an embed over 6,000 characters in all, so versions are shown while they fit
+    (the aliases take at most 2,000 characters) and the footer says how many were left out."""
     claim, revision = curator.claim(claim_id)
     embed = discord.Embed(title=clip(f"{claim.id} — {claim.statement}", 256),
                           colour=0x3498DB if claim.status == "active" else 0x7F8C8D)
     embed.description = clip(
         f"**kind** {claim.kind} · **topic** {claim.topic} · **status** {claim.status}"
         + (f" · **due** {claim.due}" if claim.due else "")
-        + "\n**aliases:**\n" + ("\n".join(f"• {escape(a)}" for a in claim.aliases) or "—"), 4096)
-    for version in claim.versions[:20]:
+        + "\n**aliases:**\n" + ("\n".join(f"• {escape(a)}" for a in claim.aliases) or "—"), 2000)
+    footer = f"revision {revision} · edit with /claim edit, history with /claim history"
+    # Room for the fields, keeping some for the footer's "· N more versions not shown".
+    room = EMBED_TOTAL - len(embed.title or "") - len(embed.description) - len(footer) - 40
+    for version in claim.versions[:MAX_VERSION_FIELDS]:
         lines = [f"`{version.id}` values: {version.values.model_dump(exclude_defaults=True) or '—'}"]
         for source in version.sources:
             who = f" ({escape(source.said_by)})" if source.said_by else ""
             lines.append(f"• `{source.article}`{who}: “{escape(source.quote)}”")
-        embed.add_field(name=clip(escape(version.text), 256), value=clip("\n".join(lines), 1024), inline=False)
-    embed.set_footer(text=f"revision {revision} · edit with /claim edit, history with /claim history")
+        name, value = clip(escape(version.text), 256), clip("\n".join(lines), 1024)
+        if len(name) + len(value) > room:
+            break
+        room -= len(name) + len(value)
+        embed.add_field(name=name, value=value, inline=False)
+    hidden = len(claim.versions) - len(embed.fields)
+    if hidden:
+        footer += f" · {hidden} more version{'s' if hidden != 1 else ''} not shown"
+    embed.set_footer(text=footer)
     return embed
+
+
+def _modal_id(prefix: str, user_id: int) -> str:
+    """A modal's custom_id, made the opener's own (at most 100 characters).
+
+    discord.py keeps open modals by custom_id alone: if two moderators had the same form open
+    under one id, the first submission would reach the second form (which does not know its
+    fields) and the second would be dropped unanswered. Discord shows a user one modal at a time,
+    so the user's id makes the key unique."""
+    suffix = f":{user_id}"
+    return prefix[: 100 - len(suffix)] + suffix
 
 
 class ClaimModal(discord.ui.Modal):
@@ -91,13 +126,16 @@ class ClaimModal(discord.ui.Modal):
     quote = discord.ui.TextInput(label="Quote (verbatim from the article)", style=discord.TextStyle.paragraph,
                                  max_length=1000)
 
-    def __init__(self, curator: Curator, review_key: int | None = None, statement: str = ""):
+    def __init__(self, curator: Curator, user_id: int, review_key: int | None = None, statement: str = ""):
         super().__init__(title="New claim" if review_key is None else f"New claim from review #{review_key}",
-                         custom_id=f"cc:claim-modal:{review_key or 0}")
+                         custom_id=_modal_id(f"cc:claim-modal:{review_key or 0}", user_id))
         self.curator = curator
         self.review_key = review_key
         if statement:
             self.statement.default = statement[:300]
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await _still_moderator(interaction)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         data = new_claim_data(self.claim_id.value.strip(), self.statement.value.strip(),
@@ -116,8 +154,9 @@ class EditModal(discord.ui.Modal):
     kind = discord.ui.TextInput(label=f"Kind ({', '.join(KINDS)})", max_length=20)
     due = discord.ui.TextInput(label="Due date (plans; YYYY, YYYY-MM, or empty)", max_length=30, required=False)
 
-    def __init__(self, curator: Curator, claim_id: str, revision: int):
-        super().__init__(title=clip(f"Edit {claim_id}", 45), custom_id=f"cc:edit:{claim_id}:{revision}")
+    def __init__(self, curator: Curator, claim_id: str, revision: int, user_id: int):
+        super().__init__(title=clip(f"Edit {claim_id}", 45),
+                         custom_id=_modal_id(f"cc:edit:{claim_id}:{revision}", user_id))
         self.curator = curator
         self.claim_id = claim_id
         self.revision = revision
@@ -125,6 +164,9 @@ class EditModal(discord.ui.Modal):
         self.statement.default = claim.statement
         self.kind.default = str(claim.kind)
         self.due.default = claim.due or ""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await _still_moderator(interaction)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         actor = _actor(interaction)
@@ -186,14 +228,14 @@ class Moderation(commands.Cog):
 
     @claim.command(name="add", description="Add a claim with one sourced version (opens a form)")
     async def add(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(ClaimModal(self.curator))
+        await interaction.response.send_modal(ClaimModal(self.curator, interaction.user.id))
 
     @claim.command(name="edit", description="Edit a claim's statement, kind or due date (opens a form)")
     @app_commands.describe(claim="Claim id")
     async def edit(self, interaction: discord.Interaction, claim: str) -> None:
         try:
             _, revision = self.curator.claim(claim)
-            modal = EditModal(self.curator, claim, revision)
+            modal = EditModal(self.curator, claim, revision, interaction.user.id)
         except CurationError as exc:
             await _reply(interaction, f"⛔ {exc}")
             return
@@ -361,7 +403,8 @@ class Moderation(commands.Cog):
         if group is None:
             await _reply(interaction, f"⛔ No open review item #{item}.")
             return
-        await interaction.response.send_modal(ClaimModal(self.curator, review_key=group.key, statement=group.statement))
+        await interaction.response.send_modal(ClaimModal(self.curator, interaction.user.id, review_key=group.key,
+                                                        statement=group.statement))
 
     @review.command(name="dismiss", description="Dismiss a queued question")
     async def review_dismiss(self, interaction: discord.Interaction, item: int, reason: str | None = None) -> None:
