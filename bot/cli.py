@@ -80,6 +80,9 @@ def check(statements: tuple[str, ...], as_json: bool, db_path: Path | None, toda
     if from_stdin:
         lines = [line.strip() for line in sys.stdin.read().splitlines()]
         statements = tuple(line for line in lines if line)
+        if not statements:
+            click.echo("error: no statements on standard input (one per line)", err=True)
+            sys.exit(EXIT_BAD_INPUT)
     elif len(statements) > 1 and all(" " not in s for s in statements):
         # `crosscheck check US troops left Iraq`: the shell split one unquoted statement.
         statements = (" ".join(statements),)
@@ -249,6 +252,69 @@ def sync(guild_id: int | None, global_: bool, db_path: Path | None) -> None:
     finally:
         service.close()
     click.echo("synced the commands")
+
+
+# --- digests --------------------------------------------------------------------------------------
+
+
+@main.group()
+def digest() -> None:
+    """The scheduled digest: see what the next one says (Discord posts it; see /digest setup)."""
+
+
+@digest.command("preview")
+@click.option("--guild", "guild_id", metavar="ID",
+              help="Only this server's questions and feedback, over its schedule's running period.")
+@click.option("--period", type=click.Choice(["daily", "weekly"]),
+              help="Cover the day or week before --now (default: the guild's schedule, else daily).")
+@click.option("--now", "--today", "now", metavar="YYYY-MM-DD[THH:MM]",
+              help="End the period here (a bare date means the end of that day); default: the clock.")
+@click.option("--timezone", "zone_name", metavar="ZONE", help="IANA time zone (default: the schedule's, else UTC).")
+@click.option("--public", "public_only", is_flag=True, help="Leave out the moderators' report.")
+@db_option
+def digest_preview(guild_id: str | None, period: str | None, now: str | None, zone_name: str | None,
+                   public_only: bool, db_path: Path | None) -> None:
+    """Print the digest for a period, exactly as the bot would post it (nothing is posted or recorded)."""
+    from datetime import datetime, timedelta
+
+    from bot.digest_schedule import PERIODS, period_for
+    from claims.digest import build_digest
+    from claims.digest_store import DigestStore, ScheduleError, parse_timezone
+
+    service = open_service(db_path, None)
+    try:
+        store = DigestStore(service.store)
+        schedule = store.schedule(guild_id) if guild_id else None
+        try:
+            zone = parse_timezone(zone_name or (schedule.timezone if schedule else "UTC"))
+        except ScheduleError as exc:
+            raise click.BadParameter(str(exc), param_hint="--timezone") from None
+        if now is None:
+            end = datetime.now(zone).replace(microsecond=0)
+        else:
+            try:
+                moment = datetime.fromisoformat(now)
+            except ValueError:
+                raise click.BadParameter(f"{now!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM", param_hint="--now") from None
+            # A bare date covers that whole day: the period ends at the following midnight.
+            moment = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+            end = moment + (timedelta(days=1) if len(now) == 10 else timedelta(0))
+        if schedule is not None and period is None:
+            start, end = period_for(store, schedule, end)
+        else:
+            start = end - PERIODS[period or "daily"]
+        result = build_digest(service, start, end, guild_id, moderators=not public_only)
+        click.echo(result.text(moderators=not public_only), nl=False)
+        last = store.last_posted(guild_id) if guild_id else None
+        if result.is_empty():
+            click.echo("\n(nothing to report: the bot would skip this digest)")
+        elif last is not None and result.unchanged_since(last.fingerprint):
+            click.echo("\n(nothing new since the last digest posted: the bot would skip this one)")
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_UNAVAILABLE)
+    finally:
+        service.close()
 
 
 if __name__ == "__main__":

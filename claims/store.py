@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -67,6 +68,9 @@ class Store:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        # The bot checks statements in worker threads that share this connection: one
+        # transaction at a time, or their BEGIN/COMMITs would interleave.
+        self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -90,23 +94,24 @@ class Store:
         BEGIN IMMEDIATE takes the write lock up front, so two writers wait for each other
         (up to the busy timeout) instead of failing half-way; nested blocks are savepoints."""
         conn = self.db.conn
-        try:
-            if conn.in_transaction:
-                with self.db.atomic():
-                    yield self.db
-                return
-            conn.execute("BEGIN IMMEDIATE")
+        with self._lock:
             try:
-                yield self.db
-            except BaseException:
+                if conn.in_transaction:
+                    with self.db.atomic():
+                        yield self.db
+                    return
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise _friendly(exc, self.path) from exc
+                raise _friendly(exc, self.path) from exc
 
     def _create(self) -> None:
         db = self.db
