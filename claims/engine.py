@@ -178,12 +178,29 @@ class Engine:
             return Reply(text, "no_match", None, explanation, [], suggestions, [], result.outcome,
                          today.isoformat())
         claim = self.matcher.claim(result.best.claim_id)
+        stranger = self._foreign_place(details, claim)
+        if stranger:
+            # "US troops are leaving Germany": a look-alike claim about somewhere else must not
+            # lend its verdict. Abstain, and offer it as a suggestion.
+            explanation = (f"No claim in the base is about {stranger}, so there is no verdict. The closest claim "
+                           "is offered as a suggestion; the question was queued for the moderators.")
+            return Reply(text, "no_match", None, explanation, [], [self._suggestion(result.best)], [], "possible",
+                         today.isoformat())
         details.negated = not self._affirms_claim(details.negated, claim, result.best.wording)
         decision = decide(claim, details, self.base, self.entities, self._entities_of(claim), today)
         ref = ClaimRef(claim.id, claim.statement, result.best.score, str(claim.kind), claim.topic,
                        result.best.wording)
         return Reply(text, decision.verdict, ref, decision.explanation, decision.versions, suggestions,
                      decision.notes, "match", today.isoformat())
+
+    def _foreign_place(self, details, claim: Claim) -> str | None:
+        """A place the statement is about that the claim never mentions, nor anything in or around it."""
+        known = self._entities_of(claim)
+        for place in details.places:
+            if not any(self.entities.related(place, other) for other in known):
+                entity = self.entities.entities.get(place)
+                return entity.names[0] if entity else place
+        return None
 
     def _affirms_claim(self, negated: bool, claim: Claim, wording: str) -> bool:
         """Whether the statement asserts the claim, judged against the wording it matched.

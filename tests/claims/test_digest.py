@@ -172,7 +172,8 @@ def test_a_deadline_that_passed_in_the_period_is_flagged_unconfirmed(service: Cr
     assert all(not d.confirmed_by and d.last_day == date(2026, 9, 30) for d in digest.passed)
     # The end-of-2026 date of the same plans is within 30 days of the period's end.
     assert {(d.claim_id, d.due) for d in digest.upcoming} == {
-        ("final-withdrawal-date", "end of 2026"), ("kurdistan-departure-date", "end of 2026")}
+        ("final-withdrawal-date", "end of 2026"), ("kurdistan-departure-date", "end of 2026"),
+        ("two-phase-plan", "end of 2026")}
     assert "due September 2026, passed on 30 September 2026: ❔ no source confirms it happened" in digest.text()
     assert digest.has_news()  # a deadline passing is news even in a period with no questions
 
@@ -182,7 +183,8 @@ def test_on_21_november_september_is_past_and_the_end_of_the_year_is_coming(serv
 
     assert digest.passed == []  # September 2026 passed before this period
     assert {(d.claim_id, d.due, d.state) for d in digest.deadlines} == {
-        ("final-withdrawal-date", "end of 2026", "upcoming"), ("kurdistan-departure-date", "end of 2026", "upcoming")}
+        ("final-withdrawal-date", "end of 2026", "upcoming"), ("kurdistan-departure-date", "end of 2026", "upcoming"),
+        ("two-phase-plan", "end of 2026", "upcoming")}
     assert not digest.has_news() and not digest.is_empty()
 
 
