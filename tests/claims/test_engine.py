@@ -95,3 +95,19 @@ def test_an_edited_claim_is_judged_on_its_new_versions(shipped_base: Base) -> No
         update={"values": claim.versions[0].values.model_copy(update={"count": "~1000"})})
     own.update_claim(claim.model_copy(update={"versions": [edited_version]}))
     assert own.check("Only 1,000 US troops are left in Iraq").verdict == "supported"
+
+
+@pytest.mark.parametrize("statement", [
+    "US troops are leaving Germany by 2027",
+    "American soldiers will withdraw from Japan in 2026",
+])
+def test_a_statement_about_a_place_no_claim_covers_abstains(engine: Engine, statement: str) -> None:
+    reply = engine.check(statement)
+    assert reply.verdict == "no_match"
+    assert reply.claim is None
+
+
+def test_the_second_phase_stated_as_done_is_unverified(engine: Engine) -> None:
+    reply = engine.check("The second phase of the withdrawal was completed in September 2026")
+    assert reply.verdict == "unverified"
+    assert reply.claim is not None and reply.claim.id == "two-phase-plan"
