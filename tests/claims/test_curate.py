@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,18 +20,6 @@ from tests.conftest import TODAY
 ARTICLE = "003_0d325b8582dc79ca"
 QUOTE = ("The U.S. currently has approximately 2,500 troops stationed in Iraq and an additional 900 in "
          "neighbouring Syria.")
-
-
-@pytest.fixture
-def service(db_path: Path) -> Iterator[Crosscheck]:
-    svc = Crosscheck.open(db_path, today=TODAY)
-    yield svc
-    svc.close()
-
-
-@pytest.fixture
-def curator(service: Crosscheck) -> Curator:
-    return Curator(service)
 
 
 def new_claim(claim_id: str = "us-troops-syria-900", **overrides) -> dict:

@@ -7,9 +7,7 @@ logged at known times through the real code paths.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -53,13 +51,6 @@ OTHER_GUILD = "222"
 FINAL = "All US forces will be out of Iraq by the end of the withdrawal"  # final-withdrawal-date
 TROOPS = "The US has around 2500 troops in Iraq"  # troops-in-iraq
 NONSENSE = "The moon is made of green cheese"  # no match
-
-
-@pytest.fixture
-def service(db_path: Path) -> Iterator[Crosscheck]:
-    svc = Crosscheck.open(db_path, today=TODAY)
-    yield svc
-    svc.close()
 
 
 def at(day: str, hour: int = 12, minute: int = 0) -> datetime:

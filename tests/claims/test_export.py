@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import filecmp
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
@@ -14,14 +12,6 @@ from claims.curate import Curator
 from claims.export import export_base
 from claims.load import load_base
 from claims.service import Crosscheck
-from tests.conftest import TODAY
-
-
-@pytest.fixture
-def service(db_path: Path) -> Iterator[Crosscheck]:
-    svc = Crosscheck.open(db_path, today=TODAY)
-    yield svc
-    svc.close()
 
 
 def tree(root: Path) -> dict[str, bytes]:

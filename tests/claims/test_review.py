@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from claims.curate import CurationError, Curator, new_claim_data
 from claims.service import Crosscheck
-from tests.conftest import TODAY
-
-
-@pytest.fixture
-def service(db_path: Path) -> Iterator[Crosscheck]:
-    svc = Crosscheck.open(db_path, today=TODAY)
-    yield svc
-    svc.close()
-
-
-@pytest.fixture
-def curator(service: Crosscheck) -> Curator:
-    return Curator(service)
 
 
 def ask(service: Crosscheck, statement: str, user: str) -> str:

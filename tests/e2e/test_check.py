@@ -19,6 +19,13 @@ from typing import Any
 import discord
 import pytest
 from discord import app_commands
+from embed_checks import (
+    EPHEMERAL,
+    NO_PINGS,
+    assert_no_rejected_calls,
+    assert_within_embed_limits,
+    is_ephemeral,
+)
 from fakediscord import JSON, Call, FakeDiscord, InteractionHandle, RunBot, run_client
 
 from bot.client import FRIENDLY_ERROR, CrosscheckBot
@@ -32,8 +39,6 @@ from claims.store import StoreError
 # The `make_crosscheck_bot` fixture (tests/e2e/conftest.py): keyword Settings -> an unstarted bot.
 MakeCrosscheckBot = Callable[..., CrosscheckBot]
 
-EPHEMERAL = 1 << 6
-NO_PINGS = {"parse": []}
 # A reply (message_reference) that must not ping the author of the message it answers.
 NO_PINGS_REPLY = {"parse": [], "replied_user": False}
 BUSY = "The claim database is busy right now"
@@ -41,8 +46,6 @@ LOCKED = StoreError("the database /tmp/crosscheck.sqlite is locked by another pr
                     "nothing was changed. Try again, or stop the other writer")
 
 # Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-EMBED_LIMITS = {"title": 256, "description": 4096, "field_name": 256, "field_value": 1024, "footer": 2048,
-                "fields": 25, "total": 6000}
 
 # The statements of the brief, one per verdict, and a word the embed title must carry.
 VERDICT_CASES = [
@@ -97,36 +100,12 @@ def check_id_of(call: Call) -> int:
     return int(found[0][1])
 
 
-def is_ephemeral(data: JSON) -> bool:
-    """Whether a message payload (or stored message) is only shown to the one user."""
-    return bool(int(data.get("flags") or 0) & EPHEMERAL)
 
 
-def embed_size(embed: JSON) -> int:
-    """The characters Discord counts towards an embed's 6000-character total."""
-    fields = embed.get("fields") or []
-    return (len(embed.get("title") or "") + len(embed.get("description") or "")
-            + len((embed.get("footer") or {}).get("text") or "")
-            + sum(len(f["name"]) + len(f["value"]) for f in fields))
 
 
-def assert_within_embed_limits(embed: JSON) -> None:
-    """Every Discord embed limit, checked here too (the fake would answer 50035 otherwise)."""
-    assert len(embed.get("title") or "") <= EMBED_LIMITS["title"]
-    assert len(embed.get("description") or "") <= EMBED_LIMITS["description"]
-    assert len((embed.get("footer") or {}).get("text") or "") <= EMBED_LIMITS["footer"]
-    fields = embed.get("fields") or []
-    assert len(fields) <= EMBED_LIMITS["fields"]
-    for f in fields:
-        assert 1 <= len(f["name"]) <= EMBED_LIMITS["field_name"]
-        assert 1 <= len(f["value"]) <= EMBED_LIMITS["field_value"]
-    assert embed_size(embed) <= EMBED_LIMITS["total"]
 
 
-def assert_no_rejected_calls(server: FakeDiscord) -> None:
-    """No request was refused (an oversize embed would be a 400 with code 50035)."""
-    rejected = server.calls_matching(predicate=lambda c: c.status >= 400)
-    assert not rejected, [(c.method, c.path, c.status, c.response) for c in rejected]
 
 
 async def slash_check(server: FakeDiscord, statement: str, **options: Any) -> tuple[InteractionHandle, Call]:

@@ -16,6 +16,12 @@ from typing import Any
 
 import discord
 import pytest
+from embed_checks import (
+    EPHEMERAL,
+    NO_PINGS,
+    assert_no_rejected_calls,
+    assert_within_embed_limits,
+)
 from fakediscord import JSON, Call, FakeDiscord, FakeMember, FakeRole, InteractionHandle, RunBot
 
 from bot.client import CrosscheckBot
@@ -28,11 +34,7 @@ MakeCrosscheckBot = Callable[..., CrosscheckBot]
 MODAL = 9
 MESSAGE = 4
 AUTOCOMPLETE = 8
-EPHEMERAL = 1 << 6
-NO_PINGS = {"parse": []}
 NOT_A_MODERATOR = "Only moderators can do that here"
-EMBED_LIMITS = {"title": 256, "description": 4096, "field_name": 256, "field_value": 1024, "footer": 2048,
-                "fields": 25, "total": 6000}
 
 CLAIM = "troops-in-syria"
 ARTICLE = "003_0d325b8582dc79ca"
@@ -185,31 +187,10 @@ def review_queue(bot: CrosscheckBot) -> list[QueueGroup]:
     return queue(bot.service.store, bot.service.engine.normaliser)
 
 
-def embed_size(embed: JSON) -> int:
-    """The characters Discord counts towards an embed's 6000-character total."""
-    fields = embed.get("fields") or []
-    return (len(embed.get("title") or "") + len(embed.get("description") or "")
-            + len((embed.get("footer") or {}).get("text") or "")
-            + sum(len(f["name"]) + len(f["value"]) for f in fields))
 
 
-def assert_within_embed_limits(embed: JSON) -> None:
-    """Every Discord embed limit (the fake would answer 50035 otherwise, but say which one here)."""
-    assert len(embed.get("title") or "") <= EMBED_LIMITS["title"]
-    assert len(embed.get("description") or "") <= EMBED_LIMITS["description"]
-    assert len((embed.get("footer") or {}).get("text") or "") <= EMBED_LIMITS["footer"]
-    fields = embed.get("fields") or []
-    assert len(fields) <= EMBED_LIMITS["fields"]
-    for f in fields:
-        assert 1 <= len(f["name"]) <= EMBED_LIMITS["field_name"]
-        assert 1 <= len(f["value"]) <= EMBED_LIMITS["field_value"]
-    assert embed_size(embed) <= EMBED_LIMITS["total"]
 
 
-def assert_no_rejected_calls(server: FakeDiscord) -> None:
-    """No request of the bot was refused by the fake Discord."""
-    rejected = server.calls_matching(predicate=lambda c: c.status >= 400)
-    assert not rejected, [(c.method, c.path, c.status, c.response) for c in rejected]
 
 
 # --------------------------------------------------------------------------- /claim add (the modal)
