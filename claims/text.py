@@ -124,7 +124,8 @@ STOP_WORDS = frozenset(
     guys everyone ok okay yeah yes bro tho fr ngl tbh idk imo r u ur ya y'all yall k hmm uh um like
     well right gonna wanna via per whether while during after before since until till upon within
     without across over under between among going go get got new news report reports reported
-    yo dude hi hello plz srsly wtf btw anyone someone somebody lmk guess""".split()  # noqa: SIM905
+    yo dude hi hello plz srsly wtf btw anyone someone somebody lmk guess
+    completely fully entirely totally wholly partially partly""".split()  # noqa: SIM905
 )
 # Words that carry meaning even though they look like filler in other settings.
 KEEP_WORDS = frozenset({"over", "out", "left", "after", "before", "during", "since", "until"})
@@ -268,6 +269,9 @@ class Normalised:
     entities: tuple[str, ...]
 
 
+_MENTIONS = re.compile(r"@(?:everyone|here)\b|<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>", re.IGNORECASE)
+# Chat formatting (**bold**, __underline__, ~~strike~~, `code`, ||spoiler||, > quotes) is not content.
+_MARKDOWN = re.compile(r"\*{1,3}|_{2}|~~|`+|\|\||^>+\s?|^#+\s", re.MULTILINE)
 TOKEN_RE = re.compile(r"@[a-z0-9-]+|\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)?")
 
 
@@ -279,7 +283,8 @@ class Normaliser:
 
     def words(self, text: str) -> tuple[list[str], list[str]]:
         """Lower-case words with entities as `@id` and numbers canonical; plus the entity ids."""
-        text = fold(text)
+        # Chat mentions ("@everyone", "<@123>", "<#456>") address people; they claim nothing.
+        text = " ".join(_MARKDOWN.sub(" ", _MENTIONS.sub(" ", fold(text))).split())
         text, found = self.entities.replace(text)
         text = canonical_numbers(text)
         text = text.lower()
