@@ -4,24 +4,41 @@ Matching compares topics, not details: dates and numbers are left out of the ter
 the verdict's business), so "Only 1,000 US troops are in Iraq" finds the troop-count claim and
 the verdict then finds the number wrong.
 
-Two steps, kept apart so that retrieval can be replaced by a faster index without touching
-scoring or verdicts:
+Two steps, kept apart so that retrieval can be fast without touching scoring or verdicts:
 
-1. `candidates`: the claims sharing at least one term (exactly, or as a close spelling) with
-   the statement. A claim sharing none scores zero, so skipping it never changes the result.
+1. Retrieval: the claims sharing at least one term (exactly, or as a close spelling) with the
+   statement. A claim sharing none scores zero, so skipping it never changes the result.
 2. `score`: how much of the statement the claim explains and how much of one of the claim's
    wordings the statement covers, each term weighted by its rarity (IDF) in the base, with
    rapidfuzz similarity for misspelt terms.
+
+Retrieval stays fast as the base grows to 100,000 claims without changing any result:
+
+- The index keeps, per term, the rows of the claims using it (one flat numpy array cut by term,
+  plus the rows added since it was built), and per claim its terms and wordings as term ids in
+  flat arrays, so memory stays small. Edits (`add`, `remove`) update it in place; removed
+  claims' rows are skipped until enough of them pile up to rebuild the arrays without them.
+- `match` computes, for every claim sharing a term, an upper bound of its score with a few
+  vectorised passes over the statement terms' posting lists: the recall part of the score is
+  computed exactly, the coverage part bounded from above (see `_search`). Claims are then scored
+  exactly, best bound first, until no remaining bound can reach the result: the top claim and
+  the suggestions are exactly those a scan scoring every claim finds (`match_full_scan`).
+- Fuzzy expansion of a statement term only runs rapidfuzz over the vocabulary terms that could
+  reach FUZZY_CUTOFF (a length and character-set filter that never drops one), so its result is
+  that of `process.extract` over the whole vocabulary.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
+import threading
+import time
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from claims.models import Claim
@@ -45,6 +62,26 @@ COUNT_BONUS = 9.0  # a count in the unit the claim counts is a strong sign it is
 
 Outcome = Literal["match", "possible", "none"]
 
+# A claim is skipped only when its score bound is below the score to beat by more than this:
+# scores are rounded to 0.1 (a raw 41.96 shows as 42.0), and the bound is computed in a
+# different order than the score, so it may differ from it in the last bits.
+_ROUNDING_SLACK = 0.06
+_BOUND_SCALE = 1 + 1e-9
+# Claims scored exactly per round of the search; the first rounds are small because the best
+# bounds usually belong to the best claims, which then set the bar for all others.
+_BATCHES = (16, 64, 256, 1024)
+# Rows per block when computing every row's lightest wording.
+_WEIGHT_BLOCK = 16_384
+# Rebuild the arrays without removed claims once this share of rows is dead.
+_COMPACT_SHARE = 0.25
+_COMPACT_MIN = 256
+# Statement terms whose expansion is kept (until the vocabulary changes): chat repeats itself.
+_EXPAND_CACHE_MAX = 50_000
+# Bit 0 of a claim's slot mask: it has some count (a statement's unit-less "count" earns a bonus
+# then); bits 1.. stand for the slot kinds seen so far (a few dozen at most).
+_ANY_COUNT_BIT = 1
+_MAX_SLOT_BITS = 62
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -64,14 +101,6 @@ class MatchResult:
     suggestions: list[Candidate]
 
 
-@dataclass
-class _Entry:
-    claim: Claim
-    vocabulary: frozenset[str]
-    wordings: list[tuple[str, tuple[str, ...]]]
-    slots: frozenset[str]
-
-
 def claim_slots(claim: Claim) -> frozenset[str]:
     """The kinds of detail a claim's versions commit to, e.g. {"date", "count:troops"}."""
     slots: set[str] = set()
@@ -87,147 +116,777 @@ def claim_slots(claim: Claim) -> frozenset[str]:
     return frozenset(slots)
 
 
+def slot_bonus(slot: str) -> float:
+    """What one kind of detail shared by statement and claim adds to the score."""
+    return COUNT_BONUS if slot.startswith("count:") else SLOT_BONUS
+
+
+def _char_mask(term: str) -> int:
+    """One bit per character (letters exactly, others hashed): two terms differing in k of these
+    bits need at least k insertions or deletions to turn into each other."""
+    mask = 0
+    for ch in term:
+        code = ord(ch)
+        mask |= 1 << (code - 97 if 97 <= code <= 122 else 26 + code % 37)
+    return mask
+
+
+class _Column:
+    """A numpy array that grows by doubling, so appends cost amortised O(1).
+
+    While a bulk load fills it (`bulk` ... `finish`), values go to a compact `array.array`
+    instead, which grows in place: the arrays' copies made by doubling would raise the peak
+    memory of loading a large base by tens of megabytes."""
+
+    __slots__ = ("_building", "data", "size")
+
+    def __init__(self, dtype: type | np.dtype, values: np.ndarray | None = None):
+        self._building: array | None = None
+        if values is None:
+            self.data = np.zeros(64, dtype=dtype)
+            self.size = 0
+        else:
+            self.data = np.asarray(values, dtype=dtype).copy()
+            self.size = len(self.data)
+
+    def bulk(self) -> None:
+        """Collect appends compactly until `finish`."""
+        self._building = array(_TYPECODES[self.data.dtype.char], self.view().tolist())
+
+    def finish(self) -> None:
+        """Turn what a bulk load collected into the numpy array, of exactly its size."""
+        if self._building is not None:
+            self.data = np.frombuffer(self._building, dtype=self.data.dtype).copy()
+            self.size = len(self.data)
+            self._building = None
+
+    def extend(self, values: list[int] | list[bool]) -> int:
+        """Append values; return the index of the first."""
+        if self._building is not None:
+            start = len(self._building)
+            self._building.extend(values)
+            return start
+        start, end = self.size, self.size + len(values)
+        if end > len(self.data):
+            grown = np.zeros(max(end, 2 * len(self.data)), dtype=self.data.dtype)
+            grown[:start] = self.data[:start]
+            self.data = grown
+        self.data[start:end] = values
+        self.size = end
+        return start
+
+    def view(self) -> np.ndarray:
+        """The filled part (a view: do not keep it across appends)."""
+        return self.data[: self.size]
+
+    @property
+    def length(self) -> int:
+        """How many values it holds (also while a bulk load fills it)."""
+        return len(self._building) if self._building is not None else self.size
+
+
+# array.array type codes of the columns' numpy types
+_TYPECODES = {np.dtype(np.int32).char: "i", np.dtype(np.int64).char: "q", np.dtype(np.bool_).char: "b",
+              np.dtype(np.uint64).char: "Q"}
+
+
+@dataclass
+class _Prepared:
+    """A claim read for the index: its terms (ids) and the wordings that have terms."""
+
+    claim: Claim
+    vocabulary: list[int]  # sorted term ids
+    wordings: list[tuple[int, list[int]]]  # (index into the claim's texts, term ids in order)
+    slots: frozenset[str]
+
+
+@dataclass
+class _Query:
+    """A statement's terms and expansions, resolved to term ids once for all claims scored."""
+
+    terms: tuple[str, ...]
+    total: float  # sum of the distinct terms' weights (or 1.0)
+    per_term: list[tuple[float, list[tuple[int, float]]]]  # per statement term: weight, (term id, similarity)
+    groups: list[tuple[float, list[tuple[int, float]]]]  # the same per distinct term, weights summed
+    slots: frozenset[str]
+
+
 class Matcher:
-    """Holds the claims' normalised wordings and an inverted index over their terms."""
+    """Holds the claims' normalised wordings and an inverted index over their terms.
+
+    Safe to use from several threads: reads and edits take a lock. `build_seconds` says how
+    long the constructor spent normalising the wordings and building the index."""
 
     def __init__(self, normaliser: Normaliser, claims: Iterable[Claim] = ()):
         self.normaliser = normaliser
-        self._entries: dict[str, _Entry] = {}
-        self._postings: dict[str, set[str]] = defaultdict(set)
-        self._vocab_list: list[str] = []
-        self._vocab_dirty = True
-        for claim in claims:
-            self.add(claim)
+        self._lock = threading.RLock()
+        # terms
+        self._term_id: dict[str, int] = {}
+        self._term_str: list[str] = []
+        self._df: list[int] = []  # how many indexed claims use each term
+        self._term_len = _Column(np.int32)
+        self._term_mask = _Column(np.uint64)
+        self._fuzzy_ok = _Column(np.bool_)  # in the vocabulary fuzzy expansion searches
+        # claims, one row each; a removed claim's row stays (dead) until compaction
+        self._row_of: dict[str, int] = {}
+        self._claims: list[Claim | None] = []
+        self._row_slots: list[frozenset[str]] = []
+        self._alive = _Column(np.bool_)
+        self._slot_mask = _Column(np.int64)
+        self._vocab_start = _Column(np.int32)  # a row's term ids: _vocab[start:end]
+        self._vocab_end = _Column(np.int32)
+        self._vocab = _Column(np.int32)
+        self._wording_start = _Column(np.int32)  # a row's wordings: [start:end] of the wording columns
+        self._wording_end = _Column(np.int32)
+        self._wording_text = _Column(np.int32)  # which of the claim's texts
+        self._wording_terms_start = _Column(np.int32)  # a wording's term ids: _wording_terms[start:end]
+        self._wording_terms_end = _Column(np.int32)
+        self._wording_terms = _Column(np.int32)
+        # Per term, the rows of the claims using it (removed ones included until compaction): one
+        # flat array cut by term at the last bulk build, plus the rows added since.
+        self._posting_rows = np.zeros(0, dtype=np.intp)
+        self._posting_start = np.zeros(1, dtype=np.int64)  # term id t: _posting_rows[start[t]:start[t+1]]
+        self._posting_extra: dict[int, np.ndarray] = {}
+        self._alive_count = 0
+        self._slot_bit: dict[str, int] = {}
+        self._slot_sets: dict[frozenset[str], frozenset[str]] = {}
+        # caches, each tied to the state it was computed for
+        self._generation = 0  # bumped by every edit: IDF weights change with the base's size
+        self._idf_generation = -1
+        self._idf_list: list[float] = []
+        self._idf_array = np.zeros(0)
+        self._bound_generation = -1
+        self._inverse_min_weight = np.zeros(0)
+        self._vocab_generation = 0  # bumped when a term enters or leaves the vocabulary
+        self._expand_generation = 0
+        self._expand_cache: dict[str, dict[str, float]] = {}
+        self.build_seconds: dict[str, float] = {}
+        self._bulk_load(claims)
 
     # --- the index ------------------------------------------------------------------------------
 
-    def add(self, claim: Claim) -> None:
-        """Index a claim (replacing any earlier version of it). Retired claims are not indexed."""
-        self.remove(claim.id)
-        if claim.status != "active":
-            return
-        wordings = []
-        for text in (*claim.texts(), *(v.text for v in claim.versions)):
+    def _bulk_load(self, claims: Iterable[Claim]) -> None:
+        """Index many claims at once: the same as adding them one by one, with the posting
+        arrays built once at the end instead of grown claim by claim."""
+        latest: dict[str, Claim | None] = {}
+        for claim in claims:
+            latest.pop(claim.id, None)  # a later copy of a claim replaces the earlier one
+            latest[claim.id] = claim if claim.status == "active" else None
+        started = time.perf_counter()
+        normalising = 0.0
+        with self._lock:
+            columns = [getattr(self, name) for name in self._row_columns()]
+            for column in columns:
+                column.bulk()
+            # One claim at a time: holding every prepared claim at once would double the memory.
+            for claim in latest.values():
+                if claim is not None:
+                    before = time.perf_counter()
+                    item = self._prepare(claim)
+                    normalising += time.perf_counter() - before
+                    self._append_row(item, index_postings=False)
+            for column in columns:
+                column.finish()
+            self._build_postings()
+            self._inverse_min_weights()  # the first check need not wait for these
+        self.build_seconds = {"normalise": normalising, "index": time.perf_counter() - started - normalising}
+
+    def _prepare(self, claim: Claim) -> _Prepared:
+        wordings: list[tuple[int, list[int]]] = []
+        vocabulary: set[int] = set()
+        for i, text in enumerate((*claim.texts(), *(v.text for v in claim.versions))):
             terms = self.normaliser.normalise(text).terms
             if terms:
-                wordings.append((text, terms))
-        vocabulary = frozenset(t for _, terms in wordings for t in terms)
-        self._entries[claim.id] = _Entry(claim, vocabulary, wordings, claim_slots(claim))
-        for term in vocabulary:
-            self._postings[term].add(claim.id)
-        self._vocab_dirty = True
+                ids = [self._intern(t) for t in terms]
+                wordings.append((i, ids))
+                vocabulary.update(ids)
+        slots = claim_slots(claim)
+        return _Prepared(claim, sorted(vocabulary), wordings, self._slot_sets.setdefault(slots, slots))
+
+    def _intern(self, term: str) -> int:
+        tid = self._term_id.get(term)
+        if tid is None:
+            with self._lock:
+                tid = self._term_id.get(term)
+                if tid is None:
+                    tid = len(self._term_str)
+                    self._term_id[term] = tid
+                    self._term_str.append(term)
+                    self._df.append(0)
+                    self._term_len.extend([len(term)])
+                    self._term_mask.extend([_char_mask(term)])
+                    self._fuzzy_ok.extend([False])
+        return tid
+
+    def _slot_mask_of(self, slots: frozenset[str]) -> int:
+        mask = 0
+        for slot in slots:
+            if slot.startswith("count"):
+                mask |= _ANY_COUNT_BIT
+            bit = self._slot_bit.get(slot)
+            if bit is None and len(self._slot_bit) < _MAX_SLOT_BITS:
+                bit = self._slot_bit[slot] = 1 << (len(self._slot_bit) + 1)
+            if bit is not None:
+                mask |= bit
+        return mask
+
+    def _append_row(self, item: _Prepared, index_postings: bool = True) -> None:
+        row = len(self._claims)
+        self._row_of[item.claim.id] = row
+        self._claims.append(item.claim)
+        self._row_slots.append(item.slots)
+        self._alive.extend([True])
+        self._slot_mask.extend([self._slot_mask_of(item.slots)])
+        start = self._vocab.extend(item.vocabulary)
+        self._vocab_start.extend([start])
+        self._vocab_end.extend([start + len(item.vocabulary)])
+        first = self._wording_text.length
+        for text_index, ids in item.wordings:
+            self._wording_text.extend([text_index])
+            begin = self._wording_terms.extend(ids)
+            self._wording_terms_start.extend([begin])
+            self._wording_terms_end.extend([begin + len(ids)])
+        self._wording_start.extend([first])
+        self._wording_end.extend([self._wording_text.length])
+        for tid in item.vocabulary:
+            self._df[tid] += 1
+            if self._df[tid] == 1:
+                self._term_enters(tid)
+            if index_postings:
+                old = self._posting_extra.get(tid)
+                self._posting_extra[tid] = np.array([row], dtype=np.intp) if old is None else np.append(old, row)
+        self._alive_count += 1
+        self._generation += 1
+
+    def _term_enters(self, tid: int) -> None:
+        self._fuzzy_ok.data[tid] = not self._term_str[tid].startswith(ENTITY_PREFIX)
+        self._vocab_generation += 1
+
+    def _term_leaves(self, tid: int) -> None:
+        self._fuzzy_ok.data[tid] = False
+        self._vocab_generation += 1
+
+    def _build_postings(self) -> None:
+        """Cut the flat posting array from the rows' terms (after a bulk load or a compaction,
+        when every row is alive)."""
+        vocab = self._vocab.view()
+        self._posting_extra = {}
+        # Group the rows' term ids by term, rows in order within a term (a stable sort), and find
+        # each position's row from where the rows' terms start.
+        order = np.argsort(vocab, kind="stable")
+        sorted_terms = vocab[order]
+        # The last row starting at or before a position owns it (rows without terms start where
+        # the next row does, so they own nothing).
+        self._posting_rows = np.searchsorted(self._vocab_start.view(), order, side="right") - 1
+        del order
+        self._posting_start = np.searchsorted(sorted_terms, np.arange(len(self._term_str) + 1)).astype(np.int64)
+
+    def _rows_of(self, tid: int) -> list[np.ndarray]:
+        """The rows of the claims using a term, in one or two arrays (bulk-built, added since)."""
+        parts = []
+        if tid + 1 < len(self._posting_start):
+            start, end = int(self._posting_start[tid]), int(self._posting_start[tid + 1])
+            if end > start:
+                parts.append(self._posting_rows[start:end])
+        extra = self._posting_extra.get(tid)
+        if extra is not None:
+            parts.append(extra)
+        return parts
+
+    def add(self, claim: Claim) -> None:
+        """Index a claim (replacing any earlier version of it). Retired claims are not indexed."""
+        with self._lock:
+            self.remove(claim.id)
+            if claim.status != "active":
+                return
+        prepared = self._prepare(claim)  # outside the lock: normalising is the slow part
+        with self._lock:
+            self.remove(claim.id)  # another thread may have added it meanwhile
+            self._append_row(prepared)
 
     def remove(self, claim_id: str) -> None:
         """Drop a claim from the index."""
-        entry = self._entries.pop(claim_id, None)
-        if entry is None:
-            return
-        for term in entry.vocabulary:
-            ids = self._postings.get(term)
-            if ids is not None:
-                ids.discard(claim_id)
-                if not ids:
-                    del self._postings[term]
-        self._vocab_dirty = True
+        with self._lock:
+            row = self._row_of.pop(claim_id, None)
+            if row is None:
+                return
+            self._alive.data[row] = False
+            self._claims[row] = None
+            start, end = int(self._vocab_start.data[row]), int(self._vocab_end.data[row])
+            for tid in self._vocab.data[start:end].tolist():
+                self._df[tid] -= 1
+                if self._df[tid] == 0:
+                    self._term_leaves(tid)
+            self._alive_count -= 1
+            self._generation += 1
+            dead = len(self._claims) - self._alive_count
+            if dead >= _COMPACT_MIN and dead > _COMPACT_SHARE * len(self._claims):
+                self._compact()
+
+    @staticmethod
+    def _row_columns() -> tuple[str, ...]:
+        """The columns with a value per claim row, per wording or per wording term."""
+        return ("_alive", "_slot_mask", "_vocab_start", "_vocab_end", "_vocab", "_wording_start", "_wording_end",
+                "_wording_text", "_wording_terms_start", "_wording_terms_end", "_wording_terms")
+
+    def _compact(self) -> None:
+        """Rebuild the arrays without the removed claims' rows (their terms are kept)."""
+        kept = [self._prepared_row(row) for row in range(len(self._claims)) if self._claims[row] is not None]
+        columns = []
+        for name in self._row_columns():
+            column = _Column(getattr(self, name).data.dtype)
+            column.bulk()
+            setattr(self, name, column)
+            columns.append(column)
+        self._row_of, self._claims, self._row_slots = {}, [], []
+        self._df = [0] * len(self._term_str)
+        self._fuzzy_ok = _Column(np.bool_, np.zeros(len(self._term_str), dtype=np.bool_))
+        self._alive_count = 0
+        for item in kept:
+            self._append_row(item, index_postings=False)
+        for column in columns:
+            column.finish()
+        self._build_postings()
+        self._vocab_generation += 1
+        self._generation += 1
+
+    def _prepared_row(self, row: int) -> _Prepared:
+        claim = self._claims[row]
+        assert claim is not None
+        start, end = int(self._vocab_start.data[row]), int(self._vocab_end.data[row])
+        wordings = []
+        for w in range(int(self._wording_start.data[row]), int(self._wording_end.data[row])):
+            begin, stop = int(self._wording_terms_start.data[w]), int(self._wording_terms_end.data[w])
+            wordings.append((int(self._wording_text.data[w]), self._wording_terms.data[begin:stop].tolist()))
+        return _Prepared(claim, self._vocab.data[start:end].tolist(), wordings, self._row_slots[row])
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._alive_count
 
     def idf(self, term: str) -> float:
         """Rarity of a term in the base; a term no claim uses is as rare as can be."""
-        n = len(self._entries) + 1
-        return math.log(1 + n / (len(self._postings.get(term, ())) + 0.5))
+        n = self._alive_count + 1
+        tid = self._term_id.get(term)
+        df = self._df[tid] if tid is not None else 0
+        return math.log(1 + n / (df + 0.5))
+
+    def _idf_table(self) -> tuple[list[float], np.ndarray]:
+        """`idf` of every term id, as a list and as an array, until the next edit.
+
+        The values are computed by `idf`'s formula with math.log, and the array holds the same
+        floats, so scores computed from either are those `idf` gives."""
+        if self._idf_generation != self._generation:
+            n = self._alive_count + 1
+            self._idf_list = [math.log(1 + n / (df + 0.5)) for df in self._df]
+            self._idf_array = np.array(self._idf_list, dtype=np.float64)
+            self._idf_generation = self._generation
+        return self._idf_list, self._idf_array
 
     def _vocabulary(self) -> list[str]:
-        if self._vocab_dirty:
-            self._vocab_list = sorted(t for t in self._postings if not t.startswith(ENTITY_PREFIX))
-            self._vocab_dirty = False
-        return self._vocab_list
+        """The terms fuzzy expansion may reach: those in use, entities aside, sorted."""
+        ok = np.flatnonzero(self._fuzzy_ok.view()).tolist()
+        return sorted(self._term_str[t] for t in ok)
+
+    def _posting(self, term: str) -> np.ndarray:
+        """Rows of the claims using a term (removed claims' rows may remain until compaction)."""
+        tid = self._term_id.get(term)
+        parts = self._rows_of(tid) if tid is not None else []
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
 
     # --- step 1: candidates ---------------------------------------------------------------------
 
     def expand(self, terms: Iterable[str]) -> dict[str, dict[str, float]]:
         """For each statement term, the base terms it stands for, with similarity 0-1."""
-        vocabulary = self._vocabulary()
-        out: dict[str, dict[str, float]] = {}
-        for term in terms:
-            hits: dict[str, float] = {}
-            if term in self._postings:
-                hits[term] = 1.0
-            if not term.startswith(ENTITY_PREFIX) and len(term) >= 4:
-                for other, similarity, _ in process.extract(
-                    term, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
-                ):
-                    if other != term and len(other) >= 4:
-                        hits.setdefault(other, similarity / 100 * 0.9)
-            out[term] = hits
-        return out
+        with self._lock:
+            if self._expand_generation != self._vocab_generation or len(self._expand_cache) > _EXPAND_CACHE_MAX:
+                self._expand_cache = {}
+                self._expand_generation = self._vocab_generation
+            out: dict[str, dict[str, float]] = {}
+            for term in terms:
+                hits = self._expand_cache.get(term)
+                if hits is None:
+                    hits = self._expand_cache[term] = self._expand_term(term)
+                out[term] = dict(hits)  # a copy: callers may change what they get
+            return out
+
+    def _expand_term(self, term: str) -> dict[str, float]:
+        hits: dict[str, float] = {}
+        tid = self._term_id.get(term)
+        if tid is not None and self._df[tid] > 0:
+            hits[term] = 1.0
+        if not term.startswith(ENTITY_PREFIX) and len(term) >= 4:
+            for other, similarity, _ in process.extract(
+                term, self._fuzzy_choices(term), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
+            ):
+                if other != term and len(other) >= 4:
+                    hits.setdefault(other, similarity / 100 * 0.9)
+        return hits
+
+    def _fuzzy_choices(self, term: str) -> list[str]:
+        """The vocabulary terms that may reach FUZZY_CUTOFF against `term`, in sorted order.
+
+        rapidfuzz's ratio is 100 * (1 - d / (m + n)) for the insertions and deletions d turning
+        one term (length m) into the other (length n), so reaching the cutoff needs
+        d <= (1 - cutoff/100) * (m + n). d is at least |m - n|, and at least the number of
+        characters only one of the two has; terms failing either bound cannot reach the cutoff.
+        Sorted order keeps rapidfuzz's tie-break (the earlier choice first) as over the whole
+        vocabulary, so the result is the same as `process.extract` over all of it."""
+        m = len(term)
+        lengths = self._term_len.view()
+        allowed = (1 - FUZZY_CUTOFF / 100) * (lengths + m) + 0.5  # + 0.5: never lose one to rounding
+        possible = self._fuzzy_ok.view() & (np.abs(lengths - m) <= allowed)
+        ids = np.flatnonzero(possible)
+        if len(ids):
+            differing = np.bitwise_count(self._term_mask.data[ids] ^ np.uint64(_char_mask(term)))
+            ids = ids[differing <= allowed[ids]]
+        return sorted(self._term_str[t] for t in ids.tolist())
 
     def candidates(self, expanded: dict[str, dict[str, float]]) -> set[str]:
         """Claims sharing at least one (expanded) term with the statement."""
-        ids: set[str] = set()
-        for hits in expanded.values():
-            for other in hits:
-                ids |= self._postings.get(other, set())
-        return ids
+        with self._lock:
+            arrays = [self._posting(other) for hits in expanded.values() for other in hits]
+            if not arrays:
+                return set()
+            rows = np.unique(np.concatenate(arrays))
+            claims = self._claims
+            return {c.id for c in (claims[r] for r in rows.tolist()) if c is not None}
 
     # --- step 2: scoring ------------------------------------------------------------------------
+
+    def _query(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]],
+               slots: frozenset[str]) -> _Query:
+        weights = {t: self.idf(t) for t in terms}
+        total = sum(weights.values()) or 1.0
+        per_term = []
+        groups: dict[str, tuple[float, list[tuple[int, float]]]] = {}
+        for term in terms:
+            items = []
+            for other, similarity in expanded.get(term, {}).items():
+                tid = self._term_id.get(other)
+                if tid is not None:  # a term the index never saw is in no claim
+                    items.append((tid, similarity))
+            per_term.append((weights[term], items))
+            # A term given twice counts twice in recall, as in `score`.
+            groups[term] = (groups[term][0] + weights[term] if term in groups else weights[term], items)
+        return _Query(tuple(terms), total, per_term, list(groups.values()), slots)
+
+    def _score_row(self, row: int, q: _Query) -> Candidate:
+        """`score` for an indexed row: the same arithmetic in the same order, so the same float."""
+        claim = self._claims[row]
+        assert claim is not None
+        start, end = int(self._vocab_start.data[row]), int(self._vocab_end.data[row])
+        vocabulary = set(self._vocab.data[start:end].tolist())
+        explained = 0.0
+        hit_terms: dict[int, float] = {}
+        for weight, items in q.per_term:
+            best = 0.0
+            for tid, similarity in items:
+                if tid in vocabulary and similarity > best:
+                    best = similarity
+                    hit_terms[tid] = max(hit_terms.get(tid, 0.0), similarity)
+            explained += weight * best
+        recall = explained / q.total
+        coverage, best_wording = 0.0, -1
+        idf = self._idf_table()[0]
+        first, last = int(self._wording_start.data[row]), int(self._wording_end.data[row])
+        if first < last:
+            bounds = self._wording_terms_start.data[first:last].tolist()
+            stop = int(self._wording_terms_end.data[last - 1])
+            flat = self._wording_terms.data[bounds[0]:stop].tolist()
+            offset = bounds[0]
+            bounds = [b - offset for b in bounds] + [stop - offset]
+            for w in range(last - first):
+                wording_terms = flat[bounds[w]:bounds[w + 1]]
+                w_total = sum([idf[t] for t in wording_terms]) or 1.0
+                covered = sum([idf[t] * hit_terms.get(t, 0.0) for t in wording_terms]) / w_total
+                if covered > coverage:
+                    coverage, best_wording = covered, first + w
+        score = 100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE)
+        if score > 0:
+            entry_slots = self._row_slots[row]
+            for slot in q.slots:
+                if slot in entry_slots:
+                    score += COUNT_BONUS if slot.startswith("count:") else SLOT_BONUS
+                elif slot == "count" and any(x.startswith("count") for x in entry_slots):
+                    score += SLOT_BONUS
+        if best_wording < 0:
+            wording = claim.statement
+        else:
+            texts = (*claim.texts(), *(v.text for v in claim.versions))
+            wording = texts[int(self._wording_text.data[best_wording])]
+        # Ranking keeps the bonus above 100; only what is shown is capped.
+        return Candidate(claim.id, round(score, 1), wording)
 
     def score(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]], claim_id: str,
               slots: frozenset[str] = frozenset()) -> Candidate:
         """Score one claim against a statement's terms and kinds of detail (0-100)."""
-        entry = self._entries[claim_id]
-        weights = {t: self.idf(t) for t in terms}
-        total = sum(weights.values()) or 1.0
-        explained = 0.0
-        hit_terms: dict[str, float] = {}
-        for term in terms:
-            best = 0.0
-            for other, similarity in expanded.get(term, {}).items():
-                if other in entry.vocabulary and similarity > best:
-                    best = similarity
-                    hit_terms[other] = max(hit_terms.get(other, 0.0), similarity)
-            explained += weights[term] * best
-        recall = explained / total
-        coverage, wording = 0.0, entry.claim.statement
-        for text, wording_terms in entry.wordings:
-            w_total = sum(self.idf(t) for t in wording_terms) or 1.0
-            covered = sum(self.idf(t) * hit_terms.get(t, 0.0) for t in wording_terms) / w_total
-            if covered > coverage:
-                coverage, wording = covered, text
-        score = 100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE)
-        if score > 0:
-            for slot in slots:
-                if slot in entry.slots:
-                    score += COUNT_BONUS if slot.startswith("count:") else SLOT_BONUS
-                elif slot == "count" and any(x.startswith("count") for x in entry.slots):
-                    score += SLOT_BONUS
-        # Ranking keeps the bonus above 100; only what is shown is capped.
-        return Candidate(claim_id, round(score, 1), wording)
+        with self._lock:
+            row = self._row_of[claim_id]
+            return self._score_row(row, self._query(tuple(terms), expanded, slots))
+
+    # --- matching -------------------------------------------------------------------------------
 
     def match(self, statement: str | Normalised, slots: frozenset[str] = frozenset()) -> MatchResult:
         """Find the claim a statement is about, or the few it might be about, or nothing.
 
-        `slots` are the kinds of detail the statement gives (see `claim_slots`)."""
+        `slots` are the kinds of detail the statement gives (see `claim_slots`). The result is
+        exactly `match_full_scan`'s: the index only skips claims that could not be shown."""
         norm = statement if isinstance(statement, Normalised) else self.normaliser.normalise(statement)
         if not norm.terms:
             return MatchResult("none", None, [])
-        expanded = self.expand(norm.terms)
-        scored = sorted(
-            (self.score(norm.terms, expanded, cid, slots) for cid in self.candidates(expanded)),
-            key=lambda c: (-c.score, c.claim_id),
-        )
-        top = scored[0] if scored else None
-        if top is None or top.score < POSSIBLE:
+        with self._lock:
+            expanded = self.expand(norm.terms)
+            return _result(self._search(self._query(norm.terms, expanded, slots)))
+
+    def match_full_scan(self, statement: str | Normalised, slots: frozenset[str] = frozenset()) -> MatchResult:
+        """`match` by scoring every indexed claim: the reference the index must equal, and the
+        baseline of `crosscheck bench`."""
+        norm = statement if isinstance(statement, Normalised) else self.normaliser.normalise(statement)
+        if not norm.terms:
             return MatchResult("none", None, [])
-        if top.score >= MATCH:
-            return MatchResult("match", _capped(top), [])
-        return MatchResult("possible", None,
-                           [_capped(c) for c in scored[:MAX_SUGGESTIONS] if c.score >= POSSIBLE])
+        with self._lock:
+            q = self._query(norm.terms, self.expand(norm.terms), slots)
+            scored = sorted((self._score_row(row, q) for row in self._row_of.values()),
+                            key=lambda c: (-c.score, c.claim_id))
+            return _result(scored[:MAX_SUGGESTIONS])
+
+    def _claim_id(self, row: int) -> str:
+        claim = self._claims[row]
+        return claim.id if claim is not None else ""
 
     def claim(self, claim_id: str) -> Claim:
         """The indexed claim with this id."""
-        return self._entries[claim_id].claim
+        claim = self._claims[self._row_of[claim_id]]
+        assert claim is not None
+        return claim
+
+    def _search(self, q: _Query) -> list[Candidate]:
+        """The best claims (by score, then id) that `match` can show: up to MAX_SUGGESTIONS, all
+        at least POSSIBLE; only the first is exact once it reaches MATCH (nothing else is shown).
+
+        A claim's score is 100 * recall^0.6 * coverage^0.4 (+ its detail bonus), and:
+
+        - recall (the share of the statement's weight the claim explains) is computed exactly
+          for every claim sharing a term, from the posting lists: per statement term, the best
+          similarity among its expansions that the claim uses;
+        - coverage of a wording is at most the weight of its terms the statement reaches (IDF x
+          the best similarity any statement term gives the term) over the wording's weight, since
+          the score's per-claim similarities are never above those. The coarse bound takes the
+          claim's reached terms over its lightest wording (one pass over the postings); the
+          refined bound is computed wording by wording, for the claims the coarse one lets through;
+        - the detail bonus is computed exactly from the claim's slots.
+
+        Claims are scored exactly, best bound first, and skipped as soon as their bound cannot
+        reach the bar: the third suggestion's score, or the best score once it is a match, or
+        POSSIBLE (a claim scoring below it is never shown). Ties on the score go to the smaller
+        claim id, so a bound equal to the bar is still scored (with slack for the rounding). As
+        the bar only rises, every claim that could change the result is scored exactly."""
+        rows = len(self._claims)
+        if not rows:
+            return []
+        _, idf = self._idf_table()
+        explained = np.zeros(rows)
+        best_similarity: dict[int, float] = {}
+        for _, items in q.groups:
+            for tid, similarity in items:
+                if similarity > best_similarity.get(tid, 0.0):
+                    best_similarity[tid] = similarity
+        # A term found exactly, by one statement term only, adds the same to recall's numerator
+        # and to the reached weight: such terms are added to both at once.
+        shared: set[int] = set()
+        for weight, items in q.groups:
+            if len(items) == 1 and items[0][1] == best_similarity[items[0][0]] == 1.0 and weight == idf[items[0][0]]:
+                shared.add(items[0][0])
+        for weight, items in q.groups:
+            if len(items) == 1 and items[0][0] in shared:
+                for postings in self._rows_of(items[0][0]):
+                    explained[postings] += weight
+        reached = explained.copy()
+        for weight, items in q.groups:
+            if len(items) == 1 and items[0][0] in shared:
+                continue
+            if len(items) == 1:
+                tid, similarity = items[0]
+                for postings in self._rows_of(tid):
+                    explained[postings] += weight * similarity
+            elif items:
+                best = np.zeros(rows)
+                for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
+                    for postings in self._rows_of(tid):
+                        best[postings] = similarity
+                explained += weight * best
+        for tid, similarity in best_similarity.items():
+            if tid not in shared:
+                for postings in self._rows_of(tid):
+                    reached[postings] += idf[tid] * similarity
+
+        bonus_max = sum(slot_bonus(s) for s in q.slots)
+        bar = POSSIBLE
+        # The recall a claim needs for its bound to reach the bar with full coverage and every
+        # bonus: claims below it are dropped before any bound is computed.
+        need = ((bar - _ROUNDING_SLACK) / _BOUND_SCALE - bonus_max) / 100
+        floor = q.total * need ** (1 / STATEMENT_SHARE) / _BOUND_SCALE if need > 0 else 0.0
+        found = np.flatnonzero(((explained >= floor) if floor > 0 else (explained > 0)) & self._alive.view())
+        if not len(found):
+            return []
+        inverse_min_weights = self._inverse_min_weights()
+        recall = explained[found] / q.total
+        coverage = np.minimum(reached[found] * inverse_min_weights[found], 1.0)
+        # The coarse bound without the bonus is 100 * key^(1/5): comparing keys needs no powers.
+        key = recall * recall * recall * coverage * coverage
+        del recall, coverage  # recomputed for the few claims picked
+        bonus: np.ndarray | None = None  # per claim, once few are left (until then: bonus_max)
+
+        reach = np.zeros(len(self._term_str))  # per term id: the best similarity a statement term gives it
+        for tid, similarity in best_similarity.items():
+            reach[tid] = similarity
+        top: list[Candidate] = []
+        bar_id: str | None = None
+        for round_, batch in enumerate(_batches()):
+            if q.slots and bonus is None and len(found) <= _BATCHES[-1]:
+                bonus = self._bonuses(found, q.slots)  # few claims left: each one's own bonus
+            # Dropping the claims whose coarse bound misses the bar is worth it once the first
+            # round has raised the bar (usually far above POSSIBLE).
+            keep = _may_reach(key, bar, bonus if bonus is not None else bonus_max) if round_ else None
+            if keep is not None:
+                found, key = found[keep], key[keep]
+                bonus = bonus[keep] if bonus is not None else None
+            if not len(found):
+                break
+            pick = np.argpartition(-key, batch - 1)[:batch] if len(found) > batch else np.arange(len(found))
+            rows_picked = found[pick]
+            coverage = np.minimum(reached[rows_picked] * inverse_min_weights[rows_picked], 1.0)
+            refined = _bound(explained[rows_picked] / q.total,
+                             np.minimum(self._best_coverage(rows_picked, idf, reach), coverage),
+                             bonus[pick] if bonus is not None else self._bonuses(rows_picked, q.slots))
+
+            # Scores are rounded to 0.1 and rounding never lowers the order of two values, so a
+            # claim can show only if its bound rounds to at least the bar, and, rounding to the
+            # bar exactly, only if its id is smaller than that of the claim holding the bar.
+            hopeful = np.flatnonzero(refined >= bar - _ROUNDING_SLACK)
+            for i in hopeful[np.argsort(-refined[hopeful], kind="stable")].tolist():
+                best_possible = round(float(refined[i]), 1)
+                if best_possible < bar:
+                    break  # the rest of this batch is bounded lower still
+                row = int(rows_picked[i])
+                if bar_id is not None and best_possible == bar and self._claim_id(row) > bar_id:
+                    continue  # at best a tie with the claim at the bar, which wins it
+                candidate = self._score_row(row, q)
+                if candidate.score >= POSSIBLE:
+                    top = _insert(top, candidate)
+                    bar, bar_id = _bar(top)
+            rest = np.ones(len(found), dtype=bool)
+            rest[pick] = False
+            found, key = found[rest], key[rest]
+            bonus = bonus[rest] if bonus is not None else None
+        return top
+
+    def _best_coverage(self, rows: np.ndarray, idf: np.ndarray, reach: np.ndarray) -> np.ndarray:
+        """Per row, an upper bound of its coverage: over its wordings, the most of a wording's
+        weight whose terms the statement reaches (each term weighted by IDF x best similarity)."""
+        wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
+        terms, per_wording = _ranges(self._wording_terms_start.data[wordings], self._wording_terms_end.data[wordings])
+        tids = self._wording_terms.data[terms]
+        weights = idf[tids]
+        starts = np.cumsum(per_wording) - per_wording
+        covered = np.add.reduceat(weights * reach[tids], starts) / np.add.reduceat(weights, starts)
+        return np.minimum(np.maximum.reduceat(covered, np.cumsum(per_row) - per_row), 1.0)
+
+    def _inverse_min_weights(self) -> np.ndarray:
+        """Per row, 1 / the IDF weight of its lightest wording (0 for rows without wordings),
+        recomputed after edits (every weight changes with the size of the base)."""
+        if self._bound_generation != self._generation:
+            _, idf = self._idf_table()
+            starts, ends = self._wording_start.view(), self._wording_end.view()
+            inverse = np.zeros(len(starts))
+            # A block of rows at a time: the weights of every wording term at once would be a
+            # large temporary array for a large base.
+            for first in range(0, len(starts), _WEIGHT_BLOCK):
+                block = slice(first, first + _WEIGHT_BLOCK)
+                has = ends[block] > starts[block]
+                rows_with = np.flatnonzero(has) + first
+                if not len(rows_with):
+                    continue
+                wordings, per_row = _ranges(starts[rows_with], ends[rows_with])
+                terms, per_wording = _ranges(self._wording_terms_start.data[wordings],
+                                             self._wording_terms_end.data[wordings])
+                weights = np.add.reduceat(idf[self._wording_terms.data[terms]], np.cumsum(per_wording) - per_wording)
+                lightest = np.minimum.reduceat(weights, np.cumsum(per_row) - per_row)
+                inverse[rows_with] = _BOUND_SCALE / lightest
+            self._inverse_min_weight = inverse
+            self._bound_generation = self._generation
+        return self._inverse_min_weight
+
+    def _bonuses(self, rows: np.ndarray, slots: frozenset[str]) -> np.ndarray:
+        """The detail bonus each row would earn for these statement slots (as in `score`)."""
+        masks = self._slot_mask.view()[rows]
+        out = np.zeros(len(rows))
+        for slot in slots:
+            if slot == "count":
+                out += np.where(masks & _ANY_COUNT_BIT, SLOT_BONUS, 0.0)
+                continue
+            bit = self._slot_bit.get(slot)
+            if bit is not None:
+                out += np.where(masks & bit, slot_bonus(slot), 0.0)
+            elif len(self._slot_bit) >= _MAX_SLOT_BITS:
+                out += slot_bonus(slot)  # an untracked kind: assume every claim may have it
+        return out
+
+
+def _bound(recall: np.ndarray, coverage: np.ndarray, bonus: np.ndarray) -> np.ndarray:
+    """The score formula over arrays, scaled up a hair: floats summed in another order than
+    `score` sums them may come out a few ulps lower."""
+    return (100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE) + bonus) * _BOUND_SCALE
+
+
+def _may_reach(key: np.ndarray, bar: float, bonus: np.ndarray | float) -> np.ndarray | None:
+    """Which claims' coarse bounds (100 * key^(1/5) + bonus, scaled) reach the bar, less the
+    rounding slack; None when all may."""
+    need = ((bar - _ROUNDING_SLACK) / _BOUND_SCALE - bonus) / 100
+    if isinstance(need, float):
+        return None if need <= 0 else key >= need**5 / _BOUND_SCALE
+    squared = need * need
+    return (need <= 0) | (key >= squared * squared * need / _BOUND_SCALE)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The indices start..end-1 of every range, concatenated, and each range's length."""
+    counts = ends - starts
+    offsets = np.cumsum(counts) - counts
+    return np.arange(int(counts.sum())) - np.repeat(offsets - starts, counts), counts
+
+
+def _batches() -> Iterator[int]:
+    yield from _BATCHES
+    while True:
+        yield _BATCHES[-1]
+
+
+def _insert(top: list[Candidate], candidate: Candidate) -> list[Candidate]:
+    """`top` with `candidate` in its place by (-score, id), kept to MAX_SUGGESTIONS."""
+    ranked = sorted([*top, candidate], key=lambda c: (-c.score, c.claim_id))
+    return ranked[:MAX_SUGGESTIONS]
+
+
+def _bar(top: list[Candidate]) -> tuple[float, str | None]:
+    """The score a claim must reach to change what `match` shows, and the claim holding that
+    place (a claim only tying with it must have a smaller id), if any."""
+    if top and top[0].score >= MATCH:
+        return top[0].score, top[0].claim_id  # a match shows only the best claim
+    if len(top) >= MAX_SUGGESTIONS:
+        return top[-1].score, top[-1].claim_id
+    return POSSIBLE, None
+
+
+def _result(scored: list[Candidate]) -> MatchResult:
+    """What `match` shows for the best claims, best first."""
+    top = scored[0] if scored else None
+    if top is None or top.score < POSSIBLE:
+        return MatchResult("none", None, [])
+    if top.score >= MATCH:
+        return MatchResult("match", _capped(top), [])
+    return MatchResult("possible", None,
+                       [_capped(c) for c in scored[:MAX_SUGGESTIONS] if c.score >= POSSIBLE])
 
 
 def _capped(candidate: Candidate) -> Candidate:
