@@ -19,6 +19,7 @@ from claims.values import (
     NumRange,
     approx_range,
     month_span,
+    year_slots,
 )
 
 APPROX_WORDS = {"about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa",
@@ -76,9 +77,12 @@ class Details:
 
     def slots(self) -> frozenset[str]:
         """The kinds of detail given, in the matcher's terms (see `claims.match.claim_slots`)."""
+
         out = {f"count:{unit}" if unit else "count" for _, unit in self.counts}
         if self.dates:
             out.add("date")
+        for span in self.dates:
+            out.update(year_slots(span))
         if self.durations:
             out.add("duration")
         if self.scope:

@@ -43,6 +43,7 @@ from rapidfuzz import fuzz, process
 
 from claims.models import Claim
 from claims.text import ENTITY_PREFIX, Normalised, Normaliser
+from claims.values import parse_date_span, year_slots
 
 # Scores are 0-100. At or above MATCH the bot answers; between POSSIBLE and MATCH it offers the
 # claims as "did you mean" and abstains; below POSSIBLE it has nothing.
@@ -104,9 +105,11 @@ class MatchResult:
 def claim_slots(claim: Claim) -> frozenset[str]:
     """The kinds of detail a claim's versions commit to, e.g. {"date", "count:troops"}."""
     slots: set[str] = set()
+    dates = [v.values.date for v in claim.versions if v.values.date] + ([claim.due] if claim.due else [])
+    for text in dates:
+        slots.add("date")
+        slots.update(year_slots(parse_date_span(text)))
     for version in claim.versions:
-        if version.values.date:
-            slots.add("date")
         if version.values.count:
             slots.add(f"count:{claim.unit}" if claim.unit else "count")
         if version.values.duration:

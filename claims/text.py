@@ -125,7 +125,7 @@ STOP_WORDS = frozenset(
     well right gonna wanna via per whether while during after before since until till upon within
     without across over under between among going go get got new news report reports reported
     yo dude hi hello plz srsly wtf btw anyone someone somebody lmk guess
-    completely fully entirely totally wholly partially partly""".split()  # noqa: SIM905
+    completely fully entirely totally wholly partially partly happen happens happening happened occur occurs""".split()  # noqa: SIM905
 )
 # Words that carry meaning even though they look like filler in other settings.
 KEEP_WORDS = frozenset({"over", "out", "left", "after", "before", "during", "since", "until"})

@@ -165,3 +165,12 @@ def parse_duration(text: str) -> Duration:
     if not m:
         raise ValueError(f"cannot read duration {text!r}: write e.g. '12 days' or '3 years'")
     return Duration(float(m.group(1)), m.group(2))
+
+
+def year_slots(span: DateSpan) -> set[str]:
+    """The years a date span touches, as slots: a statement dated 2011 then earns a bonus from
+    the claims dated 2011, and "US troops left Iraq in 2011" finds the 2011 withdrawal, not the
+    2026 plan. Long spans give none (a decade says little about which event is meant)."""
+    if not span.year_known or span.end.year - span.start.year > 3:
+        return set()
+    return {f"year:{year}" for year in range(span.start.year, span.end.year + 1)}

@@ -64,8 +64,6 @@ def test_a_plain_statement_of_the_withdrawal_date_matches_the_final_withdrawal_c
     assert result.best.claim_id == "final-withdrawal-date"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dates are not topic terms, so 'US troops left Iraq in 2011' "
-                   "matches the 2026 withdrawal plan instead of the 2011 withdrawal")
 def test_a_withdrawal_in_2011_matches_the_2011_withdrawal_claim(engine: Engine) -> None:
     result = match(engine, "US troops left Iraq in 2011")
     assert result.best is not None

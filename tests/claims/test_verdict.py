@@ -111,9 +111,6 @@ def test_objecting_to_us_troops_is_not_a_statement_about_a_place(engine: Engine)
 
 # Curated wordings (a claim's statement or aliases) the engine judges wrongly today, and why.
 WORDING_BUGS: dict[str, str] = {
-    "By 2011 American forces had completely left Iraq.":
-        "BUG: dates are not topic terms, so the 2011 withdrawal (its own alias) is matched to the 2026 plan "
-        "and contradicted ('date: 2011 vs 2026-09')",
 }
 
 
