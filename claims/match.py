@@ -31,6 +31,8 @@ Retrieval stays fast as the base grows to 100,000 claims without changing any re
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import threading
 import time
 from array import array
@@ -119,6 +121,42 @@ def claim_slots(claim: Claim) -> frozenset[str]:
     return frozenset(slots)
 
 
+def claim_terms(normaliser: Normaliser, claim: Claim) -> list[tuple[str, ...]]:
+    """The terms of each of a claim's wordings: statement, aliases, then version texts."""
+    return [normaliser.terms(text) for text in (*claim.texts(), *(v.text for v in claim.versions))]
+
+
+# Normalising is most of the cost of indexing a large base, and each wording is independent:
+# from this many claims on, the work is shared out to forked worker processes (one per core).
+PARALLEL_FROM = 20_000
+_FORKED: tuple[Normaliser, list[Claim]] | None = None  # what forked workers read (copy-on-write)
+
+
+def _normalise_range(bounds: tuple[int, int]) -> list[list[tuple[str, ...]]]:
+    assert _FORKED is not None
+    normaliser, claims = _FORKED
+    return [claim_terms(normaliser, claim) for claim in claims[bounds[0]:bounds[1]]]
+
+
+def _normalised_in_parallel(normaliser: Normaliser, claims: list[Claim]) -> Iterator[list[tuple[str, ...]]]:
+    """Each claim's wording terms, in order: in worker processes for large bases, else here."""
+    global _FORKED
+    workers = min(os.cpu_count() or 1, 8)
+    if len(claims) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for claim in claims:
+            yield claim_terms(normaliser, claim)
+        return
+    step = max(1000, len(claims) // (workers * 8))
+    ranges = [(start, min(start + step, len(claims))) for start in range(0, len(claims), step)]
+    _FORKED = (normaliser, claims)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk in pool.imap(_normalise_range, ranges):  # in order, a chunk at a time
+                yield from chunk
+    finally:
+        _FORKED = None
+
+
 def slot_bonus(slot: str) -> float:
     """What one kind of detail shared by statement and claim adds to the score."""
     return COUNT_BONUS if slot.startswith("count:") else SLOT_BONUS
@@ -159,7 +197,9 @@ class _Column:
     def finish(self) -> None:
         """Turn what a bulk load collected into the numpy array, of exactly its size."""
         if self._building is not None:
-            self.data = np.frombuffer(self._building, dtype=self.data.dtype).copy()
+            # A view on the collected buffer, not a copy: a copy would briefly double the
+            # largest columns at the peak of a bulk load. Later appends grow a new array.
+            self.data = np.frombuffer(self._building, dtype=self.data.dtype)
             self.size = len(self.data)
             self._building = None
 
@@ -247,7 +287,7 @@ class Matcher:
         self._wording_terms = _Column(np.int32)
         # Per term, the rows of the claims using it (removed ones included until compaction): one
         # flat array cut by term at the last bulk build, plus the rows added since.
-        self._posting_rows = np.zeros(0, dtype=np.intp)
+        self._posting_rows = np.zeros(0, dtype=np.int32)
         self._posting_start = np.zeros(1, dtype=np.int64)  # term id t: _posting_rows[start[t]:start[t+1]]
         self._posting_extra: dict[int, np.ndarray] = {}
         self._alive_count = 0
@@ -282,23 +322,24 @@ class Matcher:
             for column in columns:
                 column.bulk()
             # One claim at a time: holding every prepared claim at once would double the memory.
-            for claim in latest.values():
-                if claim is not None:
-                    before = time.perf_counter()
-                    item = self._prepare(claim)
-                    normalising += time.perf_counter() - before
-                    self._append_row(item, index_postings=False)
+            active = [claim for claim in latest.values() if claim is not None]
+            before = time.perf_counter()
+            for claim, terms in zip(active, _normalised_in_parallel(self.normaliser, active), strict=True):
+                item = self._prepare(claim, terms)
+                self._append_row(item, index_postings=False)
+            normalising = time.perf_counter() - before
             for column in columns:
                 column.finish()
             self._build_postings()
             self._inverse_min_weights()  # the first check need not wait for these
         self.build_seconds = {"normalise": normalising, "index": time.perf_counter() - started - normalising}
 
-    def _prepare(self, claim: Claim) -> _Prepared:
+    def _prepare(self, claim: Claim, normalised: list[tuple[str, ...]] | None = None) -> _Prepared:
         wordings: list[tuple[int, list[int]]] = []
         vocabulary: set[int] = set()
-        for i, text in enumerate((*claim.texts(), *(v.text for v in claim.versions))):
-            terms = self.normaliser.normalise(text).terms
+        if normalised is None:
+            normalised = claim_terms(self.normaliser, claim)
+        for i, terms in enumerate(normalised):
             if terms:
                 ids = [self._intern(t) for t in terms]
                 wordings.append((i, ids))
@@ -376,12 +417,15 @@ class Matcher:
         self._posting_extra = {}
         # Group the rows' term ids by term, rows in order within a term (a stable sort), and find
         # each position's row from where the rows' terms start.
-        order = np.argsort(vocab, kind="stable")
+        order = np.argsort(vocab, kind="stable").astype(np.int32)  # int32 halves the peak at 100k claims
         sorted_terms = vocab[order]
         # The last row starting at or before a position owns it (rows without terms start where
         # the next row does, so they own nothing).
-        self._posting_rows = np.searchsorted(self._vocab_start.view(), order, side="right") - 1
+        rows = np.searchsorted(self._vocab_start.view(), order, side="right")
         del order
+        rows -= 1
+        self._posting_rows = rows.astype(np.int32)
+        del rows
         self._posting_start = np.searchsorted(sorted_terms, np.arange(len(self._term_str) + 1)).astype(np.int64)
 
     def _rows_of(self, tid: int) -> list[np.ndarray]:

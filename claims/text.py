@@ -159,6 +159,12 @@ def fold(text: str) -> str:
 AMBIGUOUS_SHORT_NAMES = frozenset({"us", "is", "it", "pm", "un", "oir", "man", "am", "in", "so", "do"})
 
 
+_CHAT_US = re.compile(r"\bus(?=[ -]+(?:troops?|forces?|soldiers?|military|personnel|army|bases?|"
+                      r"officials?|withdrawal|presence|government|embassy|led|marines|convoy)\b)")
+_THE_US = re.compile(r"\b([Tt]he) us\b")
+_ENTITY_TOKEN = re.compile(rf"{ENTITY_PREFIX}([a-z0-9-]+)")
+
+
 class EntityIndex:
     """Finds entity names in text, longest name first; short all-capital names match only in capitals."""
 
@@ -220,15 +226,15 @@ class EntityIndex:
             return f" {ENTITY_PREFIX}{entity_id} "
 
         # Chat writes "us troops" for "US troops"; "us" alone stays the pronoun.
-        text = re.sub(r"\bus(?=[ -]+(?:troops?|forces?|soldiers?|military|personnel|army|bases?|"
-                      r"officials?|withdrawal|presence|government|embassy|led|marines|convoy)\b)", "US", text)
-        text = re.sub(r"\b([Tt]he) us\b", r"\1 US", text)
+        if "us" in text:
+            text = _CHAT_US.sub("US", text)
+            text = _THE_US.sub(r"\1 US", text)
         if self._folded_re is not None:
             text = self._folded_re.sub(sub_folded, text)
         if self._exact_re is not None:
             text = self._exact_re.sub(sub_exact, text)
         # Two passes found them; report them in the order the text mentions them.
-        ordered = [m for m in re.findall(rf"{ENTITY_PREFIX}([a-z0-9-]+)", text) if m in self.entities]
+        ordered = [m for m in _ENTITY_TOKEN.findall(text) if m in self.entities]
         return text, ordered if sorted(ordered) == sorted(found) else found
 
 
@@ -271,18 +277,26 @@ _SCALES = {"k": "thousand", "m": "million", "mn": "million", "million": "million
 _DOLLARS = re.compile(r"(?:US)?\$\s?(\d[\d,.]*)\s?(k|m|mn|million|b|bn|billion|thousand)?\b", re.IGNORECASE)
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_GROUPED = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+")
+_THOUSANDS_K = re.compile(r"(\d+(?:\.\d+)?)\s?k\b")
+
+
 def canonical_numbers(text: str) -> str:
     """'2,500', '2.500', '2 500' become 2500; '3.4' stays a decimal; '2.5k' becomes 2500;
     '$700m' becomes '700 million dollars'."""
-    text = _DOLLARS.sub(lambda m: f"{m.group(1)} {_SCALES.get((m.group(2) or '').lower(), '')} dollars", text)
+    if not _ANY_DIGIT.search(text):
+        return text
+    if "$" in text:
+        text = _DOLLARS.sub(lambda m: f"{m.group(1)} {_SCALES.get((m.group(2) or '').lower(), '')} dollars", text)
 
     def sub(m: re.Match[str]) -> str:
         raw = m.group(1)
-        if re.fullmatch(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+", raw):
+        if _GROUPED.fullmatch(raw):
             return raw.replace(",", "").replace(".", "").replace(" ", "").replace("\u00a0", "")
         return raw
 
-    text = re.sub(r"(\d+(?:\.\d+)?)\s?k\b", lambda m: str(int(float(m.group(1)) * 1000)), text)
+    text = _THOUSANDS_K.sub(lambda m: str(int(float(m.group(1)) * 1000)), text)
     return _NUMBER_RE.sub(sub, text)
 
 
@@ -298,6 +312,7 @@ class Normalised:
 
 _MENTIONS = re.compile(r"@(?:everyone|here)\b|<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>", re.IGNORECASE)
 # Chat formatting (**bold**, __underline__, ~~strike~~, `code`, ||spoiler||, > quotes) is not content.
+_MARKUP_CHARS = re.compile(r"[*_~`|>#]")
 _MARKDOWN = re.compile(r"\*{1,3}|_{2}|~~|`+|\|\||^>+\s?|^#+\s", re.MULTILINE)
 TOKEN_RE = re.compile(r"@[a-z0-9-]+|\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)?")
 
@@ -311,18 +326,25 @@ class Normaliser:
     def words(self, text: str) -> tuple[list[str], list[str]]:
         """Lower-case words with entities as `@id` and numbers canonical; plus the entity ids."""
         # Chat mentions ("@everyone", "<@123>", "<#456>") address people; they claim nothing.
-        text = " ".join(_MARKDOWN.sub(" ", _MENTIONS.sub(" ", fold(text))).split())
+        text = fold(text)
+        if "@" in text or "<" in text:
+            text = _MENTIONS.sub(" ", text)
+        if _MARKUP_CHARS.search(text):
+            text = _MARKDOWN.sub(" ", text)
+        text = " ".join(text.split())
         text, found = self.entities.replace(text)
         text = canonical_numbers(text)
         text = text.lower()
         for guard, pattern, replacement in PHRASES:
             if guard in text:
                 text = pattern.sub(replacement, text)
-        words = []
-        for token in TOKEN_RE.findall(text):
-            token = token.removesuffix("'s")
-            words.append(MONTH_ALIASES.get(token, token))
+        months = MONTH_ALIASES
+        words = [months.get(t, t) for t in (tok.removesuffix("'s") for tok in TOKEN_RE.findall(text))]
         return words, found
+
+    def terms(self, text: str) -> tuple[str, ...]:
+        """Only the matcher's view of `text` (what indexing a base needs)."""
+        return tuple(terms_of(self.words(text)[0]))
 
     def normalise(self, text: str) -> Normalised:
         """Both views of `text`."""
@@ -330,8 +352,10 @@ class Normaliser:
         return Normalised(text, tuple(words), tuple(terms_of(words)), tuple(found))
 
 
+@lru_cache(maxsize=200_000)
 def term_of(word: str) -> str | None:
-    """The matcher's token for a word, or None when the word carries no topic."""
+    """The matcher's token for a word, or None when the word carries no topic (cached: a base's
+    wordings share a vocabulary of a few thousand words)."""
     if word.startswith(ENTITY_PREFIX):
         return word
     if word in KEEP_WORDS:
@@ -367,7 +391,7 @@ def _date_phrase_words(words: list[str]) -> set[int]:
 def terms_of(words: Iterable[str]) -> list[str]:
     """Distinct matcher tokens of the words, in order."""
     words = list(words)
-    skip = _date_phrase_words(words)
+    skip = _date_phrase_words(words) if _DATE_PART_WORDS.intersection(words) else ()
     out: list[str] = []
     seen: set[str] = set()
     for i, word in enumerate(words):
