@@ -56,6 +56,17 @@ def open_service(db_path: Path | None, today: date | None) -> Crosscheck:
         sys.exit(EXIT_UNAVAILABLE)
 
 
+def _load_or_exit(root: Path, outcome: str):
+    """Load a base directory, or list every problem with file:line and exit 2."""
+    try:
+        return load_base(root)
+    except LoadError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s); {outcome}.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to standard error).")
 @db_option
@@ -118,14 +129,7 @@ def claims() -> None:
 @click.argument("base_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 def validate(base_dir: Path | None) -> None:
     """Validate a claim base directory (default: the shipped base); every problem with file:line."""
-    root = base_dir or default_base_dir()
-    try:
-        base = load_base(root)
-    except LoadError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s); nothing was loaded.", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    base = _load_or_exit(base_dir or default_base_dir(), "nothing was loaded")
     versions = sum(len(c.versions) for c in base.claims.values())
     click.echo(f"ok: {len(base.claims)} claims, {versions} versions, {len(base.articles)} articles, "
                f"{len(base.outlets)} outlets, {len(base.entities)} entities")
@@ -140,13 +144,7 @@ register_curation(claims, main)
 def import_(base_dir: Path | None, db_path: Path | None) -> None:
     """Replace the working base with the one in BASE_DIR (default: the shipped base), if it is valid."""
     root = base_dir or default_base_dir()
-    try:
-        base = load_base(root)
-    except LoadError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s); the working base was left as it was.", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    base = _load_or_exit(root, "the working base was left as it was")
     service = open_service(db_path, None)
     try:
         service.store.import_base(base, actor=f"cli:{getpass.getuser()}", source=str(root))
