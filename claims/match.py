@@ -126,35 +126,92 @@ def claim_terms(normaliser: Normaliser, claim: Claim) -> list[tuple[str, ...]]:
     return [normaliser.terms(text) for text in (*claim.texts(), *(v.text for v in claim.versions))]
 
 
-# Normalising is most of the cost of indexing a large base, and each wording is independent:
-# from this many claims on, the work is shared out to forked worker processes (one per core).
+@dataclass
+class _Batch:
+    """Claims read for the index, in columns (one value per claim, per wording or per term).
+
+    Term ids index the batch's own `terms`, so a worker process can read a batch without the
+    index's vocabulary; the index maps them to its ids with one lookup per distinct term."""
+
+    terms: list[str]  # batch-local term id -> term, in order of first use
+    slots: list[frozenset[str]]  # per claim
+    vocab: np.ndarray  # each claim's distinct term ids in order of first use, claim after claim
+    vocab_len: np.ndarray  # per claim: how many distinct terms
+    wordings: np.ndarray  # per claim: how many of its wordings have terms
+    wording_text: np.ndarray  # per such wording: which of the claim's texts it is
+    wording_len: np.ndarray  # per such wording: how many terms
+    wording_terms: np.ndarray  # the wordings' term ids, in order
+
+
+def read_batch(normaliser: Normaliser, claims: Iterable[Claim]) -> _Batch:
+    """Normalise claims' wordings into a `_Batch` (the slow part of indexing)."""
+    local: dict[str, int] = {}
+    columns = {name: array("i") for name in ("vocab", "vocab_len", "wordings", "wording_text", "wording_len",
+                                             "wording_terms")}
+    vocab, vocab_len, wordings = columns["vocab"], columns["vocab_len"], columns["wordings"]
+    wording_text, wording_len, wording_terms = columns["wording_text"], columns["wording_len"], columns["wording_terms"]
+    slots: list[frozenset[str]] = []
+    for claim in claims:
+        distinct: dict[int, None] = {}
+        count = 0
+        for i, terms in enumerate(claim_terms(normaliser, claim)):
+            if terms:
+                ids = [local.setdefault(t, len(local)) for t in terms]
+                wording_terms.extend(ids)
+                wording_len.append(len(ids))
+                wording_text.append(i)
+                distinct.update(dict.fromkeys(ids))
+                count += 1
+        wordings.append(count)
+        vocab.extend(distinct)
+        vocab_len.append(len(distinct))
+        slots.append(claim_slots(claim))
+    arrays = {name: np.frombuffer(column, dtype=np.int32) if column else np.zeros(0, dtype=np.int32)
+              for name, column in columns.items()}
+    return _Batch(terms=list(local), slots=slots, **arrays)
+
+
+# Normalising is most of the cost of indexing a large base, and each claim is independent: from
+# this many claims on, the work is shared out to forked worker processes (one per core). Claims
+# are read in batches of at most BATCH_CLAIMS either way, so memory stays flat.
 PARALLEL_FROM = 20_000
+BATCH_CLAIMS = 4_096
 _FORKED: tuple[Normaliser, list[Claim]] | None = None  # what forked workers read (copy-on-write)
 
 
-def _normalise_range(bounds: tuple[int, int]) -> list[list[tuple[str, ...]]]:
+def _read_range(bounds: tuple[int, int]) -> _Batch:
     assert _FORKED is not None
     normaliser, claims = _FORKED
-    return [claim_terms(normaliser, claim) for claim in claims[bounds[0]:bounds[1]]]
+    return read_batch(normaliser, claims[bounds[0]:bounds[1]])
 
 
-def _normalised_in_parallel(normaliser: Normaliser, claims: list[Claim]) -> Iterator[list[tuple[str, ...]]]:
-    """Each claim's wording terms, in order: in worker processes for large bases, else here."""
+def _read_batches(normaliser: Normaliser, claims: list[Claim]) -> Iterator[tuple[list[Claim], _Batch]]:
+    """The claims in batches, read in worker processes for large bases, else here; in order."""
     global _FORKED
     workers = min(os.cpu_count() or 1, 8)
-    if len(claims) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for claim in claims:
-            yield claim_terms(normaliser, claim)
-        return
-    step = max(1000, len(claims) // (workers * 8))
+    parallel = len(claims) >= PARALLEL_FROM and workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    step = min(BATCH_CLAIMS, max(256, len(claims) // (workers * 8))) if parallel else BATCH_CLAIMS
     ranges = [(start, min(start + step, len(claims))) for start in range(0, len(claims), step)]
+    if not parallel:
+        for a, b in ranges:
+            yield claims[a:b], read_batch(normaliser, claims[a:b])
+        return
     _FORKED = (normaliser, claims)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk in pool.imap(_normalise_range, ranges):  # in order, a chunk at a time
-                yield from chunk
+            for (a, b), batch in zip(ranges, pool.imap(_read_range, ranges), strict=True):
+                yield claims[a:b], batch
     finally:
         _FORKED = None
+
+
+def _starts(lengths: np.ndarray, offset: int) -> np.ndarray:
+    """Where each of consecutive segments of these lengths starts, the first at `offset`."""
+    starts = np.empty(len(lengths), dtype=np.int64)
+    starts[:1] = offset
+    np.cumsum(lengths[:-1], out=starts[1:])
+    starts[1:] += offset
+    return starts
 
 
 def slot_bonus(slot: str) -> float:
@@ -203,11 +260,11 @@ class _Column:
             self.size = len(self.data)
             self._building = None
 
-    def extend(self, values: list[int] | list[bool]) -> int:
+    def extend(self, values: np.ndarray | list[int] | list[bool]) -> int:
         """Append values; return the index of the first."""
         if self._building is not None:
             start = len(self._building)
-            self._building.extend(values)
+            self._building.frombytes(np.asarray(values, dtype=self.data.dtype).tobytes())
             return start
         start, end = self.size, self.size + len(values)
         if end > len(self.data):
@@ -231,16 +288,6 @@ class _Column:
 # array.array type codes of the columns' numpy types
 _TYPECODES = {np.dtype(np.int32).char: "i", np.dtype(np.int64).char: "q", np.dtype(np.bool_).char: "b",
               np.dtype(np.uint64).char: "Q"}
-
-
-@dataclass
-class _Prepared:
-    """A claim read for the index: its terms (ids) and the wordings that have terms."""
-
-    claim: Claim
-    vocabulary: list[int]  # sorted term ids
-    wordings: list[tuple[int, list[int]]]  # (index into the claim's texts, term ids in order)
-    slots: frozenset[str]
 
 
 @dataclass
@@ -316,36 +363,19 @@ class Matcher:
             latest.pop(claim.id, None)  # a later copy of a claim replaces the earlier one
             latest[claim.id] = claim if claim.status == "active" else None
         started = time.perf_counter()
-        normalising = 0.0
         with self._lock:
             columns = [getattr(self, name) for name in self._row_columns()]
             for column in columns:
                 column.bulk()
-            # One claim at a time: holding every prepared claim at once would double the memory.
             active = [claim for claim in latest.values() if claim is not None]
-            before = time.perf_counter()
-            for claim, terms in zip(active, _normalised_in_parallel(self.normaliser, active), strict=True):
-                item = self._prepare(claim, terms)
-                self._append_row(item, index_postings=False)
-            normalising = time.perf_counter() - before
+            for batch_claims, batch in _read_batches(self.normaliser, active):
+                self._append_batch(batch_claims, batch, index_postings=False)
+            normalised = time.perf_counter()
             for column in columns:
                 column.finish()
             self._build_postings()
             self._inverse_min_weights()  # the first check need not wait for these
-        self.build_seconds = {"normalise": normalising, "index": time.perf_counter() - started - normalising}
-
-    def _prepare(self, claim: Claim, normalised: list[tuple[str, ...]] | None = None) -> _Prepared:
-        wordings: list[tuple[int, list[int]]] = []
-        vocabulary: set[int] = set()
-        if normalised is None:
-            normalised = claim_terms(self.normaliser, claim)
-        for i, terms in enumerate(normalised):
-            if terms:
-                ids = [self._intern(t) for t in terms]
-                wordings.append((i, ids))
-                vocabulary.update(ids)
-        slots = claim_slots(claim)
-        return _Prepared(claim, sorted(vocabulary), wordings, self._slot_sets.setdefault(slots, slots))
+        self.build_seconds = {"normalise": normalised - started, "index": time.perf_counter() - normalised}
 
     def _intern(self, term: str) -> int:
         tid = self._term_id.get(term)
@@ -364,7 +394,7 @@ class Matcher:
 
     def _slot_mask_of(self, slots: frozenset[str]) -> int:
         mask = 0
-        for slot in slots:
+        for slot in sorted(slots):  # bits in a fixed order, however the set was built
             if slot.startswith("count"):
                 mask |= _ANY_COUNT_BIT
             bit = self._slot_bit.get(slot)
@@ -374,32 +404,40 @@ class Matcher:
                 mask |= bit
         return mask
 
-    def _append_row(self, item: _Prepared, index_postings: bool = True) -> None:
-        row = len(self._claims)
-        self._row_of[item.claim.id] = row
-        self._claims.append(item.claim)
-        self._row_slots.append(item.slots)
-        self._alive.extend([True])
-        self._slot_mask.extend([self._slot_mask_of(item.slots)])
-        start = self._vocab.extend(item.vocabulary)
-        self._vocab_start.extend([start])
-        self._vocab_end.extend([start + len(item.vocabulary)])
-        first = self._wording_text.length
-        for text_index, ids in item.wordings:
-            self._wording_text.extend([text_index])
-            begin = self._wording_terms.extend(ids)
-            self._wording_terms_start.extend([begin])
-            self._wording_terms_end.extend([begin + len(ids)])
-        self._wording_start.extend([first])
-        self._wording_end.extend([self._wording_text.length])
-        for tid in item.vocabulary:
-            self._df[tid] += 1
-            if self._df[tid] == 1:
+    def _append_batch(self, claims: list[Claim], batch: _Batch, index_postings: bool = True) -> None:
+        """Append a row per claim, with a few vectorised steps per column rather than per term."""
+        first_row = len(self._claims)
+        n = len(claims)
+        ids = np.fromiter((self._intern(t) for t in batch.terms), dtype=np.int32, count=len(batch.terms))
+        vocab = ids[batch.vocab]
+        for offset, claim in enumerate(claims):
+            self._row_of[claim.id] = first_row + offset
+        self._claims.extend(claims)
+        slots = [self._slot_sets.setdefault(s, s) for s in batch.slots]
+        self._row_slots.extend(slots)
+        self._alive.extend(np.ones(n, dtype=np.bool_))
+        self._slot_mask.extend(np.array([self._slot_mask_of(s) for s in slots], dtype=np.int64))
+        vocab_starts = _starts(batch.vocab_len, self._vocab.extend(vocab))
+        self._vocab_start.extend(vocab_starts)
+        self._vocab_end.extend(vocab_starts + batch.vocab_len)
+        wording_starts = _starts(batch.wordings, self._wording_text.length)
+        self._wording_start.extend(wording_starts)
+        self._wording_end.extend(wording_starts + batch.wordings)
+        self._wording_text.extend(batch.wording_text)
+        term_starts = _starts(batch.wording_len, self._wording_terms.extend(ids[batch.wording_terms]))
+        self._wording_terms_start.extend(term_starts)
+        self._wording_terms_end.extend(term_starts + batch.wording_len)
+        used = np.bincount(vocab, minlength=len(self._term_str)) if len(vocab) else np.zeros(0, dtype=np.int64)
+        for tid in np.flatnonzero(used).tolist():
+            if self._df[tid] == 0:
                 self._term_enters(tid)
-            if index_postings:
+            self._df[tid] += int(used[tid])
+        if index_postings:
+            rows = np.repeat(np.arange(first_row, first_row + n), batch.vocab_len)
+            for tid, row in zip(vocab.tolist(), rows.tolist(), strict=True):
                 old = self._posting_extra.get(tid)
                 self._posting_extra[tid] = np.array([row], dtype=np.intp) if old is None else np.append(old, row)
-        self._alive_count += 1
+        self._alive_count += n
         self._generation += 1
 
     def _term_enters(self, tid: int) -> None:
@@ -446,10 +484,10 @@ class Matcher:
             self.remove(claim.id)
             if claim.status != "active":
                 return
-        prepared = self._prepare(claim)  # outside the lock: normalising is the slow part
+        batch = read_batch(self.normaliser, [claim])  # outside the lock: normalising is the slow part
         with self._lock:
             self.remove(claim.id)  # another thread may have added it meanwhile
-            self._append_row(prepared)
+            self._append_batch([claim], batch)
 
     def remove(self, claim_id: str) -> None:
         """Drop a claim from the index."""
@@ -478,7 +516,9 @@ class Matcher:
 
     def _compact(self) -> None:
         """Rebuild the arrays without the removed claims' rows (their terms are kept)."""
-        kept = [self._prepared_row(row) for row in range(len(self._claims)) if self._claims[row] is not None]
+        kept = [row for row, claim in enumerate(self._claims) if claim is not None]
+        batch = self._batch_of_rows(np.array(kept, dtype=np.int64))
+        claims = [self._claims[row] for row in kept]
         columns = []
         for name in self._row_columns():
             column = _Column(getattr(self, name).data.dtype)
@@ -489,23 +529,27 @@ class Matcher:
         self._df = [0] * len(self._term_str)
         self._fuzzy_ok = _Column(np.bool_, np.zeros(len(self._term_str), dtype=np.bool_))
         self._alive_count = 0
-        for item in kept:
-            self._append_row(item, index_postings=False)
+        self._append_batch(claims, batch, index_postings=False)  # type: ignore[arg-type]
         for column in columns:
             column.finish()
         self._build_postings()
         self._vocab_generation += 1
         self._generation += 1
 
-    def _prepared_row(self, row: int) -> _Prepared:
-        claim = self._claims[row]
-        assert claim is not None
-        start, end = int(self._vocab_start.data[row]), int(self._vocab_end.data[row])
-        wordings = []
-        for w in range(int(self._wording_start.data[row]), int(self._wording_end.data[row])):
-            begin, stop = int(self._wording_terms_start.data[w]), int(self._wording_terms_end.data[w])
-            wordings.append((int(self._wording_text.data[w]), self._wording_terms.data[begin:stop].tolist()))
-        return _Prepared(claim, self._vocab.data[start:end].tolist(), wordings, self._row_slots[row])
+    def _batch_of_rows(self, rows: np.ndarray) -> _Batch:
+        """Indexed rows as a batch (its term ids are the index's own)."""
+        vocab_len = (self._vocab_end.view()[rows] - self._vocab_start.view()[rows]).astype(np.int32)
+        wordings = (self._wording_end.view()[rows] - self._wording_start.view()[rows]).astype(np.int32)
+        vocab_at, _ = _ranges(self._vocab_start.view()[rows], self._vocab_end.view()[rows])
+        wording_at, _ = _ranges(self._wording_start.view()[rows], self._wording_end.view()[rows])
+        starts, ends = self._wording_terms_start.view()[wording_at], self._wording_terms_end.view()[wording_at]
+        terms_at, _ = _ranges(starts, ends)
+        return _Batch(
+            terms=list(self._term_str), slots=[self._row_slots[row] for row in rows.tolist()],
+            vocab=self._vocab.view()[vocab_at], vocab_len=vocab_len, wordings=wordings,
+            wording_text=self._wording_text.view()[wording_at], wording_len=(ends - starts).astype(np.int32),
+            wording_terms=self._wording_terms.view()[terms_at],
+        )
 
     def __len__(self) -> int:
         return self._alive_count

@@ -349,3 +349,35 @@ def test_ties_go_to_the_smallest_claim_id_however_many_claims_share_a_wording(
     check_all(engine, matcher, reference, statements)
     result = matcher.match(template.statement)
     assert result.best is not None and result.best.claim_id == "copy-0001"
+
+
+def _index_state(matcher: Matcher) -> dict[str, object]:
+    """Everything the index holds, in plain values (postings per term, whichever array holds them)."""
+    state: dict[str, object] = {name: getattr(matcher, name).view().tolist() for name in matcher._row_columns()}
+    state["terms"] = list(matcher._term_str)
+    state["df"] = list(matcher._df)
+    state["fuzzy"] = matcher._fuzzy_ok.view().tolist()
+    state["rows"] = dict(matcher._row_of)
+    state["slots"] = list(matcher._row_slots)
+    state["postings"] = {t: sorted(matcher._posting(t).tolist()) for t in matcher._term_str}
+    return state
+
+
+def test_a_base_indexed_in_worker_processes_is_indexed_exactly_as_one_claim_at_a_time(
+    engine: Engine, shipped_base: Base, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claims.match as match
+
+    claims = list(synthetic_base(shipped_base, 700, seed=3).claims.values())
+    one_by_one = Matcher(engine.normaliser)
+    for claim in claims:
+        one_by_one.add(claim)
+    # small, uneven batches so that claims straddle batch boundaries; workers from 100 claims on
+    monkeypatch.setattr(match, "BATCH_CLAIMS", 97)
+    monkeypatch.setattr(match, "PARALLEL_FROM", 100)
+    in_workers = Matcher(engine.normaliser, claims)
+    monkeypatch.setattr(match, "PARALLEL_FROM", 10**9)
+    here = Matcher(engine.normaliser, claims)
+    assert _index_state(in_workers) == _index_state(here) == _index_state(one_by_one)
+    statement = "is it true the americans are leaving erbil by september 2026?"
+    assert in_workers.match(statement) == one_by_one.match(statement)
