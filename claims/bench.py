@@ -35,7 +35,7 @@ from datetime import date
 from typing import Any
 
 from claims.load import Base, load_base
-from claims.models import Claim, EntityKind, Version
+from claims.models import Claim, EntityKind, Version, share_fields_set
 from claims.text import SYNONYMS
 from claims.values import parse_count, parse_date_span
 
@@ -196,9 +196,10 @@ class SyntheticBase:
         versions = [self._version(v, render, entities, years, scale, rng) for v in template.versions]
         claim_id = f"x{i:06d}-{template.id}"[:80]
         # model_copy skips validation: every field is built from validated ones, and 100,000
-        # validations would dominate the bench's set-up time.
-        return template.model_copy(update={"id": claim_id, "statement": statement, "aliases": aliases,
-                                           "versions": versions})
+        # validations would dominate the bench's set-up time. Validated models share their
+        # fields set, so these copies do too: the base is held as a loaded one would be.
+        return share_fields_set(template.model_copy(update={"id": claim_id, "statement": statement,
+                                                            "aliases": aliases, "versions": versions}))
 
     def _version(self, version: Version, render: Callable[[str, bool], str], entities: dict[str, str],
                  years: int, scale: float, rng: random.Random) -> Version:
@@ -218,12 +219,13 @@ class SyntheticBase:
         speaker = values.speaker
         if speaker and speaker in entities and not entities[speaker].startswith("="):
             speaker = entities[speaker]
-        new_values = values.model_copy(update={
+        new_values = share_fields_set(values.model_copy(update={
             "date": date_value, "count": count, "places": swapped(values.places), "actors": swapped(values.actors),
             "speaker": speaker,
-        })
+        }))
         text = render(version.text, rng.random() < 0.8)
-        return version.model_copy(update={"text": text if len(text) >= 3 else version.text, "values": new_values})
+        return share_fields_set(version.model_copy(update={"text": text if len(text) >= 3 else version.text,
+                                                           "values": new_values}))
 
 
 def _valid(parse: Callable[[str], Any], value: str) -> bool:

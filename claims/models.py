@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -21,9 +21,31 @@ Ident = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 class Strict(BaseModel):
-    """Base for every model: unknown keys are errors, so a typo in a YAML key is caught."""
+    """Base for every model: unknown keys are errors, so a typo in a YAML key is caught.
 
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+    Models are frozen: a change is a new model (`model_copy`), validated where it enters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="after")
+    def _share_fields_set(self) -> Strict:
+        return share_fields_set(self)
+
+
+# Pydantic gives every model its own set of the fields it was given (`model_fields_set`): at
+# 100,000 claims those sets alone took 140 MB. Frozen models never change theirs (a copy gets
+# its own), so models given the same fields can share one set.
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+M = TypeVar("M", bound=BaseModel)
+
+
+def share_fields_set(model: M) -> M:
+    """Let `model` use the shared set of the fields it was given; return it."""
+    fields = model.__pydantic_fields_set__
+    shared = _FIELDS_SETS.setdefault(frozenset(fields), fields)
+    if shared is not fields:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+    return model
 
 
 # --- credibility -------------------------------------------------------------------------------
