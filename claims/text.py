@@ -190,6 +190,9 @@ class EntityIndex:
         self._exact_re = _alternation(exact, flags=0)
         self._folded_re = _alternation(folded, flags=re.IGNORECASE)
         self._folded_lower_re = _alternation(folded, flags=0)
+        people = sorted(e.id for e in self.entities.values() if e.kind is EntityKind.PERSON)
+        countries = sorted(e.id for e in self.entities.values() if e.kind is EntityKind.COUNTRY)
+        self._titled_re = _titled_pattern(people, countries) if people else None
         for entity_id in self.entities:
             self.ancestors[entity_id] = frozenset(self._walk_up(entity_id))
 
@@ -241,6 +244,9 @@ class EntityIndex:
                 text = self._folded_re.sub(sub_folded, text)
         if self._exact_re is not None and any(name in text for name in self._exact):
             text = self._exact_re.sub(sub_exact, text)
+        # "Defence Minister al-Abassi" is al-Abassi: a title before a person's name is part of it.
+        if self._titled_re is not None and ENTITY_PREFIX in text:
+            text = self._titled_re.sub(" ", text)
         # Two passes found them; report them in the order the text mentions them.
         ordered = [m for m in _ENTITY_TOKEN.findall(text) if m in self.entities]
         return text, ordered if sorted(ordered) == sorted(found) else found
@@ -261,6 +267,25 @@ class EntityIndex:
             return text
         pieces.append(text[pos:])
         return "".join(pieces)
+
+
+# Titles and roles written before a person's name ("Defence Minister al-Abassi", "adviser
+# Farhad Alaaldin", "US Defense Secretary Lloyd Austin").
+_TITLES = (
+    r"(?:(?:deputy|vice|acting|former)\s+)?"
+    r"(?:(?:(?:defen[cs]e|foreign|prime|interior|oil|finance|state)\s+)?minister|pm|president|premier"
+    r"|(?:(?:defen[cs]e|state|general)\s+)?secretary|(?:(?:top|senior|security|political|chief)\s+)?advis[eo]r"
+    r"|spokes(?:man|person|woman)|(?:lt\.?\s*)?gen(?:eral)?|col(?:onel)?|commander|ambassador|senator|sen"
+    r"|mp|sheikh|dr|mr|mrs|ms)"
+)
+
+
+def _titled_pattern(people: list[str], countries: list[str]) -> re.Pattern[str]:
+    """A title (and the country before it, if any) directly before a person's `@id` token."""
+    country = rf"(?:{ENTITY_PREFIX}(?:{'|'.join(map(re.escape, countries))})\s+)?" if countries else ""
+    person = "|".join(map(re.escape, people))
+    return re.compile(rf"(?<![\w@]){country}\b{_TITLES}\.?\s+(?={ENTITY_PREFIX}(?:{person})(?![\w-]))",
+                      re.IGNORECASE)
 
 
 def _trie_pattern(names: Iterable[str]) -> str:

@@ -56,6 +56,19 @@ def test_entities_are_reported_in_order_of_mention(normaliser: Normaliser) -> No
     assert entities(normaliser, "US troops left Iraq") == ["us", "iraq"]
 
 
+@pytest.mark.parametrize("text", ["Defence Minister al-Abassi confirmed it", "defense minister Abbasi confirmed it",
+                                  "Minister al-Abbasi confirmed it", "Mr. al-Abassi confirmed it",
+                                  "former Defence Minister Thabet al-Abbasi confirmed it"])
+def test_a_title_before_a_persons_name_is_part_of_the_name(normaliser: Normaliser, text: str) -> None:
+    assert words(normaliser, text) == ["@al-abassi", "confirmed", "it"]
+
+
+def test_a_title_without_a_name_stays_a_word(normaliser: Normaliser) -> None:
+    assert words(normaliser, "the defence minister confirmed it") == ["the", "defence", "minister", "confirmed", "it"]
+    assert words(normaliser, "the minister of defence, al-Abassi") == ["the", "minister", "of", "defence",
+                                                                        "@al-abassi"]
+
+
 @pytest.mark.parametrize("text", ["Is it true that US troops left Iraq", "is it true that us troops left iraq",
                                   "ISIS is still a threat"])
 def test_the_verb_is_is_not_the_islamic_state(normaliser: Normaliser, text: str) -> None:

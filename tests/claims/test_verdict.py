@@ -86,6 +86,13 @@ def test_a_statement_naming_the_wrong_speaker_is_contradicted(engine: Engine) ->
     assert any(c.startswith("speaker:") for c in reply.versions[0].conflicts)
 
 
+def test_naming_the_wrong_channel_for_an_interview_is_contradicted(engine: Engine) -> None:
+    reply = engine.check("Defence Minister al-Abassi confirmed the withdrawal deal on Al Jazeera.")
+    assert reply.claim is not None and reply.claim.id == "abassi-al-hadath-interview"
+    assert reply.verdict == "contradicted"
+    assert any("al-hadath" in c for c in reply.versions[0].conflicts)
+
+
 def test_denying_what_the_sources_report_is_contradicted(engine: Engine) -> None:
     reply = engine.check("ISIS was not defeated in Iraq in 2017")
     assert reply.verdict == "contradicted"
