@@ -87,6 +87,7 @@ class Details:
             out.add("duration")
         if self.scope:
             out.add(f"scope:{self.scope}")
+        out.update(f"place:{place}" for place in self.places)
         return frozenset(out)
 
 
@@ -253,6 +254,10 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int]) -> 
             continue
         found = _number(words, i)
         if not found:
+            # "a month-long war", "a year-long mission": one of the unit
+            if words[i] in ("day", "week", "month", "year") and words[i + 1: i + 2] == ["long"]:
+                details.durations.append(Duration(1, DURATION_UNITS[words[i]]))
+                consumed.update((i, i + 1))
             if words[i] in ("hundreds", "dozens", "thousands"):
                 scale = {"hundreds": (200, 999), "dozens": (24, 99), "thousands": (2000, 9999)}[words[i]]
                 unit = _unit_after(words, i + 1)

@@ -118,6 +118,9 @@ def claim_slots(claim: Claim) -> frozenset[str]:
             slots.add("duration")
         if version.values.scope:
             slots.add(f"scope:{version.values.scope}")
+        # "US troops have left Baghdad" is about the claim whose versions put it in Baghdad, not
+        # the one where "Baghdad" is the government asking them to leave.
+        slots.update(f"place:{place}" for place in version.values.places)
     return frozenset(slots)
 
 

@@ -64,6 +64,8 @@ PHRASES: list[tuple[str, re.Pattern[str], str]] = [
         ("n't", r"\bain't\b", " is not "),
         ("n't", r"n't\b", " not "),
         ("longer", r"\bno longer\b", " not "),
+        # "held" is mostly "held territory" or "held talks"; only "on hold" is a delay.
+        ("hold", r"\b(?:put |placed |kept )?on hold\b", " postponed "),
         (".s", r"\bu\.s\.?-led\b", " us led "),
     ]
 ]
@@ -102,14 +104,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "kill": ("kill", "killed", "kills", "killing", "assassinate", "assassinated", "slain", "eliminated"),
     "negotiate": ("negotiation", "negotiations", "negotiate", "negotiated", "negotiating", "talks",
                   "talk", "discussions", "negotiators"),
-    "postpone": ("postpone", "postponed", "delay", "delayed", "delays", "hold", "held"),
+    "postpone": ("postpone", "postponed", "delay", "delayed", "delays"),
     "interview": ("interview", "tv", "television", "channel", "broadcast"),
     "phase": ("phase", "phases", "stage", "stages", "step"),
     "plan": ("plan", "plans", "planned", "scheduled", "schedule", "timetable", "timeline", "timeframe"),
     "militia": ("militia", "militias", "militiamen", "paramilitary", "paramilitaries", "proxies"),
     "relocate": ("relocate", "relocated", "relocating", "relocation", "move", "moved", "moving",
                  "redeploy", "redeployed", "transfer", "transferred", "shift", "shifted"),
-    "invade": ("invasion", "invade", "invaded", "invading", "occupation", "occupied", "occupy"),
+    "invade": ("invasion", "invade", "invaded", "invading"),
+    "occupy": ("occupation", "occupied", "occupy", "occupying"),
     "drone": ("drone", "drones", "uav", "uavs"),
     "warplane": ("warplanes", "jets", "aircraft", "planes"),
     "election": ("election", "elections", "polls", "vote", "elected"),

@@ -200,5 +200,10 @@ def test_a_country_after_objected_to_is_not_a_place(read: Read) -> None:
 
 def test_slots_name_the_kinds_of_detail_given(read: Read) -> None:
     slots = read("All 2,500 US troops will leave Iraq by the end of 2026").slots()
-    assert slots == frozenset({"count:troops", "date", "year:2026", "scope:all"})
+    assert slots == frozenset({"count:troops", "date", "year:2026", "scope:all", "place:iraq"})
     assert read("Israel fought a 12-day war").slots() == frozenset({"duration"})
+    assert read("US troops have left Baghdad").slots() == frozenset({"place:baghdad"})
+
+
+def test_a_war_a_month_long_lasts_one_month(read: Read) -> None:
+    assert read("Israel and Iran fought a month-long war").durations == [Duration(1, "month")]

@@ -169,7 +169,8 @@ def test_an_unknown_entity_in_values_is_refused_at_the_values(base_copy: Path, e
 
 
 def test_an_unknown_part_of_is_refused_in_entities(base_copy: Path, edit_file: EditFile) -> None:
-    line = edit_file(base_copy, ENTITIES, "    part_of: [anbar, iraq]\n", "    part_of: [anbar, irak]\n")
+    line = edit_file(base_copy, ENTITIES, "    part_of: [erbil, kurdistan, iraq]\n",
+                     "    part_of: [erbil, kurdistan, irak]\n")
     assert the_problem(base_copy, ENTITIES, "unknown part_of 'irak'").line == line
 
 
