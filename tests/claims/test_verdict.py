@@ -93,6 +93,24 @@ def test_naming_the_wrong_channel_for_an_interview_is_contradicted(engine: Engin
     assert any("al-hadath" in c for c in reply.versions[0].conflicts)
 
 
+def test_leaving_a_city_is_about_the_plan_for_that_city_not_the_government_named_after_it(engine: Engine) -> None:
+    reply = engine.check("US troops have left Baghdad")
+    assert reply.claim is not None and reply.claim.id == "baghdad-phase-one"
+    assert reply.verdict in ("unverified", "disputed")
+
+
+def test_the_wrong_year_of_an_invasion_is_contradicted_not_read_as_the_occupation(engine: Engine) -> None:
+    reply = engine.check("The US invaded Iraq in 2005")
+    assert reply.claim is not None and reply.claim.id == "us-invasion-2003-toppled-saddam"
+    assert reply.verdict == "contradicted"
+
+
+def test_a_month_long_war_is_contradicted_by_a_12_day_war(engine: Engine) -> None:
+    reply = engine.check("Israel and Iran fought a month-long war in June 2025")
+    assert reply.claim is not None and reply.claim.id == "israel-iran-12-day-war"
+    assert reply.verdict == "contradicted"
+
+
 def test_denying_what_the_sources_report_is_contradicted(engine: Engine) -> None:
     reply = engine.check("ISIS was not defeated in Iraq in 2017")
     assert reply.verdict == "contradicted"
