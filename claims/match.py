@@ -80,10 +80,13 @@ _COMPACT_SHARE = 0.25
 _COMPACT_MIN = 256
 # Statement terms whose expansion is kept (until the vocabulary changes): chat repeats itself.
 _EXPAND_CACHE_MAX = 50_000
-# Bit 0 of a claim's slot mask: it has some count (a statement's unit-less "count" earns a bonus
-# then); bits 1.. stand for the slot kinds seen so far (a few dozen at most).
+# A claim's slot mask is two int64 words. Bit 0 of the first: it has some count (a statement's
+# unit-less "count" earns a bonus then); the other bits stand for the slot kinds seen so far, in
+# order (a large base has about 75: dates, years, counts per unit, places). Kinds beyond these
+# bits are untracked: every claim's bound then assumes it has them.
 _ANY_COUNT_BIT = 1
-_MAX_SLOT_BITS = 62
+_BITS_PER_WORD = 62
+_MAX_SLOT_BITS = 2 * _BITS_PER_WORD
 
 
 @dataclass(frozen=True)
@@ -326,6 +329,7 @@ class Matcher:
         self._row_slots: list[frozenset[str]] = []
         self._alive = _Column(np.bool_)
         self._slot_mask = _Column(np.int64)
+        self._slot_mask_2 = _Column(np.int64)
         self._vocab_start = _Column(np.int32)  # a row's term ids: _vocab[start:end]
         self._vocab_end = _Column(np.int32)
         self._vocab = _Column(np.int32)
@@ -341,7 +345,7 @@ class Matcher:
         self._posting_start = np.zeros(1, dtype=np.int64)  # term id t: _posting_rows[start[t]:start[t+1]]
         self._posting_extra: dict[int, np.ndarray] = {}
         self._alive_count = 0
-        self._slot_bit: dict[str, int] = {}
+        self._slot_bit: dict[str, tuple[int, int]] = {}  # slot kind -> (mask word, bit)
         self._slot_sets: dict[frozenset[str], frozenset[str]] = {}
         # caches, each tied to the state it was computed for
         self._generation = 0  # bumped by every edit: IDF weights change with the base's size
@@ -395,17 +399,18 @@ class Matcher:
                     self._fuzzy_ok.extend([False])
         return tid
 
-    def _slot_mask_of(self, slots: frozenset[str]) -> int:
-        mask = 0
+    def _slot_mask_of(self, slots: frozenset[str]) -> tuple[int, int]:
+        masks = [0, 0]
         for slot in sorted(slots):  # bits in a fixed order, however the set was built
             if slot.startswith("count"):
-                mask |= _ANY_COUNT_BIT
-            bit = self._slot_bit.get(slot)
-            if bit is None and len(self._slot_bit) < _MAX_SLOT_BITS:
-                bit = self._slot_bit[slot] = 1 << (len(self._slot_bit) + 1)
-            if bit is not None:
-                mask |= bit
-        return mask
+                masks[0] |= _ANY_COUNT_BIT
+            place = self._slot_bit.get(slot)
+            if place is None and len(self._slot_bit) < _MAX_SLOT_BITS:
+                word, index = divmod(len(self._slot_bit), _BITS_PER_WORD)
+                place = self._slot_bit[slot] = (word, 1 << (index + 1))
+            if place is not None:
+                masks[place[0]] |= place[1]
+        return masks[0], masks[1]
 
     def _append_batch(self, claims: list[Claim], batch: _Batch, index_postings: bool = True) -> None:
         """Append a row per claim, with a few vectorised steps per column rather than per term."""
@@ -419,7 +424,9 @@ class Matcher:
         slots = [self._slot_sets.setdefault(s, s) for s in batch.slots]
         self._row_slots.extend(slots)
         self._alive.extend(np.ones(n, dtype=np.bool_))
-        self._slot_mask.extend(np.array([self._slot_mask_of(s) for s in slots], dtype=np.int64))
+        masks = np.array([self._slot_mask_of(s) for s in slots], dtype=np.int64).reshape(n, 2)
+        self._slot_mask.extend(masks[:, 0])
+        self._slot_mask_2.extend(masks[:, 1])
         vocab_starts = _starts(batch.vocab_len, self._vocab.extend(vocab))
         self._vocab_start.extend(vocab_starts)
         self._vocab_end.extend(vocab_starts + batch.vocab_len)
@@ -514,8 +521,8 @@ class Matcher:
     @staticmethod
     def _row_columns() -> tuple[str, ...]:
         """The columns with a value per claim row, per wording or per wording term."""
-        return ("_alive", "_slot_mask", "_vocab_start", "_vocab_end", "_vocab", "_wording_start", "_wording_end",
-                "_wording_text", "_wording_terms_start", "_wording_terms_end", "_wording_terms")
+        return ("_alive", "_slot_mask", "_slot_mask_2", "_vocab_start", "_vocab_end", "_vocab", "_wording_start",
+                "_wording_end", "_wording_text", "_wording_terms_start", "_wording_terms_end", "_wording_terms")
 
     def _compact(self) -> None:
         """Rebuild the arrays without the removed claims' rows (their terms are kept)."""
@@ -913,15 +920,15 @@ class Matcher:
 
     def _bonuses(self, rows: np.ndarray, slots: frozenset[str]) -> np.ndarray:
         """The detail bonus each row would earn for these statement slots (as in `score`)."""
-        masks = self._slot_mask.view()[rows]
+        masks = (self._slot_mask.view()[rows], self._slot_mask_2.view()[rows])
         out = np.zeros(len(rows))
         for slot in slots:
             if slot == "count":
-                out += np.where(masks & _ANY_COUNT_BIT, SLOT_BONUS, 0.0)
+                out += np.where(masks[0] & _ANY_COUNT_BIT, SLOT_BONUS, 0.0)
                 continue
-            bit = self._slot_bit.get(slot)
-            if bit is not None:
-                out += np.where(masks & bit, slot_bonus(slot), 0.0)
+            place = self._slot_bit.get(slot)
+            if place is not None:
+                out += np.where(masks[place[0]] & place[1], slot_bonus(slot), 0.0)
             elif len(self._slot_bit) >= _MAX_SLOT_BITS:
                 out += slot_bonus(slot)  # an untracked kind: assume every claim may have it
         return out

@@ -381,3 +381,19 @@ def test_a_base_indexed_in_worker_processes_is_indexed_exactly_as_one_claim_at_a
     assert _index_state(in_workers) == _index_state(here) == _index_state(one_by_one)
     statement = "is it true the americans are leaving erbil by september 2026?"
     assert in_workers.match(statement) == one_by_one.match(statement)
+
+
+@pytest.mark.parametrize("bits_per_word", [3, 20])
+def test_with_more_kinds_of_detail_than_mask_bits_the_index_still_equals_the_full_scan(
+    engine: Engine, shipped_base: Base, monkeypatch: pytest.MonkeyPatch, bits_per_word: int
+) -> None:
+    import claims.match as match
+
+    # 3 bits a word: kinds spill into the second word and then go untracked; 20: they fit in two.
+    monkeypatch.setattr(match, "_BITS_PER_WORD", bits_per_word)
+    monkeypatch.setattr(match, "_MAX_SLOT_BITS", 2 * bits_per_word)
+    claims = list(synthetic_base(shipped_base, 600, seed=13).claims.values())
+    matcher = Matcher(engine.normaliser, claims)
+    assert any(word == 1 for word, _ in matcher._slot_bit.values())
+    statements = [q.text for q in bench_queries(shipped_base, seed=13)][::4]
+    check_all(engine, matcher, Reference(engine.normaliser, claims), statements, reference_every=3)
