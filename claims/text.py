@@ -194,6 +194,7 @@ class EntityIndex:
         self._folded_re = _alternation(folded, flags=re.IGNORECASE)
         self._folded_lower_re = _alternation(folded, flags=0)
         people = sorted(e.id for e in self.entities.values() if e.kind is EntityKind.PERSON)
+        self._people = frozenset(people)
         countries = sorted(e.id for e in self.entities.values() if e.kind is EntityKind.COUNTRY)
         self._titled_re = _titled_pattern(people, countries) if people else None
         for entity_id in self.entities:
@@ -248,7 +249,7 @@ class EntityIndex:
         if self._exact_re is not None and any(name in text for name in self._exact):
             text = self._exact_re.sub(sub_exact, text)
         # "Defence Minister al-Abassi" is al-Abassi: a title before a person's name is part of it.
-        if self._titled_re is not None and ENTITY_PREFIX in text:
+        if self._titled_re is not None and not self._people.isdisjoint(found):
             text = self._titled_re.sub(" ", text)
         # Two passes found them; report them in the order the text mentions them.
         ordered = [m for m in _ENTITY_TOKEN.findall(text) if m in self.entities]
