@@ -156,6 +156,27 @@ class Engine:
         self._claim_entities.pop(claim.id, None)
         self.matcher.add(claim)
 
+    def remove_claim(self, claim_id: str) -> None:
+        """Forget a claim (an undone addition)."""
+        self.base.claims.pop(claim_id, None)
+        self.base.claim_files.pop(claim_id, None)
+        self._claim_entities.pop(claim_id, None)
+        self.matcher.remove(claim_id)
+
+    def clone(self) -> Engine:
+        """An independent copy of this engine (same entities, its own base and index), for a
+        workspace whose base starts as this one's and then changes."""
+        other = Engine.__new__(Engine)
+        other.base = Base(dict(self.base.outlets), dict(self.base.articles), dict(self.base.texts),
+                          dict(self.base.entities), dict(self.base.claims), dict(self.base.claim_files))
+        other._today = self._today
+        other.entities = self.entities
+        other.normaliser = self.normaliser
+        other.matcher = self.matcher.clone()
+        other._claim_entities = dict(self._claim_entities)
+        other._kinds = self._kinds
+        return other
+
     def match(self, statement: str) -> MatchResult:
         """Only the matching step (used by autocomplete and the review queue)."""
         return self.matcher.match(clean_statement(statement))

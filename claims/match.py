@@ -360,6 +360,23 @@ class Matcher:
         self.build_seconds: dict[str, float] = {}
         self._bulk_load(claims)
 
+    def clone(self) -> Matcher:
+        """An independent copy: editing it leaves this one as it is. A workspace that edits a
+        base it shared with others gets a clone with its edits applied, which costs a copy of
+        the arrays instead of normalising every wording again."""
+        with self._lock:
+            other = Matcher.__new__(Matcher)
+            for name, value in vars(self).items():
+                if isinstance(value, _Column):
+                    value = _Column(value.data.dtype, value.view())
+                elif isinstance(value, list | dict):
+                    value = type(value)(value)
+                elif isinstance(value, np.ndarray):
+                    value = value.copy()
+                setattr(other, name, value)
+            other._lock = threading.RLock()
+            return other
+
     # --- the index ------------------------------------------------------------------------------
 
     def _bulk_load(self, claims: Iterable[Claim]) -> None:
