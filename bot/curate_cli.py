@@ -17,7 +17,7 @@ import yaml
 
 from claims.claimreview import claimreviews
 from claims.curate import Change, ConflictError, CurationError, Curator, new_claim_data
-from claims.export import export_base
+from claims.export import ExportError, export_base
 from claims.models import CRITERIA_POINTS, ClaimKind
 from claims.store import StoreError
 
@@ -211,7 +211,11 @@ def register(claims: click.Group, main: click.Group) -> None:
             path.write_text(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             click.echo(f"wrote {len(reviews)} ClaimReviews to {path}")
             return
-        written = export_base(curator.service.store.load_base(curator.workspace_id), out_dir)
+        try:
+            written = export_base(curator.service.store.load_base(curator.workspace_id), out_dir)
+        except (ExportError, OSError) as exc:
+            click.echo(f"refused: {exc}", err=True)
+            sys.exit(EXIT_REFUSED)
         click.echo(f"wrote {len(written)} files to {out_dir}")
 
     @main.group()

@@ -11,6 +11,7 @@ Usable from a plain script:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -41,10 +42,16 @@ def today_from_env() -> date:
     return date.today()
 
 
+# Control characters (NUL included) are not text; a lone surrogate (undecodable bytes from a
+# terminal, or a broken client) cannot even be stored: both become a replacement character.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def clean_statement(statement: str) -> str:
     """The statement trimmed and checked; raises StatementError when it cannot be checked."""
     if not isinstance(statement, str):
         raise StatementError("the statement must be text")
+    statement = _NOT_TEXT.sub(lambda m: " " if m.group() < "\x80" else "\ufffd", statement)
     text = " ".join(statement.split())
     if not text:
         raise StatementError("the statement is empty: give a sentence to check")

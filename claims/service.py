@@ -68,7 +68,13 @@ class Crosscheck:
               channel_id: str | None = None, via: str = "cli", workspace_id: str | None = None) -> Checked:
         """Check a statement and log it. A log that cannot be written never costs the answer."""
         clean_statement(statement)  # a statement that cannot be checked is refused before any lookup
-        workspace = workspace_id or self.workspace_of(guild_id)
+        try:
+            workspace = workspace_id or self.workspace_of(guild_id)
+        except StoreError as exc:
+            # A server's first question, with the database locked: its workspace would inherit
+            # the default one, so that answers now; the workspace is made at its next question.
+            log.error("could not give server %s its workspace yet: %s", guild_id, exc)
+            workspace = self.workspace_id
         with self.engines.lock:
             reply = self.engines.engine(workspace).check(statement)
         try:
