@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from bot.bench_cli import register as register_benchmarks
 from bot.curate_cli import register as register_curation
 from bot.workspace_cli import register as register_workspaces
 from claims.engine import StatementError
@@ -161,6 +162,7 @@ def validate(base_dir: Path | None) -> None:
 
 register_curation(claims, main)
 register_workspaces(main)
+register_benchmarks(main)
 
 
 @claims.command("import")
@@ -355,34 +357,6 @@ def digest_preview(guild_id: str | None, period: str | None, now: str | None, zo
         sys.exit(EXIT_UNAVAILABLE)
     finally:
         service.close()
-
-
-@main.command()
-@click.option("--sizes", default="1000,10000,100000", show_default=True, metavar="N,N,...",
-              help="Claim base sizes to measure, comma-separated.")
-@click.option("--seed", type=int, default=None, help="Seed of the synthetic bases and statements.")
-@click.option("--full-scan-queries", type=int, default=None, metavar="N",
-              help="Statements for the full-scan baseline (default: all at 1,000 claims, fewer above: "
-                   "150 at 10,000, 60 at 100,000).")
-@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
-def bench(sizes: str, seed: int | None, full_scan_queries: int | None, as_json: bool) -> None:
-    """Benchmark matching at growing base sizes: the index against a full scan (takes minutes)."""
-    from claims import bench as matching_bench
-
-    try:
-        wanted = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        raise click.BadParameter(f"{sizes!r} is not a list of numbers like 1000,10000", param_hint="--sizes") from None
-    if not wanted or any(n < 1 for n in wanted):
-        raise click.BadParameter("give at least one size, each at least 1", param_hint="--sizes")
-    progress = None if as_json else (lambda line: click.echo(line, err=True))
-    try:
-        report = matching_bench.run(wanted, seed if seed is not None else matching_bench.DEFAULT_SEED,
-                                    full_scan_queries, progress)
-    except RuntimeError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_UNAVAILABLE)
-    click.echo(json.dumps(report) if as_json else matching_bench.table(report))
 
 
 if __name__ == "__main__":

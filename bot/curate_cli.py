@@ -207,7 +207,7 @@ def register(claims: click.Group, main: click.Group) -> None:
         if fmt == "claimreview":
             out_dir.mkdir(parents=True, exist_ok=True)
             path = out_dir / "claimreview.jsonld"
-            reviews = claimreviews(curator.base, curator.engine.today())
+            reviews = claimreviews(curator.engine.base, curator.engine.today())
             path.write_text(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             click.echo(f"wrote {len(reviews)} ClaimReviews to {path}")
             return

@@ -73,6 +73,12 @@ class Engines:
                 raise KeyError(f"no workspace {workspace_id!r}")
             return self._engine_for(self.key(workspace_id))
 
+    def loaded_engine(self, workspace_id: str) -> Engine | None:
+        """The workspace's engine if this process has it in memory (brought up to date), else None."""
+        with self.lock:
+            self.sync()
+            return self._engines.get(self.key(workspace_id))
+
     def workspace_of_server(self, guild_id: str) -> str:
         """The workspace a server uses, giving it its own on first use."""
         with self.lock:

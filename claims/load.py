@@ -40,6 +40,9 @@ MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 # YAML nodes built per file, aliases expanded: a file's own nodes are fewer than its bytes.
 MIN_NODE_BUDGET = 50_000
 MAX_TOPIC_FILES = 2_000
+# A base's YAML nests flow collections two or three deep ({date: ..., places: [a, b]}).
+MAX_FLOW_DEPTH = 64
+_BRACKETS = re.compile(r"[\[\]{}]")
 # Each fragment of a quote elided with "..." must be a real phrase of the article.
 MIN_FRAGMENT_WORDS = 4
 
@@ -179,6 +182,16 @@ def read_text_file(path: Path, root: Path, limit: int) -> str:
     return data.decode("utf-8")
 
 
+def _nested_deeper_than(text: str, limit: int) -> bool:
+    """Whether [ ] and { } nest deeper than `limit` (counted roughly: brackets inside quotes too)."""
+    depth = 0
+    for bracket in _BRACKETS.finditer(text):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def read_yaml(path: Path, label: str, root: Path | None = None) -> tuple[Any, _Reader]:
     """Parse one YAML file; syntax errors, oversize files and alias bombs become problems with their line."""
     reader = _Reader(label)
@@ -189,6 +202,11 @@ def read_yaml(path: Path, label: str, root: Path | None = None) -> tuple[Any, _R
         reader.problems.append(Problem(label, None, "missing file" if missing else f"cannot read file: {exc}"))
         return None, reader
     reader = _Reader(label, budget=MIN_NODE_BUDGET + len(text))
+    if _nested_deeper_than(text, MAX_FLOW_DEPTH):
+        # PyYAML would take most of a second to give up on such a file, deep in its recursion.
+        reader.problems.append(Problem(label, None, f"YAML nested too deeply to read (over {MAX_FLOW_DEPTH} levels "
+                                                    "of [ ] or { })"))
+        return None, reader
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

@@ -21,6 +21,7 @@ from claims.models import Article, Claim, Entity, Outlet
 from claims.service import Crosscheck
 from claims.store import DEFAULT, SHIPPED, StaleRevision, Stored, Transaction, now_iso
 from claims.store.objects import MODELS
+from claims.text import EntityIndex, Normaliser
 
 Model = Outlet | Article | Entity | Claim
 
@@ -100,7 +101,21 @@ class CurationBase:
 
     @property
     def base(self) -> Base:
-        return self.engine.base
+        """What validation reads: the engine's base when this process holds it, else the
+        workspace's outlets, articles and entities from the store, without its claims (an edit
+        from the terminal need not index 100,000 claims first)."""
+        engine = self.service.engines.loaded_engine(self.workspace_id)
+        if engine is not None:
+            return engine.base
+        return self.store.objects.load(self.chain, kinds=("outlet", "article", "entity"))
+
+    @property
+    def normaliser(self) -> Normaliser:
+        """How this workspace reads text (for grouping queued questions)."""
+        engine = self.service.engines.loaded_engine(self.workspace_id)
+        if engine is not None:
+            return engine.normaliser
+        return Normaliser(EntityIndex(self.base.entities.values()))
 
     @property
     def chain(self) -> tuple[str, ...]:

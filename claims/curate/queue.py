@@ -22,10 +22,10 @@ class QueueCuration(ClaimCuration):
 
     def review_queue(self, limit: int | None = None) -> list[review.QueueGroup]:
         """Open groups of questions the bot could not answer (or matched loosely)."""
-        return review.queue(self.store, self.engine.normaliser, self.where, limit)
+        return review.queue(self.store, self.normaliser, self.where, limit)
 
     def _group(self, key: int) -> review.QueueGroup:
-        group = review.find_group(self.store, self.engine.normaliser, self.where, key)
+        group = review.find_group(self.store, self.normaliser, self.where, key)
         if group is None:
             raise CurationError(f"no open review item #{key} here; it may have been handled already")
         return group

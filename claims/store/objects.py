@@ -80,12 +80,13 @@ class ObjectStore:
         row = next((by_ws[ws] for ws in chain if ws in by_ws), None)
         return _stored(kind, object_id, row)
 
-    def load(self, chain: tuple[str, ...]) -> Base:
-        """The whole base the first workspace of `chain` sees, as validated models."""
+    def load(self, chain: tuple[str, ...], kinds: tuple[str, ...] = KINDS) -> Base:
+        """The base the first workspace of `chain` sees (or only some kinds of its objects)."""
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         if chain:
             marks = ", ".join("?" * len(chain))
-            found = self.db.query(f"SELECT * FROM objects WHERE workspace_id IN ({marks})", list(chain))
+            found = self.db.query(f"SELECT * FROM objects WHERE workspace_id IN ({marks}) AND kind IN "
+                                  f"({', '.join('?' * len(kinds))})", [*chain, *kinds])
             depth = {ws: i for i, ws in enumerate(chain)}
             # The nearest workspace wins: apply the farthest first.
             for row in sorted(found, key=lambda r: -depth[r["workspace_id"]]):

@@ -36,9 +36,9 @@ import yarl
 # Run as a script, this file's folder (with the fake) is on the path; the project is installed.
 from fakediscord import FakeDiscord, FakeMember, InteractionHandle, run_client
 
+from benchmarks.matching import bench_queries, synthetic_base
 from bot.client import CrosscheckBot
 from bot.config import Settings
-from claims.bench import bench_queries, synthetic_base
 from claims.engine import Engine
 from claims.load import load_base
 from claims.service import Crosscheck
