@@ -782,22 +782,6 @@ class FakeDiscord:
         # Every user the server knows (guild members, the app owner, the bot), by id.
         self._users: dict[int, FakeUser] = {u.id: u for u in (self.bot_user, self.owner_user)}
 
-        #: Every guild, the bot's or not (see :attr:`FakeGuild.joined`), in creation order.
-        self.guilds: list[FakeGuild] = []
-        first = self.add_guild(
-            name=guild_name,
-            owner=FakeUser(self._ids.next(), "guild_owner", "Guild Owner"),
-            member=FakeUser(self._ids.next(), "alice", "Alice"),
-            moderator=FakeUser(self._ids.next(), "morgan_mod", "Morgan"),
-        )
-        assert first.plain_member and first.moderator_member and first.bot_member
-        #: A plain member of the first guild, without any role.
-        self.member: FakeMember = first.plain_member
-        #: A member of the first guild with the "Moderator" role (MANAGE_MESSAGES).
-        self.moderator: FakeMember = first.moderator_member
-        #: The bot's membership in the first guild.
-        self.bot_member: FakeMember = first.bot_member
-
         #: Every HTTP request, in completion order.
         self.calls: list[Call] = []
         #: Requests that matched no route (answered 404).
@@ -831,6 +815,22 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._routes = self._build_routes()
+
+        #: Every guild, the bot's or not (see :attr:`FakeGuild.joined`), in creation order.
+        self.guilds: list[FakeGuild] = []
+        first = self.add_guild(
+            name=guild_name,
+            owner=FakeUser(self._ids.next(), "guild_owner", "Guild Owner"),
+            member=FakeUser(self._ids.next(), "alice", "Alice"),
+            moderator=FakeUser(self._ids.next(), "morgan_mod", "Morgan"),
+        )
+        assert first.plain_member and first.moderator_member and first.bot_member
+        #: A plain member of the first guild, without any role.
+        self.member: FakeMember = first.plain_member
+        #: A member of the first guild with the "Moderator" role (MANAGE_MESSAGES).
+        self.moderator: FakeMember = first.moderator_member
+        #: The bot's membership in the first guild.
+        self.bot_member: FakeMember = first.bot_member
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -945,6 +945,9 @@ class FakeDiscord:
         Add guilds with ``joined=True`` before the bot connects: READY and the
         GUILD_CREATEs list them then.
         """
+        if joined and self.connected:
+            # It would never be announced: READY and its GUILD_CREATEs are already sent.
+            raise RuntimeError("the bot is connected: use add_guild(joined=False), then await join_guild()")
         number = len(self.guilds) + 1
         name = name if name is not None else f"Test Guild {number}"
         guild_id = self._ids.next()
@@ -2512,8 +2515,8 @@ class FakeDiscord:
         bot did not sync, so tests need not call ``tree.sync()``.  Raises
         ``LookupError`` otherwise.
         """
-        where = None if guild is False else self.guild if guild is True else self.get_guild(guild)
-        scopes = (where.id, None) if where is not None else (None,)
+        in_guild = None if guild is False else self.guild if guild is True else self.get_guild(guild)
+        scopes = (in_guild.id, None) if in_guild is not None else (None,)
         for scope in scopes:
             for command in self.commands.get(scope, {}).values():
                 if command["name"] == name and command.get("type", 1) == command_type:
@@ -2535,7 +2538,7 @@ class FakeDiscord:
                         command["guild_id"] = str(scope)
                     return command
         synced = [f"{k[0]} (type {k[1]})" for scope in scopes for k in self.commands.get(scope, {})]
-        place = f"guild {where.name!r}" if where is not None else "DMs"
+        place = f"guild {in_guild.name!r}" if in_guild is not None else "DMs"
         raise LookupError(
             f"command {name!r} (type {command_type}) not synced or in the tree for {place}; synced there: {synced}"
         )
