@@ -13,6 +13,18 @@ Typical use (see ``conftest.py`` for the fixtures)::
         call = await handle.callback()
         assert call.json["type"] == 4
 
+Several guilds, each with its own roles, channels and members (add them before the
+bot connects; ``add_guild(joined=False)`` + ``await join_guild(g)`` for a runtime join)::
+
+    async def test_ping_in_b(discord_server, run_bot):
+        b = discord_server.add_guild("B", member=discord_server.moderator)  # plain member in B
+        await run_bot(make_bot())
+        handle = await discord_server.send_slash_command("ping", {"text": "hi"},
+                                                         user=discord_server.moderator, guild=b)
+        call = await handle.callback()
+        assert handle.guild_id == b.id and handle.payload["member"]["roles"] == []
+        assert handle.original_message["channel_id"] == str(b.channel("general").id)
+
 Payload shapes follow what discord.py 2.7 parses (``state.py``, ``interactions.py``,
 ``webhook/async_.py``, ``gateway.py``) and Discord's documented objects.  Where
 Discord enforces something that commonly bites bots (message/embed limits, missing
@@ -2262,9 +2274,9 @@ class FakeDiscord:
         try:
             guild = self.get_guild(int(data.get("guild_id") or 0))
         except KeyError:
-            return  # Discord ignores requests for unknown guilds
-        if not guild.joined:
             return
+        if not guild.joined:
+            return  # no members to send for a guild the bot is not in (the client's wait times out)
         query = (data.get("query") or "").lower()
         wanted = {int(u) for u in data.get("user_ids") or []}
         members = [m for m in guild.members if m.user.username.lower().startswith(query)]
@@ -2699,10 +2711,12 @@ class FakeDiscord:
         replaces the member's roles for this interaction; ``member_permissions``
         overrides the computed permissions.
 
-        The guild is ``guild``, or implied by ``channel`` or by ``user``'s membership
-        (see :meth:`_locate`); the member, their permissions, the channel and the
-        commands available are that guild's.  ``guild=False`` invokes it in the
-        user's DM with the bot.
+        The guild is ``guild`` (a :class:`FakeGuild`, id or name), else the one of
+        ``channel`` (an object or id), else the one ``user``'s membership belongs to,
+        else the first guild; ``user`` then acts with their membership there (default:
+        its plain member), and channel names, the member's roles and permissions, the
+        bot's ``app_permissions`` and the commands available are that guild's.
+        ``guild=False`` invokes it in the user's DM with the bot.
         """
         where, target, member = self._locate(guild, channel, user)
         command = self.find_command(name, 1, guild=where if where is not None else False)
