@@ -22,7 +22,7 @@ from claims.engine import StatementError
 from claims.load import LoadError, default_base_dir, load_base
 from claims.render import card_text, reply_card
 from claims.service import Crosscheck
-from claims.store import DEFAULT, SHIPPED, StoreError
+from claims.store import DEFAULT, SHIPPED, StoreError, is_url
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3
@@ -37,10 +37,24 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+class DatabaseTarget(click.ParamType):
+    """A SQLite file path, or a PostgreSQL address (`postgresql://...`), kept as written."""
+
+    name = "PATH|URL"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Path) or is_url(value):
+            return value
+        return Path(value).expanduser()
+
+
+DB_TARGET = DatabaseTarget()
+
 # `--db` and `--workspace` may be given before the command (`crosscheck --db X check ...`) or
 # after it (`crosscheck check --db X ...`); the one nearer the command wins.
-db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                         help="Database file (default: $CROSSCHECK_DB or ~/.local/share/crosscheck/crosscheck.sqlite).")
+db_option = click.option("--db", "db_path", type=DB_TARGET,
+                         help="Database file or postgresql:// address (default: $CROSSCHECK_DB or "
+                              "~/.local/share/crosscheck/crosscheck.sqlite).")
 workspace_option = click.option("-w", "--workspace", "workspace", metavar="ID",
                                 help="The workspace to use (default: $CROSSCHECK_WORKSPACE, else `default`; "
                                      "see `crosscheck workspace list`).")
@@ -89,8 +103,9 @@ def _load_or_exit(root: Path, outcome: str):
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to standard error).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="CROSSCHECK_DB",
-              help="Database file (default: $CROSSCHECK_DB or ~/.local/share/crosscheck/crosscheck.sqlite).")
+@click.option("--db", "db_path", type=DB_TARGET, envvar="CROSSCHECK_DB",
+              help="Database file or postgresql:// address (default: $CROSSCHECK_DB or "
+                   "~/.local/share/crosscheck/crosscheck.sqlite).")
 @click.option("-w", "--workspace", "workspace", envvar="CROSSCHECK_WORKSPACE", metavar="ID",
               help="The workspace the terminal uses (default: `default`, the one every server inherits from).")
 @click.pass_context

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from click.testing import CliRunner, Result
 from bot.cli import main
 from claims.load import Base
 from claims.store import Store
+from tests.conftest import write_lock_held
 
 EditFile = Callable[[Path, str, str, str], int]
 TODAY = ["--today", "2026-11-21"]
@@ -250,13 +250,8 @@ def test_a_check_on_a_locked_database_still_prints_its_answer(
     cli: Callable[..., Result], db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("claims.store.database.BUSY_TIMEOUT_MS", 100)
-    other = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        other.execute("BEGIN EXCLUSIVE")
+    with write_lock_held(db_path):
         result = cli("check", "--json", *TODAY, "Only 1,000 US troops are left in Iraq")
-        other.execute("ROLLBACK")
-    finally:
-        other.close()
     assert result.exit_code == 0, result.output
     (out,) = json_lines(result)
     assert out["verdict"] == "contradicted"
