@@ -208,14 +208,24 @@ class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cc:
 # --- the cog ------------------------------------------------------------------------------------
 
 
-def _cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
-    settings = interaction.client.settings  # type: ignore[attr-defined]
-    return app_commands.Cooldown(settings.check_rate, settings.check_per_seconds)
+def slow_down(service: Crosscheck, settings, guild_id: int | None, user_id: int) -> float | None:
+    """Count a check by this member of this server; the seconds to wait if over the limit.
+
+    Kept in the database, so the limit holds however many bot processes answer the server."""
+    return service.store.cooldowns.hit(str(guild_id or ""), str(user_id), settings.check_rate,
+                                       settings.check_per_seconds)
 
 
-def _asker(interaction: discord.Interaction) -> tuple[int | None, int]:
-    """Cooldowns are per member of a server: one server's limits never reach another's."""
-    return interaction.guild_id, interaction.user.id
+async def within_rate(interaction: discord.Interaction) -> bool:
+    """An app-command check: a member checking faster than the limit is told to wait."""
+    bot = interaction.client
+    retry = await asyncio.to_thread(slow_down, bot.service, bot.settings, interaction.guild_id,  # type: ignore[attr-defined]
+                                    interaction.user.id)
+    if retry is None:
+        return True
+    settings = bot.settings  # type: ignore[attr-defined]
+    raise app_commands.CommandOnCooldown(app_commands.Cooldown(settings.check_rate, settings.check_per_seconds),
+                                         retry)
 
 
 def _where(interaction: discord.Interaction) -> dict[str, str | None]:
@@ -230,9 +240,7 @@ class Check(commands.Cog):
     def __init__(self, bot: CrosscheckBot):
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.fact_check_message)
-        app_commands.checks.dynamic_cooldown(_cooldown, key=_asker)(self.menu)
-        self.mention_cooldown = commands.CooldownMapping.from_cooldown(
-            bot.settings.check_rate, bot.settings.check_per_seconds, commands.BucketType.member)
+        app_commands.check(within_rate)(self.menu)
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
@@ -269,7 +277,7 @@ class Check(commands.Cog):
 
     @app_commands.command(name="check", description="Fact-check a statement against the sourced claim base")
     @app_commands.describe(statement="The statement to check", private="Only you see the answer")
-    @app_commands.checks.dynamic_cooldown(_cooldown, key=_asker)
+    @app_commands.check(within_rate)
     async def check(self, interaction: discord.Interaction,
                     statement: app_commands.Range[str, 1, MAX_STATEMENT_CHARS], private: bool = False) -> None:
         """/check statement: [private:]"""
@@ -296,9 +304,15 @@ class Check(commands.Cog):
             await message.reply("Mention me with a statement to check, or use /check.",
                                 allowed_mentions=NO_PINGS, mention_author=False)
             return
-        bucket = self.mention_cooldown.get_bucket(message)
-        retry_after = bucket.update_rate_limit() if bucket else None
-        if retry_after:
+        guild_id = message.guild.id if message.guild else None
+        try:
+            retry_after = await asyncio.to_thread(slow_down, self.bot.service, self.bot.settings, guild_id,
+                                                  message.author.id)
+        except Exception as exc:  # a busy database says so, as for /check
+            await message.reply(error_line(exc, f"mention {message.id}"), allowed_mentions=NO_PINGS,
+                                mention_author=False)
+            return
+        if retry_after is not None:
             await message.reply(f"Slow down a little: try again in {retry_after:.0f}s.",
                                 allowed_mentions=NO_PINGS, mention_author=False)
             return
