@@ -147,6 +147,8 @@ def apply_retention(store: Store, now: datetime | None = None, *, guild_id: str 
         askers += privacy.forget_askers(_iso(moment - memory(default_days)))
     votes = privacy.unlink_votes()
     audit = privacy.scrub_audit()
+    if checks or votes or audit or askers:
+        privacy.checkpoint()
     report = RetentionReport(stamp, checks, votes, audit, askers, len(own), default_days,
                              round(time.perf_counter() - started, 3))
     if guild_id is None:

@@ -172,14 +172,18 @@ class PrivacyStore:
         else:
             condition, args = "(guild_id IS NULL OR guild_id NOT IN (SELECT guild_id FROM privacy_settings))", []
         sql = ("UPDATE checks SET statement = NULL, user_id = NULL, channel_id = NULL, erased_at = ? "
-               f"WHERE id IN (SELECT id FROM checks WHERE erased_at IS NULL AND asked_at <= ? AND {condition} LIMIT ?)")
-        total = 0
+               "WHERE id IN (SELECT id FROM checks WHERE erased_at IS NULL AND asked_at <= ? AND asked_at >= ? "
+               f"AND {condition} ORDER BY asked_at LIMIT ?) RETURNING asked_at")
+        total, floor = 0, ""
         while True:
             with self.db.transaction() as tx:
-                changed = tx.execute(sql, [stamp, cutoff, *args, batch])
-            total += changed
-            if changed < batch:
+                done = [r["asked_at"] for r in tx.query(sql, [stamp, cutoff, floor, *args, batch])]
+            total += len(done)
+            if len(done) < batch:
                 return total
+            # The next batch starts where this one ended: rows it passed over (a server that keeps
+            # questions longer than the default) are not read again.
+            floor = max(done)
 
     def unlink_votes(self) -> int:
         """Erase the voter's id of every vote on a check whose personal data is gone."""
@@ -215,6 +219,12 @@ class PrivacyStore:
             condition, args = "scope NOT IN (SELECT guild_id FROM privacy_settings)", []
         with self.db.transaction() as tx:
             return tx.execute(f"DELETE FROM askers WHERE last_seen < ? AND {condition}", [last_seen_before, *args])
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it (SQLite), so erased text
+        does not linger in the log's old page images. Best effort: a reader may hold it back."""
+        if self.db.backend == "sqlite":
+            self.db.query("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def record_run(self, report: Mapping[str, Any]) -> None:
         """Note the last retention run (for `crosscheck privacy status`)."""
@@ -276,6 +286,7 @@ class PrivacyStore:
             votes += tx.execute(f"UPDATE feedback SET user_id = NULL WHERE user_id = ? AND EXISTS (SELECT 1 FROM "
                                 f"checks c WHERE c.id = feedback.check_id AND {near})", [user_id, *extra])
         audit = self.scrub_audit()
+        self.checkpoint()
         return Erased(checks + stray, unlinked + stray, votes, audit)
 
     def erase_text(self, scope: str | None, text: str, stamp: str) -> Erased:
@@ -290,7 +301,9 @@ class PrivacyStore:
                                 f"WHERE erased_at IS NULL AND {condition} AND lower(statement) LIKE ? ESCAPE '\\'",
                                 [stamp, *args, pattern])
         votes = self.unlink_votes() if checks else 0
-        return Erased(checks, checks, votes, self.scrub_audit())
+        audit = self.scrub_audit()
+        self.checkpoint()
+        return Erased(checks, checks, votes, audit)
 
 
 def _without_wording(data: str | None) -> str | None:
