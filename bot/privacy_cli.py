@@ -80,12 +80,16 @@ def _fail(exc: Exception) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _footprint_lines(data: PersonalData) -> list[str]:
     fp = data.footprint
     if data.empty:
         return [f"{_place(data.guild_id)}: nothing kept"]
-    lines = [f"{_place(data.guild_id)}: {fp.checks} checks ({fp.with_text} with text, user id and channel; "
-             f"oldest kept {fp.oldest_kept or '—'}, latest {fp.newest or '—'}), {fp.votes} votes; "
+    lines = [f"{_place(data.guild_id)}: {_n(fp.checks, 'check')} ({fp.with_text:,} with text, user id and channel; "
+             f"oldest kept {fp.oldest_kept or '—'}, latest {fp.newest or '—'}), {_n(fp.votes, 'vote')}; "
              f"retention {describe(data.retention_days)}"]
     if data.linked_until:
         lines.append(f"  linked to the person until {data.linked_until.isoformat()} unless seen again")
@@ -93,8 +97,8 @@ def _footprint_lines(data: PersonalData) -> list[str]:
 
 
 def _erased_line(guild_id: str | None, done: Erased) -> str:
-    return (f"{_place(guild_id)}: erased the text, user id and channel of {done.checks} checks; unlinked "
-            f"{done.unlinked} checks and {done.votes} votes; {done.audit} audit rows scrubbed")
+    return (f"{_place(guild_id)}: erased the text, user id and channel of {_n(done.checks, 'check')}; unlinked "
+            f"{_n(done.unlinked, 'check')} and {_n(done.votes, 'vote')}; {_n(done.audit, 'audit row')} scrubbed")
 
 
 def register(main: click.Group) -> None:
@@ -121,8 +125,8 @@ def register(main: click.Group) -> None:
         for guild, days in own.items():
             click.echo(f"  server {guild}: {describe(days)}")
         if last:
-            click.echo(f"last run: {last['at']}: {last['checks']} checks and {last['votes']} votes erased, "
-                       f"{last['askers']} pseudonyms unlinked ({last['seconds']}s)")
+            click.echo(f"last run: {last['at']}: {_n(last['checks'], 'check')} and {_n(last['votes'], 'vote')} "
+                       f"erased, {_n(last['askers'], 'pseudonym')} unlinked ({last['seconds']}s)")
         else:
             click.echo("last run: never (the bot runs it every hour; or `crosscheck privacy apply-retention`)")
 
@@ -226,8 +230,8 @@ def register(main: click.Group) -> None:
                 done = erase_text(store, text, None if place in (DM, ALL) else place, everywhere=place == ALL)
             except (PrivacyError, StoreError) as exc:
                 _fail(exc)
-            click.echo(f"erased the text, user id and channel of {done.checks} checks containing {text!r}; "
-                       f"{done.votes} votes unlinked")
+            click.echo(f"erased the text, user id and channel of {_n(done.checks, 'check')} containing {text!r}; "
+                       f"{_n(done.votes, 'vote')} unlinked")
             return
         user_id = _snowflake(user, "--user") or ""
         try:

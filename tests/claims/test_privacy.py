@@ -212,6 +212,20 @@ def test_each_server_keeps_questions_for_its_own_period(service: Crosscheck) -> 
     assert service.store.privacy.retention(GUILD) == DEFAULT_RETENTION_DAYS
 
 
+def test_retention_works_through_in_batches_past_rows_another_server_keeps_longer(service: Crosscheck) -> None:
+    with time_machine.travel(days_ago(300), tick=False):
+        set_retention(service.store, OTHER_GUILD, 365, "mod")
+    for day in range(120, 100, -1):
+        ask(service, days_ago(day), TROOPS, f"u{day}", guild=OTHER_GUILD if day % 2 else GUILD)
+
+    # The default's batches pass over the other server's rows, interleaved in time, without stopping.
+    erased = service.store.privacy.expire(days_ago(90).isoformat(), NOW.isoformat(), batch=3)
+
+    assert erased == 10
+    kept = {r["guild_id"] for r in rows(service, "checks") if r["statement"] is not None}
+    assert kept == {OTHER_GUILD} and len([r for r in rows(service, "checks") if r["statement"]]) == 10
+
+
 def test_shortening_the_period_erases_what_it_makes_due_at_once(service: Crosscheck) -> None:
     ask(service, days_ago(40), TROOPS, "ann")
     ask(service, days_ago(10), TROOPS, "bob")
