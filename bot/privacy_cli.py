@@ -89,7 +89,8 @@ def _footprint_lines(data: PersonalData) -> list[str]:
     if data.empty:
         return [f"{_place(data.guild_id)}: nothing kept"]
     lines = [f"{_place(data.guild_id)}: {_n(fp.checks, 'check')} ({fp.with_text:,} with text, user id and channel; "
-             f"oldest kept {fp.oldest_kept or '—'}, latest {fp.newest or '—'}), {_n(fp.votes, 'vote')}; "
+             f"first {fp.oldest or '—'}, oldest kept {fp.oldest_kept or '—'}, latest {fp.newest or '—'}), "
+             f"{_n(fp.votes, 'vote')}; "
              f"retention {describe(data.retention_days)}"]
     if data.linked_until:
         lines.append(f"  linked to the person until {data.linked_until.isoformat()} unless seen again")

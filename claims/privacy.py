@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -107,6 +107,7 @@ class RetentionReport:
     servers: int  # servers with a retention of their own (the rest follow the default)
     default_days: int
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent on each part
 
     @property
     def changed(self) -> bool:
@@ -134,23 +135,35 @@ def apply_retention(store: Store, now: datetime | None = None, *, guild_id: str 
     own = privacy.settings()
     default_days = privacy.default_retention()
     checks = askers = 0
+    phases: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now_ = time.perf_counter()
+        phases[name] = round(now_ - since, 3)
+        return now_
+
     if guild_id is not None:
         days = privacy.retention(guild_id)
         checks += privacy.expire(_iso(cutoff(days, moment)), stamp, guild_id=str(guild_id))
+        mark = lap("checks", started)
         askers += privacy.forget_askers(_iso(moment - memory(days)), guild_id=str(guild_id))
     else:
         for guild, days in own.items():
             checks += privacy.expire(_iso(cutoff(days, moment)), stamp, guild_id=guild)
         checks += privacy.expire(_iso(cutoff(default_days, moment)), stamp)
+        mark = lap("checks", started)
         for guild, days in own.items():
             askers += privacy.forget_askers(_iso(moment - memory(days)), guild_id=guild)
         askers += privacy.forget_askers(_iso(moment - memory(default_days)))
+    mark = lap("askers", mark)
     votes = privacy.unlink_votes()
+    mark = lap("votes", mark)
     audit = privacy.scrub_audit()
     if checks or votes or audit or askers:
         privacy.checkpoint()
+    lap("audit_and_checkpoint", mark)
     report = RetentionReport(stamp, checks, votes, audit, askers, len(own), default_days,
-                             round(time.perf_counter() - started, 3))
+                             round(time.perf_counter() - started, 3), phases)
     if guild_id is None:
         privacy.record_run(asdict(report))
     return report

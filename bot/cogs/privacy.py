@@ -14,17 +14,19 @@ The cog also runs retention every hour (`bot.privacy_schedule`). The rules thems
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.check import friendly_errors
+from bot.client import error_line, tell_user
 from bot.config import Settings
 from bot.embeds import NO_PINGS
 from bot.permissions import NotModerator, require_moderator
@@ -40,7 +42,7 @@ from claims.privacy import (
     personal_data,
     set_retention,
 )
-from claims.render import clip
+from claims.render import clip, escape
 from claims.service import Crosscheck
 from claims.store.privacy import Erased
 
@@ -86,7 +88,7 @@ def _guild(scope: str) -> str | None:
 
 
 def _where_words(interaction: discord.Interaction) -> str:
-    return f"in **{interaction.guild.name}**" if interaction.guild else "in your direct messages with me"
+    return f"in **{escape(interaction.guild.name)}**" if interaction.guild else "in your direct messages with me"
 
 
 def retention_words(days: int, here: str = "here") -> str:
@@ -103,11 +105,12 @@ def footprint_embed(data: PersonalData, where: str, settings: Settings) -> disco
     if data.empty:
         lines.append(f"Nothing. I keep no question, vote or id of yours {where}.")
     else:
-        lines.append(f"**{_s(fp.checks, 'question')}** you checked {where}:")
+        since = f" since {_day(datetime.fromisoformat(fp.oldest))}" if fp.oldest else ""
+        lines.append(f"**{_s(fp.checks, 'question')}** you checked {where}{since}:")
         if fp.with_text:
             kept = f"• {fp.with_text:,} with their text, your user id and the channel"
             if fp.oldest_kept and data.kept_until:
-                kept += (f" (the oldest asked {_day(datetime.fromisoformat(fp.oldest_kept))}; it is erased "
+                kept += (f" (the oldest asked {_day(datetime.fromisoformat(fp.oldest_kept))}; it is erased on "
                          f"{_day(data.kept_until)})")
             lines.append(kept)
         if fp.checks - fp.with_text:
@@ -121,24 +124,30 @@ def footprint_embed(data: PersonalData, where: str, settings: Settings) -> disco
     lines.append("\n" + retention_words(data.retention_days))
     embed = discord.Embed(title=clip(f"🔒 What Crosscheck keeps about you {where.replace('**', '')}", 256),
                           description=clip("\n".join(lines), 4096), colour=COLOUR)
-    embed.set_footer(text=clip(f"Moderators see only counts, never who asked. {policy_line(settings)}", 2048))
+    embed.set_footer(text=clip(f"Moderators never see who asked. {policy_line(settings)}", 2048))
     return embed
 
 
 def confirmation(data: PersonalData, where: str) -> str:
+    """What erasing will do, for the person to confirm."""
     fp = data.footprint
-    return (f"⚠️ **Erase what Crosscheck keeps about you {where}?**\n"
-            f"This erases the text of your {_s(fp.with_text, 'question')} still kept, your user id and the channel "
-            f"on all {_s(fp.checks, 'question')}, and your id on your {_s(fp.votes, 'vote')}. They stay in this "
-            "place's totals as no one's. This cannot be undone.\n"
+    parts = []
+    if fp.with_text:
+        parts.append(f"the text, your user id and the channel of the {_s(fp.with_text, 'question')} still kept")
+    unlinked = _s(fp.checks, "question") + (f" and {_s(fp.votes, 'vote')}" if fp.votes else "")
+    parts.append(f"the link between you and your {unlinked}")
+    return (f"⚠️ **Erase what Crosscheck keeps about you {where.replace('**', '')}?**\n"
+            f"This erases {' and '.join(parts)}. They stay in the totals here as no one's. This cannot be undone.\n"
             "-# Answers already posted in a channel are Discord messages: delete those in Discord.")
 
 
 def erased_words(done: Erased, where: str) -> str:
+    """What an erasure did, in the person's words."""
     if not (done.unlinked or done.votes):
         return f"Nothing to erase: I keep nothing about you {where}."
-    return (f"✅ Erased {where}: the text, your user id and the channel of {_s(done.checks, 'question')}; "
-            f"{_s(done.unlinked, 'question')} and {_s(done.votes, 'vote')} are no longer linked to you. "
+    text = f"the text, your user id and the channel of {_s(done.checks, 'question')}; " if done.checks else ""
+    votes = f" and {_s(done.votes, 'vote')}" if done.votes else ""
+    return (f"✅ Erased {where}: {text}{_s(done.unlinked, 'question')}{votes} no longer linked to you. "
             "I keep nothing about you here now.")
 
 
@@ -151,6 +160,25 @@ def confirm_view(scope: str, user_id: int) -> discord.ui.View:
 
 def _service(interaction: discord.Interaction) -> Crosscheck:
     return interaction.client.service  # type: ignore[attr-defined]
+
+
+ItemT = TypeVar("ItemT", bound=discord.ui.DynamicItem[Any])
+
+
+def friendly_errors(
+    callback: Callable[[ItemT, discord.Interaction], Awaitable[None]],
+) -> Callable[[ItemT, discord.Interaction], Awaitable[None]]:
+    """A button callback whose errors become one friendly line (as `bot.cogs.check.friendly_errors`),
+    logged without the custom id: these carry the person's user id, which logs never hold."""
+
+    @functools.wraps(callback)
+    async def run(item: ItemT, interaction: discord.Interaction) -> None:
+        try:
+            await callback(item, interaction)
+        except Exception as exc:
+            await tell_user(interaction, error_line(exc, "a /privacy button"))
+
+    return run
 
 
 async def _not_theirs(interaction: discord.Interaction, scope: str, user_id: int) -> bool:

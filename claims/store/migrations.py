@@ -301,7 +301,6 @@ CREATE TABLE askers (
     last_seen TEXT NOT NULL,
     PRIMARY KEY (scope, user_id)
 );
-CREATE INDEX askers_user ON askers (user_id);
 CREATE INDEX askers_last_seen ON askers (last_seen);
 CREATE TABLE privacy_settings (
     guild_id TEXT PRIMARY KEY,

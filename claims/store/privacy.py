@@ -92,7 +92,8 @@ class Footprint:
     scope: str
     checks: int  # every check linked to them (with or without its text)
     with_text: int  # of those, checks whose statement, user id and channel are still kept
-    oldest_kept: str | None  # when the oldest of those was asked
+    oldest: str | None  # when their first linked check was asked
+    oldest_kept: str | None  # when the oldest of those still kept was asked
     newest: str | None  # their latest check
     votes: int
     last_seen: str | None  # when the link to their pseudonym was last refreshed
@@ -185,11 +186,23 @@ class PrivacyStore:
             # questions longer than the default) are not read again.
             floor = max(done)
 
-    def unlink_votes(self) -> int:
+    def unlink_votes(self, batch: int = BATCH) -> int:
         """Erase the voter's id of every vote on a check whose personal data is gone."""
-        with self.db.transaction() as tx:
-            return tx.execute("UPDATE feedback SET user_id = NULL WHERE user_id IS NOT NULL AND EXISTS "
-                              "(SELECT 1 FROM checks c WHERE c.id = feedback.check_id AND c.erased_at IS NOT NULL)")
+        return self._in_batches(
+            "UPDATE feedback SET user_id = NULL WHERE id IN (SELECT f.id FROM feedback f WHERE f.user_id IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM checks c WHERE c.id = f.check_id AND c.erased_at IS NOT NULL) LIMIT ?)",
+            [], batch)
+
+    def _in_batches(self, sql: str, args: list[Any], batch: int) -> int:
+        """Run a statement ending in `LIMIT ?` until it changes fewer rows than `batch`, each run a
+        transaction of its own (the bot's writes wait for one batch, not for all of them)."""
+        total = 0
+        while True:
+            with self.db.transaction() as tx:
+                changed = tx.execute(sql, [*args, batch])
+            total += changed
+            if changed < batch:
+                return total
 
     def scrub_audit(self) -> int:
         """Drop the copy of a question's wording a dismissed review item keeps in the audit log,
@@ -209,7 +222,7 @@ class PrivacyStore:
                 changed += 1
         return changed
 
-    def forget_askers(self, last_seen_before: str, guild_id: str | None = None) -> int:
+    def forget_askers(self, last_seen_before: str, guild_id: str | None = None, batch: int = BATCH) -> int:
         """Drop the link between people and their pseudonyms not seen since `last_seen_before`.
 
         With `guild_id`, in that server; without, in the scopes that follow the default."""
@@ -217,8 +230,8 @@ class PrivacyStore:
             condition, args = "scope = ?", [str(guild_id)]
         else:
             condition, args = "scope NOT IN (SELECT guild_id FROM privacy_settings)", []
-        with self.db.transaction() as tx:
-            return tx.execute(f"DELETE FROM askers WHERE last_seen < ? AND {condition}", [last_seen_before, *args])
+        return self._in_batches(f"DELETE FROM askers WHERE asker IN (SELECT asker FROM askers WHERE last_seen < ? "
+                                f"AND {condition} LIMIT ?)", [last_seen_before, *args], batch)
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file and empty it (SQLite), so erased text
@@ -242,18 +255,20 @@ class PrivacyStore:
         """What the log holds about a person in one scope: found through their pseudonym."""
         link = self.db.one("SELECT asker, last_seen FROM askers WHERE scope = ? AND user_id = ?", [scope, str(user_id)])
         if link is None:
-            return Footprint(scope, 0, 0, None, None, 0, None)
+            return Footprint(scope, 0, 0, None, None, None, 0, None)
         condition, args = _where_scope(scope)
         row = self.db.one(
-            "SELECT count(*) AS checks, count(statement) AS with_text, "
+            "SELECT count(*) AS checks, count(statement) AS with_text, min(asked_at) AS oldest, "
             "min(CASE WHEN erased_at IS NULL THEN asked_at END) AS oldest_kept, max(asked_at) AS newest "
             f"FROM checks WHERE asker = ? AND {condition}", [link["asker"], *args]) or {}
         votes = self.db.scalar("SELECT count(*) FROM feedback WHERE voter = ?", [link["asker"]])
-        return Footprint(scope, int(row.get("checks") or 0), int(row.get("with_text") or 0), row.get("oldest_kept"),
-                         row.get("newest"), int(votes or 0), link["last_seen"])
+        return Footprint(scope, int(row.get("checks") or 0), int(row.get("with_text") or 0), row.get("oldest"),
+                         row.get("oldest_kept"), row.get("newest"), int(votes or 0), link["last_seen"])
 
     def scopes_of(self, user_id: str) -> list[str]:
         """Every scope where the log holds something about this person (for the operator)."""
+        # A scan of the links, not an index: this is the operator's occasional question, and an
+        # index on user ids would cost every retention run.
         scopes = {r["scope"] for r in self.db.query("SELECT scope FROM askers WHERE user_id = ?", [str(user_id)])}
         scopes |= {scope_of(r["guild_id"]) for r in self.db.query(
             "SELECT DISTINCT guild_id FROM checks WHERE erased_at IS NULL AND user_id = ?", [str(user_id)])}

@@ -141,7 +141,7 @@ async def test_a_member_sees_what_is_kept_erases_it_and_no_trace_of_them_is_left
 
     [embed] = shown["embeds"]
     assert_within_embed_limits(embed)
-    assert "**3 questions** you checked in **Crosscheck Test Guild**" in embed["description"]
+    assert "**3 questions** you checked in **Crosscheck Test Guild** since <t:" in embed["description"]
     assert "3 with their text, your user id and the channel" in embed["description"]
     assert "**1 vote** on answers" in embed["description"]
     assert "kept for 90 days" in embed["description"]
@@ -149,13 +149,16 @@ async def test_a_member_sees_what_is_kept_erases_it_and_no_trace_of_them_is_left
     asked = await click(server, handle.original_message, "cc:priv:ask:")
     assert asked.json["type"] == UPDATE
     confirm = asked.json["data"]
-    assert confirm["content"].startswith("⚠️ **Erase what Crosscheck keeps about you in **Crosscheck Test Guild")
+    assert confirm["content"].startswith("⚠️ **Erase what Crosscheck keeps about you in Crosscheck Test Guild?**\n"
+                                         "This erases the text, your user id and the channel of the 3 questions "
+                                         "still kept and the link between you and your 3 questions and 1 vote.")
     assert confirm["embeds"] == []
     erased = await click(server, server.messages[int(handle.original_message["id"])], "cc:priv:erase:")
 
     assert erased.json["type"] == UPDATE
     assert erased.json["data"]["content"].startswith("✅ Erased in **Crosscheck Test Guild**: the text, your user "
-                                                     "id and the channel of 3 questions")
+                                                     "id and the channel of 3 questions; 3 questions and 1 vote no "
+                                                     "longer linked to you.")
     assert erased.json["data"]["components"] == []
     # No trace of the member's words or id in any column of any table.
     assert traces(crosscheck_db, SECRET, SECRET_MATCHED, "Zebulon", str(member.id)) == []
@@ -329,3 +332,24 @@ async def test_in_direct_messages_privacy_covers_the_dms_own_data(
     assert done.json["data"]["content"].startswith("✅ Erased in your direct messages with me")
     assert traces(crosscheck_db, SECRET) == []
     assert [r["statement"] for r in rows_of(crosscheck_bot, server.member.id)] == [SECRET_MATCHED]
+
+
+async def test_a_queued_question_whose_text_is_gone_is_one_item_moderators_can_only_dismiss(
+    discord_server: FakeDiscord, crosscheck_bot: CrosscheckBot
+) -> None:
+    server = discord_server
+    await privacy(server, "retention", {"days": "off"}, user=server.moderator)
+    for user in (server.member, server.moderator):
+        await slash(server, "check", {"statement": UNMATCHED}, user=user)
+
+    _, listed = await slash(server, "review", subcommand="list", user=server.moderator)
+    [embed] = listed.json["data"]["embeds"]
+    assert "×2 (2 people" in embed["description"] and "⌛ questions whose text has expired" in embed["description"]
+    key = int(re.search(r"\*\*#(\d+)\*\*", embed["description"])[1])  # type: ignore[index]
+    _, new = await slash(server, "review", {"item": key}, subcommand="new", user=server.moderator)
+    assert new.json["type"] == MESSAGE, "no claim form for a question without words"
+    assert new.json["data"]["content"].startswith(f"⛔ Review item #{key} holds questions whose text has expired")
+    _, dismissed = await slash(server, "review", {"item": key}, subcommand="dismiss", user=server.moderator)
+    done = dismissed.json["data"]["content"]
+    assert done.startswith("✅ #") and f"dismissed review item \\#{key}" in done  # markdown-escaped
+    assert crosscheck_bot.service.store.checks.queued(Where(str(server.guild.id))) == []
