@@ -2,6 +2,7 @@
 
     crosscheck bench [--sizes ...]          matching: the index against a full scan, by base size
     crosscheck bench workspaces             memory with many servers; the first check after an edit
+    crosscheck bench privacy                retention on 1,000,000 checks; a person's show and erase
 """
 
 from __future__ import annotations
@@ -83,3 +84,16 @@ def register(main: click.Group) -> None:
         from benchmarks import hostile as bench_hostile
 
         _report(bench_hostile.run, bench_hostile.table, as_json)
+
+    @bench.command()
+    @click.option("--checks", default="1000000", show_default=True, metavar="N",
+                  help="How many checks the log holds (asked over the past year).")
+    @click.option("--servers", default=500, show_default=True, help="How many servers asked them.")
+    @click.option("--people", default=100_000, show_default=True, help="How many people asked them.")
+    @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+    def privacy(checks: str, servers: int, people: int, as_json: bool) -> None:
+        """Retention on a large log (first run, second run, an hour later), and one person's show and erase."""
+        from benchmarks import privacy as bench_privacy
+
+        [count] = _numbers(checks, "--checks")
+        _report(lambda progress: bench_privacy.run(progress, count, servers, people), bench_privacy.table, as_json)

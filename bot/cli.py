@@ -17,6 +17,7 @@ import click
 
 from bot.bench_cli import register as register_benchmarks
 from bot.curate_cli import register as register_curation
+from bot.privacy_cli import register as register_privacy
 from bot.workspace_cli import register as register_workspaces
 from claims.engine import StatementError
 from claims.load import LoadError, default_base_dir, load_base
@@ -177,6 +178,7 @@ def validate(base_dir: Path | None) -> None:
 
 register_curation(claims, main)
 register_workspaces(main)
+register_privacy(main)
 register_benchmarks(main)
 
 

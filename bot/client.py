@@ -24,7 +24,7 @@ from claims.store import StoreError
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.check", "bot.cogs.moderation", "bot.cogs.digest")
+EXTENSIONS = ("bot.cogs.check", "bot.cogs.moderation", "bot.cogs.digest", "bot.cogs.privacy")
 FRIENDLY_ERROR = "Sorry, something went wrong while doing that. It has been logged for the team."
 BUSY_LINE = "The claim database is busy right now; nothing was lost. Please try again in a moment."
 

@@ -131,6 +131,7 @@ class QueueItem:
     statement: str
     count: int
     askers: int
+    expired: bool = False  # questions whose text is no longer kept (see `claims.review`)
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class Digest:
         queue = [f"**{mods.queue_items}** open item{_s(mods.queue_items)} "
                  f"({mods.queue_questions} question{_s(mods.queue_questions)}); "
                  f"**{mods.queued_in_period}** new this period"]
-        queue += [clip(f"• “{escape(q.statement)}” — asked {q.count}× by {q.askers} "
+        queue += [clip(f"• {_queue_wording(q)} — asked {q.count}× by {q.askers} "
                        f"{'person' if q.askers == 1 else 'people'}", LINE_MAX) for q in mods.top_queue]
         feedback = [f"👍 **{mods.helpful}** helpful · 👎 **{mods.not_helpful}** not helpful"]
         if mods.unhelpful:
@@ -324,6 +325,10 @@ def _lines_field(name: str, lines: list[str], limit: int, noun: str) -> CardFiel
     if hidden:
         shown.append(f"…and {hidden} more {noun}")
     return CardField(name, "\n".join(shown) or "—")
+
+
+def _queue_wording(item: QueueItem) -> str:
+    return escape(item.statement) if item.expired else f"“{escape(item.statement)}”"
 
 
 def _asked_line(rank: int, item: AskedClaim) -> str:
@@ -430,7 +435,8 @@ def build_digest(service: Crosscheck, start: datetime, end: datetime, guild_id: 
     rows = service.store.checks.between(where, since, until)
     digest.checks = len(rows)
     digest.check_ids = tuple(r["id"] for r in rows)
-    digest.askers = len({r["user_id"] or "local" for r in rows})
+    # People are counted by their pseudonyms, which outlive the erasure of user ids (claims.privacy).
+    digest.askers = len({r["asker"] or "local" for r in rows})
     digest.unmatched = sum(1 for r in rows if not r["claim_id"])
     digest.asked = _asked(rows, base)
     digest.changes = _changes(service, engine, workspace_id, since, until)
@@ -463,7 +469,7 @@ def _asked(rows: list[dict[str, Any]], base: Base) -> list[AskedClaim]:
             statement=claim.statement if claim else claim_id,
             verdict=standing(claim, base),
             count=len(checks),
-            askers=len({r["user_id"] or "local" for r in checks}),
+            askers=len({r["asker"] or "local" for r in checks}),
             answers=tuple(sorted(answers.items(), key=lambda kv: (-kv[1], kv[0]))),
         ))
     out.sort(key=lambda a: (-a.count, -a.askers, a.claim_id))
@@ -537,11 +543,16 @@ def _moderator_report(service: Crosscheck, engine: Engine, rows: list[dict[str, 
     for vote in votes:
         if not vote["helpful"]:
             claim = base.claims.get(vote["claim_id"]) if vote["claim_id"] else None
-            unhelpful[claim.statement if claim else f"“{vote['statement']}” (no match)"] += 1
+            if claim is not None:
+                unhelpful[claim.statement] += 1
+            else:
+                text = vote["statement"]
+                asked = f"“{text}”" if text is not None else "a question whose text has expired"
+                unhelpful[f"{asked} (no match)"] += 1
     report = ModeratorReport(
         queue_items=len(groups),
         queue_questions=sum(g.count for g in groups),
-        top_queue=tuple(QueueItem(g.statement, g.count, len(g.askers)) for g in groups[:MAX_QUEUE]),
+        top_queue=tuple(QueueItem(g.statement, g.count, len(g.askers), g.expired) for g in groups[:MAX_QUEUE]),
         queued_in_period=queued,
         helpful=sum(1 for vote in votes if vote["helpful"]),
         not_helpful=sum(1 for vote in votes if not vote["helpful"]),

@@ -5,6 +5,10 @@ so moderators see "asked 7 times by 5 people" once, not seven rows. A group is h
 linking it to a claim (its wording becomes an alias, so the next asker gets an answer), turning
 it into a new claim, or dismissing it. Each server has its own queue: nothing one server asked
 is shown to another.
+
+Moderators never see who asked: people are counted by their pseudonyms. Queued questions whose
+text retention has erased (or never kept) cannot be grouped by wording: they are one item of
+their own, "questions whose text has expired", with their count, which moderators can dismiss.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from rapidfuzz import fuzz
 from claims.store import LOOSE_MATCH, Store, Where
 from claims.text import Normaliser
 
-__all__ = ["LOOSE_MATCH", "QueueGroup", "find_group", "queue"]
+__all__ = ["EXPIRED_WORDING", "LOOSE_MATCH", "QueueGroup", "find_group", "queue"]
 
 # Two questions whose normalised terms are this similar (token_set_ratio) ask the same thing.
 SAME_QUESTION = 85.0
+# What the queue shows in place of a wording that is no longer kept.
+EXPIRED_WORDING = "⌛ questions whose text has expired"
 
 
 @dataclass
@@ -28,15 +34,16 @@ class QueueGroup:
     """Queued questions that ask the same thing."""
 
     key: int  # the group's first check id; stable while the group is open
-    statement: str  # the most recent wording
+    statement: str  # the most recent wording (EXPIRED_WORDING for questions whose text is gone)
     check_ids: list[int] = field(default_factory=list)
     wordings: list[str] = field(default_factory=list)
-    askers: set[str] = field(default_factory=set)
+    askers: set[str] = field(default_factory=set)  # pseudonyms, never user ids
     first_asked: str = ""
     last_asked: str = ""
     verdicts: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     terms: str = ""
+    expired: bool = False  # the questions' text is no longer kept: nothing to link, only to dismiss
 
     @property
     def count(self) -> int:
@@ -46,20 +53,28 @@ class QueueGroup:
 def queue(store: Store, normaliser: Normaliser, where: Where, limit: int | None = None) -> list[QueueGroup]:
     """Open queue groups of one server (or of the terminal's checks), most asked first."""
     groups: list[QueueGroup] = []
+    expired: QueueGroup | None = None
     for row in store.checks.queued(where):
         check_id, statement, asked_at = row["id"], row["statement"], row["asked_at"]
-        user_id, verdict, suggestions = row["user_id"], row["verdict"], row["suggestions"]
-        terms = " ".join(sorted(normaliser.normalise(statement).terms)) or statement.casefold()
-        group = next((g for g in groups if fuzz.token_set_ratio(terms, g.terms) >= SAME_QUESTION), None)
-        if group is None:
-            group = QueueGroup(key=check_id, statement=statement, first_asked=asked_at, terms=terms)
-            groups.append(group)
+        asker, verdict, suggestions = row["asker"], row["verdict"], row["suggestions"]
+        if statement is None:
+            if expired is None:
+                expired = QueueGroup(key=check_id, statement=EXPIRED_WORDING, first_asked=asked_at, expired=True)
+                groups.append(expired)
+            group = expired
+        else:
+            terms = " ".join(sorted(normaliser.normalise(statement).terms)) or statement.casefold()
+            group = next((g for g in groups if not g.expired and fuzz.token_set_ratio(terms, g.terms) >= SAME_QUESTION),
+                         None)
+            if group is None:
+                group = QueueGroup(key=check_id, statement=statement, first_asked=asked_at, terms=terms)
+                groups.append(group)
+            if statement not in group.wordings:
+                group.wordings.append(statement)
+            group.statement = statement
         group.check_ids.append(check_id)
-        if statement not in group.wordings:
-            group.wordings.append(statement)
-        group.statement = statement
         group.last_asked = asked_at
-        group.askers.add(user_id or "?")
+        group.askers.add(asker or "?")
         group.verdicts.append(verdict)
         for claim_id in json.loads(suggestions or "[]"):
             if claim_id not in group.suggestions:

@@ -123,11 +123,25 @@ def _checked_row(service: Crosscheck, check_id: int, interaction: discord.Intera
 
 def _judge_again(service: Crosscheck, row: dict[str, Any], claim_id: str) -> Reply | None:
     """The check's statement judged against a claim of the workspace it was asked in, if that
-    claim is still there."""
+    claim is still there. A statement no longer kept (see /privacy) is replaced by the claim's
+    own: the sources and their credibility are the same."""
     workspace = row["workspace_id"] or service.workspace_of(row["guild_id"])
-    if claim_id not in service.engine_for(workspace).base.claims:
+    claims = service.engine_for(workspace).base.claims
+    if claim_id not in claims:
         return None
-    return service.check_against(row["statement"], claim_id, workspace_id=workspace)
+    return service.check_against(row["statement"] or claims[claim_id].statement, claim_id, workspace_id=workspace)
+
+
+QUESTION_GONE = ("*Your question is no longer kept here (see `/privacy`), so this is the claim as its sources "
+                 "state it.*")
+
+
+def _card_for(row: dict[str, Any], reply: Reply, expanded: bool = False) -> Card:
+    """The card of a re-judged check; without the asker's words when they are no longer kept."""
+    card = reply_card(reply, expanded=expanded)
+    if row["statement"] is None:
+        card.description = card.description.rsplit("\n\n**You asked:**", 1)[0] + "\n\n" + QUESTION_GONE
+    return card
 
 
 class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:src:(?P<check>\d+)"):
@@ -153,7 +167,7 @@ class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:src
             await interaction.response.send_message("That answer's sources are no longer available.",
                                                     ephemeral=True)
             return
-        await interaction.response.send_message(embed=to_embed(reply_card(reply, expanded=True)), ephemeral=True,
+        await interaction.response.send_message(embed=to_embed(_card_for(row, reply, expanded=True)), ephemeral=True,
                                                 allowed_mentions=NO_PINGS)
 
 
@@ -206,10 +220,10 @@ class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cc:
         values = (interaction.data or {}).get("values") or []
         claim_id = values[0] if values else None
         reply = await asyncio.to_thread(_judge_again, service, row, claim_id) if row and claim_id else None
-        if reply is None:
+        if row is None or reply is None:
             await interaction.response.send_message("That choice is no longer available.", ephemeral=True)
             return
-        await interaction.response.send_message(embed=to_embed(reply_card(reply)), ephemeral=True,
+        await interaction.response.send_message(embed=to_embed(_card_for(row, reply)), ephemeral=True,
                                                 allowed_mentions=NO_PINGS)
 
 
@@ -321,10 +335,13 @@ class Check(commands.Cog):
         await self._send(interaction, answers, private)
 
     async def fact_check_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        """Right-click → Apps → Fact-check this message: answers each claim in it, privately."""
+        """Right-click → Apps → Fact-check this message: answers each claim in it, privately.
+
+        The check is the invoker's: it is logged with their id, never the message author's
+        (who did not ask, and is not told)."""
         where = _where(interaction)
         answers = await self._answer_in_time(
-            interaction, lambda: answers_for_message(self.bot.service, message.content, **where), True)
+            interaction, lambda: answers_for_message(self.bot.service, message.content, via="menu", **where), True)
         await self._send(interaction, answers, True)
 
     @commands.Cog.listener()

@@ -425,6 +425,11 @@ class Moderation(commands.Cog):
         except CurationError:
             await _reply(interaction, f"⛔ No open review item #{item} in this server's queue.")
             return
+        if group.expired:
+            await _reply(interaction, f"⛔ Review item #{group.key} holds questions whose text has expired: "
+                                      "there is no wording to make a claim of. Dismiss it with "
+                                      f"/review dismiss item:{group.key}.")
+            return
         await interaction.response.send_modal(ClaimModal(curator, interaction.user.id, review_key=group.key,
                                                         statement=group.statement))
 

@@ -30,9 +30,16 @@ class QueueCuration(ClaimCuration):
             raise CurationError(f"no open review item #{key} here; it may have been handled already")
         return group
 
+    def _worded_group(self, key: int) -> review.QueueGroup:
+        group = self._group(key)
+        if group.expired:
+            raise CurationError(f"review item #{group.key} holds questions whose text has expired: there is no "
+                                "wording to link or to make a claim of; dismiss it instead")
+        return group
+
     def link(self, actor: str, key: int, claim_id: str) -> Change:
         """Answer a queued question with a claim: its wordings become aliases of the claim."""
-        group = self._group(key)
+        group = self._worded_group(key)
         too_long = [w for w in group.wordings if len(w) > 300]
         if too_long:
             raise CurationError("a queued wording is over 300 characters, too long for an alias; "
@@ -47,7 +54,7 @@ class QueueCuration(ClaimCuration):
 
     def new_claim_from_queue(self, actor: str, key: int, data: dict[str, Any]) -> Change:
         """Turn a queued question into a new claim (its wordings become the claim's aliases)."""
-        group = self._group(key)
+        group = self._worded_group(key)
         data = {**data, "aliases": list(dict.fromkeys([*data.get("aliases", []),
                                                        *(w for w in group.wordings if len(w) <= 300)]))}
         claim = self._validated_claim(data)

@@ -6,6 +6,7 @@
     store.feed                     # the change feed every process follows
     store.audit                    # moderators' changes, for history and undo
     store.checks                   # what people asked, per server, and the review queue
+    store.privacy                  # how long that is kept, the askers' pseudonyms, erasure
     store.settings                 # per-server settings and the database's notes
     store.digests                  # digest schedules and the periods posted
     store.cooldowns                # per-member rate limits, shared by every bot process
@@ -30,6 +31,7 @@ from claims.store.digests import DigestStore
 from claims.store.feed import ChangeFeed, record_change
 from claims.store.migrations import DEFAULT, SHIPPED, migrate, server_workspace_id
 from claims.store.objects import ObjectStore, StaleRevision, Stored
+from claims.store.privacy import PrivacyStore
 from claims.store.settings import Settings
 from claims.store.workspaces import Workspace, WorkspaceError, WorkspaceStore
 
@@ -89,6 +91,7 @@ class Store:
         self.feed = ChangeFeed(self.db)
         self.audit = AuditLog(self.db)
         self.checks = CheckLog(self.db)
+        self.privacy = PrivacyStore(self.db)
         self.settings = Settings(self.db)
         self.digests = DigestStore(self.db)
         self.cooldowns = Cooldowns(self.db)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claims.store.database import Database, Transaction, now_iso
+from claims.store.privacy import pseudonym, retention_days, scope_of
 
 # A match scoring below this is answered but also queued: a moderator should confirm it.
 LOOSE_MATCH = 72.0
@@ -38,27 +39,44 @@ class CheckLog:
 
     def log(self, reply: Any, *, workspace_id: str, user_id: str | None = None, guild_id: str | None = None,
             channel_id: str | None = None, via: str = "cli") -> int:
-        """Record one check (statement, time, matched claim, score, verdict); returns its id."""
-        row = {
-            "guild_id": guild_id, "workspace_id": workspace_id, "statement": reply.statement, "asked_at": now_iso(),
-            "claim_id": reply.claim.id if reply.claim else None,
-            "score": reply.claim.score if reply.claim else (reply.suggestions[0].score if reply.suggestions else None),
-            "verdict": reply.verdict, "outcome": reply.outcome,
-            "suggestions": json.dumps([s.id for s in reply.suggestions]),
-            "user_id": user_id, "channel_id": channel_id, "via": via,
-        }
+        """Record one check (statement, time, matched claim, score, verdict); returns its id.
+
+        The asker is recorded as their pseudonym in the server, so counts of people survive the
+        erasure of the user id. A server whose retention is off gets no statement, user id or
+        channel at all: the row is born erased."""
+        stamp = now_iso()
         with self.db.transaction() as tx:
+            keep = retention_days(tx, guild_id) > 0
+            row = {
+                "guild_id": guild_id, "workspace_id": workspace_id,
+                "statement": reply.statement if keep else None, "asked_at": stamp,
+                "claim_id": reply.claim.id if reply.claim else None,
+                "score": reply.claim.score if reply.claim else (reply.suggestions[0].score if reply.suggestions
+                                                                else None),
+                "verdict": reply.verdict, "outcome": reply.outcome,
+                "suggestions": json.dumps([s.id for s in reply.suggestions]),
+                "user_id": user_id if keep else None, "channel_id": channel_id if keep else None, "via": via,
+                "asker": pseudonym(tx, scope_of(guild_id), user_id, stamp) if user_id else None,
+                "erased_at": None if keep else stamp,
+            }
             return int(tx.insert("checks", row))
 
     def get(self, check_id: int) -> dict[str, Any] | None:
         return self.db.one("SELECT * FROM checks WHERE id = ?", [check_id])
 
     def record_feedback(self, check_id: int, user_id: str, helpful: bool) -> None:
-        """Record whether an answer helped; one vote per user and check (the last one counts)."""
+        """Record whether an answer helped; one vote per person and check (the last one counts).
+
+        A vote on a check whose personal data is gone keeps only the voter's pseudonym."""
+        stamp = now_iso()
         with self.db.transaction() as tx:
-            tx.execute("DELETE FROM feedback WHERE check_id = ? AND user_id = ?", [check_id, user_id])
-            tx.insert("feedback", {"check_id": check_id, "user_id": user_id, "helpful": int(helpful),
-                                   "at": now_iso()})
+            check = tx.one("SELECT guild_id, erased_at FROM checks WHERE id = ?", [check_id])
+            voter = pseudonym(tx, scope_of(check["guild_id"] if check else None), str(user_id), stamp)
+            tx.execute("DELETE FROM feedback WHERE check_id = ? AND (voter = ? OR user_id = ?)",
+                       [check_id, voter, str(user_id)])
+            kept = check is not None and check["erased_at"] is None
+            tx.insert("feedback", {"check_id": check_id, "user_id": str(user_id) if kept else None, "voter": voter,
+                                   "helpful": int(helpful), "at": stamp})
 
     def between(self, where: Where | None, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
         """Checks in [since, until), oldest first; `where` None means every check (the operator's view)."""
@@ -89,10 +107,12 @@ class CheckLog:
     # --- the review queue -------------------------------------------------------------------------
 
     def queued(self, where: Where) -> list[dict[str, Any]]:
-        """Checks waiting for a moderator: unanswered or loosely matched, not yet handled."""
+        """Checks waiting for a moderator: unanswered or loosely matched, not yet handled.
+
+        Who asked is given as a pseudonym only: moderators' views count people, never name them."""
         condition, args = where.sql("c")
         return self.db.query(
-            "SELECT c.id, c.guild_id, c.statement, c.asked_at, c.user_id, c.verdict, c.outcome, c.score, c.suggestions "
+            "SELECT c.id, c.guild_id, c.statement, c.asked_at, c.asker, c.verdict, c.outcome, c.score, c.suggestions "
             "FROM checks c LEFT JOIN review r ON r.check_id = c.id "
             f"WHERE r.check_id IS NULL AND (c.outcome != 'match' OR c.score < ?) AND {condition} ORDER BY c.id",
             [LOOSE_MATCH, *args])

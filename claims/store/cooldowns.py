@@ -3,14 +3,16 @@
 A fixed window per member of a server, as discord.py's own cooldowns count: the first use opens
 a window of `per` seconds in which `rate` uses are allowed. The count is read and bumped inside
 one write transaction, so two processes answering the same member never both let a use through
-that one of them should have refused.
+that one of them should have refused. A member is counted under their pseudonym in the server
+(`claims.store.privacy`), so the table holds no user ids; windows long over are dropped.
 """
 
 from __future__ import annotations
 
 import time
 
-from claims.store.database import Database, PostgresDatabase
+from claims.store.database import Database, PostgresDatabase, now_iso
+from claims.store.privacy import pseudonym
 
 
 class Cooldowns:
@@ -23,14 +25,15 @@ class Cooldowns:
         """Count one use by `user_id` in `scope` (a server); None if allowed, else the seconds to wait."""
         moment = time.time() if now is None else now
         with self.db.transaction() as tx:
-            row = tx.one("SELECT window_start, used FROM cooldowns WHERE scope = ? AND user_id = ?", [scope, user_id])
+            asker = pseudonym(tx, scope, user_id, now_iso())
+            row = tx.one("SELECT window_start, used FROM cooldowns WHERE scope = ? AND asker = ?", [scope, asker])
             if row is None or moment >= row["window_start"] + per:
-                tx.execute("INSERT INTO cooldowns (scope, user_id, window_start, used) VALUES (?, ?, ?, 1) "
-                           "ON CONFLICT (scope, user_id) DO UPDATE SET window_start = excluded.window_start, "
-                           "used = 1", [scope, user_id, moment])
+                tx.execute("INSERT INTO cooldowns (scope, asker, window_start, used) VALUES (?, ?, ?, 1) "
+                           "ON CONFLICT (scope, asker) DO UPDATE SET window_start = excluded.window_start, "
+                           "used = 1", [scope, asker, moment])
                 return None
             if row["used"] < rate:
-                tx.execute("UPDATE cooldowns SET used = used + 1 WHERE scope = ? AND user_id = ?", [scope, user_id])
+                tx.execute("UPDATE cooldowns SET used = used + 1 WHERE scope = ? AND asker = ?", [scope, asker])
                 return None
             return max(0.0, row["window_start"] + per - moment)
 

@@ -11,11 +11,16 @@ Version 1 introduced workspaces. A database from the release before (no `schema_
 table, one global base) is upgraded in place: its base becomes the `default` workspace, every
 server it knew gets a workspace of its own that inherits from it, and every check, vote,
 review mark, audit row and digest record is kept.
+
+Version 2 ("privacy") lets what people ask expire (see `claims.privacy`): each check and vote
+carries a random per-server pseudonym of its asker, the `askers` table links a person to theirs
+for as long as counts need it, and a server's retention lives in `privacy_settings`.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -285,15 +290,89 @@ def _upgrade_legacy(tx: Transaction, stamp: str) -> None:
     tx.insert("meta", {"key": "upgraded_from", "value": f"pre-workspace release, at {stamp}"}, returning=None)
 
 
+SCHEMA_V2 = """
+-- Who asked, as a random pseudonym per server and person: counts of people stay right after
+-- the user id is erased. The link to the person lives here only, and is dropped once counts no
+-- longer need it (see claims.privacy) or when the person asks to be erased.
+CREATE TABLE askers (
+    scope TEXT NOT NULL,            -- the server's id; '' for direct messages and the terminal
+    user_id TEXT NOT NULL,
+    asker TEXT NOT NULL UNIQUE,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (scope, user_id)
+);
+CREATE INDEX askers_last_seen ON askers (last_seen);
+CREATE TABLE privacy_settings (
+    guild_id TEXT PRIMARY KEY,
+    retention_days INTEGER NOT NULL,  -- 0: no question text is stored at all
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+ALTER TABLE checks ADD COLUMN asker TEXT;
+-- When the statement, user id and channel were erased (by retention or on request); NULL while kept.
+ALTER TABLE checks ADD COLUMN erased_at TEXT;
+CREATE INDEX checks_asker ON checks (asker);
+-- Only rows still holding personal data: retention finds what is due without reading the rest,
+-- and a second run reads nothing.
+CREATE INDEX checks_kept_time ON checks (asked_at) WHERE erased_at IS NULL;
+CREATE INDEX checks_kept_guild ON checks (guild_id, asked_at) WHERE erased_at IS NULL;
+"""
+
+# The feedback table again, with a voter pseudonym and a user id that can be erased.
+FEEDBACK_V2 = """
+CREATE TABLE feedback_v2 (
+    id {serial},
+    check_id BIGINT NOT NULL,
+    user_id TEXT,
+    voter TEXT,
+    helpful INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+INSERT INTO feedback_v2 (id, check_id, user_id, voter, helpful, at)
+    SELECT id, check_id, user_id, NULL, helpful, at FROM feedback ORDER BY id;
+DROP TABLE feedback;
+ALTER TABLE feedback_v2 RENAME TO feedback;
+CREATE INDEX feedback_check ON feedback (check_id)
+"""
+
+
+def _v2_privacy(tx: Transaction, db: Database) -> None:
+    for statement in _statements(SCHEMA_V2, db.backend):
+        tx.execute(statement)
+    if db.backend == "sqlite":
+        # SQLite cannot drop a NOT NULL constraint: the table is rebuilt, ids kept.
+        for statement in _statements(FEEDBACK_V2, db.backend):
+            tx.execute(statement)
+    else:
+        tx.execute("ALTER TABLE feedback ALTER COLUMN user_id DROP NOT NULL")
+        tx.execute("ALTER TABLE feedback ADD COLUMN voter TEXT")
+    tx.execute("CREATE INDEX feedback_voter ON feedback (voter)")
+    tx.execute("CREATE INDEX feedback_kept ON feedback (check_id) WHERE user_id IS NOT NULL")
+    # Everyone who asked or voted so far gets a pseudonym in each server they used.
+    people = tx.query(
+        "SELECT scope, user_id, max(at) AS last_seen FROM ("
+        " SELECT coalesce(guild_id, '') AS scope, user_id, asked_at AS at FROM checks WHERE user_id IS NOT NULL"
+        " UNION ALL SELECT coalesce(c.guild_id, '') AS scope, f.user_id, f.at FROM feedback f"
+        " JOIN checks c ON c.id = f.check_id WHERE f.user_id IS NOT NULL"
+        ") AS seen GROUP BY scope, user_id")
+    tx.executemany("INSERT INTO askers (scope, user_id, asker, last_seen) VALUES (?, ?, ?, ?)",
+                   [(p["scope"], p["user_id"], secrets.token_hex(8), p["last_seen"]) for p in people])
+    tx.execute("UPDATE checks SET asker = (SELECT a.asker FROM askers a WHERE a.scope = coalesce(checks.guild_id, '') "
+               "AND a.user_id = checks.user_id) WHERE user_id IS NOT NULL")
+    tx.execute("UPDATE feedback SET voter = (SELECT a.asker FROM askers a JOIN checks c ON a.scope = "
+               "coalesce(c.guild_id, '') WHERE c.id = feedback.check_id AND a.user_id = feedback.user_id)")
+
+
 def _v4_cooldowns(tx: Transaction, db: Database) -> None:
     for statement in _statements("""
 CREATE TABLE cooldowns (
     scope TEXT NOT NULL,            -- a server's id ('' for direct messages)
-    user_id TEXT NOT NULL,
+    asker TEXT NOT NULL,            -- the member's pseudonym there (see the askers table), not their id
     window_start {real} NOT NULL,   -- seconds since the epoch
     used INTEGER NOT NULL,
-    PRIMARY KEY (scope, user_id)
+    PRIMARY KEY (scope, asker)
 );
+CREATE INDEX cooldowns_window ON cooldowns (window_start);
 """, db.backend):
         tx.execute(statement)
 
@@ -305,9 +384,10 @@ class Migration:
     apply: Callable[[Transaction, Database], None]
 
 
-# Versions 2 and 3 are reserved for changes being made alongside (privacy, curation tools).
+# Version 3 is reserved for a change being made alongside (curation tools).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workspaces", _v1_workspaces),
+    Migration(2, "privacy", _v2_privacy),
     Migration(4, "cooldowns", _v4_cooldowns),
 )
 LATEST = max(m.version for m in MIGRATIONS)
