@@ -144,10 +144,11 @@ class DigestRunner:
         self._inflight: set[asyncio.Task[Outcome]] = set()
 
     async def aclose(self, timeout: float = 5.0) -> None:
-        """Let digests being sent finish being recorded, then close the runner's connection."""
+        """Let digests being sent finish being recorded, then close the runner's connection
+        (after any query a worker thread is still running on it, without blocking the loop)."""
         if self._inflight:
             await asyncio.wait(set(self._inflight), timeout=timeout)
-        self.store.store.close()
+        await asyncio.to_thread(self.store.close)
 
     def period(self, schedule: Schedule, end: datetime) -> tuple[datetime, datetime]:
         """The period a digest ending at `end` covers (see `period_for`)."""

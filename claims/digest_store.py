@@ -200,6 +200,15 @@ class DigestStore:
             # The guarantee against double posts: one row per server and period end.
             self.db["digest_posts"].create_index(["guild_id", "period_end"], unique=True, if_not_exists=True)
 
+    @_locked
+    def close(self) -> None:
+        """Close the connection underneath, once no method is running on it.
+
+        Only for a DigestStore with a connection of its own. A worker thread can still be inside
+        a method after the coroutine that started it was cancelled (at shutdown): closing the
+        connection under a running query crashes the process (sqlite3, SIGSEGV)."""
+        self.store.close()
+
     # --- schedules --------------------------------------------------------------------------------
 
     @_locked
