@@ -47,6 +47,12 @@ def open_service(db_path: Path | None, today: date | None) -> Crosscheck:
     try:
         return Crosscheck.open(db_path, today=today)
     except LoadError as exc:
+        if all(problem.missing for problem in exc.problems):
+            # Nothing is wrong with the files: they are not there (a broken install, a wrong CROSSCHECK_BASE).
+            missing = ", ".join(problem.file for problem in exc.problems)
+            click.echo(f"error: the shipped claim base is missing {missing} in {default_base_dir()}: reinstall "
+                       "crosscheck, or set CROSSCHECK_BASE to a claim base directory.", err=True)
+            sys.exit(EXIT_BAD_INPUT)
         click.echo(f"error: the shipped claim base is invalid ({len(exc.problems)} problems):", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)

@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from claims.load import Base
+from claims.load import Base, default_base_dir
 from claims.store import Store
+from tests.conftest import REPO
 
 EditFile = Callable[[Path, str, str, str], int]
 TODAY = ["--today", "2026-11-21"]
@@ -265,3 +266,25 @@ def test_a_check_on_a_locked_database_still_prints_its_answer(
         assert store.checks() == []
     finally:
         store.close()
+
+
+# --- the shipped base -----------------------------------------------------------------------------
+
+
+def test_the_shipped_base_is_found_at_the_checkout_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Run from a checkout (or an editable install of it); a wheel carries it inside the package,
+    # which tests/test_install.py checks in a fresh virtualenv.
+    monkeypatch.delenv("CROSSCHECK_BASE", raising=False)
+    assert default_base_dir() == REPO
+    assert (default_base_dir() / "sources.yaml").is_file()
+
+
+def test_a_missing_shipped_base_is_called_missing_in_one_line(cli: Callable[..., Result], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    nowhere = tmp_path / "nowhere"
+    monkeypatch.setenv("CROSSCHECK_BASE", str(nowhere))
+    result = cli("check", "ISIS was defeated in Iraq in 2015")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: the shipped claim base is missing sources.yaml, claims/base/entities.yaml, claims/base/topics "
+        f"in {nowhere}: reinstall crosscheck, or set CROSSCHECK_BASE to a claim base directory."]
