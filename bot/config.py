@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     check_rate: int = Field(default=5, ge=1, description="Checks a user may make per cooldown window.")
     check_per_seconds: float = Field(default=30.0, gt=0, description="The cooldown window, in seconds.")
     log_level: str = "INFO"
+    crosscheck_review_url: str | None = Field(
+        default=None, description="ClaimReview export: the public address the reviews are read at.")
 
 
 class RedactToken(logging.Filter):
