@@ -163,9 +163,13 @@ async def serve(bot: discord.Client, token: str, heartbeat: Path | None = None) 
         received.append(sig.name)
         stop.set()
 
-    stop_signals = (signal.SIGTERM, signal.SIGINT)
-    for sig in stop_signals:
-        loop.add_signal_handler(sig, on_signal, sig)
+    stop_signals: list[signal.Signals] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, on_signal, sig)
+            stop_signals.append(sig)
+        except NotImplementedError:  # Windows: Ctrl-C still ends the process, less gracefully
+            pass
     beating = asyncio.create_task(_beat(bot, heartbeat), name="crosscheck-heartbeat") if heartbeat else None
     try:
         async with bot:  # on the way out this logs out if nothing else did
@@ -193,8 +197,10 @@ async def serve(bot: discord.Client, token: str, heartbeat: Path | None = None) 
             beating.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beating
-        if heartbeat is not None:
-            # No longer connected: `crosscheck health` must not take an old beat for a live bot.
+        beat = read_heartbeat(heartbeat) if heartbeat is not None else None
+        if heartbeat is not None and beat is not None and beat.get("pid") == os.getpid():
+            # No longer connected: `crosscheck health` must not take our last beat for a live bot.
+            # (Another process's beat is left alone: a second `run` failing must not hide the first.)
             with contextlib.suppress(FileNotFoundError):
                 heartbeat.unlink()
 

@@ -200,7 +200,7 @@ async def test_a_stop_signal_during_a_check_answers_it_and_exits_cleanly_within_
 
 
 async def test_health_is_ok_while_connected_and_unhealthy_once_stopped(
-        start_bot, discord_server: FakeDiscord, crosscheck_db: Path) -> None:
+        start_bot, discord_server: FakeDiscord, crosscheck_db: Path, closed_port: int) -> None:
     heartbeat = crosscheck_db.with_name("crosscheck.heartbeat")
     bot = await start_bot(discord_server.port)
     async with asyncio.timeout(10):
@@ -210,6 +210,11 @@ async def test_health_is_ok_while_connected_and_unhealthy_once_stopped(
     assert code == 0, said
     database = re.escape(str(crosscheck_db))
     assert re.fullmatch(rf"ok: connected as Crosscheck \(heartbeat \d s ago\); database {database}", said), said
+
+    # A second bot started by mistake on the same database fails; the first one's beat stays.
+    second = await start_bot(closed_port)
+    assert await second.exit_code() == 3
+    assert (await health(crosscheck_db))[0] == 0
 
     bot.process.send_signal(signal.SIGTERM)
     assert await bot.exit_code() == 0
