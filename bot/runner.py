@@ -32,10 +32,12 @@ log = logging.getLogger(__name__)
 # `crosscheck health` calls the bot unhealthy (three missed beats).
 HEARTBEAT_SECONDS = 30.0
 HEARTBEAT_MAX_AGE_SECONDS = 3 * HEARTBEAT_SECONDS
-# On SIGTERM/SIGINT: how long checks already running may take to answer, then how long logging
-# out may take. Together well under Docker's 10 s before it kills, and under 2 s in all.
+# On SIGTERM/SIGINT: how long checks already running may take to answer, how long logging out
+# may take, then how long the gateway loop may take to notice. Under 2 s in all, well under
+# Docker's 10 s before it kills.
 STOP_GRACE_SECONDS = 1.0
 LOGOUT_TIMEOUT_SECONDS = 0.5
+LOOP_END_TIMEOUT_SECONDS = 0.2
 
 EXIT_BAD_SETUP = 2  # something the operator must change (token, portal settings, guild id)
 EXIT_UNAVAILABLE = 3  # Discord cannot be reached right now; starting again later may work
@@ -71,8 +73,9 @@ def _privileged_intents(intents: discord.Intents) -> list[str]:
 def explain(error: BaseException, intents: discord.Intents) -> StartupError | None:
     """The one actionable line for a startup failure the operator can fix, or None for a bug."""
     if isinstance(error, discord.LoginFailure) or (isinstance(error, discord.ConnectionClosed) and error.code == 4004):
+        how = "401 Unauthorized" if isinstance(error, discord.LoginFailure) else "gateway: 4004 Authentication failed"
         return StartupError(
-            "Discord rejected the bot token (401 Unauthorized): copy a new one from the Developer Portal "
+            f"Discord rejected the bot token ({how}): copy a new one from the Developer Portal "
             f"({PORTAL} → your application → Bot → Reset Token) into DISCORD_TOKEN.", EXIT_BAD_SETUP)
     if isinstance(error, discord.PrivilegedIntentsRequired):
         asked = ", ".join(_privileged_intents(intents))
@@ -143,7 +146,8 @@ async def _stop(bot: discord.Client, reason: str) -> None:
             log.warning("%d request(s) did not finish within %.1f s; stopping anyway", len(late), STOP_GRACE_SECONDS)
     try:
         await asyncio.wait_for(bot.close(), LOGOUT_TIMEOUT_SECONDS)
-        log.info("logged out of Discord; the digest scheduler is stopped")
+        # Bot.close() unloads the extensions first: the digest cog stops its scheduler as it goes.
+        log.info("logged out of Discord; the cogs (and the digest scheduler) are unloaded")
     except TimeoutError:
         log.warning("logging out took over %.1f s; stopping without waiting for Discord", LOGOUT_TIMEOUT_SECONDS)
 
@@ -180,8 +184,8 @@ async def serve(bot: discord.Client, token: str, heartbeat: Path | None = None) 
             if stop.is_set():
                 if not running.done():
                     await _stop(bot, f"{received[0]} received")
-                    # start() returns once the bot is closed; past the logout timeout, give up on it.
-                    await asyncio.wait({running}, timeout=LOGOUT_TIMEOUT_SECONDS)
+                    # start() returns once the bot is closed; past this, give up on it.
+                    await asyncio.wait({running}, timeout=LOOP_END_TIMEOUT_SECONDS)
                 # Asked to stop: however start() ended (even mid-login) is not a failure.
                 running.cancel()
                 return
