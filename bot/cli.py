@@ -236,7 +236,7 @@ def run(db_path: Path | None) -> None:
     service = open_service(settings.crosscheck_db, None)
     bot = CrosscheckBot(service, settings)
     try:
-        asyncio.run(serve(bot, token, heartbeat_path(service.store.path)))
+        asyncio.run(serve(bot, token, heartbeat_path(settings.crosscheck_db)))
     except StartupError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
