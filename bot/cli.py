@@ -17,12 +17,14 @@ from typing import NoReturn
 
 import click
 
+from bot.bench_cli import register as register_benchmarks
 from bot.curate_cli import register as register_curation
+from bot.workspace_cli import register as register_workspaces
 from claims.engine import StatementError
 from claims.load import LoadError, default_base_dir, load_base
 from claims.render import card_text, reply_card
 from claims.service import Crosscheck
-from claims.store import StoreError
+from claims.store import DEFAULT, SHIPPED, StoreError
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3
@@ -39,17 +41,35 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+# `--db` and `--workspace` may be given before the command (`crosscheck --db X check ...`) or
+# after it (`crosscheck check --db X ...`); the one nearer the command wins.
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                         envvar="CROSSCHECK_DB", help="Database file (default: $CROSSCHECK_DB or "
-                         "~/.local/share/crosscheck/crosscheck.sqlite).")
+                         help="Database file (default: $CROSSCHECK_DB or ~/.local/share/crosscheck/crosscheck.sqlite).")
+workspace_option = click.option("-w", "--workspace", "workspace", metavar="ID",
+                                help="The workspace to use (default: $CROSSCHECK_WORKSPACE, else `default`; "
+                                     "see `crosscheck workspace list`).")
 today_option = click.option("--today", callback=_parse_day, metavar="YYYY-MM-DD",
                             help="Judge deadlines as of this day (default: $CROSSCHECK_TODAY or the clock).")
 
 
-def open_service(db_path: Path | None, today: date | None) -> Crosscheck:
+def chosen_db(db_path: Path | None = None) -> Path | None:
+    """The database this invocation names: the command's --db, else the group's, else $CROSSCHECK_DB."""
+    ctx = click.get_current_context(silent=True)
+    group = (ctx.find_root().obj or {}).get("db_path") if ctx else None
+    return db_path or group or None
+
+
+def chosen_workspace(workspace: str | None = None) -> str:
+    """The workspace this invocation names: the command's --workspace, else the group's, else the default."""
+    ctx = click.get_current_context(silent=True)
+    group = (ctx.find_root().obj or {}).get("workspace") if ctx else None
+    return workspace or group or DEFAULT
+
+
+def open_service(db_path: Path | None, today: date | None, workspace: str | None = None) -> Crosscheck:
     """Open the working base, turning setup problems into one clear line and an exit code."""
     try:
-        return Crosscheck.open(db_path, today=today)
+        return Crosscheck.open(chosen_db(db_path), today=today, workspace_id=chosen_workspace(workspace))
     except LoadError as exc:
         if all(problem.missing for problem in exc.problems):
             # Nothing is wrong with the files: they are not there (a broken install, a wrong CROSSCHECK_BASE).
@@ -79,11 +99,14 @@ def _load_or_exit(root: Path, outcome: str):
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to standard error).")
-@db_option
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="CROSSCHECK_DB",
+              help="Database file (default: $CROSSCHECK_DB or ~/.local/share/crosscheck/crosscheck.sqlite).")
+@click.option("-w", "--workspace", "workspace", envvar="CROSSCHECK_WORKSPACE", metavar="ID",
+              help="The workspace the terminal uses (default: `default`, the one every server inherits from).")
 @click.pass_context
-def main(ctx: click.Context, verbose: bool, db_path: Path | None) -> None:
+def main(ctx: click.Context, verbose: bool, db_path: Path | None, workspace: str | None) -> None:
     """Crosscheck: fact-check statements against a curated, sourced claim base."""
-    ctx.obj = {"db_path": db_path}
+    ctx.obj = {"db_path": db_path, "workspace": workspace}
     log_to_stderr(logging.INFO if verbose else logging.WARNING)
 
 
@@ -101,8 +124,10 @@ def log_to_stderr(level: int) -> None:
 @click.argument("statements", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per statement.")
 @db_option
+@workspace_option
 @today_option
-def check(statements: tuple[str, ...], as_json: bool, db_path: Path | None, today: date | None) -> None:
+def check(statements: tuple[str, ...], as_json: bool, db_path: Path | None, workspace: str | None,
+          today: date | None) -> None:
     """Check each STATEMENT (quote each one); a lone - reads one statement per line from stdin."""
     if not statements:
         raise click.UsageError('give a statement to check, e.g. crosscheck check "US troops leave Iraq in 2026"')
@@ -116,7 +141,7 @@ def check(statements: tuple[str, ...], as_json: bool, db_path: Path | None, toda
     elif len(statements) > 1 and all(" " not in s for s in statements):
         # `crosscheck check US troops left Iraq`: the shell split one unquoted statement.
         statements = (" ".join(statements),)
-    service = open_service(db_path, today)
+    service = open_service(db_path, today, workspace)
     failed = 0
     try:
         for statement in statements:
@@ -155,34 +180,52 @@ def validate(base_dir: Path | None) -> None:
 
 
 register_curation(claims, main)
+register_workspaces(main)
+register_benchmarks(main)
 
 
 @claims.command("import")
 @click.argument("base_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--merge", is_flag=True, help="Not supported: say so rather than pretend (see below).")
 @db_option
-def import_(base_dir: Path | None, db_path: Path | None) -> None:
-    """Replace the working base with the one in BASE_DIR (default: the shipped base), if it is valid."""
+@workspace_option
+def import_(base_dir: Path | None, merge: bool, db_path: Path | None, workspace: str | None) -> None:
+    """Replace a workspace's own base with the one in BASE_DIR (default: the shipped base), if valid.
+
+    What the workspace inherits stays inherited: importing the shipped base into `default`
+    makes `default` a full copy of it."""
+    if merge:
+        click.echo("error: --merge does not exist. Workspaces built on the shipped base keep their own edits "
+                   "when a release changes it; to combine two bases, export both, merge the YAML, and import.",
+                   err=True)
+        sys.exit(EXIT_BAD_INPUT)
     root = base_dir or default_base_dir()
     base = _load_or_exit(root, "the working base was left as it was")
-    service = open_service(db_path, None)
+    service = open_service(db_path, None, workspace)
+    target = service.workspace_id
     try:
-        service.store.import_base(base, actor=f"cli:{getpass.getuser()}", source=str(root))
+        if target == SHIPPED:
+            click.echo("error: the shipped workspace is the release's own; import into `default` or another "
+                       "workspace (--workspace)", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        service.store.import_base(target, base, actor=f"cli:{getpass.getuser()}", source=str(root))
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_UNAVAILABLE)
     finally:
         service.close()
-    click.echo(f"imported {len(base.claims)} claims into {service.store.path}")
+    click.echo(f"imported {len(base.claims)} claims into workspace {target} of {service.store.path}")
 
 
 @main.command()
 @db_option
+@workspace_option
 @today_option
-def console(db_path: Path | None, today: date | None) -> None:
+def console(db_path: Path | None, workspace: str | None, today: date | None) -> None:
     """Chat with the bot in the terminal: no Discord token needed, the same replies."""
     from bot.console import run_console
 
-    service = open_service(db_path, today)
+    service = open_service(db_path, today, workspace)
     try:
         run_console(service)
     finally:
@@ -199,6 +242,7 @@ def _settings(db_path: Path | None):
     except ValidationError as exc:
         click.echo(f"error: bad setting: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    db_path = chosen_db(db_path)
     if db_path:
         settings.crosscheck_db = db_path
     return settings
@@ -300,7 +344,7 @@ def health(max_age: float | None, db_path: Path | None) -> None:
     from bot.runner import HEARTBEAT_MAX_AGE_SECONDS, heartbeat_age, heartbeat_path, read_heartbeat
     from claims.store import Store, default_db_path
 
-    path = db_path or default_db_path()
+    path = chosen_db(db_path) or default_db_path()
     limit = HEARTBEAT_MAX_AGE_SECONDS if max_age is None else max_age
 
     def unhealthy(reason: str) -> NoReturn:
@@ -312,7 +356,7 @@ def health(max_age: float | None, db_path: Path | None) -> None:
     try:
         store = Store(path)
         try:
-            has_base = store.has_base()
+            has_base = store.objects.count(store.workspaces.chain(DEFAULT), "claim") > 0
         finally:
             store.close()
     except (StoreError, sqlite3.Error) as exc:
@@ -355,11 +399,11 @@ def digest_preview(guild_id: str | None, period: str | None, now: str | None, zo
 
     from bot.digest_schedule import PERIODS, period_for
     from claims.digest import build_digest
-    from claims.digest_store import DigestStore, ScheduleError, parse_timezone
+    from claims.store.digests import ScheduleError, parse_timezone
 
     service = open_service(db_path, None)
     try:
-        store = DigestStore(service.store)
+        store = service.store.digests
         schedule = store.schedule(guild_id) if guild_id else None
         try:
             zone = parse_timezone(zone_name or (schedule.timezone if schedule else "UTC"))
@@ -391,34 +435,6 @@ def digest_preview(guild_id: str | None, period: str | None, now: str | None, zo
         sys.exit(EXIT_UNAVAILABLE)
     finally:
         service.close()
-
-
-@main.command()
-@click.option("--sizes", default="1000,10000,100000", show_default=True, metavar="N,N,...",
-              help="Claim base sizes to measure, comma-separated.")
-@click.option("--seed", type=int, default=None, help="Seed of the synthetic bases and statements.")
-@click.option("--full-scan-queries", type=int, default=None, metavar="N",
-              help="Statements for the full-scan baseline (default: all at 1,000 claims, fewer above: "
-                   "150 at 10,000, 60 at 100,000).")
-@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
-def bench(sizes: str, seed: int | None, full_scan_queries: int | None, as_json: bool) -> None:
-    """Benchmark matching at growing base sizes: the index against a full scan (takes minutes)."""
-    from claims import bench as matching_bench
-
-    try:
-        wanted = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        raise click.BadParameter(f"{sizes!r} is not a list of numbers like 1000,10000", param_hint="--sizes") from None
-    if not wanted or any(n < 1 for n in wanted):
-        raise click.BadParameter("give at least one size, each at least 1", param_hint="--sizes")
-    progress = None if as_json else (lambda line: click.echo(line, err=True))
-    try:
-        report = matching_bench.run(wanted, seed if seed is not None else matching_bench.DEFAULT_SEED,
-                                    full_scan_queries, progress)
-    except RuntimeError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_UNAVAILABLE)
-    click.echo(json.dumps(report) if as_json else matching_bench.table(report))
 
 
 if __name__ == "__main__":

@@ -116,11 +116,11 @@ class CrosscheckBot(commands.Bot):
             self.tree.copy_global_to(guild=scope)
         key = f"command_hash:{scope.id if scope else 'global'}"
         digest = tree_hash(self.tree, scope)
-        if not force and self.service.store.meta(key) == digest:
+        if not force and self.service.store.settings.meta(key) == digest:
             log.info("commands unchanged since the last sync (%s); not syncing", key)
             return False
         synced = await self.tree.sync(guild=scope)
-        self.service.store.set_meta(key, digest)
+        self.service.store.settings.set_meta(key, digest)
         log.info("synced %d commands to %s", len(synced), f"guild {scope.id}" if scope else "all guilds")
         return True
 

@@ -102,14 +102,14 @@ def run_console(service: Crosscheck, stdin: TextIO = sys.stdin, stdout: TextIO =
                 if last is None or last.check_id is None:
                     stdout.write("Nothing to give feedback on yet.\n")
                 else:
-                    service.store.record_feedback(last.check_id, CONSOLE_USER, command == "/helpful")
+                    service.store.checks.record_feedback(last.check_id, CONSOLE_USER, command == "/helpful")
                     stdout.write("Thanks, your feedback was recorded for the moderators.\n")
                 continue
             if command == "/sources":
                 if last is None or last.reply.claim is None:
                     stdout.write("No sources to show yet.\n")
                 else:
-                    reply = service.engine.check_against(last.reply.statement, last.reply.claim.id)
+                    reply = service.check_against(last.reply.statement, last.reply.claim.id)
                     stdout.write(card_text(reply_card(reply, expanded=True)))
                 continue
             if command == "/message":

@@ -18,7 +18,7 @@ import yaml
 
 from claims.claimreview import claimreviews, review_base_url
 from claims.curate import Change, ConflictError, CurationError, Curator, new_claim_data
-from claims.export import export_base
+from claims.export import ExportError, export_base
 from claims.models import CRITERIA_POINTS, ClaimKind
 from claims.store import StoreError
 
@@ -30,11 +30,18 @@ actor_option = click.option("--as", "actor", default=lambda: f"cli:{getpass.getu
 
 
 def _curator(ctx: click.Context) -> Curator:
+    """The curator of the workspace the command names (and of a server's queue, for `review --server`)."""
     from bot.cli import open_service
 
-    service = open_service(ctx.obj.get("db_path") if ctx.obj else None, None)
+    service = open_service(None, None)
     ctx.call_on_close(service.close)
-    return Curator(service)
+    server = (ctx.find_object(dict) or {}).get("server")
+    try:
+        return Curator(service, workspace_id=service.workspace_of(server) if server else service.workspace_id,
+                       guild_id=server)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_REFUSED)
 
 
 def _done(change: Change) -> None:
@@ -79,7 +86,7 @@ def _export_claimreview(ctx: click.Context, out_dir: Path, base_url: str | None)
     for entry in curator.recent_changes():
         if entry.target_type in ("claim", "article", "outlet"):
             changes[(entry.target_type, entry.target_id)] = datetime.fromisoformat(entry.at).date()
-    reviews = claimreviews(curator.base, curator.engine.today(), site, changes)
+    reviews = claimreviews(curator.engine.base, curator.engine.today(), site, changes)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "claimreview.jsonld"
     path.write_text(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -231,7 +238,11 @@ def register(claims: click.Group, main: click.Group) -> None:
             _export_claimreview(ctx, out_dir, base_url)
             return
         curator = _curator(ctx)
-        written = export_base(curator.service.store.load_base(), out_dir)
+        try:
+            written = export_base(curator.service.store.load_base(curator.workspace_id), out_dir)
+        except (ExportError, OSError) as exc:
+            click.echo(f"refused: {exc}", err=True)
+            sys.exit(EXIT_REFUSED)
         click.echo(f"wrote {len(written)} files to {out_dir}")
 
     @main.group()
@@ -289,8 +300,13 @@ def register(claims: click.Group, main: click.Group) -> None:
         _done(_run(lambda: _curator(ctx).add_article(actor, data, text_file.read())))
 
     @main.group()
-    def review() -> None:
+    @click.option("--server", "server", default=None, metavar="GUILD_ID",
+                  help="A Discord server's queue (default: the questions asked in the terminal).")
+    @click.pass_context
+    def review(ctx: click.Context, server: str | None) -> None:
         """The queue of questions the bot could not answer."""
+        ctx.ensure_object(dict)
+        ctx.obj = {**ctx.obj, "server": server}
 
     @review.command("list")
     @click.option("--limit", type=int, default=20)

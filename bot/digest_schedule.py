@@ -9,7 +9,7 @@ The rules it keeps:
 - Fire times come from APScheduler's own `CronTrigger` in the schedule's time zone, so
   "09:00 Europe/London" stays 09:00 local across daylight-saving changes. A digest posted at
   fire time T covers [the fire time before T, T) — 23 or 25 hours on a change-over day.
-- Schedules live in the database (`claims.digest_store`); jobs are rebuilt from it at start
+- Schedules live in the database (`claims.store.digests`); jobs are rebuilt from it at start
   with stable ids (`digest:<guild>`) and `replace_existing`, so nothing is pickled.
 - APScheduler only handles misfires while it runs. At start, `catch_up` looks at each
   schedule's last fire time: missed by at most `grace` (a short outage) it is posted once
@@ -32,9 +32,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from claims.digest import Digest, build_digest
-from claims.digest_store import POSTING, SKIPPED, DigestStore, Schedule
 from claims.service import Crosscheck
 from claims.store import Store
+from claims.store.digests import POSTING, SKIPPED, DigestStore, Schedule
 
 log = logging.getLogger(__name__)
 
@@ -138,17 +138,21 @@ class DigestRunner:
         self.service = service
         # A connection of its own: the runner writes from worker threads, while the check log
         # writes from others through the service's connection (one connection, one transaction).
-        self.store = DigestStore(Store(service.store.path))
+        self._connection = Store(service.store.path)
+        self.store = self._connection.digests
         self.sender = sender
         self.grace = grace
         self._inflight: set[asyncio.Task[Outcome]] = set()
 
     async def aclose(self, timeout: float = 5.0) -> None:
-        """Let digests being sent finish being recorded, then close the runner's connection
-        (after any query a worker thread is still running on it, without blocking the loop)."""
+        """Let digests being sent finish being recorded, then close the runner's connection.
+
+        A worker thread can still be inside a query after the coroutine that started it was
+        cancelled (at shutdown); closing waits for it (the connection's lock), in a thread of its
+        own so the event loop is not blocked meanwhile."""
         if self._inflight:
             await asyncio.wait(set(self._inflight), timeout=timeout)
-        await asyncio.to_thread(self.store.close)
+        await asyncio.to_thread(self._connection.close)
 
     def period(self, schedule: Schedule, end: datetime) -> tuple[datetime, datetime]:
         """The period a digest ending at `end` covers (see `period_for`)."""

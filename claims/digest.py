@@ -31,6 +31,7 @@ from claims.match import MATCH
 from claims.models import Claim, ClaimKind, Version
 from claims.render import FIELD_VALUE_MAX, LABELS, Card, CardField, card_text, clip, escape, fit
 from claims.service import Crosscheck
+from claims.store import Where
 from claims.values import DateSpan, parse_count, parse_date_span
 from claims.verdict import claim_entity_ids, conflicts_with, weigh
 
@@ -411,44 +412,41 @@ def build_digest(service: Crosscheck, start: datetime, end: datetime, guild_id: 
                  moderators: bool = True) -> Digest:
     """The digest for [start, end): aware datetimes, shown in `end`'s time zone.
 
-    `guild_id` limits questions and feedback to one server (None: every check, as the CLI logs
-    them); claim changes, deadlines and the review queue are the shared base's."""
+    With `guild_id`, everything is that server's: its questions, feedback and review queue, and
+    the claim changes and deadlines of the base it sees. Without, it is the terminal's view:
+    every check logged, and the service's own workspace."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("a digest period needs timezone-aware start and end")
     if end <= start:
         raise ValueError("a digest period must end after it starts")
     start = start.astimezone(end.tzinfo)
-    engine = service.engine
+    workspace_id = service.workspace_of(guild_id)
+    engine = service.engine_for(workspace_id)
     base = engine.base
     since, until = _iso(start), _iso(end)
     digest = Digest(start, end, guild_id)
+    where = Where(str(guild_id), workspace_id) if guild_id is not None else None
 
-    rows = _checks(service, since, until, guild_id)
+    rows = service.store.checks.between(where, since, until)
     digest.checks = len(rows)
     digest.check_ids = tuple(r["id"] for r in rows)
     digest.askers = len({r["user_id"] or "local" for r in rows})
     digest.unmatched = sum(1 for r in rows if not r["claim_id"])
     digest.asked = _asked(rows, base)
-    digest.changes = _changes(service, since, until, base)
+    digest.changes = _changes(service, engine, workspace_id, since, until)
     relevant = [a.claim_id for a in digest.asked] + [c.target_id for c in digest.changes if c.target_type == "claim"]
     digest.disputed = _disputed(relevant, base)
     digest.deadlines = deadline_watch(engine, start, end)
     if moderators:
-        digest.moderators, digest.vote_ids = _moderator_report(service, rows, since, until, guild_id)
+        queue_where = where or Where(None, workspace_id)
+        digest.moderators, digest.vote_ids = _moderator_report(service, engine, rows, since, until, where,
+                                                               queue_where)
     return digest
 
 
 def _iso(moment: datetime) -> str:
     # The log stores UTC times as ISO text (`now_iso`): compare like with like.
     return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _checks(service: Crosscheck, since: str, until: str, guild_id: str | None) -> list[dict[str, Any]]:
-    where, args = "asked_at >= ? and asked_at < ?", [since, until]
-    if guild_id is not None:
-        where += " and guild_id = ?"
-        args.append(str(guild_id))
-    return list(service.store.db["checks"].rows_where(where, args, order_by="id"))
 
 
 def _asked(rows: list[dict[str, Any]], base: Base) -> list[AskedClaim]:
@@ -472,9 +470,11 @@ def _asked(rows: list[dict[str, Any]], base: Base) -> list[AskedClaim]:
     return out
 
 
-def _changes(service: Crosscheck, since: str, until: str, base: Base) -> list[ClaimChange]:
-    rows = list(service.store.db["audit"].rows_where(
-        "at >= ? and at < ? and target_type in ('claim', 'outlet', 'base')", [since, until], order_by="id"))
+def _changes(service: Crosscheck, engine: Engine, workspace_id: str, since: str, until: str) -> list[ClaimChange]:
+    base = engine.base
+    # The base a server sees is its workspace's and its ancestors': changes to any of them are news.
+    chain = service.store.workspaces.chain(workspace_id)
+    rows = [asdict(e) for e in service.store.audit.between(chain, since, until, ("claim", "outlet", "base"))]
     ids = {r["id"] for r in rows}
     # A change undone within the same period cancels out: neither it nor its undo is news.
     rows = [r for r in rows if r["undone_by"] not in ids and r["undo_of"] not in ids]
@@ -505,10 +505,9 @@ def _changes(service: Crosscheck, since: str, until: str, base: Base) -> list[Cl
 def _audited_statement(entries: list[dict[str, Any]]) -> str | None:
     for entry in reversed(entries):
         for key in ("after", "before"):
-            if entry[key]:
-                data = json.loads(entry[key])
-                if isinstance(data, dict) and data.get("statement"):
-                    return str(data["statement"])
+            data = entry[key]
+            if isinstance(data, dict) and data.get("statement"):
+                return str(data["statement"])
     return None
 
 
@@ -528,33 +527,27 @@ def _disputed(claim_ids: list[str], base: Base) -> list[DisputedClaim]:
     return out
 
 
-def _moderator_report(service: Crosscheck, rows: list[dict[str, Any]], since: str, until: str,
-                      guild_id: str | None) -> tuple[ModeratorReport, tuple[int, ...]]:
-    groups = review.queue(service.store, service.engine.normaliser)
+def _moderator_report(service: Crosscheck, engine: Engine, rows: list[dict[str, Any]], since: str, until: str,
+                      where: Where | None, queue_where: Where) -> tuple[ModeratorReport, tuple[int, ...]]:
+    groups = review.queue(service.store, engine.normaliser, queue_where)
     queued = sum(1 for r in rows if r["outcome"] != "match" or (r["score"] or 0) < review.LOOSE_MATCH)
-    sql = ("select f.helpful, c.claim_id, c.statement, f.id from feedback f join checks c on c.id = f.check_id "
-           "where f.at >= ? and f.at < ?")
-    args: list[Any] = [since, until]
-    if guild_id is not None:
-        sql += " and c.guild_id = ?"
-        args.append(str(guild_id))
-    votes = service.store.db.execute(sql, args).fetchall()
+    votes = service.store.checks.votes_between(where, since, until)
     unhelpful: Counter[str] = Counter()
-    base = service.engine.base
-    for helpful, claim_id, statement, _ in votes:
-        if not helpful:
-            claim = base.claims.get(claim_id) if claim_id else None
-            unhelpful[claim.statement if claim else f"“{statement}” (no match)"] += 1
+    base = engine.base
+    for vote in votes:
+        if not vote["helpful"]:
+            claim = base.claims.get(vote["claim_id"]) if vote["claim_id"] else None
+            unhelpful[claim.statement if claim else f"“{vote['statement']}” (no match)"] += 1
     report = ModeratorReport(
         queue_items=len(groups),
         queue_questions=sum(g.count for g in groups),
         top_queue=tuple(QueueItem(g.statement, g.count, len(g.askers)) for g in groups[:MAX_QUEUE]),
         queued_in_period=queued,
-        helpful=sum(1 for vote in votes if vote[0]),
-        not_helpful=sum(1 for vote in votes if not vote[0]),
+        helpful=sum(1 for vote in votes if vote["helpful"]),
+        not_helpful=sum(1 for vote in votes if not vote["helpful"]),
         unhelpful=tuple(sorted(unhelpful.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_UNHELPFUL]),
     )
-    return report, tuple(sorted(vote[3] for vote in votes))
+    return report, tuple(sorted(vote["id"] for vote in votes))
 
 
 # --- the deadline watch -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ Usable from a plain script:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -41,10 +42,16 @@ def today_from_env() -> date:
     return date.today()
 
 
+# Control characters (NUL included) are not text; a lone surrogate (undecodable bytes from a
+# terminal, or a broken client) cannot even be stored: both become a replacement character.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def clean_statement(statement: str) -> str:
     """The statement trimmed and checked; raises StatementError when it cannot be checked."""
     if not isinstance(statement, str):
         raise StatementError("the statement must be text")
+    statement = _NOT_TEXT.sub(lambda m: " " if m.group() < "\x80" else "\ufffd", statement)
     text = " ".join(statement.split())
     if not text:
         raise StatementError("the statement is empty: give a sentence to check")
@@ -155,6 +162,27 @@ class Engine:
         self.base.claims[claim.id] = claim
         self._claim_entities.pop(claim.id, None)
         self.matcher.add(claim)
+
+    def remove_claim(self, claim_id: str) -> None:
+        """Forget a claim (an undone addition)."""
+        self.base.claims.pop(claim_id, None)
+        self.base.claim_files.pop(claim_id, None)
+        self._claim_entities.pop(claim_id, None)
+        self.matcher.remove(claim_id)
+
+    def clone(self) -> Engine:
+        """An independent copy of this engine (same entities, its own base and index), for a
+        workspace whose base starts as this one's and then changes."""
+        other = Engine.__new__(Engine)
+        other.base = Base(dict(self.base.outlets), dict(self.base.articles), dict(self.base.texts),
+                          dict(self.base.entities), dict(self.base.claims), dict(self.base.claim_files))
+        other._today = self._today
+        other.entities = self.entities
+        other.normaliser = self.normaliser
+        other.matcher = self.matcher.clone()
+        other._claim_entities = dict(self._claim_entities)
+        other._kinds = self._kinds
+        return other
 
     def match(self, statement: str) -> MatchResult:
         """Only the matching step (used by autocomplete and the review queue)."""

@@ -29,13 +29,28 @@ def _dump(data: Any) -> str:
                               default_flow_style=False)
 
 
+class ExportError(ValueError):
+    """The export would write outside its folder; nothing more was written."""
+
+
 def export_base(base: Base, out_dir: Path) -> list[Path]:
-    """Write sources.yaml, entities.yaml, one file per topic file and the article texts; return the paths."""
+    """Write sources.yaml, entities.yaml, one file per topic file and the article texts; return the paths.
+
+    Every file lands inside `out_dir`: a path that would leave it, or pass through a symbolic
+    link inside it, is refused (the paths come from the base, which an import may have filled)."""
     out_dir = Path(out_dir)
     written: list[Path] = []
 
     def write(rel: str, text: str) -> None:
-        path = out_dir / rel
+        parts = rel.split("/")
+        if rel.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            raise ExportError(f"refusing to write {rel!r}: outside the export folder")
+        path = out_dir.joinpath(*parts)
+        current = out_dir
+        for part in parts:
+            current = current / part
+            if current.is_symlink():
+                raise ExportError(f"refusing to write {rel!r}: {current} is a symbolic link")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -12,6 +12,10 @@ inside the package, under `claims/shipped/` (see `default_base_dir`).
 
 Loading is all or nothing: when any problem is found, `LoadError` lists them all and the caller
 keeps whatever it had before.
+
+A base folder may come from anyone (an import), so reading it is fenced: only regular files
+inside the folder are read (no absolute paths, no `..`, no symbolic links), each file has a
+size limit, and YAML aliases may not expand a small file into a huge one or refer to themselves.
 """
 
 from __future__ import annotations
@@ -32,6 +36,19 @@ from pydantic import BaseModel, ValidationError
 from claims.models import Article, Claim, Entity, Outlet
 
 Loc = tuple[str | int, ...]
+
+# Limits on what an import may make us read. A 100,000-claim base is about 60 MB of YAML over
+# its topic files; one topic file past 16 MB should be split.
+MAX_YAML_BYTES = 16 * 1024 * 1024
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+# YAML nodes built per file, aliases expanded: a file's own nodes are fewer than its bytes.
+MIN_NODE_BUDGET = 50_000
+MAX_TOPIC_FILES = 2_000
+# A base's YAML nests flow collections two or three deep ({date: ..., places: [a, b]}).
+MAX_FLOW_DEPTH = 64
+_BRACKETS = re.compile(r"[\[\]{}]")
+# Each fragment of a quote elided with "..." must be a real phrase of the article.
+MIN_FRAGMENT_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -102,17 +119,43 @@ def default_base_dir() -> Path:
 # --- YAML with line numbers ---------------------------------------------------------------------
 
 
+class _TooBig(Exception):
+    """A YAML file expands past its node budget (an alias bomb) or refers to itself."""
+
+
 class _Reader:
     """Builds plain Python data from a YAML node tree, remembering the line of every path."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, budget: int = MIN_NODE_BUDGET):
         self.file = file
         self.lines: dict[Loc, int] = {}
         self.problems: list[Problem] = []
         self._scalars = yaml.SafeLoader("")
+        self._budget = budget
+        self._open: set[int] = set()  # the collections being built: meeting one again is a loop
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self._budget -= 1
+        if self._budget < 0:
+            raise _TooBig(f"line {node.start_mark.line + 1}: the file expands to too many values (YAML aliases "
+                          "repeating large parts?); write the values out, or split the file")
+        if id(node) in self._open:
+            raise _TooBig(f"line {node.start_mark.line + 1}: a YAML anchor refers to itself")
         self.lines[loc] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            self._open.add(id(node))
+            try:
+                return self._build_collection(node, loc)
+            finally:
+                self._open.discard(id(node))
+        try:
+            return self._scalars.construct_object(node)
+        except ValueError:
+            # An impossible unquoted date (2024-02-30): keep the text, so the model reports it
+            # with its line instead of the YAML library crashing.
+            return node.value
+
+    def _build_collection(self, node: yaml.Node, loc: Loc) -> Any:
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -124,14 +167,7 @@ class _Reader:
                 out[key] = self.build(value_node, (*loc, key))
                 self.lines[(*loc, key)] = key_node.start_mark.line + 1
             return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        try:
-            return self._scalars.construct_object(node)
-        except ValueError:
-            # An impossible unquoted date (2024-02-30): keep the text, so the model reports it
-            # with its line instead of the YAML library crashing.
-            return node.value
+        return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
 
     def line(self, loc: Loc) -> int | None:
         """The line of `loc`, or of its nearest ancestor that has one."""
@@ -141,16 +177,60 @@ class _Reader:
         return None
 
 
-def read_yaml(path: Path, label: str) -> tuple[Any, _Reader]:
-    """Parse one YAML file; syntax errors become problems with their line."""
+def read_text_file(path: Path, root: Path, limit: int) -> str:
+    """A regular file's UTF-8 text, if it lies inside `root` and is under `limit` bytes.
+
+    Raises OSError (with a reason to show) for a link, a missing or special file, or a big one."""
+    relative = path.relative_to(root)  # raises ValueError for a path outside: callers build paths under root
+    current = root
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            raise OSError(f"{relative} is (or is inside) a symbolic link; a base folder holds real files only")
+    if not path.is_file():
+        raise OSError(f"{relative}: missing, or not a regular file" if not path.exists()
+                      else f"{relative} is not a regular file")
+    size = path.stat().st_size
+    if size > limit:
+        raise OSError(f"{relative} is {size:,} bytes; the limit is {limit:,}")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"{relative} grew past {limit:,} bytes while being read")
+    return data.decode("utf-8")
+
+
+def _missing(path: Path) -> bool:
+    """Whether nothing is at `path` (not even a dangling link): missing, rather than unreadable."""
+    return not path.exists() and not path.is_symlink()
+
+
+def _nested_deeper_than(text: str, limit: int) -> bool:
+    """Whether [ ] and { } nest deeper than `limit` (counted roughly: brackets inside quotes too)."""
+    depth = 0
+    for bracket in _BRACKETS.finditer(text):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def read_yaml(path: Path, label: str, root: Path | None = None) -> tuple[Any, _Reader]:
+    """Parse one YAML file; syntax errors, oversize files and alias bombs become problems with their line."""
     reader = _Reader(label)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        reader.problems.append(Problem(label, None, f"missing: there is no file at {path}", missing=True))
-        return None, reader
+        text = read_text_file(path, root or path.parent, MAX_YAML_BYTES)
     except (OSError, UnicodeDecodeError) as exc:
-        reader.problems.append(Problem(label, None, f"cannot read file: {exc}"))
+        if _missing(path):
+            reader.problems.append(Problem(label, None, f"missing: there is no file at {path}", missing=True))
+        else:
+            reader.problems.append(Problem(label, None, f"cannot read file: {exc}"))
+        return None, reader
+    reader = _Reader(label, budget=MIN_NODE_BUDGET + len(text))
+    if _nested_deeper_than(text, MAX_FLOW_DEPTH):
+        # PyYAML would take most of a second to give up on such a file, deep in its recursion.
+        reader.problems.append(Problem(label, None, f"YAML nested too deeply to read (over {MAX_FLOW_DEPTH} levels "
+                                                    "of [ ] or { })"))
         return None, reader
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -161,9 +241,19 @@ def read_yaml(path: Path, label: str) -> tuple[Any, _Reader]:
             Problem(label, mark.line + 1 if mark else None, f"YAML syntax error: {detail}")
         )
         return None, reader
+    except RecursionError:
+        reader.problems.append(Problem(label, None, "YAML nested too deeply to read"))
+        return None, reader
     if node is None:
         return None, reader
-    return reader.build(node, ()), reader
+    try:
+        return reader.build(node, ()), reader
+    except _TooBig as exc:
+        reader.problems.append(Problem(label, None, f"refused: {exc}"))
+        return None, reader
+    except RecursionError:
+        reader.problems.append(Problem(label, None, "YAML nested too deeply to read"))
+        return None, reader
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -200,12 +290,15 @@ def normalise_quote(text: str) -> str:
 
 
 def quote_in_text(quote: str, text: str) -> bool:
-    """Whether the quote occurs verbatim in the text; '...' may elide words between fragments."""
+    """Whether the quote occurs verbatim in the text; '...' may elide words between fragments,
+    each of which must be a phrase of at least MIN_FRAGMENT_WORDS words, in the article's order
+    (single letters stitched together would let a quote say anything)."""
     haystack = normalise_quote(text)
     position = 0
-    for fragment in re.split(r"\s*(?:\.\.\.|…)\s*", normalise_quote(quote)):
-        if not fragment:
-            continue
+    fragments = [f for f in re.split(r"\s*(?:\.\.\.|…)\s*", normalise_quote(quote)) if f]
+    if len(fragments) > 1 and any(len(f.split()) < MIN_FRAGMENT_WORDS for f in fragments):
+        return False
+    for fragment in fragments:
         found = haystack.find(fragment, position)
         if found < 0:
             return False
@@ -240,7 +333,7 @@ def load_base(base_dir: Path | None = None) -> Base:
             return str(path)
 
     sources_path = root / "sources.yaml"
-    data, reader = read_yaml(sources_path, rel(sources_path))
+    data, reader = read_yaml(sources_path, rel(sources_path), root)
     data = data if isinstance(data, dict) else {}
     if not data and not reader.problems:
         reader.problems.append(Problem(reader.file, None, "expected `outlets:` and `articles:` lists"))
@@ -257,20 +350,21 @@ def load_base(base_dir: Path | None = None) -> Base:
                 Problem(reader.file, reader.line((*loc, "outlet")),
                         f"article {article.id!r}: unknown outlet {article.outlet!r}; add it under `outlets:`")
             )
-        text_path = root / article.path
+        text_path = root / article.path  # the model refused absolute paths and ".."
         try:
-            texts[article.id] = text_path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            reader.problems.append(
-                Problem(reader.file, reader.line((*loc, "path")),
-                        f"article {article.id!r}: its text is missing: there is no file at {article.path}",
-                        missing=True)
-            )
+            texts[article.id] = read_text_file(text_path, root, MAX_ARTICLE_BYTES)
         except (OSError, UnicodeDecodeError) as exc:
-            reader.problems.append(
-                Problem(reader.file, reader.line((*loc, "path")),
-                        f"article {article.id!r}: cannot read its text at {article.path}: {exc.strerror or exc}")
-            )
+            if _missing(text_path):
+                reader.problems.append(
+                    Problem(reader.file, reader.line((*loc, "path")),
+                            f"article {article.id!r}: its text is missing: there is no file at {article.path}",
+                            missing=True)
+                )
+            else:
+                reader.problems.append(
+                    Problem(reader.file, reader.line((*loc, "path")),
+                            f"article {article.id!r}: cannot read its text at {article.path}: {exc.strerror or exc}")
+                )
         article_map[article.id] = article  # type: ignore[assignment]
     # When sources.yaml cannot even be parsed, every quote would also be reported against a
     # missing article: one root cause, a hundred lines. Report the root cause alone.
@@ -278,7 +372,7 @@ def load_base(base_dir: Path | None = None) -> Base:
     problems += reader.problems
 
     entities_path = root / "claims" / "base" / "entities.yaml"
-    data, reader = read_yaml(entities_path, rel(entities_path))
+    data, reader = read_yaml(entities_path, rel(entities_path), root)
     data = data if isinstance(data, dict) else {}
     entities = _duplicates(
         _validate_items(Entity, data.get("entities", []), "entities", reader), reader, "entity", {}
@@ -302,8 +396,11 @@ def load_base(base_dir: Path | None = None) -> Base:
         problems.append(Problem(rel(topic_dir), None, f"missing: there is no directory at {topic_dir}", missing=True))
     elif not files:
         problems.append(Problem(rel(topic_dir), None, "no claim files (*.yaml) found"))
+    if len(files) > MAX_TOPIC_FILES:
+        problems.append(Problem(rel(topic_dir), None, f"{len(files):,} claim files; the limit is {MAX_TOPIC_FILES:,}"))
+        files = []
     for path in files:
-        data, reader = read_yaml(path, rel(path))
+        data, reader = read_yaml(path, rel(path), root)
         if data is None and not reader.problems:
             continue  # an empty file is allowed: a topic being started
         if not isinstance(data, dict) or "claims" not in data:

@@ -352,13 +352,30 @@ class Matcher:
         self._idf_generation = -1
         self._idf_list: list[float] = []
         self._idf_array = np.zeros(0)
-        self._bound_generation = -1
-        self._inverse_min_weight = np.zeros(0)
+        self._inverse_min_weight = np.zeros(0)  # per row (see `_inverse_min_weights`)
+        self._weight_stamp = np.zeros(0, dtype=np.int64)  # per row: the generation its weight is of
         self._vocab_generation = 0  # bumped when a term enters or leaves the vocabulary
         self._expand_generation = 0
         self._expand_cache: dict[str, dict[str, float]] = {}
         self.build_seconds: dict[str, float] = {}
         self._bulk_load(claims)
+
+    def clone(self) -> Matcher:
+        """An independent copy: editing it leaves this one as it is. A workspace that edits a
+        base it shared with others gets a clone with its edits applied, which costs a copy of
+        the arrays instead of normalising every wording again."""
+        with self._lock:
+            other = Matcher.__new__(Matcher)
+            for name, value in vars(self).items():
+                if isinstance(value, _Column):
+                    value = _Column(value.data.dtype, value.view())
+                elif isinstance(value, list | dict):
+                    value = type(value)(value)
+                elif isinstance(value, np.ndarray):
+                    value = value.copy()
+                setattr(other, name, value)
+            other._lock = threading.RLock()
+            return other
 
     # --- the index ------------------------------------------------------------------------------
 
@@ -830,7 +847,7 @@ class Matcher:
         found = np.flatnonzero(((explained >= floor) if floor > 0 else (explained > 0)) & self._alive.view())
         if not len(found):
             return []
-        inverse_min_weights = self._inverse_min_weights()
+        inverse_min_weights = self._inverse_min_weights(found)
         recall = explained[found] / q.total
         coverage = np.minimum(reached[found] * inverse_min_weights[found], 1.0)
         # The coarse bound without the bonus is 100 * key^(1/5): comparing keys needs no powers.
@@ -893,29 +910,41 @@ class Matcher:
         covered = np.add.reduceat(weights * reach[tids], starts) / np.add.reduceat(weights, starts)
         return np.minimum(np.maximum.reduceat(covered, np.cumsum(per_row) - per_row), 1.0)
 
-    def _inverse_min_weights(self) -> np.ndarray:
-        """Per row, 1 / the IDF weight of its lightest wording (0 for rows without wordings),
-        recomputed after edits (every weight changes with the size of the base)."""
-        if self._bound_generation != self._generation:
+    def _inverse_min_weights(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Per row, 1 / the IDF weight of its lightest wording (0 for rows without wordings).
+
+        Every weight changes with every edit (IDF depends on the size of the base), so each row's
+        value carries the generation it was computed at, and only the rows asked for (`rows`;
+        None: all) are brought up to date: the first check after an edit pays for the claims it
+        looks at, not for the whole base."""
+        total = len(self._wording_start.view())
+        if len(self._inverse_min_weight) < total:
+            grown = np.zeros(total)
+            grown[: len(self._inverse_min_weight)] = self._inverse_min_weight
+            stamps = np.full(total, -1, dtype=np.int64)
+            stamps[: len(self._weight_stamp)] = self._weight_stamp
+            self._inverse_min_weight, self._weight_stamp = grown, stamps
+        if rows is None:
+            rows = np.arange(total)
+        stale = rows[self._weight_stamp[rows] != self._generation]
+        if len(stale):
             _, idf = self._idf_table()
             starts, ends = self._wording_start.view(), self._wording_end.view()
-            inverse = np.zeros(len(starts))
             # A block of rows at a time: the weights of every wording term at once would be a
             # large temporary array for a large base.
-            for first in range(0, len(starts), _WEIGHT_BLOCK):
-                block = slice(first, first + _WEIGHT_BLOCK)
-                has = ends[block] > starts[block]
-                rows_with = np.flatnonzero(has) + first
-                if not len(rows_with):
-                    continue
-                wordings, per_row = _ranges(starts[rows_with], ends[rows_with])
-                terms, per_wording = _ranges(self._wording_terms_start.data[wordings],
-                                             self._wording_terms_end.data[wordings])
-                weights = np.add.reduceat(idf[self._wording_terms.data[terms]], np.cumsum(per_wording) - per_wording)
-                lightest = np.minimum.reduceat(weights, np.cumsum(per_row) - per_row)
-                inverse[rows_with] = _BOUND_SCALE / lightest
-            self._inverse_min_weight = inverse
-            self._bound_generation = self._generation
+            for first in range(0, len(stale), _WEIGHT_BLOCK):
+                block = stale[first: first + _WEIGHT_BLOCK]
+                rows_with = block[ends[block] > starts[block]]
+                self._inverse_min_weight[block] = 0.0
+                if len(rows_with):
+                    wordings, per_row = _ranges(starts[rows_with], ends[rows_with])
+                    terms, per_wording = _ranges(self._wording_terms_start.data[wordings],
+                                                 self._wording_terms_end.data[wordings])
+                    weights = np.add.reduceat(idf[self._wording_terms.data[terms]],
+                                              np.cumsum(per_wording) - per_wording)
+                    lightest = np.minimum.reduceat(weights, np.cumsum(per_row) - per_row)
+                    self._inverse_min_weight[rows_with] = _BOUND_SCALE / lightest
+            self._weight_stamp[stale] = self._generation
         return self._inverse_min_weight
 
     def _bonuses(self, rows: np.ndarray, slots: frozenset[str]) -> np.ndarray:

@@ -18,6 +18,8 @@ from claims.values import parse_count, parse_date_span, parse_duration
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,79}$"
 Ident = Annotated[str, Field(pattern=ID_PATTERN)]
+# A topic names the file its claims are exported to, so it is a plain file name.
+TOPIC_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,79}$"
 
 
 class Strict(BaseModel):
@@ -156,6 +158,18 @@ class Article(Strict):
     path: str
     relays: list[str] = []
 
+    @field_validator("path")
+    @classmethod
+    def _relative_path(cls, value: str) -> str:
+        # The path is read on import and written on export, always under the base's folder:
+        # never absolute, never climbing out of it.
+        parts = value.split("/")
+        if (not value or value.startswith("/") or "\\" in value or "\x00" in value or re.match(r"^[A-Za-z]:", value)
+                or any(part in ("", ".", "..") for part in parts)):
+            raise ValueError(f"path {value!r} must be relative to the base's folder, like "
+                             "claims/base/articles/ID.txt (no leading /, no .., no backslashes)")
+        return value
+
     @field_validator("published", mode="before")
     @classmethod
     def _published(cls, value: object) -> str:
@@ -259,7 +273,7 @@ class Claim(Strict):
     id: Ident
     kind: ClaimKind
     statement: str = Field(min_length=8, max_length=300)
-    topic: str = "general"
+    topic: str = Field(default="general", pattern=TOPIC_PATTERN)
     aliases: list[str] = []
     unit: str | None = None
     due: str | None = None  # a plan's due date when its versions do not give one

@@ -3,7 +3,8 @@
 Questions that ask the same thing are grouped (their normalised terms compared with rapidfuzz),
 so moderators see "asked 7 times by 5 people" once, not seven rows. A group is handled by
 linking it to a claim (its wording becomes an alias, so the next asker gets an answer), turning
-it into a new claim, or dismissing it.
+it into a new claim, or dismissing it. Each server has its own queue: nothing one server asked
+is shown to another.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from claims.store import Store, now_iso
+from claims.store import LOOSE_MATCH, Store, Where
 from claims.text import Normaliser
 
-# A match scoring below this is answered but also queued: a moderator should confirm it.
-LOOSE_MATCH = 72.0
+__all__ = ["LOOSE_MATCH", "QueueGroup", "find_group", "queue"]
+
 # Two questions whose normalised terms are this similar (token_set_ratio) ask the same thing.
 SAME_QUESTION = 85.0
 
@@ -42,16 +43,12 @@ class QueueGroup:
         return len(self.check_ids)
 
 
-def queue(store: Store, normaliser: Normaliser, limit: int | None = None) -> list[QueueGroup]:
-    """Open queue groups, most asked first (then most recent)."""
-    rows = store.db.execute(
-        "select c.id, c.statement, c.asked_at, c.user_id, c.verdict, c.outcome, c.score, c.suggestions "
-        "from checks c left join review r on r.check_id = c.id "
-        "where r.check_id is null and (c.outcome != 'match' or c.score < ?) order by c.id",
-        [LOOSE_MATCH],
-    ).fetchall()
+def queue(store: Store, normaliser: Normaliser, where: Where, limit: int | None = None) -> list[QueueGroup]:
+    """Open queue groups of one server (or of the terminal's checks), most asked first."""
     groups: list[QueueGroup] = []
-    for check_id, statement, asked_at, user_id, verdict, _outcome, _score, suggestions in rows:
+    for row in store.checks.queued(where):
+        check_id, statement, asked_at = row["id"], row["statement"], row["asked_at"]
+        user_id, verdict, suggestions = row["user_id"], row["verdict"], row["suggestions"]
         terms = " ".join(sorted(normaliser.normalise(statement).terms)) or statement.casefold()
         group = next((g for g in groups if fuzz.token_set_ratio(terms, g.terms) >= SAME_QUESTION), None)
         if group is None:
@@ -71,15 +68,6 @@ def queue(store: Store, normaliser: Normaliser, limit: int | None = None) -> lis
     return groups[:limit] if limit else groups
 
 
-def find_group(store: Store, normaliser: Normaliser, key: int) -> QueueGroup | None:
-    """The open group with this key (its first check id), if still open."""
-    return next((g for g in queue(store, normaliser) if g.key == key or key in g.check_ids), None)
-
-
-def mark(db, check_ids: list[int], action: str, actor: str, claim_id: str | None = None) -> None:
-    """Record what a moderator did with these queued checks (inside the caller's transaction)."""
-    stamp = now_iso()
-    db["review"].upsert_all(
-        [{"check_id": c, "action": action, "claim_id": claim_id, "actor": actor, "at": stamp} for c in check_ids],
-        pk="check_id",
-    )
+def find_group(store: Store, normaliser: Normaliser, where: Where, key: int) -> QueueGroup | None:
+    """The open group with this key (its first check id), if still open in this queue."""
+    return next((g for g in queue(store, normaliser, where) if g.key == key or key in g.check_ids), None)

@@ -1,7 +1,9 @@
-"""The running product without any chat platform: a store, an engine, and checks that get logged.
+"""The running product without any chat platform: a store, the engines, and checks that get logged.
 
 The CLI, the console and the Discord bot all go through `Crosscheck.check`, so a statement gets
-the same answer, and the same log entry, wherever it is asked.
+the same answer, and the same log entry, wherever it is asked. A check asked in a Discord
+server is answered from that server's workspace and logged as that server's; one asked in the
+terminal uses a named workspace (`default` unless told otherwise).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from claims.engine import Engine, Reply
-from claims.store import Store, StoreError, default_db_path
+from claims.engine import Engine, Reply, clean_statement
+from claims.engines import Engines
+from claims.store import DEFAULT, Store, StoreError, default_db_path
 
 log = logging.getLogger(__name__)
 
@@ -23,32 +26,75 @@ class Checked:
 
     reply: Reply
     check_id: int | None
+    workspace_id: str = DEFAULT
 
 
 class Crosscheck:
-    """The claim engine over the working base in the database."""
+    """The claim engines over the workspaces in the database."""
 
-    def __init__(self, store: Store, today: date | None = None, base_dir: Path | None = None):
+    def __init__(self, store: Store, today: date | None = None, base_dir: Path | None = None,
+                 workspace_id: str = DEFAULT):
         self.store = store
-        self.engine = Engine(store.ensure_base(base_dir), today=today)
+        store.ensure_shipped(base_dir)
+        self.engines = Engines(store, today=today)
+        self.workspace_id = workspace_id
+        store.workspaces.require(workspace_id)
 
     @classmethod
     def open(cls, db_path: Path | str | None = None, today: date | None = None,
-             base_dir: Path | None = None) -> Crosscheck:
-        """Open the database (default: $CROSSCHECK_DB) and load the working base."""
-        return cls(Store(db_path or default_db_path()), today=today, base_dir=base_dir)
+             base_dir: Path | None = None, workspace_id: str = DEFAULT) -> Crosscheck:
+        """Open the database (default: $CROSSCHECK_DB) and get ready to answer from `workspace_id`."""
+        store = Store(db_path or default_db_path())
+        try:
+            return cls(store, today=today, base_dir=base_dir, workspace_id=workspace_id)
+        except BaseException:
+            store.close()
+            raise
+
+    @property
+    def engine(self) -> Engine:
+        """The up-to-date engine of this service's own workspace (the terminal's)."""
+        return self.engines.engine(self.workspace_id)
+
+    def engine_for(self, workspace_id: str) -> Engine:
+        """The up-to-date engine of a workspace."""
+        return self.engines.engine(workspace_id)
+
+    def workspace_of(self, guild_id: str | None) -> str:
+        """The workspace a server uses (its own, created on first use); this service's own for None."""
+        return self.engines.workspace_of_server(str(guild_id)) if guild_id else self.workspace_id
 
     def check(self, statement: str, *, user_id: str | None = None, guild_id: str | None = None,
-              channel_id: str | None = None, via: str = "cli") -> Checked:
+              channel_id: str | None = None, via: str = "cli", workspace_id: str | None = None) -> Checked:
         """Check a statement and log it. A log that cannot be written never costs the answer."""
-        reply = self.engine.check(statement)
+        clean_statement(statement)  # a statement that cannot be checked is refused before any lookup
         try:
-            check_id = self.store.log_check(reply, user_id=user_id, guild_id=guild_id,
-                                            channel_id=channel_id, via=via)
+            workspace = workspace_id or self.workspace_of(guild_id)
+        except StoreError as exc:
+            # A server's first question, with the database locked: its workspace would inherit
+            # the default one, so that answers now; the workspace is made at its next question.
+            log.error("could not give server %s its workspace yet: %s", guild_id, exc)
+            workspace = self.workspace_id
+        with self.engines.lock:
+            reply = self.engines.engine(workspace).check(statement)
+        try:
+            check_id = self.store.checks.log(reply, workspace_id=workspace, user_id=user_id, guild_id=guild_id,
+                                             channel_id=channel_id, via=via)
         except StoreError as exc:
             log.error("check answered but not logged: %s", exc)
             check_id = None
-        return Checked(reply, check_id)
+        return Checked(reply, check_id, workspace)
+
+    def check_against(self, statement: str, claim_id: str, *, guild_id: str | None = None,
+                      workspace_id: str | None = None) -> Reply:
+        """Judge a statement against a claim the asker picked (a "did you mean" choice)."""
+        workspace = workspace_id or self.workspace_of(guild_id)
+        with self.engines.lock:
+            return self.engines.engine(workspace).check_against(statement, claim_id)
+
+    def sync(self) -> int:
+        """Catch up with changes made anywhere (this process, the CLI, other bot processes)."""
+        return self.engines.sync()
 
     def close(self) -> None:
         self.store.close()

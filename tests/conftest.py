@@ -74,7 +74,7 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database file that already holds the shipped base (imported once per session). Copy it, don't open it."""
     path = tmp_path_factory.mktemp("seeded") / "crosscheck.sqlite"
     store = Store(path)
-    store.ensure_base(REPO)
+    store.ensure_shipped(REPO)
     store.close()
     return path
 

@@ -105,9 +105,21 @@ def _service(interaction: discord.Interaction) -> Crosscheck:
     return interaction.client.service  # type: ignore[attr-defined]
 
 
-def _checked_row(service: Crosscheck, check_id: int) -> dict[str, Any] | None:
-    rows = list(service.store.db["checks"].rows_where("id = ?", [check_id]))
-    return rows[0] if rows else None
+def _checked_row(service: Crosscheck, check_id: int, interaction: discord.Interaction) -> dict[str, Any] | None:
+    """The logged check a button refers to, if it was asked where the button is pressed: a
+    server never sees, nor votes on, what was asked in another."""
+    row = service.store.checks.get(check_id)
+    here = str(interaction.guild_id) if interaction.guild_id else None
+    return row if row is not None and row["guild_id"] == here else None
+
+
+def _judge_again(service: Crosscheck, row: dict[str, Any], claim_id: str) -> Reply | None:
+    """The check's statement judged against a claim of the workspace it was asked in, if that
+    claim is still there."""
+    workspace = row["workspace_id"] or service.workspace_of(row["guild_id"])
+    if claim_id not in service.engine_for(workspace).base.claims:
+        return None
+    return service.check_against(row["statement"], claim_id, workspace_id=workspace)
 
 
 class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:src:(?P<check>\d+)"):
@@ -125,12 +137,14 @@ class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:src
     @friendly_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
-        row = _checked_row(service, self.check_id)
-        if row is None or not row["claim_id"] or row["claim_id"] not in service.engine.base.claims:
+        row = await asyncio.to_thread(_checked_row, service, self.check_id, interaction)
+        reply = None
+        if row is not None and row["claim_id"]:
+            reply = await asyncio.to_thread(_judge_again, service, row, row["claim_id"])
+        if reply is None:
             await interaction.response.send_message("That answer's sources are no longer available.",
                                                     ephemeral=True)
             return
-        reply = service.engine.check_against(row["statement"], row["claim_id"])
         await interaction.response.send_message(embed=to_embed(reply_card(reply, expanded=True)), ephemeral=True,
                                                 allowed_mentions=NO_PINGS)
 
@@ -153,7 +167,12 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:fb
     @friendly_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
-        await asyncio.to_thread(service.store.record_feedback, self.check_id, str(interaction.user.id), self.helpful)
+        row = await asyncio.to_thread(_checked_row, service, self.check_id, interaction)
+        if row is None:
+            await interaction.response.send_message("That answer is no longer available.", ephemeral=True)
+            return
+        await asyncio.to_thread(service.store.checks.record_feedback, self.check_id, str(interaction.user.id),
+                                self.helpful)
         await interaction.response.send_message("Thanks, your feedback was recorded for the moderators.",
                                                 ephemeral=True)
 
@@ -175,13 +194,13 @@ class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cc:
     @friendly_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
-        row = _checked_row(service, self.check_id)
+        row = await asyncio.to_thread(_checked_row, service, self.check_id, interaction)
         values = (interaction.data or {}).get("values") or []
         claim_id = values[0] if values else None
-        if row is None or claim_id not in service.engine.base.claims:
+        reply = await asyncio.to_thread(_judge_again, service, row, claim_id) if row and claim_id else None
+        if reply is None:
             await interaction.response.send_message("That choice is no longer available.", ephemeral=True)
             return
-        reply = service.engine.check_against(row["statement"], claim_id)
         await interaction.response.send_message(embed=to_embed(reply_card(reply)), ephemeral=True,
                                                 allowed_mentions=NO_PINGS)
 
@@ -192,6 +211,11 @@ class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cc:
 def _cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
     settings = interaction.client.settings  # type: ignore[attr-defined]
     return app_commands.Cooldown(settings.check_rate, settings.check_per_seconds)
+
+
+def _asker(interaction: discord.Interaction) -> tuple[int | None, int]:
+    """Cooldowns are per member of a server: one server's limits never reach another's."""
+    return interaction.guild_id, interaction.user.id
 
 
 def _where(interaction: discord.Interaction) -> dict[str, str | None]:
@@ -206,9 +230,9 @@ class Check(commands.Cog):
     def __init__(self, bot: CrosscheckBot):
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.fact_check_message)
-        app_commands.checks.dynamic_cooldown(_cooldown, key=lambda i: i.user.id)(self.menu)
+        app_commands.checks.dynamic_cooldown(_cooldown, key=_asker)(self.menu)
         self.mention_cooldown = commands.CooldownMapping.from_cooldown(
-            bot.settings.check_rate, bot.settings.check_per_seconds, commands.BucketType.user)
+            bot.settings.check_rate, bot.settings.check_per_seconds, commands.BucketType.member)
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
@@ -245,7 +269,7 @@ class Check(commands.Cog):
 
     @app_commands.command(name="check", description="Fact-check a statement against the sourced claim base")
     @app_commands.describe(statement="The statement to check", private="Only you see the answer")
-    @app_commands.checks.dynamic_cooldown(_cooldown, key=lambda i: i.user.id)
+    @app_commands.checks.dynamic_cooldown(_cooldown, key=_asker)
     async def check(self, interaction: discord.Interaction,
                     statement: app_commands.Range[str, 1, MAX_STATEMENT_CHARS], private: bool = False) -> None:
         """/check statement: [private:]"""

@@ -29,8 +29,8 @@ from bot.digest_schedule import DigestRunner, DigestScheduler, Outcome, next_fir
 from bot.embeds import NO_PINGS, to_embed
 from bot.permissions import require_moderator
 from claims.digest import Digest
-from claims.digest_store import WEEKDAY_NAMES, Schedule, ScheduleError, make_schedule
 from claims.render import clip
+from claims.store.digests import WEEKDAY_NAMES, Schedule, ScheduleError, make_schedule
 
 if TYPE_CHECKING:
     from bot.client import CrosscheckBot

@@ -1,9 +1,11 @@
 """The `moderation` feature: moderators curate claims, sources and the review queue from Discord.
 
 Every command is hidden from non-moderators by `default_permissions`, and — because a server can
-override that — also checked on every use by `require_moderator`. The work itself is done by
-`claims.curate.Curator`, the same code the CLI uses; this cog only turns interactions into calls
-and results into ephemeral replies.
+override that — also checked on every use (`bot.permissions`): changing the claim base needs a
+curator of the workspace this server uses, handling this server's queue needs one of its
+moderators. The work itself is done by `claims.curate.Curator` for this server's workspace and
+queue, the same code the CLI uses; this cog only turns interactions into calls and results into
+ephemeral replies.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import NO_PINGS
-from bot.permissions import NotModerator, require_moderator
+from bot.permissions import NotModerator, require_curator, require_moderator, require_moderator_or_curator
 from claims.curate import Change, ConflictError, CurationError, Curator, new_claim_data
 from claims.models import CRITERIA_LABELS, CRITERIA_POINTS, ClaimKind
 from claims.render import clip, escape
@@ -64,13 +66,26 @@ async def _apply(interaction: discord.Interaction, work) -> Change | None:
     return change
 
 
-async def _still_moderator(interaction: discord.Interaction) -> bool:
+async def _still_curator(interaction: discord.Interaction) -> bool:
     """A form may be submitted long after it was opened: check the submitter again."""
     try:
-        return require_moderator(interaction)
+        return require_curator(interaction)
     except NotModerator as exc:
         await _reply(interaction, str(exc))
         return False
+
+
+def curator_for(interaction: discord.Interaction) -> Curator:
+    """The curator of this server's workspace and review queue."""
+    return Curator(interaction.client.service, guild_id=str(interaction.guild_id))  # type: ignore[attr-defined]
+
+
+# What each command needs (by qualified name); anything not listed needs a moderator.
+CURATOR_COMMANDS = frozenset({
+    "claim add", "claim edit", "claim alias", "claim version", "claim retire", "claim restore", "claim undo",
+    "source rate", "source add-outlet", "source add-article", "review link", "review new",
+})
+READER_COMMANDS = frozenset({"claim show", "claim history", "source list"})
 
 
 def claim_embed(curator: Curator, claim_id: str) -> discord.Embed:
@@ -135,7 +150,7 @@ class ClaimModal(discord.ui.Modal):
             self.statement.default = statement[:300]
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await _still_moderator(interaction)
+        return await _still_curator(interaction)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         data = new_claim_data(self.claim_id.value.strip(), self.statement.value.strip(),
@@ -166,7 +181,7 @@ class EditModal(discord.ui.Modal):
         self.due.default = claim.due or ""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await _still_moderator(interaction)
+        return await _still_curator(interaction)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         actor = _actor(interaction)
@@ -193,24 +208,29 @@ class Moderation(commands.Cog):
 
     def __init__(self, bot: CrosscheckBot):
         self.bot = bot
-        self.curator = Curator(bot.service)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         # Every command of this cog, whatever the server's command settings say.
-        if interaction.command and interaction.command.parent and interaction.command.parent.name == "modrole":
+        name = interaction.command.qualified_name if interaction.command else ""
+        if name.startswith("modrole"):
             return True
+        if name in CURATOR_COMMANDS:
+            return require_curator(interaction)
+        if name in READER_COMMANDS:
+            return require_moderator_or_curator(interaction)
         return require_moderator(interaction)
 
     # --- autocomplete ---------------------------------------------------------------------------
 
     async def claim_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice]:
-        claims = await asyncio.to_thread(self.curator.find_claims, current, 25)
+        claims = await asyncio.to_thread(lambda: curator_for(interaction).find_claims(current, 25))
         return [app_commands.Choice(name=clip(f"{c.id} — {c.statement}", 100), value=c.id) for c in claims]
 
     async def outlet_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice]:
         needle = current.casefold()
+        outlets = await asyncio.to_thread(lambda: curator_for(interaction).outlets())
         return [app_commands.Choice(name=clip(f"{o.id} — {o.name} ({o.credibility})", 100), value=o.id)
-                for o in self.curator.outlets() if needle in o.id or needle in o.name.casefold()][:25]
+                for o in outlets if needle in o.id or needle in o.name.casefold()][:25]
 
     # --- /claim ---------------------------------------------------------------------------------
 
@@ -218,7 +238,7 @@ class Moderation(commands.Cog):
     @app_commands.describe(claim="Claim id or words from its statement")
     async def show(self, interaction: discord.Interaction, claim: str) -> None:
         try:
-            embed = await asyncio.to_thread(claim_embed, self.curator, claim)
+            embed = await asyncio.to_thread(claim_embed, curator_for(interaction), claim)
         except CurationError as exc:
             await _reply(interaction, f"⛔ {exc}")
             return
@@ -228,14 +248,15 @@ class Moderation(commands.Cog):
 
     @claim.command(name="add", description="Add a claim with one sourced version (opens a form)")
     async def add(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(ClaimModal(self.curator, interaction.user.id))
+        await interaction.response.send_modal(ClaimModal(curator_for(interaction), interaction.user.id))
 
     @claim.command(name="edit", description="Edit a claim's statement, kind or due date (opens a form)")
     @app_commands.describe(claim="Claim id")
     async def edit(self, interaction: discord.Interaction, claim: str) -> None:
         try:
-            _, revision = self.curator.claim(claim)
-            modal = EditModal(self.curator, claim, revision, interaction.user.id)
+            curator = curator_for(interaction)
+            _, revision = curator.claim(claim)
+            modal = EditModal(curator, claim, revision, interaction.user.id)
         except CurationError as exc:
             await _reply(interaction, f"⛔ {exc}")
             return
@@ -251,9 +272,9 @@ class Moderation(commands.Cog):
                     text: app_commands.Range[str, 3, 300]) -> None:
         actor = _actor(interaction)
         if action == "remove":
-            await _apply(interaction, lambda: self.curator.remove_alias(actor, claim, text))
+            await _apply(interaction, lambda: curator_for(interaction).remove_alias(actor, claim, text))
         else:
-            await _apply(interaction, lambda: self.curator.add_alias(actor, claim, text))
+            await _apply(interaction, lambda: curator_for(interaction).add_alias(actor, claim, text))
 
     alias.autocomplete("claim")(claim_autocomplete)
 
@@ -269,27 +290,27 @@ class Moderation(commands.Cog):
         data = {"id": id, "text": text, "values": values,
                 "sources": [{"article": article, "quote": quote, "said_by": said_by}]}
         actor = _actor(interaction)
-        await _apply(interaction, lambda: self.curator.add_version(actor, claim, data))
+        await _apply(interaction, lambda: curator_for(interaction).add_version(actor, claim, data))
 
     version.autocomplete("claim")(claim_autocomplete)
 
     @claim.command(name="retire", description="Retire a claim: no longer matched; history kept")
     async def retire(self, interaction: discord.Interaction, claim: str, reason: str) -> None:
         actor = _actor(interaction)
-        await _apply(interaction, lambda: self.curator.set_status(actor, claim, "retired", reason))
+        await _apply(interaction, lambda: curator_for(interaction).set_status(actor, claim, "retired", reason))
 
     retire.autocomplete("claim")(claim_autocomplete)
 
     @claim.command(name="restore", description="Restore a retired claim")
     async def restore(self, interaction: discord.Interaction, claim: str) -> None:
         actor = _actor(interaction)
-        await _apply(interaction, lambda: self.curator.set_status(actor, claim, "active"))
+        await _apply(interaction, lambda: curator_for(interaction).set_status(actor, claim, "active"))
 
     restore.autocomplete("claim")(claim_autocomplete)
 
     @claim.command(name="history", description="Every change to a claim: who, when, before and after")
     async def history(self, interaction: discord.Interaction, claim: str) -> None:
-        entries = await asyncio.to_thread(self.curator.history, claim)
+        entries = await asyncio.to_thread(lambda: curator_for(interaction).history(claim))
         if not entries:
             await _reply(interaction, f"No changes recorded for `{escape(claim)}`.")
             return
@@ -308,14 +329,14 @@ class Moderation(commands.Cog):
     @claim.command(name="undo", description="Undo a change by its # (see /claim history)")
     async def undo(self, interaction: discord.Interaction, change: int) -> None:
         actor = _actor(interaction)
-        await _apply(interaction, lambda: self.curator.undo(actor, change))
+        await _apply(interaction, lambda: curator_for(interaction).undo(actor, change))
 
     # --- /source --------------------------------------------------------------------------------
 
     @source.command(name="list", description="Outlets with their credibility")
     async def source_list(self, interaction: discord.Interaction) -> None:
         lines = [f"**{o.credibility}/100** `{o.id}` {escape(o.name)}" + (" ⚠️ flagged" if o.unreliable else "")
-                 for o in self.curator.outlets()]
+                 for o in await asyncio.to_thread(lambda: curator_for(interaction).outlets())]
         embed = discord.Embed(title="Outlets", description=clip("\n".join(lines) or "—", 4096), colour=0x3498DB)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
 
@@ -328,7 +349,8 @@ class Moderation(commands.Cog):
     async def source_rate(self, interaction: discord.Interaction, outlet: str, criterion: str, rating: str,
                           reason: str) -> None:
         actor = _actor(interaction)
-        await _apply(interaction, lambda: self.curator.rerate_outlet(actor, outlet, criterion, rating, reason))
+        curator = curator_for(interaction)
+        await _apply(interaction, lambda: curator.rerate_outlet(actor, outlet, criterion, rating, reason))
 
     source_rate.autocomplete("outlet")(outlet_autocomplete)
 
@@ -340,7 +362,7 @@ class Moderation(commands.Cog):
         data = {"id": id, "name": name, "url": url, "affiliation": affiliation,
                 "criteria": {k: {"rating": "unknown", "note": "not yet rated"} for k in CRITERIA_POINTS}}
         actor = _actor(interaction)
-        await _apply(interaction, lambda: self.curator.add_outlet(actor, data))
+        await _apply(interaction, lambda: curator_for(interaction).add_outlet(actor, data))
 
     @source.command(name="add-article", description="Add an article: paste its text or attach a .txt file")
     @app_commands.describe(id="Article id", outlet="Outlet id", published="YYYY-MM-DD (or YYYY-MM with estimate)",
@@ -366,7 +388,7 @@ class Moderation(commands.Cog):
                 "title": title, "byline": byline, "url": url}
         actor = _actor(interaction)
         body = text
-        await _apply(interaction, lambda: self.curator.add_article(actor, data, body))
+        await _apply(interaction, lambda: curator_for(interaction).add_article(actor, data, body))
 
     source_add_article.autocomplete("outlet")(outlet_autocomplete)
 
@@ -374,7 +396,7 @@ class Moderation(commands.Cog):
 
     @review.command(name="list", description="Questions the bot could not answer, grouped, most asked first")
     async def review_list(self, interaction: discord.Interaction) -> None:
-        groups = await asyncio.to_thread(self.curator.review_queue, 15)
+        groups = await asyncio.to_thread(lambda: curator_for(interaction).review_queue(15))
         if not groups:
             await _reply(interaction, "The review queue is empty. 🎉")
             return
@@ -391,25 +413,25 @@ class Moderation(commands.Cog):
     @review.command(name="link", description="Answer a queued question with a claim (its wording becomes an alias)")
     async def review_link(self, interaction: discord.Interaction, item: int, claim: str) -> None:
         actor = _actor(interaction)
-        await _apply(interaction, lambda: self.curator.link(actor, item, claim))
+        await _apply(interaction, lambda: curator_for(interaction).link(actor, item, claim))
 
     review_link.autocomplete("claim")(claim_autocomplete)
 
     @review.command(name="new", description="Turn a queued question into a new claim (opens a form)")
     async def review_new(self, interaction: discord.Interaction, item: int) -> None:
-        from claims import review as review_queue
-
-        group = review_queue.find_group(self.curator.store, self.curator.engine.normaliser, item)
-        if group is None:
-            await _reply(interaction, f"⛔ No open review item #{item}.")
+        curator = curator_for(interaction)
+        try:
+            group = await asyncio.to_thread(curator._group, item)
+        except CurationError:
+            await _reply(interaction, f"⛔ No open review item #{item} in this server's queue.")
             return
-        await interaction.response.send_modal(ClaimModal(self.curator, interaction.user.id, review_key=group.key,
+        await interaction.response.send_modal(ClaimModal(curator, interaction.user.id, review_key=group.key,
                                                         statement=group.statement))
 
     @review.command(name="dismiss", description="Dismiss a queued question")
     async def review_dismiss(self, interaction: discord.Interaction, item: int, reason: str | None = None) -> None:
         actor = _actor(interaction)
-        await _apply(interaction, lambda: self.curator.dismiss(actor, item, reason))
+        await _apply(interaction, lambda: curator_for(interaction).dismiss(actor, item, reason))
 
     # --- /modrole -------------------------------------------------------------------------------
 
@@ -418,7 +440,13 @@ class Moderation(commands.Cog):
         if not self._is_admin(interaction):
             await _reply(interaction, "⛔ Only members with Manage Server can choose the moderator role.")
             return
-        await asyncio.to_thread(self.bot.service.store.set_moderator_role, str(interaction.guild_id), str(role.id),
+        if role.is_default() or role.managed:
+            what = "every member" if role.is_default() else "a bot's own role"
+            await _reply(interaction, f"⛔ That would make {what} a moderator; choose a role given to your "
+                                      "moderators. Nothing was changed.")
+            return
+        settings = self.bot.service.store.settings
+        await asyncio.to_thread(settings.set_moderator_role, str(interaction.guild_id), str(role.id),
                                 _actor(interaction))
         await _reply(interaction, f"✅ Moderators here are now members with {role.mention}.")
 
@@ -427,7 +455,8 @@ class Moderation(commands.Cog):
         if not self._is_admin(interaction):
             await _reply(interaction, "⛔ Only members with Manage Server can choose the moderator role.")
             return
-        await asyncio.to_thread(self.bot.service.store.set_moderator_role, str(interaction.guild_id), None,
+        settings = self.bot.service.store.settings
+        await asyncio.to_thread(settings.set_moderator_role, str(interaction.guild_id), None,
                                 _actor(interaction))
         await _reply(interaction, "✅ Moderators here are members with the Manage Messages permission.")
 

@@ -188,7 +188,7 @@ def test_a_check_from_the_cli_is_logged_in_the_database(cli: Callable[..., Resul
     cli("check", *TODAY, "ISIS was defeated in Iraq in 2017")
     store = Store(db_path)
     try:
-        rows = store.checks()
+        rows = store.checks.between(None)
     finally:
         store.close()
     assert [(r["statement"], r["claim_id"], r["verdict"], r["via"]) for r in rows] == [
@@ -253,7 +253,7 @@ def test_importing_a_broken_base_leaves_the_working_base_intact(
 def test_a_check_on_a_locked_database_still_prints_its_answer(
     cli: Callable[..., Result], db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("claims.store.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("claims.store.database.BUSY_TIMEOUT_MS", 100)
     other = sqlite3.connect(db_path, isolation_level=None)
     try:
         other.execute("BEGIN EXCLUSIVE")
@@ -266,7 +266,7 @@ def test_a_check_on_a_locked_database_still_prints_its_answer(
     assert out["verdict"] == "contradicted"
     store = Store(db_path)
     try:
-        assert store.checks() == []
+        assert store.checks.between(None) == []
     finally:
         store.close()
 

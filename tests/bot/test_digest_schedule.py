@@ -21,7 +21,8 @@ import time_machine
 
 from bot.digest_schedule import DigestRunner, DigestScheduler, fire_times, job_id, last_fire, next_fire, period_for
 from claims.digest import Digest
-from claims.digest_store import (
+from claims.service import Crosscheck
+from claims.store.digests import (
     POSTED,
     SKIPPED,
     DigestStore,
@@ -31,7 +32,6 @@ from claims.digest_store import (
     parse_time,
     parse_timezone,
 )
-from claims.service import Crosscheck
 
 GUILD = "4242"
 TODAY = date(2026, 11, 21)
@@ -85,14 +85,14 @@ def make_runner() -> Iterator[MakeRunner]:
 
     yield make
     for runner in made:
-        runner.store.store.close()
+        runner._connection.close()
 
 
 def save(service: Crosscheck, when: datetime, **kwargs: str) -> Schedule:
     """Set up a schedule as a moderator would at `when`."""
     options = {"frequency": "daily", "time": "09:00", "timezone": "UTC", **kwargs}
     with time_machine.travel(when, tick=False):
-        return DigestStore(service.store).save_schedule(make_schedule(GUILD, "77", by="mod", **options))
+        return service.store.digests.save_schedule(make_schedule(GUILD, "77", by="mod", **options))
 
 
 def ask(service: Crosscheck, when: datetime, statement: str = "The US has around 2500 troops in Iraq",
@@ -139,7 +139,7 @@ def test_weekly_digest_fires_sunday_morning_new_york_time_across_the_november_ch
 
 async def recorded(service: Crosscheck, posted: int) -> None:
     """Wait (a few ms) until the job has recorded `posted` posts: it finishes after sending."""
-    store = DigestStore(service.store)
+    store = service.store.digests
     for _ in range(400):
         if sum(r.status == POSTED for r in store.records(GUILD)) >= posted:
             return
@@ -150,7 +150,7 @@ async def recorded(service: Crosscheck, posted: int) -> None:
 def _empty_store() -> DigestStore:
     from claims.store import Store
 
-    return DigestStore(Store(":memory:"))
+    return Store(":memory:").digests
 
 
 async def test_the_scheduler_fires_at_local_time_across_the_change_with_a_moved_clock(
@@ -189,13 +189,13 @@ async def test_the_scheduler_fires_at_local_time_across_the_change_with_a_moved_
     assert (second.start.astimezone(UTC), second.end.astimezone(UTC)) == (utc("2026-10-24 08:00"),
                                                                           utc("2026-10-25 09:00"))
     assert second.end.astimezone(LONDON).strftime("%H:%M") == "09:00"
-    records = DigestStore(service.store).records(GUILD)
+    records = service.store.digests.records(GUILD)
     assert [(r.period_end, r.status) for r in records] == [
         ("2026-10-24T08:00:00+00:00", POSTED), ("2026-10-25T09:00:00+00:00", POSTED)]
 
 
 def test_jobs_are_rebuilt_from_the_database_with_stable_ids(make_runner: MakeRunner, service: Crosscheck) -> None:
-    store = DigestStore(service.store)
+    store = service.store.digests
     save(service, utc("2026-11-20 10:00"))
     store.save_schedule(make_schedule("9999", "78", "weekly", "18:30", "Asia/Baghdad", "fri"))
     store.disable("9999", "mod")
@@ -241,7 +241,7 @@ async def test_a_digest_missed_during_a_short_outage_is_posted_once_after_restar
             await runner.aclose()
             svc.close()
     assert sender.periods == [(utc("2026-11-19 09:00"), utc("2026-11-20 09:00"))]
-    records = DigestStore(service.store).records(GUILD)
+    records = service.store.digests.records(GUILD)
     assert [(r.period_end, r.status, r.message_id) for r in records] == [
         ("2026-11-20T09:00:00+00:00", POSTED, "1001")]
 
@@ -267,7 +267,7 @@ async def test_a_digest_missed_long_ago_is_skipped_with_a_log_line(
     assert len(skipped) == 1 and skipped[0].levelno == logging.WARNING  # logged once, not at every restart
     assert "missed by 4 h" in skipped[0].getMessage()
     assert "(1 earlier one not posted either)" in skipped[0].getMessage()  # 19 November, too
-    (record,) = DigestStore(service.store).records(GUILD)
+    (record,) = service.store.digests.records(GUILD)
     assert (record.status, record.reason) == (SKIPPED, "missed by 4 h")
 
 
@@ -322,7 +322,7 @@ async def test_an_unchanged_period_is_skipped_and_an_empty_one_too(
     empty = await runner.run(schedule, utc("2027-03-02 09:00"))
     assert (empty.action, empty.reason) == ("skipped", "nothing to report")
     assert [p[1] for p in sender.periods] == [utc("2026-11-20 09:00"), utc("2026-11-22 09:00")]
-    statuses = [(r.period_end[:10], r.status) for r in DigestStore(service.store).records(GUILD)]
+    statuses = [(r.period_end[:10], r.status) for r in service.store.digests.records(GUILD)]
     assert statuses == [("2026-11-20", POSTED), ("2026-11-21", SKIPPED), ("2026-11-22", POSTED),
                         ("2027-03-02", SKIPPED)]
 
@@ -352,7 +352,7 @@ async def test_a_failed_send_is_recorded_and_not_retried_blindly(make_runner: Ma
     ask(service, utc("2026-11-19 12:00"))
     failed = await make_runner(service, Sender(fail=True)).run(schedule, utc("2026-11-20 09:00"))
     assert failed.action == "skipped" and "403 Missing Permissions" in failed.reason
-    (record,) = DigestStore(service.store).records(GUILD)
+    (record,) = service.store.digests.records(GUILD)
     assert record.status == SKIPPED and record.reason.startswith("send failed")
     sender = Sender()
     with time_machine.travel(utc("2026-11-20 09:10"), tick=False):
@@ -363,7 +363,7 @@ async def test_a_failed_send_is_recorded_and_not_retried_blindly(make_runner: Ma
 async def test_a_disabled_schedule_does_not_post(make_runner: MakeRunner, service: Crosscheck) -> None:
     save(service, utc("2026-11-18 10:00"))
     ask(service, utc("2026-11-19 12:00"))
-    DigestStore(service.store).disable(GUILD, "mod")
+    service.store.digests.disable(GUILD, "mod")
     sender = Sender()
     runner = make_runner(service, sender)
     with time_machine.travel(utc("2026-11-20 09:00"), tick=False):

@@ -45,8 +45,8 @@ def test_a_claim_whose_quote_is_not_in_its_article_is_refused_and_nothing_is_wri
             "id": "about-9000", "text": "About 9,000 troops.",
             "sources": [{"article": ARTICLE, "quote": "9,000 troops in Syria"}]}]))
     assert any("quote not found" in p for p in refused.value.problems)
-    assert curator.store.claim_row("us-troops-syria-900") is None
-    assert curator.store.moderator_changes() == 0
+    assert not curator.store.objects.get(curator.chain, "claim", "us-troops-syria-900").exists
+    assert curator.store.audit.count(curator.workspace_id) == 0
 
 
 @pytest.mark.parametrize(("overrides", "expected"), [
@@ -121,7 +121,7 @@ def test_undo_restores_the_previous_state_and_refuses_when_later_changes_exist(c
 def test_undoing_an_added_claim_removes_it(curator: Curator, service: Crosscheck) -> None:
     change = curator.add_claim("mod:alice", new_claim())
     curator.undo("mod:alice", change.audit_id)
-    assert curator.store.claim_row("us-troops-syria-900") is None
+    assert not curator.store.objects.get(curator.chain, "claim", "us-troops-syria-900").exists
     reply = service.engine.check("How many GIs are stationed in Syria")
     assert reply.claim is None or reply.claim.id != "us-troops-syria-900"
 
@@ -177,7 +177,7 @@ def test_a_killed_write_leaves_the_previous_state_intact(db_path: Path) -> None:
         claim, revision = Curator(svc).claim("troops-in-syria")
         assert claim.statement == "About 900 U.S. troops are stationed in neighbouring Syria."
         assert revision == 1
-        assert svc.store.moderator_changes() == 0
+        assert svc.store.audit.count("default") == 0
     finally:
         svc.close()
 

@@ -244,11 +244,11 @@ def test_moderators_report_has_the_queue_and_the_periods_feedback(service: Cross
     ask(service, at("11-18", 15), "Green cheese is what the moon is made of", "d")
     assert good is not None and bad is not None
     with time_machine.travel(at("11-19"), tick=False):
-        service.store.record_feedback(good, "a", True)
-        service.store.record_feedback(bad, "b", False)
-        service.store.record_feedback(bad, "c", False)
+        service.store.checks.record_feedback(good, "a", True)
+        service.store.checks.record_feedback(bad, "b", False)
+        service.store.checks.record_feedback(bad, "c", False)
     with time_machine.travel(at("11-01"), tick=False):
-        service.store.record_feedback(good, "z", False)  # outside the period
+        service.store.checks.record_feedback(good, "z", False)  # outside the period
 
     digest = build_digest(service, *week_to_21_november(), GUILD)
 

@@ -22,7 +22,7 @@ def test_export_import_export_is_byte_identical(service: Crosscheck, tmp_path: P
     Curator(service).add_alias("mod:alice", "troops-in-syria", "GIs garrisoned in Syria: how many?")
     first = tmp_path / "first"
     export_base(service.store.load_base(), first)
-    service.store.import_base(load_base(first), actor="test")
+    service.store.import_base("default", load_base(first), actor="test")
     second = tmp_path / "second"
     export_base(service.store.load_base(), second)
     assert tree(first) == tree(second)

@@ -73,8 +73,15 @@ def test_a_quote_matches_across_curly_quotes_dashes_and_spacing() -> None:
 def test_an_ellipsis_in_a_quote_skips_words_in_between_but_keeps_the_order() -> None:
     text = "The first phase ends in 2025. Much later, the second phase ends in 2026."
     assert quote_in_text("The first phase ends in 2025. ... the second phase ends in 2026.", text)
-    assert quote_in_text("The first phase … second phase ends", text)
-    assert not quote_in_text("the second phase ends in 2026. ... The first phase", text)
+    assert quote_in_text("The first phase ends … the second phase ends", text)
+    assert not quote_in_text("the second phase ends in 2026. ... The first phase ends", text)
+
+
+def test_an_elided_quote_is_made_of_phrases_not_stitched_letters_or_words() -> None:
+    text = "US troops will leave Iraq by 2026, and no force will remain there permanently after that."
+    assert quote_in_text("US troops will leave Iraq ... no force will remain there", text)
+    assert not quote_in_text("US troops ... will remain ... permanently", text)
+    assert not quote_in_text("U ... S ... t ... r ... o ... o ... p ... s", text)
 
 
 def test_a_reworded_quote_is_not_found() -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from rapidfuzz import fuzz, process
 
-from claims.bench import OFF_TOPIC, bench_queries, synthetic_base
+from benchmarks.matching import OFF_TOPIC, bench_queries, synthetic_base
 from claims.engine import Engine
 from claims.extract import extract
 from claims.load import Base

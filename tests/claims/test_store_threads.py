@@ -18,7 +18,7 @@ def test_checks_and_feedback_from_many_threads_are_all_recorded(db_path: Path) -
             for n in range(10):
                 checked = service.check(f"US troops will leave Iraq in 2026 ({user}/{n})", user_id=str(user))
                 assert checked.check_id is not None
-                service.store.record_feedback(checked.check_id, str(user), helpful=n % 2 == 0)
+                service.store.checks.record_feedback(checked.check_id, str(user), helpful=n % 2 == 0)
         except Exception as exc:  # collected: an assert in a thread would not fail the test
             errors.append(repr(exc))
 
@@ -29,7 +29,7 @@ def test_checks_and_feedback_from_many_threads_are_all_recorded(db_path: Path) -
         thread.join()
     try:
         assert errors == []
-        assert service.store.db["checks"].count == 120
-        assert service.store.db["feedback"].count == 120
+        assert service.store.db.scalar("SELECT count(*) FROM checks") == 120
+        assert service.store.db.scalar("SELECT count(*) FROM feedback") == 120
     finally:
         service.close()

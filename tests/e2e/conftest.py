@@ -17,7 +17,7 @@ import yarl
 
 # tests/e2e is not a package: pytest puts this directory on sys.path (rootdir-relative
 # "prepend" import mode), so the helper module is imported by its plain name.
-from fakediscord import FakeDiscord, RunBot, run_client
+from fakediscord import FakeDiscord, FakeGuild, RunBot, run_client
 
 from bot.client import CrosscheckBot
 from bot.config import Settings
@@ -43,6 +43,18 @@ async def discord_server(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeD
     finally:
         await server.close()
     assert not server.internal_errors, f"fakediscord raised internally: {server.internal_errors!r}"
+
+
+@pytest.fixture
+def second_guild(discord_server: FakeDiscord) -> FakeGuild:
+    """A second guild the bot is in, built like the first; its plain member is the first guild's moderator.
+
+    So one user (``discord_server.moderator``) is a moderator in the first guild and a
+    plain member here.  Guilds are announced when the bot connects, so a fixture that
+    starts the bot must depend on this one (pytest orders fixtures by dependencies, not
+    by argument order); adding it to a connected server raises.
+    """
+    return discord_server.add_guild("Second Test Guild", member=discord_server.moderator)
 
 
 @pytest.fixture

@@ -13,6 +13,18 @@ Typical use (see ``conftest.py`` for the fixtures)::
         call = await handle.callback()
         assert call.json["type"] == 4
 
+Several guilds, each with its own roles, channels and members (add them before the
+bot connects; ``add_guild(joined=False)`` + ``await join_guild(g)`` for a runtime join)::
+
+    async def test_ping_in_b(discord_server, run_bot):
+        b = discord_server.add_guild("B", member=discord_server.moderator)  # plain member in B
+        await run_bot(make_bot())
+        handle = await discord_server.send_slash_command("ping", {"text": "hi"},
+                                                         user=discord_server.moderator, guild=b)
+        call = await handle.callback()
+        assert handle.guild_id == b.id and handle.payload["member"]["roles"] == []
+        assert handle.original_message["channel_id"] == str(b.channel("general").id)
+
 Payload shapes follow what discord.py 2.7 parses (``state.py``, ``interactions.py``,
 ``webhook/async_.py``, ``gateway.py``) and Discord's documented objects.  Where
 Discord enforces something that commonly bites bots (message/embed limits, missing
@@ -322,7 +334,15 @@ class FakeMember:
 
 @dataclass
 class FakeGuild:
-    """The single test guild."""
+    """A guild (server): its roles, channels and members.
+
+    Guilds made by :class:`FakeDiscord` (the first one, and those of
+    :meth:`FakeDiscord.add_guild`) all look alike: roles ``@everyone`` (id = guild
+    id), ``Moderator`` and the bot's managed role; channels ``general``, ``digest``
+    and ``mods``; and :attr:`owner_member`, :attr:`plain_member`,
+    :attr:`moderator_member` and :attr:`bot_member`.  The bot is in the guild while
+    :attr:`bot_member` is one of :attr:`members` (see :attr:`joined`).
+    """
 
     id: int
     name: str
@@ -330,29 +350,63 @@ class FakeGuild:
     roles: list[FakeRole]
     channels: list[FakeChannel]
     members: list[FakeMember]
+    #: Where Discord posts join notices (``system_channel_id``); ``None`` for none.
+    system_channel_id: int | None = None
+    #: The bot's membership here (with its managed role), also while it is not in the guild.
+    bot_member: FakeMember | None = None
+    #: A member without any role (the default invoker of interactions in this guild).
+    plain_member: FakeMember | None = None
+    #: A member with the "Moderator" role.
+    moderator_member: FakeMember | None = None
 
     @property
     def everyone(self) -> FakeRole:
         """The @everyone role."""
         return self.role(self.id)
 
+    @property
+    def owner_member(self) -> FakeMember:
+        """The guild owner's membership (every permission)."""
+        owner = self.get_member(self.owner_id)
+        if owner is None:
+            raise KeyError(f"the owner of guild {self.name!r} is not one of its members")
+        return owner
+
+    @property
+    def joined(self) -> bool:
+        """Whether the bot is in this guild (and so sees it, its channels and their events)."""
+        return self.bot_member is not None and self.has(self.bot_member)
+
+    @property
+    def bot_role(self) -> FakeRole:
+        """The bot's managed role."""
+        bot_id = str(self.bot_member.id) if self.bot_member is not None else None
+        for role in self.roles:
+            if role.managed and (role.tags or {}).get("bot_id") == bot_id:
+                return role
+        raise KeyError(f"guild {self.name!r} has no managed role for the bot")
+
     def role(self, key: str | int) -> FakeRole:
         """Look a role up by name or id."""
         for role in self.roles:
             if key in (role.id, role.name):
                 return role
-        raise KeyError(f"no role {key!r} in the fake guild")
+        raise KeyError(f"no role {key!r} in guild {self.name!r}")
 
     def channel(self, key: str | int) -> FakeChannel:
         """Look a channel up by name or id."""
         for channel in self.channels:
             if key in (channel.id, channel.name):
                 return channel
-        raise KeyError(f"no channel {key!r} in the fake guild")
+        raise KeyError(f"no channel {key!r} in guild {self.name!r}")
 
     def get_member(self, user_id: int) -> FakeMember | None:
         """The member with this user id, if any."""
         return next((m for m in self.members if m.id == user_id), None)
+
+    def has(self, member: FakeMember) -> bool:
+        """Whether this very membership object belongs to this guild (not just the same user)."""
+        return any(m is member for m in self.members)
 
     def permissions_for(self, member: FakeMember, channel: FakeChannel | None = None) -> int:
         """Compute a member's permissions like Discord does (roles, then channel overwrites)."""
@@ -379,6 +433,11 @@ class FakeGuild:
         if (own := by_id.get(member.id)) is not None and own.type == 1:
             perms = (perms & ~own.deny) | own.allow
         return perms
+
+
+#: ``guild=`` of the interaction and message helpers: a guild (or its id or name);
+#: ``True`` to imply it from the channel or member (else the first guild); ``False`` for a DM.
+GuildChoice = bool | FakeGuild | int | str
 
 
 # --------------------------------------------------------------------------- records
@@ -437,6 +496,12 @@ class InteractionHandle:
     def channel_id(self) -> int:
         """The channel the interaction happened in."""
         return int(self.payload["channel"]["id"])
+
+    @property
+    def guild_id(self) -> int | None:
+        """The guild the interaction happened in; ``None`` in a DM."""
+        guild_id = self.payload.get("guild_id")
+        return int(guild_id) if guild_id is not None else None
 
     @property
     def user_id(self) -> int:
@@ -670,18 +735,29 @@ def _validate_chat_input(errors: JSON, path: list[str | int], option: JSON) -> N
 
 
 class FakeDiscord:
-    """In-process fake of Discord's REST API and gateway for one bot and one guild.
+    """In-process fake of Discord's REST API and gateway for one bot in one or more guilds.
 
     Construct, ``await start()``, point discord.py at :attr:`base_url` /
     :attr:`gateway_url` (the ``discord_server`` fixture does this), run the bot,
     then drive it with the ``send_*`` helpers and assert on :attr:`calls`.
 
-    The world: one guild with text channels ``general``, ``digest`` (members can't
-    post, the bot can) and ``mods`` (only moderators and the bot can see it); roles
-    ``@everyone``, ``Moderator`` (MANAGE_MESSAGES and friends) and the bot's managed
-    role; members :attr:`member` (plain), :attr:`moderator`, the guild owner and the
-    bot.  Tweak ``server.guild`` (or use :meth:`add_member` / :meth:`add_channel` /
-    :meth:`add_role`) *before* the bot connects: the guild is sent in GUILD_CREATE.
+    The world: :attr:`guilds`, each with text channels ``general``, ``digest``
+    (members can't post, the bot can) and ``mods`` (only moderators and the bot can
+    see it); roles ``@everyone``, ``Moderator`` (MANAGE_MESSAGES and friends) and the
+    bot's managed role; an owner, a plain member, a moderator and the bot (see
+    :class:`FakeGuild`).  The first guild is :attr:`guild`, its plain member
+    :attr:`member` and its moderator :attr:`moderator`; helpers that take no
+    ``guild`` act on it.  :meth:`add_guild` adds more guilds; the same user may be a
+    member of several, with different roles in each (:meth:`add_member` with an
+    existing user).  Tweak the guilds (or use :meth:`add_member` / :meth:`add_channel`
+    / :meth:`add_role`) *before* the bot connects: guilds are sent in GUILD_CREATE.
+    A guild the bot joins while running is made with ``add_guild(joined=False)`` and
+    announced by :meth:`join_guild`; :meth:`leave_guild` removes the bot again.
+
+    Interaction and message helpers find the guild from an explicit ``guild=``, else
+    from the channel (a :class:`FakeChannel` or an id), else from the member given
+    (a :class:`FakeMember` is one guild's membership), else use the first guild;
+    channel and role *names* are looked up in that guild.
 
     Realism switches: ``enforce_permissions`` (403 when the bot lacks channel
     permissions), ``enforce_intents`` (no MESSAGE_CREATE without the messages intent,
@@ -715,64 +791,8 @@ class FakeDiscord:
         self.application_flags = (1 << 15) | (1 << 19)
         self.bot_user = FakeUser(self.application_id, bot_username, None, bot=True)
         self.owner_user = FakeUser(self._ids.next(), "app_owner", "App Owner")
-
-        guild_id = self._ids.next()
-        everyone = FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS, position=0)
-        moderator_role = FakeRole(
-            self._ids.next(),
-            "Moderator",
-            MODERATOR_PERMISSIONS,
-            position=1,
-            mentionable=True,
-            hoist=True,
-            color=0x3498DB,
-        )
-        bot_role = FakeRole(
-            self._ids.next(),
-            bot_username,
-            BOT_PERMISSIONS,
-            position=2,
-            managed=True,
-            tags={"bot_id": str(self.bot_user.id)},
-        )
-        send = PERM_SEND_MESSAGES | PERM_EMBED_LINKS
-        channels = [
-            FakeChannel(self._ids.next(), "general", position=0, topic="General chat", guild_id=guild_id),
-            FakeChannel(
-                self._ids.next(),
-                "digest",
-                position=1,
-                topic="Daily fact-check digest",
-                guild_id=guild_id,
-                overwrites=[Overwrite(guild_id, deny=PERM_SEND_MESSAGES), Overwrite(bot_role.id, allow=send)],
-            ),
-            FakeChannel(
-                self._ids.next(),
-                "mods",
-                position=2,
-                topic="Moderator reports",
-                guild_id=guild_id,
-                overwrites=[
-                    Overwrite(guild_id, deny=PERM_VIEW_CHANNEL),
-                    Overwrite(moderator_role.id, allow=PERM_VIEW_CHANNEL | send),
-                    Overwrite(bot_role.id, allow=PERM_VIEW_CHANNEL | send),
-                ],
-            ),
-        ]
-        owner = FakeMember(FakeUser(self._ids.next(), "guild_owner", "Guild Owner"), roles=[])
-        #: A plain member without any role.
-        self.member = FakeMember(FakeUser(self._ids.next(), "alice", "Alice"), roles=[])
-        #: A member with the "Moderator" role (MANAGE_MESSAGES).
-        self.moderator = FakeMember(FakeUser(self._ids.next(), "morgan_mod", "Morgan"), roles=[moderator_role.id])
-        self.bot_member = FakeMember(self.bot_user, roles=[bot_role.id])
-        self.guild = FakeGuild(
-            id=guild_id,
-            name=guild_name,
-            owner_id=owner.id,
-            roles=[everyone, moderator_role, bot_role],
-            channels=channels,
-            members=[owner, self.member, self.moderator, self.bot_member],
-        )
+        # Every user the server knows (guild members, the app owner, the bot), by id.
+        self._users: dict[int, FakeUser] = {u.id: u for u in (self.bot_user, self.owner_user)}
 
         #: Every HTTP request, in completion order.
         self.calls: list[Call] = []
@@ -807,6 +827,22 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._routes = self._build_routes()
+
+        #: Every guild, the bot's or not (see :attr:`FakeGuild.joined`), in creation order.
+        self.guilds: list[FakeGuild] = []
+        first = self.add_guild(
+            name=guild_name,
+            owner=FakeUser(self._ids.next(), "guild_owner", "Guild Owner"),
+            member=FakeUser(self._ids.next(), "alice", "Alice"),
+            moderator=FakeUser(self._ids.next(), "morgan_mod", "Morgan"),
+        )
+        assert first.plain_member and first.moderator_member and first.bot_member
+        #: A plain member of the first guild, without any role.
+        self.member: FakeMember = first.plain_member
+        #: A member of the first guild with the "Moderator" role (MANAGE_MESSAGES).
+        self.moderator: FakeMember = first.moderator_member
+        #: The bot's membership in the first guild.
+        self.bot_member: FakeMember = first.bot_member
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -856,49 +892,213 @@ class FakeDiscord:
 
     # ----------------------------------------------------------------- world helpers
 
-    def channel(self, key: str | int) -> FakeChannel:
-        """A guild channel by name or id (DM channels by id too)."""
-        for dm in self._dm_channels.values():
-            if key == dm.id:
-                return dm
-        return self.guild.channel(key)
+    @property
+    def guild(self) -> FakeGuild:
+        """The first guild: the one that helpers given no guild act on."""
+        return self.guilds[0]
 
-    def role(self, key: str | int) -> FakeRole:
-        """A guild role by name or id."""
-        return self.guild.role(key)
+    def get_guild(self, key: FakeGuild | int | str) -> FakeGuild:
+        """A guild by id or name (a :class:`FakeGuild` is returned as is); ``KeyError`` if unknown."""
+        if isinstance(key, FakeGuild):
+            return key
+        for guild in self.guilds:
+            if key in (guild.id, guild.name):
+                return guild
+        raise KeyError(f"no guild {key!r}; guilds: {[g.name for g in self.guilds]}")
+
+    def _guild_arg(self, guild: FakeGuild | int | str | None) -> FakeGuild:
+        """``guild=`` of the world helpers: a guild, its id or name; ``None`` is the first guild."""
+        return self.guild if guild is None else self.get_guild(guild)
+
+    def guild_of(self, channel: FakeChannel | int) -> FakeGuild | None:
+        """The guild a channel (or a channel id) belongs to; ``None`` for a DM channel."""
+        target = channel if isinstance(channel, FakeChannel) else self.channel(channel)
+        return None if target.guild_id is None else self.get_guild(target.guild_id)
+
+    def channel(self, key: str | int, *, guild: FakeGuild | int | str | None = None) -> FakeChannel:
+        """A channel by id (of any guild, or a DM channel) or by name (in ``guild``, default the first)."""
+        if isinstance(key, str) or guild is not None:
+            return self._guild_arg(guild).channel(key)
+        # Ids are unique across Discord, so an id alone finds the channel.
+        for channel in [*self._dm_channels.values(), *(c for g in self.guilds for c in g.channels)]:
+            if channel.id == key:
+                return channel
+        raise KeyError(f"no channel {key!r}")
+
+    def role(self, key: str | int, *, guild: FakeGuild | int | str | None = None) -> FakeRole:
+        """A role by id (of any guild) or by name (in ``guild``, default the first)."""
+        if isinstance(key, str) or guild is not None:
+            return self._guild_arg(guild).role(key)
+        for each in self.guilds:
+            for role in each.roles:
+                if role.id == key:
+                    return role
+        raise KeyError(f"no role {key!r}")
+
+    def add_guild(
+        self,
+        name: str | None = None,
+        *,
+        owner: FakeUser | FakeMember | None = None,
+        member: FakeUser | FakeMember | None = None,
+        moderator: FakeUser | FakeMember | None = None,
+        joined: bool = True,
+        system_channel: str | None = "general",
+    ) -> FakeGuild:
+        """Add a guild built like the first one (roles, channels, overwrites, members).
+
+        ``owner``, ``member`` (the plain member) and ``moderator`` are new users unless
+        given: an existing user (or another guild's member) then joins this guild in
+        that part, e.g. ``add_guild("B", member=server.moderator)`` makes the first
+        guild's moderator a plain member of B.  ``joined=False`` makes a guild the bot
+        is not in yet (invisible to it until :meth:`join_guild`).  ``system_channel``
+        names the channel Discord posts join notices in, ``None`` for none.
+
+        Add guilds with ``joined=True`` before the bot connects: READY and the
+        GUILD_CREATEs list them then.
+        """
+        if joined and self.connected:
+            # It would never be announced: READY and its GUILD_CREATEs are already sent.
+            raise RuntimeError("the bot is connected: use add_guild(joined=False), then await join_guild()")
+        number = len(self.guilds) + 1
+        name = name if name is not None else f"Test Guild {number}"
+        guild_id = self._ids.next()
+        everyone = FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS, position=0)
+        moderator_role = FakeRole(
+            self._ids.next(),
+            "Moderator",
+            MODERATOR_PERMISSIONS,
+            position=1,
+            mentionable=True,
+            hoist=True,
+            color=0x3498DB,
+        )
+        bot_role = FakeRole(
+            self._ids.next(),
+            self.bot_user.username,
+            BOT_PERMISSIONS,
+            position=2,
+            managed=True,
+            tags={"bot_id": str(self.bot_user.id)},
+        )
+        send = PERM_SEND_MESSAGES | PERM_EMBED_LINKS
+        channels = [
+            FakeChannel(self._ids.next(), "general", position=0, topic="General chat", guild_id=guild_id),
+            FakeChannel(
+                self._ids.next(),
+                "digest",
+                position=1,
+                topic="Daily fact-check digest",
+                guild_id=guild_id,
+                overwrites=[Overwrite(guild_id, deny=PERM_SEND_MESSAGES), Overwrite(bot_role.id, allow=send)],
+            ),
+            FakeChannel(
+                self._ids.next(),
+                "mods",
+                position=2,
+                topic="Moderator reports",
+                guild_id=guild_id,
+                overwrites=[
+                    Overwrite(guild_id, deny=PERM_VIEW_CHANNEL),
+                    Overwrite(moderator_role.id, allow=PERM_VIEW_CHANNEL | send),
+                    Overwrite(bot_role.id, allow=PERM_VIEW_CHANNEL | send),
+                ],
+            ),
+        ]
+        prefix = f"guild{number}_"
+        owner_user = self._new_or_existing_user(owner, prefix + "owner", f"Owner {number}")
+        guild = FakeGuild(
+            id=guild_id,
+            name=name,
+            owner_id=owner_user.id,
+            roles=[everyone, moderator_role, bot_role],
+            channels=channels,
+            members=[],
+            bot_member=FakeMember(self.bot_user, roles=[bot_role.id]),
+        )
+        guild.system_channel_id = None if system_channel is None else guild.channel(system_channel).id
+        self.guilds.append(guild)
+        self.add_member(owner_user, guild=guild)
+        guild.plain_member = self.add_member(
+            self._new_or_existing_user(member, prefix + "member", f"Member {number}"), guild=guild
+        )
+        guild.moderator_member = self.add_member(
+            self._new_or_existing_user(moderator, prefix + "mod", f"Moderator {number}"),
+            roles=[moderator_role],
+            guild=guild,
+        )
+        if joined:
+            assert guild.bot_member is not None
+            guild.members.append(guild.bot_member)
+        return guild
+
+    def _new_or_existing_user(self, given: FakeUser | FakeMember | None, username: str, global_name: str) -> FakeUser:
+        if given is None:
+            return FakeUser(self._ids.next(), username, global_name)
+        return given.user if isinstance(given, FakeMember) else given
 
     def add_member(
         self,
-        username: str,
+        username: str | FakeUser | FakeMember,
         *,
-        roles: Iterable[str | int] = (),
+        roles: Iterable[str | int | FakeRole] = (),
         global_name: str | None = None,
         bot: bool = False,
+        nick: str | None = None,
+        guild: FakeGuild | int | str | None = None,
     ) -> FakeMember:
-        """Add a member to the guild (do it before the bot connects)."""
-        user = FakeUser(self._ids.next(), username, global_name, bot=bot)
-        member = FakeMember(user, roles=[self.role(r).id for r in roles])
-        self.guild.members.append(member)
+        """Add a member to ``guild`` (default: the first guild); do it before the bot connects.
+
+        A ``username`` makes a new user.  An existing :class:`FakeUser`, or another
+        guild's :class:`FakeMember`, joins this guild too: the user is shared, the
+        membership (``roles`` of this guild, ``nick``) is this guild's own.
+        """
+        where = self._guild_arg(guild)
+        if isinstance(username, str):
+            user = FakeUser(self._ids.next(), username, global_name, bot=bot)
+        else:
+            user = username.user if isinstance(username, FakeMember) else username
+            if where.get_member(user.id) is not None:
+                raise ValueError(f"{user.username} is already a member of guild {where.name!r}")
+        self._users[user.id] = user
+        member = FakeMember(user, roles=[self._as_role(r, where).id for r in roles], nick=nick)
+        where.members.append(member)
         return member
 
-    def add_role(self, name: str, permissions: int | discord.Permissions = 0, *, mentionable: bool = False) -> FakeRole:
-        """Add a role to the guild (do it before the bot connects)."""
+    def add_role(
+        self,
+        name: str,
+        permissions: int | discord.Permissions = 0,
+        *,
+        mentionable: bool = False,
+        guild: FakeGuild | int | str | None = None,
+    ) -> FakeRole:
+        """Add a role to ``guild`` (default: the first guild); do it before the bot connects."""
+        where = self._guild_arg(guild)
         value = permissions.value if isinstance(permissions, discord.Permissions) else permissions
-        role = FakeRole(self._ids.next(), name, value, position=len(self.guild.roles), mentionable=mentionable)
-        self.guild.roles.append(role)
+        role = FakeRole(self._ids.next(), name, value, position=len(where.roles), mentionable=mentionable)
+        where.roles.append(role)
         return role
 
-    def add_channel(self, name: str, *, topic: str | None = None, overwrites: Iterable[Overwrite] = ()) -> FakeChannel:
-        """Add a text channel to the guild (do it before the bot connects)."""
+    def add_channel(
+        self,
+        name: str,
+        *,
+        topic: str | None = None,
+        overwrites: Iterable[Overwrite] = (),
+        guild: FakeGuild | int | str | None = None,
+    ) -> FakeChannel:
+        """Add a text channel to ``guild`` (default: the first guild); do it before the bot connects."""
+        where = self._guild_arg(guild)
         channel = FakeChannel(
             self._ids.next(),
             name,
-            position=len(self.guild.channels),
+            position=len(where.channels),
             topic=topic,
-            guild_id=self.guild.id,
+            guild_id=where.id,
             overwrites=list(overwrites),
         )
-        self.guild.channels.append(channel)
+        where.channels.append(channel)
         return channel
 
     def _stable_id(self, key: Any) -> int:
@@ -1097,6 +1297,8 @@ class FakeDiscord:
             ("GET", r"/users/@me", self._get_me),
             ("GET", r"/users/(?P<user_id>\d+)", self._get_user),
             ("POST", r"/users/@me/channels", self._create_dm),
+            ("GET", r"/users/@me/guilds", self._list_my_guilds),
+            ("DELETE", r"/users/@me/guilds/(?P<guild_id>\d+)", self._leave_guild),
             ("GET", r"/gateway", self._get_gateway),
             ("GET", r"/gateway/bot", self._get_gateway_bot),
             ("GET", r"/oauth2/applications/@me", self._get_application),
@@ -1156,10 +1358,39 @@ class FakeDiscord:
         return 200, user.to_payload()
 
     def _find_user(self, user_id: int) -> FakeUser | None:
-        if user_id == self.owner_user.id:
-            return self.owner_user
-        member = self.guild.get_member(user_id)
+        if user_id in self._users:
+            return self._users[user_id]
+        # Members a test appended to a guild's list by hand are users too.
+        member = next((m for g in self.guilds if (m := g.get_member(user_id)) is not None), None)
         return member.user if member else None
+
+    async def _list_my_guilds(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
+        guilds = sorted((g for g in self.guilds if g.joined), key=lambda g: g.id)
+        if "after" in call.query:
+            guilds = [g for g in guilds if g.id > int(call.query["after"])]
+        if "before" in call.query:
+            guilds = [g for g in guilds if g.id < int(call.query["before"])]
+        with_counts = call.query.get("with_counts") in ("1", "true", "True")
+        partial: list[JSON] = []
+        for guild in guilds[: int(call.query.get("limit", 200))]:
+            assert guild.bot_member is not None
+            entry: JSON = {
+                "id": str(guild.id),
+                "name": guild.name,
+                "icon": None,
+                "banner": None,
+                "owner": False,
+                "permissions": str(guild.permissions_for(guild.bot_member)),
+                "features": [],
+            }
+            if with_counts:
+                entry.update(approximate_member_count=len(guild.members), approximate_presence_count=0)
+            partial.append(entry)
+        return 200, partial
+
+    async def _leave_guild(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
+        await self.leave_guild(self._guild_or_404(p["guild_id"]))
+        return 204, None
 
     async def _create_dm(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
         recipient = self._find_user(int((call.json or {}).get("recipient_id", 0)))
@@ -1200,7 +1431,7 @@ class FakeDiscord:
             "interactions_endpoint_url": None,
             "redirect_uris": [],
             "tags": [],
-            "approximate_guild_count": 1,
+            "approximate_guild_count": sum(g.joined for g in self.guilds),
             "integration_types_config": {"0": {}},
         }
 
@@ -1212,7 +1443,8 @@ class FakeDiscord:
         guild_id = p.get("guild_id")
         if guild_id is None:
             return None
-        if int(guild_id) != self.guild.id:
+        # Guild commands exist only where the application is installed.
+        if not any(g.id == int(guild_id) and g.joined for g in self.guilds):
             raise ApiError(403, 50001, "Missing Access")
         return int(guild_id)
 
@@ -1412,10 +1644,17 @@ class FakeDiscord:
     # ----------------------------------------------------------------- REST: channels & messages
 
     def _channel_or_404(self, channel_id: str | int) -> FakeChannel:
+        """The channel, if the bot can reach it: 404 if unknown, 403 in a guild the bot is not in."""
         try:
-            return self.channel(int(channel_id))
+            channel = self.channel(int(channel_id))
         except KeyError:
             raise ApiError(404, 10003, "Unknown Channel") from None
+        guild = self.guild_of(channel)
+        if guild is not None and not guild.joined:
+            # Not a permission the bot lacks but a guild it is not in: checked even
+            # with enforce_permissions off.
+            raise ApiError(403, 50001, "Missing Access")
+        return channel
 
     def _message_or_404(self, channel_id: str | int, message_id: str | int) -> JSON:
         message = self.messages.get(int(message_id))
@@ -1424,9 +1663,10 @@ class FakeDiscord:
         return message
 
     def _require(self, channel: FakeChannel, needed: int) -> None:
-        if not self.enforce_permissions or channel.type == 1:
+        guild = self.guild_of(channel)
+        if not self.enforce_permissions or guild is None:
             return
-        perms = self.guild.permissions_for(self.bot_member, channel)
+        perms = guild.permissions_for(self._bot_in(guild), channel)
         if not perms & PERM_VIEW_CHANNEL:
             raise ApiError(403, 50001, "Missing Access")
         if perms & needed != needed:
@@ -1464,6 +1704,7 @@ class FakeDiscord:
         return 200, self._message_or_404(p["channel_id"], p["message_id"])
 
     async def _edit_channel_message(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
+        self._channel_or_404(p["channel_id"])
         message = self._message_or_404(p["channel_id"], p["message_id"])
         data = call.json or {}
         if message["author"]["id"] != str(self.bot_user.id) and set(data) - {"flags"}:
@@ -1472,9 +1713,10 @@ class FakeDiscord:
         return 200, await self._edit_message(int(message["id"]), data, call.files)
 
     async def _delete_channel_message(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
+        channel = self._channel_or_404(p["channel_id"])
         message = self._message_or_404(p["channel_id"], p["message_id"])
         if message["author"]["id"] != str(self.bot_user.id):
-            self._require(self._channel_or_404(p["channel_id"]), PERM_MANAGE_MESSAGES)
+            self._require(channel, PERM_MANAGE_MESSAGES)
         await self._delete_message(int(message["id"]))
         return 204, None
 
@@ -1489,7 +1731,8 @@ class FakeDiscord:
             self._require(channel, PERM_READ_MESSAGE_HISTORY)
         added = self._apply_reaction(message, p["emoji"], self.bot_user.id, add=True)
         if added:
-            await self._broadcast_reaction("MESSAGE_REACTION_ADD", message, p["emoji"], self.bot_member)
+            bot = self._bot_in(self.guild_of(channel))
+            await self._broadcast_reaction("MESSAGE_REACTION_ADD", message, p["emoji"], bot)
         return 204, None
 
     async def _remove_reaction(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
@@ -1508,21 +1751,31 @@ class FakeDiscord:
     # ----------------------------------------------------------------- REST: guild
 
     def _guild_or_404(self, guild_id: str) -> FakeGuild:
-        if int(guild_id) != self.guild.id:
-            raise ApiError(404, 10004, "Unknown Guild")
-        return self.guild
+        """The guild, if the bot is in it: 404 if unknown, 403 if the bot is not a member."""
+        try:
+            guild = self.get_guild(int(guild_id))
+        except KeyError:
+            raise ApiError(404, 10004, "Unknown Guild") from None
+        if not guild.joined:
+            raise ApiError(403, 50001, "Missing Access")
+        return guild
 
-    def _guild_payload(self) -> JSON:
-        g = self.guild
+    def _bot_in(self, guild: FakeGuild | None) -> FakeMember:
+        """The bot as a member of ``guild``; outside guilds (DMs) only its user matters."""
+        if guild is None or guild.bot_member is None:
+            return FakeMember(self.bot_user)
+        return guild.bot_member
+
+    def _guild_payload(self, guild: FakeGuild) -> JSON:
         return {
-            "id": str(g.id),
-            "name": g.name,
+            "id": str(guild.id),
+            "name": guild.name,
             "icon": None,
             "splash": None,
             "discovery_splash": None,
             "banner": None,
             "description": None,
-            "owner_id": str(g.owner_id),
+            "owner_id": str(guild.owner_id),
             "afk_channel_id": None,
             "afk_timeout": 300,
             "verification_level": 1,
@@ -1534,7 +1787,7 @@ class FakeDiscord:
             "premium_subscription_count": 0,
             "premium_progress_bar_enabled": False,
             "preferred_locale": "en-US",
-            "system_channel_id": str(g.channels[0].id) if g.channels else None,
+            "system_channel_id": _snowflake_str(guild.system_channel_id),
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "public_updates_channel_id": None,
@@ -1544,22 +1797,23 @@ class FakeDiscord:
             "max_video_channel_users": 25,
             "application_id": None,
             "features": [],
-            "roles": [r.to_payload() for r in g.roles],
+            "roles": [r.to_payload() for r in guild.roles],
             "emojis": [],
             "stickers": [],
         }
 
     async def _get_guild(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
-        self._guild_or_404(p["guild_id"])
-        payload = self._guild_payload()
+        guild = self._guild_or_404(p["guild_id"])
+        payload = self._guild_payload(guild)
         if call.query.get("with_counts") in ("1", "true", "True"):
-            payload["approximate_member_count"] = len(self.guild.members)
+            payload["approximate_member_count"] = len(guild.members)
             payload["approximate_presence_count"] = 0
         return 200, payload
 
     async def _get_guild_channels(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
         guild = self._guild_or_404(p["guild_id"])
-        visible = [c for c in guild.channels if guild.permissions_for(self.bot_member, c) & PERM_VIEW_CHANNEL]
+        bot = self._bot_in(guild)
+        visible = [c for c in guild.channels if guild.permissions_for(bot, c) & PERM_VIEW_CHANNEL]
         return 200, [c.to_payload() for c in visible]
 
     async def _get_guild_roles(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
@@ -1579,21 +1833,21 @@ class FakeDiscord:
 
     # ----------------------------------------------------------------- message model
 
-    def _guild_of(self, channel_id: str | int) -> FakeGuild | None:
-        channel = self.channel(int(channel_id))
-        return None if channel.type == 1 else self.guild
-
-    def _user_payload_with_member(self, user: FakeUser) -> JSON:
+    def _user_payload_with_member(self, user: FakeUser, guild: FakeGuild | None) -> JSON:
+        """A user mentioned in ``guild``: with their membership there, if any (none in DMs)."""
         payload = user.to_payload()
-        member = self.guild.get_member(user.id)
+        member = guild.get_member(user.id) if guild is not None else None
         if member is not None:
             payload["member"] = member.to_payload(with_user=False)
         return payload
 
     def _compute_bot_pings(
-        self, content: str, allowed: JSON | None, replied_author: JSON | None
+        self, content: str, allowed: JSON | None, replied_author: JSON | None, guild: FakeGuild | None
     ) -> tuple[list[JSON], list[str], bool]:
-        """Who a bot message really pings, applying allowed_mentions like Discord."""
+        """Who a bot message in ``guild`` (``None``: a DM) really pings, applying allowed_mentions like Discord.
+
+        Only roles of that guild can be pinged, and nobody is pinged as @everyone in a DM.
+        """
         parse = {"users", "roles", "everyone"} if allowed is None else set(allowed.get("parse") or [])
         allowed_users = {str(u) for u in (allowed or {}).get("users") or []}
         allowed_roles = {str(r) for r in (allowed or {}).get("roles") or []}
@@ -1601,20 +1855,26 @@ class FakeDiscord:
         for uid in dict.fromkeys(_USER_MENTION_RE.findall(content)):
             user = self._find_user(int(uid))
             if user is not None and ("users" in parse or uid in allowed_users):
-                users.append(self._user_payload_with_member(user))
+                users.append(self._user_payload_with_member(user, guild))
         roles = [
             rid
-            for rid in dict.fromkeys(_ROLE_MENTION_RE.findall(content))
-            if ("roles" in parse or rid in allowed_roles) and any(str(r.id) == rid for r in self.guild.roles)
+            for rid in self._guild_role_mentions(content, guild)
+            if "roles" in parse or rid in allowed_roles
         ]
-        everyone = "everyone" in parse and ("@everyone" in content or "@here" in content)
+        everyone = guild is not None and "everyone" in parse and ("@everyone" in content or "@here" in content)
         # Replies ping their author unless allowed_mentions is given without replied_user.
         pings_author = allowed is None or bool(allowed.get("replied_user"))
         pinged = {u["id"] for u in users}
         if replied_author is not None and pings_author and replied_author["id"] not in pinged:
             user = self._find_user(int(replied_author["id"]))
-            users.append(self._user_payload_with_member(user) if user else replied_author)
+            users.append(self._user_payload_with_member(user, guild) if user else replied_author)
         return users, roles, everyone
+
+    @staticmethod
+    def _guild_role_mentions(content: str, guild: FakeGuild | None) -> list[str]:
+        """Ids of ``<@&id>`` mentions in ``content`` naming roles of ``guild`` (none in DMs)."""
+        known = {str(r.id) for r in guild.roles} if guild is not None else set()
+        return [rid for rid in dict.fromkeys(_ROLE_MENTION_RE.findall(content)) if rid in known]
 
     def _attachments_from(self, data: JSON, files: list[UploadedFile]) -> list[JSON]:
         described = {str(a.get("id")): a for a in data.get("attachments") or []}
@@ -1652,10 +1912,11 @@ class FakeDiscord:
     ) -> JSON:
         """Build a message object (REST shape: no guild_id) from a send payload."""
         content = data.get("content") or ""
+        guild = self.guild_of(channel)
         reference = data.get("message_reference")
         referenced = self.messages.get(int(reference["message_id"])) if reference else None
         mentions, role_mentions, everyone = self._compute_bot_pings(
-            content, data.get("allowed_mentions"), referenced["author"] if referenced else None
+            content, data.get("allowed_mentions"), referenced["author"] if referenced else None, guild
         )
         message: JSON = {
             "id": str(self._ids.next()),
@@ -1684,7 +1945,7 @@ class FakeDiscord:
                 "type": 0,
                 "message_id": str(reference["message_id"]),
                 "channel_id": str(reference.get("channel_id") or channel.id),
-                "guild_id": str(self.guild.id) if channel.type != 1 else None,
+                "guild_id": _snowflake_str(guild.id if guild is not None else None),
             }
             message["referenced_message"] = copy.deepcopy(referenced)
         if extra:
@@ -1749,7 +2010,10 @@ class FakeDiscord:
             kept = [a for a in message["attachments"] if a["id"] in keep]
             message["attachments"] = kept + self._attachments_from(data, files)
         if "content" in data or "allowed_mentions" in data:
-            mentions, roles, everyone = self._compute_bot_pings(message["content"], data.get("allowed_mentions"), None)
+            guild = self.guild_of(int(message["channel_id"]))
+            mentions, roles, everyone = self._compute_bot_pings(
+                message["content"], data.get("allowed_mentions"), None, guild
+            )
             message.update(mentions=mentions, mention_roles=roles, mention_everyone=everyone)
         message["edited_timestamp"] = _now_iso()
         if not int(message["flags"]) & FLAG_EPHEMERAL:
@@ -1760,8 +2024,8 @@ class FakeDiscord:
         message = self.messages.pop(message_id)
         if int(message.get("flags", 0)) & FLAG_EPHEMERAL:
             return
-        guild = self._guild_of(message["channel_id"])
-        if self._wants(INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES):
+        guild = self.guild_of(int(message["channel_id"]))
+        if self._sees(guild) and self._wants(INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES):
             data: JSON = {"id": message["id"], "channel_id": message["channel_id"]}
             if guild is not None:
                 data["guild_id"] = str(guild.id)
@@ -1798,8 +2062,8 @@ class FakeDiscord:
         return True
 
     async def _broadcast_message(self, event: str, message: JSON) -> None:
-        guild = self._guild_of(message["channel_id"])
-        if not self._wants(INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES):
+        guild = self.guild_of(int(message["channel_id"]))
+        if not self._sees(guild) or not self._wants(INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES):
             return
         data = copy.deepcopy(message)
         if guild is not None:
@@ -1820,8 +2084,10 @@ class FakeDiscord:
         return all(u["id"] != str(self.bot_user.id) for u in message.get("mentions", []))
 
     async def _broadcast_reaction(self, event: str, message: JSON, emoji: str, member: FakeMember) -> None:
-        guild = self._guild_of(message["channel_id"])
-        if not self._wants(INTENT_GUILD_MESSAGE_REACTIONS if guild else INTENT_DIRECT_MESSAGE_REACTIONS):
+        guild = self.guild_of(int(message["channel_id"]))
+        if not self._sees(guild) or not self._wants(
+            INTENT_GUILD_MESSAGE_REACTIONS if guild else INTENT_DIRECT_MESSAGE_REACTIONS
+        ):
             return
         data: JSON = {
             "user_id": str(member.id),
@@ -1839,6 +2105,11 @@ class FakeDiscord:
         await self.dispatch(event, data)
 
     # ----------------------------------------------------------------- gateway
+
+    @staticmethod
+    def _sees(guild: FakeGuild | None) -> bool:
+        """Whether the bot gets events from ``guild``: only from guilds it is in (DMs: ``None``, always)."""
+        return guild is None or guild.joined
 
     def _wants(self, intent: int) -> bool:
         if not self.enforce_intents:
@@ -1896,10 +2167,14 @@ class FakeDiscord:
         conn.session = session
         self._sessions[session.id] = session
         self._session = session
+        # One list for READY and the GUILD_CREATEs, even if join_guild() runs in between.
+        guilds = [g for g in self.guilds if g.joined]
         ready: JSON = {
             "v": 10,
             "user": self._bot_user_payload(),
-            "guilds": [{"id": str(self.guild.id), "unavailable": True}],
+            # Like Discord: READY lists the bot's guilds as unavailable, then each one
+            # arrives in its own GUILD_CREATE (discord.py waits for them before on_ready).
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.gateway_url,
@@ -1915,19 +2190,20 @@ class FakeDiscord:
         if "shard" in data:
             ready["shard"] = data["shard"]
         await self.dispatch("READY", ready)
-        await self.dispatch("GUILD_CREATE", self._guild_create_payload(session))
+        for guild in guilds:
+            await self.dispatch("GUILD_CREATE", self._guild_create_payload(session, guild, from_ready=True))
         self._identified.set()
 
-    def _guild_create_payload(self, session: _Session) -> JSON:
-        guild = self.guild
+    def _guild_create_payload(self, session: _Session, guild: FakeGuild, *, from_ready: bool) -> JSON:
+        """GUILD_CREATE for ``guild``: ``from_ready`` for one READY listed, else a guild just joined."""
+        bot = self._bot_in(guild)
         with_members = session.intents & INTENT_GUILD_MEMBERS or not self.enforce_intents
         # Without GUILD_MEMBERS Discord only includes the bot itself (and voice members).
-        members = guild.members if with_members else [self.bot_member]
-        return {
-            **self._guild_payload(),
-            "joined_at": self.bot_member.joined_at,
+        members = guild.members if with_members else [bot]
+        payload: JSON = {
+            **self._guild_payload(guild),
+            "joined_at": bot.joined_at,
             "large": False,
-            "unavailable": False,
             "member_count": len(guild.members),
             "members": [m.to_payload() for m in members],
             "channels": [{k: v for k, v in c.to_payload().items() if k != "guild_id"} for c in guild.channels],
@@ -1939,6 +2215,43 @@ class FakeDiscord:
             "soundboard_sounds": [],
             "embedded_activities": [],
         }
+        # Discord marks a READY-listed guild becoming available with "unavailable": false
+        # and leaves the field out for a guild the bot was just added to; discord.py tells
+        # on_guild_available from on_guild_join by exactly that.
+        if from_ready:
+            payload["unavailable"] = False
+        return payload
+
+    async def join_guild(self, guild: FakeGuild | int | str) -> None:
+        """The bot is added to ``guild`` (made with ``add_guild(joined=False)``, or left before).
+
+        The bot becomes a member (with its managed role, joined now) and, if a client
+        is connected, gets GUILD_CREATE: discord.py then fires ``on_guild_join``.  With
+        no client yet, the guild is simply in the next READY.
+        """
+        target = self.get_guild(guild)
+        if target.joined:
+            raise ValueError(f"the bot is already in guild {target.name!r}")
+        assert target.bot_member is not None
+        target.bot_member.joined_at = _now_iso()
+        target.members.append(target.bot_member)
+        session = self._session
+        if session is not None:
+            await self.dispatch("GUILD_CREATE", self._guild_create_payload(session, target, from_ready=False))
+
+    async def leave_guild(self, guild: FakeGuild | int | str) -> None:
+        """The bot leaves (or is kicked from) ``guild``: GUILD_DELETE, so ``on_guild_remove`` fires.
+
+        The guild, its channels and its messages stay in the fake (and can be joined
+        again); the bot just cannot reach them, and gets no events from them.
+        """
+        target = self.get_guild(guild)
+        if not target.joined:
+            raise ValueError(f"the bot is not in guild {target.name!r}")
+        target.members[:] = [m for m in target.members if m is not target.bot_member]
+        if self._session is not None:
+            # Without "unavailable" a GUILD_DELETE means removal, not an outage.
+            await self.dispatch("GUILD_DELETE", {"id": str(target.id)})
 
     async def _resume(self, conn: _Connection, data: JSON) -> None:
         session = self._sessions.get(str(data.get("session_id")))
@@ -1958,16 +2271,22 @@ class FakeDiscord:
         await self.dispatch("RESUMED", {"_trace": ["fakediscord"]})
 
     async def _request_members(self, data: JSON) -> None:
+        try:
+            guild = self.get_guild(int(data.get("guild_id") or 0))
+        except KeyError:
+            return
+        if not guild.joined:
+            return  # no members to send for a guild the bot is not in (the client's wait times out)
         query = (data.get("query") or "").lower()
         wanted = {int(u) for u in data.get("user_ids") or []}
-        members = [m for m in self.guild.members if m.user.username.lower().startswith(query)]
+        members = [m for m in guild.members if m.user.username.lower().startswith(query)]
         if wanted:
-            members = [m for m in self.guild.members if m.id in wanted]
+            members = [m for m in guild.members if m.id in wanted]
         limit = int(data.get("limit") or 0)
         if limit:
             members = members[:limit]
         chunk: JSON = {
-            "guild_id": str(self.guild.id),
+            "guild_id": str(guild.id),
             "members": [m.to_payload() for m in members],
             "chunk_index": 0,
             "chunk_count": 1,
@@ -2030,12 +2349,81 @@ class FakeDiscord:
 
     # ----------------------------------------------------------------- interaction builders
 
-    def _as_member(self, user: FakeUser | FakeMember | None) -> FakeMember:
+    def _locate(
+        self,
+        guild: GuildChoice,
+        channel: FakeChannel | str | int | None,
+        user: FakeUser | FakeMember | None,
+    ) -> tuple[FakeGuild | None, FakeChannel, FakeMember]:
+        """Where a fake user acts, and as whom: (guild, or ``None`` in a DM; channel; member).
+
+        The guild is ``guild`` when one is given; with ``guild=True`` it is the
+        channel's (a :class:`FakeChannel` or an id: a DM channel means a DM), else the
+        one ``user``'s membership belongs to, else the first guild; ``guild=False`` is a
+        DM.  A channel name is looked up in that guild (default ``general``), and
+        ``user`` becomes the same user's membership there (default: its plain member).
+        """
+        if guild is False or (guild is True and self._is_dm_channel(channel)):
+            member = self._as_member(user, None)
+            target = self._as_channel(channel, None) if channel is not None else self.dm_channel(member.user)
+            return None, target, member
+        where = self._implied_guild(guild, channel, user)
+        target = self._as_channel(channel if channel is not None else "general", where)
+        if target.guild_id != where.id:
+            raise ValueError(f"channel {target.name!r} ({target.id}) is not in guild {where.name!r}")
+        return where, target, self._as_member(user, where)
+
+    def _implied_guild(
+        self, guild: GuildChoice, channel: FakeChannel | str | int | None, user: FakeUser | FakeMember | None
+    ) -> FakeGuild:
+        if guild is not True:
+            return self.get_guild(guild)
+        if channel is not None and not self._is_channel_name(channel):
+            found = self.guild_of(self._as_channel(channel, None))
+            if found is not None:
+                return found
+        if isinstance(user, FakeMember) and (home := self._home_guild(user)) is not None:
+            return home
+        return self.guild
+
+    @staticmethod
+    def _is_channel_name(value: object) -> bool:
+        return isinstance(value, str) and not value.isdigit()
+
+    def _is_dm_channel(self, channel: FakeChannel | str | int | None) -> bool:
+        if channel is None or self._is_channel_name(channel):
+            return False
+        return self._as_channel(channel, None).type == 1
+
+    def _home_guild(self, member: FakeMember) -> FakeGuild | None:
+        """The guild this membership object belongs to, if any."""
+        return next((g for g in self.guilds if g.has(member)), None)
+
+    def _as_member(self, user: FakeUser | FakeMember | None, guild: FakeGuild | None) -> FakeMember:
+        """``user`` as a member of ``guild`` (default: its plain member); in a DM (``None``) only the user counts."""
+        if guild is None:
+            if user is None:
+                return self.member
+            return user if isinstance(user, FakeMember) else FakeMember(user)
         if user is None:
-            return self.member
+            if guild.plain_member is None:
+                raise ValueError(f"guild {guild.name!r} has no plain member; pass user=")
+            return guild.plain_member
         if isinstance(user, FakeMember):
-            return user
-        member = self.guild.get_member(user.id)
+            if guild.has(user):
+                return user
+            home = self._home_guild(user)
+            if home is None:
+                return user  # a membership the test built by hand: used as given
+            # Another guild's membership: the same user acts with their roles here.
+            member = guild.get_member(user.id)
+            if member is None:
+                raise ValueError(
+                    f"{user.user.username} is a member of guild {home.name!r}, not of {guild.name!r}; "
+                    "add them there with add_member(user, guild=...)"
+                )
+            return member
+        member = guild.get_member(user.id)
         return member if member is not None else FakeMember(user)
 
     def _as_user(self, value: Any) -> FakeUser:
@@ -2048,32 +2436,41 @@ class FakeDiscord:
             raise KeyError(f"unknown user {value!r}")
         return user
 
-    def _as_channel(self, value: Any) -> FakeChannel:
+    def _as_channel(self, value: Any, guild: FakeGuild | None) -> FakeChannel:
+        """A channel given as object, id or name (looked up in ``guild``, default the first)."""
         if isinstance(value, FakeChannel):
             return value
-        return self.channel(value if isinstance(value, str) and not value.isdigit() else int(value))
+        if self._is_channel_name(value):
+            return (guild or self.guild).channel(value)
+        return self.channel(int(value))
 
-    def _as_role(self, value: Any) -> FakeRole:
+    def _as_role(self, value: Any, guild: FakeGuild | None) -> FakeRole:
+        """A role of ``guild`` given as object, id or name (``None``: any guild's id, or the first's name)."""
         if isinstance(value, FakeRole):
+            if guild is not None:
+                guild.role(value.id)  # KeyError if it is another guild's role
             return value
-        return self.role(value if isinstance(value, str) and not value.isdigit() else int(value))
+        key = value if isinstance(value, str) and not value.isdigit() else int(value)
+        return self.role(key) if guild is None else guild.role(key)
 
     async def _send_interaction(
         self,
         itype: int,
         data: JSON | None,
         *,
-        user: FakeUser | FakeMember | None,
-        guild: bool = True,
-        channel: FakeChannel | str | int | None = None,
+        where: FakeGuild | None,
+        channel: FakeChannel,
+        member: FakeMember,
         message: JSON | None = None,
         member_permissions: int | discord.Permissions | None = None,
         roles: Iterable[str | int | FakeRole] | None = None,
         locale: str = "en-US",
     ) -> InteractionHandle:
-        member = self._as_member(user)
+        """Dispatch INTERACTION_CREATE from ``member`` in ``channel`` of ``where`` (``None``: a DM)."""
+        if where is not None and not where.joined:
+            raise ValueError(f"the bot is not in guild {where.name!r}; join_guild() it first")
         if roles is not None:
-            member = FakeMember(member.user, [self._as_role(r).id for r in roles], member.nick, member.joined_at)
+            member = FakeMember(member.user, [self._as_role(r, where).id for r in roles], member.nick, member.joined_at)
         interaction_id = self._ids.next()
         token = "fake-interaction-token." + secrets.token_urlsafe(32)
         payload: JSON = {
@@ -2091,27 +2488,25 @@ class FakeDiscord:
             payload["data"] = data
         if message is not None:
             payload["message"] = copy.deepcopy(message)
-        if guild:
-            target = self._as_channel(channel if channel is not None else "general")
-            perms = self.guild.permissions_for(member, target)
+        if where is not None:
+            perms = where.permissions_for(member, channel)
             if member_permissions is not None:
                 perms = int(getattr(member_permissions, "value", member_permissions))
             payload.update(
-                guild_id=str(self.guild.id),
-                guild={"id": str(self.guild.id), "locale": "en-US", "features": []},
+                guild_id=str(where.id),
+                guild={"id": str(where.id), "locale": "en-US", "features": []},
                 guild_locale="en-US",
-                channel_id=str(target.id),
-                channel={**target.to_payload(), "permissions": str(perms)},
+                channel_id=str(channel.id),
+                channel={**channel.to_payload(), "permissions": str(perms)},
                 member={**member.to_payload(), "permissions": str(perms)},
-                app_permissions=str(self.guild.permissions_for(self.bot_member, target)),
-                authorizing_integration_owners={"0": str(self.guild.id)},
+                app_permissions=str(where.permissions_for(self._bot_in(where), channel)),
+                authorizing_integration_owners={"0": str(where.id)},
                 context=0,
             )
         else:
-            target = self._as_channel(channel) if channel is not None else self.dm_channel(member.user)
             payload.update(
-                channel_id=str(target.id),
-                channel=target.to_payload(),
+                channel_id=str(channel.id),
+                channel=channel.to_payload(),
                 user=member.user.to_payload(),
                 app_permissions=str(_P(view_channel=True, send_messages=True, embed_links=True).value),
                 authorizing_integration_owners={"0": "0"},
@@ -2123,19 +2518,24 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return handle
 
-    def find_command(self, name: str, command_type: int = 1) -> JSON:
-        """The definition of an application command the bot synced (guild first, then global).
+    def find_command(self, name: str, command_type: int = 1, *, guild: GuildChoice = True) -> JSON:
+        """The definition of an application command the bot synced, as usable in ``guild``.
 
-        Falls back to the attached client's command tree when the bot did not sync,
-        so tests need not call ``tree.sync()``.  Raises ``LookupError`` otherwise.
+        That guild's commands come first, then global ones; ``guild=True`` is the first
+        guild, ``guild=False`` a DM (global commands only: guild commands exist only
+        in their guild).  Falls back to the attached client's command tree when the
+        bot did not sync, so tests need not call ``tree.sync()``.  Raises
+        ``LookupError`` otherwise.
         """
-        for scope in (self.guild.id, None):
+        in_guild = None if guild is False else self.guild if guild is True else self.get_guild(guild)
+        scopes = (in_guild.id, None) if in_guild is not None else (None,)
+        for scope in scopes:
             for command in self.commands.get(scope, {}).values():
                 if command["name"] == name and command.get("type", 1) == command_type:
                     return command
         tree = self._client_tree()
         if tree is not None:
-            for scope in (self.guild.id, None):
+            for scope in scopes:
                 where = discord.Object(scope) if scope else None
                 local = tree.get_command(name, guild=where, type=discord.AppCommandType(command_type))
                 if local is not None:
@@ -2149,8 +2549,11 @@ class FakeDiscord:
                     if scope:
                         command["guild_id"] = str(scope)
                     return command
-        synced = [f"{k[0]} (type {k[1]})" for cmds in self.commands.values() for k in cmds]
-        raise LookupError(f"command {name!r} (type {command_type}) not synced or in the tree; synced: {synced}")
+        synced = [f"{k[0]} (type {k[1]})" for scope in scopes for k in self.commands.get(scope, {})]
+        place = f"guild {in_guild.name!r}" if in_guild is not None else "DMs"
+        raise LookupError(
+            f"command {name!r} (type {command_type}) not synced or in the tree for {place}; synced there: {synced}"
+        )
 
     def _client_tree(self) -> discord.app_commands.CommandTree[Any] | None:
         if self.client is None:
@@ -2199,6 +2602,7 @@ class FakeDiscord:
         values: Mapping[str, Any],
         resolved: JSON,
         member: FakeMember,
+        guild: FakeGuild | None,
         *,
         focused: str | None = None,
     ) -> list[JSON]:
@@ -2217,11 +2621,17 @@ class FakeDiscord:
                 # Autocomplete sends whatever the user has typed so far, as a string.
                 encoded.append({"name": name, "type": option["type"], "value": str(value), "focused": True})
             else:
-                encoded_value = self._encode_value(option, value, resolved, member)
+                encoded_value = self._encode_value(option, value, resolved, member, guild)
                 encoded.append({"name": name, "type": option["type"], "value": encoded_value})
         return encoded
 
-    def _encode_value(self, option: JSON, value: Any, resolved: JSON, member: FakeMember) -> Any:
+    def _encode_value(
+        self, option: JSON, value: Any, resolved: JSON, member: FakeMember, guild: FakeGuild | None
+    ) -> Any:
+        """Encode one option value as Discord sends it, adding users/channels/roles to ``resolved``.
+
+        Members, channels and roles are those of ``guild`` (in a DM: users only).
+        """
         otype, name = option["type"], option["name"]
         if otype == 3:
             if not isinstance(value, str):
@@ -2240,24 +2650,24 @@ class FakeDiscord:
         elif otype == 6 or (otype == 9 and not isinstance(value, FakeRole)):
             user = self._as_user(value)
             resolved.setdefault("users", {})[str(user.id)] = user.to_payload()
-            target = self.guild.get_member(user.id)
-            if target is not None:
-                perms = self.guild.permissions_for(target)
+            target = guild.get_member(user.id) if guild is not None else None
+            if guild is not None and target is not None:
+                perms = guild.permissions_for(target)
                 resolved.setdefault("members", {})[str(user.id)] = {
                     **target.to_payload(with_user=False),
                     "permissions": str(perms),
                 }
             return str(user.id)
         elif otype == 7:
-            channel = self._as_channel(value)
-            perms = self.guild.permissions_for(member, channel)
+            channel = self._as_channel(value, guild)
+            perms = guild.permissions_for(member, channel) if guild is not None else 0
             resolved.setdefault("channels", {})[str(channel.id)] = {
                 **channel.to_payload(),
                 "permissions": str(perms),
             }
             return str(channel.id)
         elif otype in (8, 9):
-            role = self._as_role(value)
+            role = self._as_role(value, guild)
             resolved.setdefault("roles", {})[str(role.id)] = role.to_payload()
             return str(role.id)
         elif otype == 11:
@@ -2285,7 +2695,7 @@ class FakeDiscord:
         options: Mapping[str, Any] | None = None,
         *,
         user: FakeUser | FakeMember | None = None,
-        guild: bool = True,
+        guild: GuildChoice = True,
         subcommand: str | None = None,
         member_permissions: int | discord.Permissions | None = None,
         roles: Iterable[str | int | FakeRole] | None = None,
@@ -2299,23 +2709,29 @@ class FakeDiscord:
         channels and roles may be Fake* objects, ids or names (they are added to
         ``resolved``); attachments a dict with at least ``filename``.  ``roles``
         replaces the member's roles for this interaction; ``member_permissions``
-        overrides the computed permissions.  ``guild=False`` invokes it in the
-        user's DM with the bot.
+        overrides the computed permissions.
+
+        The guild is ``guild`` (a :class:`FakeGuild`, id or name), else the one of
+        ``channel`` (an object or id), else the one ``user``'s membership belongs to,
+        else the first guild; ``user`` then acts with their membership there (default:
+        its plain member), and channel names, the member's roles and permissions, the
+        bot's ``app_permissions`` and the commands available are that guild's.
+        ``guild=False`` invokes it in the user's DM with the bot.
         """
-        command = self.find_command(name, 1)
-        member = self._as_member(user)
+        where, target, member = self._locate(guild, channel, user)
+        command = self.find_command(name, 1, guild=where if where is not None else False)
         names, types, spec = self._walk_subcommand(command, subcommand)
         resolved: JSON = {}
-        leaf = self._encode_options(command, spec, options or {}, resolved, member)
+        leaf = self._encode_options(command, spec, options or {}, resolved, member, where)
         data = self._command_data(command, self._wrap_subcommand(names, types, leaf))
         if resolved:
             data["resolved"] = resolved
         return await self._send_interaction(
             INTERACTION_APPLICATION_COMMAND,
             data,
-            user=member,
-            guild=guild,
-            channel=channel,
+            where=where,
+            channel=target,
+            member=member,
             member_permissions=member_permissions,
             roles=roles,
             locale=locale,
@@ -2329,17 +2745,20 @@ class FakeDiscord:
         *,
         user: FakeUser | FakeMember | None = None,
         subcommand: str | None = None,
-        guild: bool = True,
+        guild: GuildChoice = True,
         channel: FakeChannel | str | int | None = None,
     ) -> InteractionHandle:
-        """Send an autocomplete request (interaction type 4) with ``focused`` being typed."""
-        command = self.find_command(name, 1)
-        member = self._as_member(user)
+        """Send an autocomplete request (interaction type 4) with ``focused`` being typed.
+
+        The guild is chosen as for :meth:`send_slash_command`.
+        """
+        where, target, member = self._locate(guild, channel, user)
+        command = self.find_command(name, 1, guild=where if where is not None else False)
         names, types, spec = self._walk_subcommand(command, subcommand)
         values = {focused: "", **options}
-        leaf = self._encode_options(command, spec, values, {}, member, focused=focused)
+        leaf = self._encode_options(command, spec, values, {}, member, where, focused=focused)
         data = self._command_data(command, self._wrap_subcommand(names, types, leaf))
-        return await self._send_interaction(INTERACTION_AUTOCOMPLETE, data, user=member, guild=guild, channel=channel)
+        return await self._send_interaction(INTERACTION_AUTOCOMPLETE, data, where=where, channel=target, member=member)
 
     def _message_arg(self, message: int | str | JSON) -> JSON:
         if isinstance(message, Mapping):
@@ -2358,18 +2777,22 @@ class FakeDiscord:
         member_permissions: int | discord.Permissions | None = None,
         roles: Iterable[str | int | FakeRole] | None = None,
     ) -> InteractionHandle:
-        """Invoke the message context-menu command ``name`` on ``message`` (a message id or dict)."""
-        command = self.find_command(name, 3)
+        """Invoke the message context-menu command ``name`` on ``message`` (a message id or dict).
+
+        It happens in the message's channel, so in its guild (or DM), as that guild's
+        membership of ``user`` (default: its plain member).
+        """
         target = self._message_arg(message)
+        where, channel, member = self._locate(True, int(target["channel_id"]), user)
+        command = self.find_command(name, 3, guild=where if where is not None else False)
         data = self._command_data(command)
         data.update(target_id=target["id"], resolved={"messages": {target["id"]: copy.deepcopy(target)}})
-        channel = self.channel(int(target["channel_id"]))
         return await self._send_interaction(
             INTERACTION_APPLICATION_COMMAND,
             data,
-            user=user,
-            guild=channel.type != 1,
+            where=where,
             channel=channel,
+            member=member,
             member_permissions=member_permissions,
             roles=roles,
         )
@@ -2381,14 +2804,21 @@ class FakeDiscord:
         *,
         user: FakeUser | FakeMember | None = None,
         channel: FakeChannel | str | int | None = None,
+        guild: GuildChoice = True,
     ) -> InteractionHandle:
-        """Invoke the user context-menu command ``name`` on ``target``."""
-        command = self.find_command(name, 2)
+        """Invoke the user context-menu command ``name`` on ``target`` (resolved as a member of that guild).
+
+        The guild is chosen as for :meth:`send_slash_command`.
+        """
+        where, place, member = self._locate(guild, channel, user)
+        command = self.find_command(name, 2, guild=where if where is not None else False)
         resolved: JSON = {}
-        target_id = self._encode_value({"type": 6, "name": "target"}, target, resolved, self._as_member(user))
+        target_id = self._encode_value({"type": 6, "name": "target"}, target, resolved, member, where)
         data = self._command_data(command)
         data.update(target_id=target_id, resolved=resolved)
-        return await self._send_interaction(INTERACTION_APPLICATION_COMMAND, data, user=user, channel=channel)
+        return await self._send_interaction(
+            INTERACTION_APPLICATION_COMMAND, data, where=where, channel=place, member=member
+        )
 
     async def send_component(
         self,
@@ -2402,7 +2832,8 @@ class FakeDiscord:
         """Click a button (type 2) or submit a select (type 3 etc. with ``values``) on a message.
 
         The message must be known to the server (e.g. the bot sent it); it is included
-        in the interaction so discord.py routes the click to the right ``View``.
+        in the interaction so discord.py routes the click to the right ``View``.  The
+        click happens in the message's guild, as that guild's membership of ``user``.
         """
         message = self._message_arg(message_id)
         if not self._has_component(message.get("components") or [], custom_id):
@@ -2410,9 +2841,9 @@ class FakeDiscord:
         data: JSON = {"custom_id": custom_id, "component_type": component_type}
         if component_type != 2:
             data["values"] = list(values or [])
-        channel = self.channel(int(message["channel_id"]))
+        where, channel, member = self._locate(True, int(message["channel_id"]), user)
         return await self._send_interaction(
-            INTERACTION_COMPONENT, data, user=user, guild=channel.type != 1, channel=channel, message=message
+            INTERACTION_COMPONENT, data, where=where, channel=channel, member=member, message=message
         )
 
     @classmethod
@@ -2444,25 +2875,24 @@ class FakeDiscord:
 
         The submitted component tree mirrors the modal the bot sent (action rows or
         labels), required text inputs must be provided, and by default the same user
-        submits in the same channel.  Select-like fields take a list of values.
+        submits in the same channel (so the same guild).  Select-like fields take a
+        list of values.
         """
         opener = self.find_modal(custom_id)
         modal = (opener.response_data or {}).get("data") if opener else None
         components = self._modal_components(modal, fields)
         data: JSON = {"custom_id": custom_id, "components": components}
         if opener is None:
-            return await self._send_interaction(INTERACTION_MODAL_SUBMIT, data, user=user)
+            where, channel, member = self._locate(True, None, user)
+            return await self._send_interaction(
+                INTERACTION_MODAL_SUBMIT, data, where=where, channel=channel, member=member
+            )
         message = self.messages.get(opener.message_id) if opener.message_id else None
         if user is None:
             user = self._find_user(opener.user_id)
-        in_guild = "guild_id" in opener.payload
+        where, channel, member = self._locate(opener.guild_id or False, opener.channel_id, user)
         return await self._send_interaction(
-            INTERACTION_MODAL_SUBMIT,
-            data,
-            user=user,
-            guild=in_guild,
-            channel=opener.channel_id,
-            message=message,
+            INTERACTION_MODAL_SUBMIT, data, where=where, channel=channel, member=member, message=message
         )
 
     def _modal_components(self, modal: JSON | None, fields: Mapping[str, Any]) -> list[JSON]:
@@ -2511,20 +2941,25 @@ class FakeDiscord:
         author: FakeUser | FakeMember | None = None,
         channel: FakeChannel | str | int = "general",
         embeds: list[JSON] | None = None,
+        guild: GuildChoice = True,
     ) -> JSON:
-        """Store a message from a fake user *without* telling the bot (e.g. a context-menu target)."""
-        member = self._as_member(author)
-        target = self._as_channel(channel)
+        """Store a message from a fake user *without* telling the bot (e.g. a context-menu target).
+
+        The guild is chosen as for :meth:`send_slash_command` (``channel`` names are
+        looked up in it); mentions are that guild's members and roles.
+        """
+        where, target, member = self._locate(guild, channel, author)
         mentions = [
-            self._user_payload_with_member(u)
+            self._user_payload_with_member(u, where)
             for uid in dict.fromkeys(_USER_MENTION_RE.findall(content))
             if (u := self._find_user(int(uid))) is not None
         ]
         message = self._build_message(target, member.user, {"content": content, "embeds": embeds or []}, [])
         message.update(
             mentions=mentions,
-            mention_roles=list(dict.fromkeys(_ROLE_MENTION_RE.findall(content))),
-            mention_everyone="@everyone" in content or "@here" in content,
+            mention_roles=self._guild_role_mentions(content, where),
+            # Nobody is pinged as @everyone in a DM.
+            mention_everyone=where is not None and ("@everyone" in content or "@here" in content),
         )
         self.messages[int(message["id"])] = message
         target.last_message_id = int(message["id"])
@@ -2542,20 +2977,22 @@ class FakeDiscord:
         mention_roles: Iterable[str | int | FakeRole] | None = None,
         reply_to: int | str | JSON | None = None,
         embeds: list[JSON] | None = None,
+        guild: GuildChoice = True,
     ) -> JSON:
         """A fake user posts ``content``; the bot gets MESSAGE_CREATE. Returns the stored message.
 
         Mentions are parsed from ``<@id>`` / ``<@&id>`` / ``@everyone`` in ``content``
         unless given explicitly.  ``dm=True`` posts in the author's DM with the bot.
+        Otherwise the guild is chosen as for :meth:`send_slash_command`; in a guild
+        the bot is not in, the message is stored but the bot gets nothing.
         Without the MESSAGE_CONTENT intent the bot receives empty content, as on Discord.
         """
-        member = self._as_member(author)
-        target = self.dm_channel(member.user) if dm else self._as_channel(channel)
+        where, target, member = self._locate(False if dm else guild, None if dm else channel, author)
         message = self.make_message(content, author=member, channel=target, embeds=embeds)
         if mentions is not None:
-            message["mentions"] = [self._user_payload_with_member(self._as_user(u)) for u in mentions]
+            message["mentions"] = [self._user_payload_with_member(self._as_user(u), where) for u in mentions]
         if mention_roles is not None:
-            message["mention_roles"] = [str(self._as_role(r).id) for r in mention_roles]
+            message["mention_roles"] = [str(self._as_role(r, where).id) for r in mention_roles]
         message["mention_everyone"] = message["mention_everyone"] or mention_everyone
         if reply_to is not None:
             referenced = self._message_arg(reply_to)
@@ -2564,7 +3001,7 @@ class FakeDiscord:
                 "type": 0,
                 "message_id": referenced["id"],
                 "channel_id": referenced["channel_id"],
-                "guild_id": None if dm else str(self.guild.id),
+                "guild_id": _snowflake_str(where.id if where is not None else None),
             }
             message["referenced_message"] = copy.deepcopy(referenced)
         await self._broadcast_message("MESSAGE_CREATE", message)
@@ -2573,9 +3010,12 @@ class FakeDiscord:
     async def send_reaction(
         self, message_id: int | str | JSON, emoji: str, *, user: FakeUser | FakeMember | None = None
     ) -> None:
-        """A fake user reacts to a message with ``emoji`` (unicode, or ``name:id`` for custom)."""
+        """A fake user reacts to a message with ``emoji`` (unicode, or ``name:id`` for custom).
+
+        ``user`` reacts as a member of the message's guild (default: its plain member).
+        """
         message = self._message_arg(message_id)
-        member = self._as_member(user)
+        _, _, member = self._locate(True, int(message["channel_id"]), user)
         if self._apply_reaction(message, emoji, member.id, add=True):
             await self._broadcast_reaction("MESSAGE_REACTION_ADD", message, emoji, member)
 

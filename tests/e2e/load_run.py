@@ -36,12 +36,12 @@ import yarl
 # Run as a script, this file's folder (with the fake) is on the path; the project is installed.
 from fakediscord import FakeDiscord, FakeMember, InteractionHandle, run_client
 
+from benchmarks.matching import bench_queries, synthetic_base
 from bot.client import CrosscheckBot
 from bot.config import Settings
-from claims.bench import bench_queries, synthetic_base
-from claims.engine import Engine
 from claims.load import load_base
 from claims.service import Crosscheck
+from claims.store import DEFAULT
 
 TODAY = date(2026, 11, 21)
 ACK_LIMIT_S = 3.0  # Discord's window for the first response to an interaction
@@ -136,11 +136,9 @@ async def load_run(count: int = 200, claims: int = 0, quiet: bool = True) -> dic
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "crosscheck.sqlite"
         service = Crosscheck.open(db, today=TODAY)
-        base_size = len(service.engine.base.claims)
         if claims:
-            base = synthetic_base(service.engine.base, claims)
-            service.engine = Engine(base, today=TODAY)
-            base_size = len(base.claims)
+            service.store.import_base(DEFAULT, synthetic_base(service.engine.base, claims))
+        base_size = len(service.engine.base.claims)  # built here, before the clock starts
         settings = Settings(_env_file=None, discord_token=None, crosscheck_db=db,  # type: ignore[call-arg]
                             dev_guild_id=server.guild.id, check_rate=100_000, check_per_seconds=1.0)
         bot = CrosscheckBot(service, settings)

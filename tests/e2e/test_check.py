@@ -131,12 +131,12 @@ def loaded_module(bot: CrosscheckBot, name: str) -> ModuleType:
 
 def logged_checks(service: Crosscheck) -> list[dict[str, Any]]:
     """The check log, oldest first."""
-    return service.store.checks()
+    return service.store.checks.between(None)
 
 
 def feedback_rows(service: Crosscheck) -> list[tuple[int, str, int]]:
     """The feedback table as (check id, user id, helpful) rows."""
-    rows = service.store.db["feedback"].rows_where(order_by="id")
+    rows = service.store.db.query("SELECT * FROM feedback ORDER BY id")
     return [(r["check_id"], r["user_id"], r["helpful"]) for r in rows]
 
 
@@ -173,7 +173,7 @@ async def test_logs_in_and_syncs_the_check_command_and_the_context_menu(
     assert options["private"]["type"] == 5 and not options["private"].get("required")
     # Synced to the development guild only; the hash of what was synced is kept in the database.
     assert not discord_server.calls_matching("PUT", rf"/applications/{discord_server.application_id}/commands")
-    assert crosscheck_bot.service.store.meta(f"command_hash:{guild}")
+    assert crosscheck_bot.service.store.settings.meta(f"command_hash:{guild}")
     discord_server.assert_no_unknown_calls()
 
 
@@ -720,7 +720,7 @@ async def test_a_locked_database_when_voting_says_the_database_is_busy(
     store = crosscheck_bot.service.store
     handle, call = await slash_check(discord_server, SUPPORTED)
     assert handle.original_message is not None
-    real_record = store.record_feedback
+    real_record = store.checks.record_feedback
     failures = [LOCKED]
 
     def record_feedback(check_id: int, user_id: str, helpful: bool) -> None:
@@ -728,7 +728,7 @@ async def test_a_locked_database_when_voting_says_the_database_is_busy(
             raise failures.pop()
         real_record(check_id, user_id, helpful)
 
-    monkeypatch.setattr(store, "record_feedback", record_feedback)
+    monkeypatch.setattr(store.checks, "record_feedback", record_feedback)
     button = f"cc:fb:{check_id_of(call)}:1"
 
     click = await discord_server.send_component(button, handle.original_message["id"])

@@ -17,7 +17,7 @@ import time_machine
 from fakediscord import FLAG_EPHEMERAL, Call, FakeDiscord, RunBot
 
 from bot.client import CrosscheckBot
-from claims.digest_store import DigestStore, make_schedule
+from claims.store.digests import make_schedule
 
 MakeCrosscheckBot = Callable[..., CrosscheckBot]
 # Twelve hours from now, so that the real scheduler never fires in the middle of a test.
@@ -41,7 +41,7 @@ async def test_moderator_sets_up_previews_and_posts_a_digest(discord_server: Fak
     answer = await _reply(setup)
     assert answer["flags"] & FLAG_EPHEMERAL
     assert f"daily at {_LATER} (Europe/London)" in answer["content"]
-    schedule = DigestStore(crosscheck_bot.service.store).schedule(str(discord_server.guild.id))
+    schedule = crosscheck_bot.service.store.digests.schedule(str(discord_server.guild.id))
     assert schedule is not None and schedule.channel_id == str(discord_server.channel("digest").id)
     cog = crosscheck_bot.get_cog("Digest")
     assert cog is not None and cog.scheduler.next_run(schedule.guild_id) is not None  # type: ignore[attr-defined]
@@ -74,7 +74,7 @@ async def test_moderator_sets_up_previews_and_posts_a_digest(discord_server: Fak
     assert mods.json["allowed_mentions"] == {"parse": []}
     assert mods.json["embeds"][0]["title"].startswith("🛡️ Moderators' digest")
 
-    (record,) = DigestStore(crosscheck_bot.service.store).records(schedule.guild_id)
+    (record,) = crosscheck_bot.service.store.digests.records(schedule.guild_id)
     assert (record.status, record.message_id) == ("posted", post.response["id"])
 
     # Again at once: nothing new since, so nothing is posted.
@@ -95,7 +95,7 @@ async def test_a_plain_member_is_refused(discord_server: FakeDiscord, crosscheck
         answer = await _reply(handle)
         assert answer["flags"] & FLAG_EPHEMERAL
         assert "Only moderators" in answer["content"]
-    assert DigestStore(crosscheck_bot.service.store).schedule(str(discord_server.guild.id)) is None
+    assert crosscheck_bot.service.store.digests.schedule(str(discord_server.guild.id)) is None
     assert not discord_server.calls_matching("POST", r"/channels/\d+/messages")
 
 
@@ -109,7 +109,7 @@ async def test_the_command_is_hidden_from_members_and_bad_settings_are_refused(
                                                   subcommand="setup", user=discord_server.moderator)
     answer = await _reply(bad)
     assert "unknown time zone" in answer["content"] and "Nothing was changed" in answer["content"]
-    assert DigestStore(crosscheck_bot.service.store).schedule(str(discord_server.guild.id)) is None
+    assert crosscheck_bot.service.store.digests.schedule(str(discord_server.guild.id)) is None
 
 
 async def test_the_scheduler_stops_with_the_bot(discord_server: FakeDiscord, crosscheck_bot: CrosscheckBot) -> None:
@@ -127,7 +127,7 @@ async def test_a_digest_missed_while_the_bot_was_down_is_posted_once_on_return(
     first = make_crosscheck_bot()
     schedule = make_schedule(guild, str(channel), "daily", (now - timedelta(minutes=10)).strftime("%H:%M"), "UTC")
     set_up = (now - timedelta(days=2)).isoformat()
-    DigestStore(first.service.store).save_schedule(dataclasses.replace(schedule, created_at=set_up, updated_at=set_up))
+    first.service.store.digests.save_schedule(dataclasses.replace(schedule, created_at=set_up, updated_at=set_up))
     with time_machine.travel(now - timedelta(minutes=20), tick=False):
         first.service.check("The US has around 2500 troops in Iraq", user_id="1", guild_id=guild)
 
@@ -140,5 +140,5 @@ async def test_a_digest_missed_while_the_bot_was_down_is_posted_once_on_return(
 
     posts = discord_server.calls_matching("POST", rf"/channels/{channel}/messages")
     assert len(posts) == 1 and posts[0].json["allowed_mentions"] == {"parse": []}
-    (record,) = DigestStore(first.service.store).records(guild)
+    (record,) = first.service.store.digests.records(guild)
     assert record.status == "posted" and record.reason == "missed run"

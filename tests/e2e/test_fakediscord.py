@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import discord
 import pytest
 from discord import app_commands
 from discord.ext import commands
-from fakediscord import FakeDiscord, Overwrite, RunBot
+from fakediscord import FakeDiscord, FakeGuild, Overwrite, RunBot
 
 # --------------------------------------------------------------------------- the bot under test
 
@@ -25,6 +27,9 @@ class Seen:
     ping_members: list[discord.Member | discord.User] = field(default_factory=list)
     reactions: list[str] = field(default_factory=list)
     verdicts: list[tuple[list[str], str]] = field(default_factory=list)
+    message_guilds: list[int | None] = field(default_factory=list)
+    guild_events: list[str] = field(default_factory=list)
+    frames: list[dict[str, object]] = field(default_factory=list)
 
 
 class VoteView(discord.ui.View):
@@ -80,11 +85,20 @@ class PickView(discord.ui.View):
         await interaction.response.send_modal(VerdictModal(self.seen, select.values))
 
 
-def make_bot(seen: Seen, *, message_content: bool = True, sync: bool = True) -> commands.Bot:
-    """A small bot exercising the interaction and message paths the real bot uses."""
+def make_bot(seen: Seen, *, message_content: bool = True, sync: bool = True, frames: bool = False) -> commands.Bot:
+    """A small bot exercising the interaction and message paths the real bot uses.
+
+    ``frames=True`` records every gateway frame the client receives in ``seen.frames``.
+    """
     intents = discord.Intents.default()
     intents.message_content = message_content
-    bot = commands.Bot(command_prefix="!", intents=intents)
+    bot = commands.Bot(command_prefix="!", intents=intents, enable_debug_events=frames)
+
+    if frames:
+
+        @bot.event
+        async def on_socket_raw_receive(raw: str) -> None:
+            seen.frames.append(json.loads(raw))
 
     @bot.tree.command(name="ping", description="Replies with an embed")
     async def ping(interaction: discord.Interaction, text: str) -> None:
@@ -144,11 +158,26 @@ def make_bot(seen: Seen, *, message_content: bool = True, sync: bool = True) -> 
         if message.author.bot:
             return
         seen.messages.append(message.content)
+        seen.message_guilds.append(message.guild.id if message.guild else None)
         if message.content.startswith("hello"):
             await message.channel.send(f"hi {message.author.mention}", allowed_mentions=discord.AllowedMentions.none())
         elif message.content == "source?":
             await message.add_reaction("\N{WHITE HEAVY CHECK MARK}")
             await message.reply("Here is the source")  # default allowed_mentions: pings the author
+
+    @bot.event
+    async def on_guild_available(guild: discord.Guild) -> None:
+        seen.guild_events.append(f"available:{guild.name}")
+
+    @bot.event
+    async def on_guild_join(guild: discord.Guild) -> None:
+        seen.guild_events.append(f"join:{guild.name}")
+        if guild.system_channel is not None:
+            await guild.system_channel.send(f"Thanks for adding me to {guild.name}!")
+
+    @bot.event
+    async def on_guild_remove(guild: discord.Guild) -> None:
+        seen.guild_events.append(f"remove:{guild.name}")
 
     @bot.event
     async def on_reaction_add(reaction: discord.Reaction, user: discord.Member | discord.User) -> None:
@@ -458,3 +487,289 @@ async def test_server_errors_surface(discord_server: FakeDiscord, bot: commands.
     with pytest.raises(discord.HTTPException) as excinfo:
         await channel.send("x" * 2001)
     assert excinfo.value.code == 50035
+
+
+# --------------------------------------------------------------------------- several guilds
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until ``check()`` holds: gateway events reach the bot's handlers asynchronously."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def two_guild_bot(second_guild: FakeGuild, run_bot: RunBot, seen: Seen) -> commands.Bot:
+    """The test bot, started in the first guild and `second_guild` (hence the dependency)."""
+    return await run_bot(make_bot(seen))
+
+
+async def test_every_guild_arrives_with_its_own_world(
+    discord_server: FakeDiscord, second_guild: FakeGuild, run_bot: RunBot, seen: Seen
+) -> None:
+    bot = await run_bot(make_bot(seen, frames=True))
+    first = discord_server.guild
+    assert {g.id for g in bot.guilds} == {first.id, second_guild.id}
+    # READY lists both as unavailable, then each arrives in its own GUILD_CREATE, as on Discord.
+    dispatches = [f for f in seen.frames if f["op"] == 0]
+    ready, *creates = dispatches[:3]
+    assert ready["t"] == "READY" and ready["d"]["guilds"] == [  # type: ignore[index]
+        {"id": str(g.id), "unavailable": True} for g in (first, second_guild)
+    ]
+    assert [(f["t"], f["d"]["id"], f["d"]["unavailable"]) for f in creates] == [  # type: ignore[index]
+        ("GUILD_CREATE", str(g.id), False) for g in (first, second_guild)
+    ]
+    assert sorted(seen.guild_events) == sorted(f"available:{g.name}" for g in (first, second_guild))
+    for fake in (first, second_guild):
+        guild = bot.get_guild(fake.id)
+        assert guild is not None and not guild.unavailable and guild.name == fake.name
+        assert {c.id for c in guild.text_channels} == {c.id for c in fake.channels}
+        assert {r.id for r in guild.roles} == {r.id for r in fake.roles}
+        assert guild.default_role.id == fake.id and guild.owner_id == fake.owner_id
+        assert guild.member_count == len(fake.members)
+        assert guild.me is not None and guild.me.get_role(fake.bot_role.id) is not None
+        assert guild.system_channel is not None and guild.system_channel.id == fake.channel("general").id
+        mods = guild.get_channel(fake.channel("mods").id)
+        assert isinstance(mods, discord.TextChannel) and not mods.permissions_for(guild.default_role).view_channel
+    assert not {c.id for c in first.channels} & {c.id for c in second_guild.channels}
+
+    # One user, two memberships: the first guild's moderator is a plain member of the second.
+    morgan = discord_server.moderator
+    in_first = await bot.get_guild(first.id).fetch_member(morgan.id)  # type: ignore[union-attr]
+    in_second = await bot.get_guild(second_guild.id).fetch_member(morgan.id)  # type: ignore[union-attr]
+    assert [r.name for r in in_first.roles if not r.is_default()] == ["Moderator"]
+    assert [r.name for r in in_second.roles if not r.is_default()] == []
+    assert (await bot.fetch_guild(second_guild.id)).name == second_guild.name
+    assert {g.id async for g in bot.fetch_guilds()} == {first.id, second_guild.id}
+    discord_server.assert_no_unknown_calls()
+
+
+async def test_system_channel_is_configurable(discord_server: FakeDiscord, run_bot: RunBot, seen: Seen) -> None:
+    digest_notices = discord_server.add_guild("Digest notices", system_channel="digest")
+    quiet = discord_server.add_guild("Quiet", system_channel=None)
+    bot = await run_bot(make_bot(seen, sync=False))
+    noticed, silent = bot.get_guild(digest_notices.id), bot.get_guild(quiet.id)
+    assert noticed is not None and noticed.system_channel is not None
+    assert noticed.system_channel.id == digest_notices.channel("digest").id
+    assert silent is not None and silent.system_channel is None
+
+
+async def test_slash_command_in_another_guild_carries_that_guilds_member(
+    discord_server: FakeDiscord, run_bot: RunBot, seen: Seen
+) -> None:
+    first = discord_server.guild
+    # Morgan moderates the first guild and is a plain member of the second; Alice the reverse.
+    second = discord_server.add_guild("Second", member=discord_server.moderator)
+    discord_server.add_member(discord_server.member, guild=second, roles=["Moderator"])
+    await run_bot(make_bot(seen))
+    morgan = discord_server.moderator
+
+    in_first = await discord_server.send_slash_command("ping", {"text": "first"}, user=morgan)
+    await in_first.callback()
+    in_second = await discord_server.send_slash_command("ping", {"text": "second"}, user=morgan, guild=second)
+    reply = await in_second.callback()
+
+    general = second.channel("general")
+    assert in_first.guild_id == first.id and in_second.guild_id == second.id
+    assert in_second.payload["guild"]["id"] == str(second.id)
+    assert in_second.channel_id == general.id and in_second.payload["member"]["roles"] == []
+    assert int(in_second.payload["member"]["permissions"]) == second.permissions_for(second.plain_member, general)
+    assert int(in_second.payload["app_permissions"]) == second.permissions_for(second.bot_member, general)
+    assert in_second.payload["authorizing_integration_owners"] == {"0": str(second.id)}
+    as_moderator, as_plain = seen.ping_members
+    assert isinstance(as_moderator, discord.Member) and isinstance(as_plain, discord.Member)
+    assert as_moderator.guild.id == first.id and as_plain.guild.id == second.id
+    assert as_moderator.resolved_permissions is not None and as_moderator.resolved_permissions.manage_messages
+    assert as_plain.resolved_permissions is not None and not as_plain.resolved_permissions.manage_messages
+    # The reply is a message in the second guild's channel.
+    assert reply.json["data"]["embeds"][0]["description"] == "second"
+    assert in_second.original_message is not None
+    assert in_second.original_message["channel_id"] == str(general.id)
+
+    # The guild can also be implied: by a channel of it, or by a membership in it.
+    by_channel = await discord_server.send_slash_command("ping", {"text": "x"}, channel=second.channel("mods"))
+    by_member = await discord_server.send_slash_command("ping", {"text": "y"}, user=second.moderator_member)
+    alice_there = await discord_server.send_slash_command("ping", {"text": "z"}, user=discord_server.member,
+                                                          guild=second)
+    for handle in (by_channel, by_member, alice_there):
+        await handle.callback()
+        assert handle.guild_id == second.id
+    assert by_channel.user_id == morgan.id  # the second guild's plain member by default
+    assert alice_there.payload["member"]["roles"] == [str(second.role("Moderator").id)]
+    stranger = discord_server.add_member("stranger")  # only in the first guild
+    with pytest.raises(ValueError, match="not of 'Second'"):
+        await discord_server.send_slash_command("ping", {"text": "no"}, user=stranger, guild=second)
+
+
+async def test_components_modals_and_menus_stay_in_their_guild(
+    discord_server: FakeDiscord, second_guild: FakeGuild, two_guild_bot: commands.Bot, seen: Seen
+) -> None:
+    vote = await discord_server.send_slash_command("vote", guild=second_guild)
+    await vote.callback()
+    assert vote.original_message is not None
+    # Morgan clicks as themself; in the second guild they are its plain member.
+    click = await discord_server.send_component("vote:agree", vote.original_message["id"],
+                                                user=discord_server.moderator)
+    assert (await click.callback()).json["type"] == 7
+    assert click.guild_id == second_guild.id and click.payload["member"]["roles"] == []
+
+    opener = await discord_server.send_slash_command("report", user=second_guild.moderator_member)
+    await opener.callback()
+    submit = await discord_server.send_modal_submit("report-modal", {"reason": "misleading"})
+    assert (await submit.callback()).json["data"]["content"] == "report: misleading / -"
+    assert submit.guild_id == second_guild.id and submit.user_id == second_guild.moderator_member.id
+
+    target = discord_server.make_message("The moon is made of cheese", author=second_guild.moderator_member)
+    assert target["channel_id"] == str(second_guild.channel("general").id)
+    menu = await discord_server.send_message_context_menu("Check message", target["id"])
+    assert (await menu.callback()).json["data"]["content"] == "checked: The moon is made of cheese"
+    assert menu.guild_id == second_guild.id and seen.checked[0].guild is not None
+    assert seen.checked[0].guild.id == second_guild.id
+
+    complete = await discord_server.send_autocomplete("topic", {}, focused="query", subcommand="find",
+                                                      guild=second_guild)
+    assert (await complete.callback()).json["type"] == 8 and complete.guild_id == second_guild.id
+
+
+async def test_messages_land_in_the_other_guilds_channel(
+    discord_server: FakeDiscord, second_guild: FakeGuild, two_guild_bot: commands.Bot, seen: Seen
+) -> None:
+    general = second_guild.channel("general")
+    author = second_guild.moderator_member
+    sent = await discord_server.send_message("hello bot", author=author)  # the author's guild
+    assert sent["channel_id"] == str(general.id)
+    reply = await discord_server.wait_for_call("POST", rf"/channels/{general.id}/messages")
+    assert reply.json["content"] == f"hi <@{author.id}>"
+    assert seen.message_guilds == [second_guild.id]
+    assert discord_server.messages[int(reply.response["id"])]["channel_id"] == str(general.id)
+
+    # The bot may post in the second guild's digest channel; members may not.
+    digest = two_guild_bot.get_channel(second_guild.channel("digest").id)
+    assert isinstance(digest, discord.TextChannel) and digest.guild.id == second_guild.id
+    posted = await digest.send("Today's digest")
+    assert discord_server.messages[posted.id]["channel_id"] == str(digest.id)
+
+
+async def test_role_and_everyone_mentions_are_per_guild(
+    discord_server: FakeDiscord, second_guild: FakeGuild, two_guild_bot: commands.Bot
+) -> None:
+    own, foreign = second_guild.role("Moderator"), discord_server.role("Moderator")
+    text = f"{own.mention} {foreign.mention} @everyone"
+    sent = await discord_server.send_message(text, author=second_guild.plain_member)
+    assert sent["mention_roles"] == [str(own.id)] and sent["mention_everyone"]
+
+    channel = two_guild_bot.get_channel(second_guild.channel("general").id)
+    assert isinstance(channel, discord.TextChannel)
+    await channel.send(text)  # default allowed_mentions: everything the content names
+    call = await discord_server.wait_for_call("POST", rf"/channels/{channel.id}/messages",
+                                              predicate=lambda c: c.json["content"] == text)
+    assert call.response["mention_roles"] == [str(own.id)] and call.response["mention_everyone"]
+
+    in_dm = await discord_server.send_message(text, author=discord_server.member, dm=True)
+    assert in_dm["mention_roles"] == [] and not in_dm["mention_everyone"]
+
+
+async def test_command_sync_for_one_guild_leaves_the_other_alone(
+    discord_server: FakeDiscord, second_guild: FakeGuild, run_bot: RunBot, seen: Seen
+) -> None:
+    first = discord_server.guild
+    elsewhere = discord_server.add_guild("Not joined", joined=False)
+    bot = make_bot(seen, sync=False)
+
+    @bot.tree.command(name="local", description="Only in the second guild", guild=discord.Object(second_guild.id))
+    async def local(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"local in {interaction.guild_id}")
+
+    await run_bot(bot)
+    synced = await bot.tree.sync(guild=discord.Object(second_guild.id))
+    assert [c.name for c in synced] == ["local"] and synced[0].guild_id == second_guild.id
+    assert set(discord_server.commands) == {second_guild.id}
+    assert not (await bot.tree.fetch_commands(guild=discord.Object(first.id)))
+
+    handle = await discord_server.send_slash_command("local", guild=second_guild)
+    assert handle.payload["data"]["guild_id"] == str(second_guild.id)
+    assert (await handle.callback()).json["data"]["content"] == f"local in {second_guild.id}"
+    with pytest.raises(LookupError, match="for guild 'Crosscheck Test Guild'"):
+        await discord_server.send_slash_command("local", guild=first)
+    # No commands in a guild the application is not installed in.
+    with pytest.raises(discord.Forbidden):
+        await bot.tree.sync(guild=discord.Object(elsewhere.id))
+
+
+async def test_joining_a_guild_at_runtime_fires_on_guild_join(
+    discord_server: FakeDiscord, run_bot: RunBot, seen: Seen
+) -> None:
+    later = discord_server.add_guild("Later", joined=False)
+    bot = await run_bot(make_bot(seen))
+    assert bot.get_guild(later.id) is None
+    with pytest.raises(ValueError, match="not in guild 'Later'"):
+        await discord_server.send_slash_command("ping", {"text": "too early"}, guild=later)
+    with pytest.raises(discord.Forbidden):
+        await bot.fetch_guild(later.id)
+
+    await discord_server.join_guild(later)
+    # on_guild_join posts a welcome in the system channel.
+    welcome = await discord_server.wait_for_call("POST", rf"/channels/{later.channel('general').id}/messages")
+    assert welcome.status == 200 and welcome.json["content"] == "Thanks for adding me to Later!"
+    assert seen.guild_events[-1] == "join:Later"
+    guild = bot.get_guild(later.id)
+    assert guild is not None and {c.name for c in guild.text_channels} == {"general", "digest", "mods"}
+    handle = await discord_server.send_slash_command("ping", {"text": "welcome"}, guild=later)
+    assert (await handle.callback()).json["type"] == 4
+
+
+async def test_leaving_a_guild_fires_on_guild_remove(
+    discord_server: FakeDiscord, second_guild: FakeGuild, two_guild_bot: commands.Bot, seen: Seen
+) -> None:
+    bot = two_guild_bot
+    general = bot.get_channel(second_guild.channel("general").id)
+    assert isinstance(general, discord.TextChannel)
+    await discord_server.leave_guild(second_guild)  # e.g. kicked by an admin
+    await eventually(lambda: bot.get_guild(second_guild.id) is None)
+    assert seen.guild_events[-1] == f"remove:{second_guild.name}"
+    assert not second_guild.joined
+    with pytest.raises(discord.Forbidden):
+        await general.send("still here?")  # a channel object kept from before
+    # Users' messages there no longer reach the bot.
+    await discord_server.send_message("hello?", author=second_guild.plain_member)
+    await discord_server.send_message("hello bot", author=discord_server.member)
+    await discord_server.wait_for_call("POST", rf"/channels/{discord_server.channel('general').id}/messages")
+    assert seen.messages == ["hello bot"]
+
+    # The bot leaving by itself (Guild.leave) goes through REST, then GUILD_DELETE.
+    await discord_server.join_guild(second_guild)
+    await eventually(lambda: bot.get_guild(second_guild.id) is not None)
+    guild = bot.get_guild(second_guild.id)
+    assert guild is not None
+    await guild.leave()
+    await eventually(lambda: bot.get_guild(second_guild.id) is None)
+    assert discord_server.calls_matching("DELETE", rf"/users/@me/guilds/{second_guild.id}")
+
+
+async def test_permissions_are_enforced_per_guild(
+    discord_server: FakeDiscord, second_guild: FakeGuild, two_guild_bot: commands.Bot
+) -> None:
+    # Someone removed the bot's overwrite from the second guild's mods channel only.
+    mods = second_guild.channel("mods")
+    mods.overwrites = [o for o in mods.overwrites if o.id != second_guild.bot_role.id]
+
+    allowed = two_guild_bot.get_channel(discord_server.channel("mods").id)
+    denied = two_guild_bot.get_channel(mods.id)
+    assert isinstance(allowed, discord.TextChannel) and isinstance(denied, discord.TextChannel)
+    await allowed.send("report")
+    with pytest.raises(discord.Forbidden) as excinfo:
+        await denied.send("report")
+    assert excinfo.value.code == 50001
+    first_channels = {c.name for c in await allowed.guild.fetch_channels()}
+    second_channels = {c.name for c in await denied.guild.fetch_channels()}
+    assert first_channels == {"general", "digest", "mods"} and second_channels == {"general", "digest"}
+
+    # Interactions there tell the bot what it may do, from the same overwrites.
+    handle = await discord_server.send_slash_command("ping", {"text": "x"}, user=second_guild.moderator_member,
+                                                     channel="mods")
+    assert handle.guild_id == second_guild.id
+    assert not discord.Permissions(int(handle.payload["app_permissions"])).view_channel
+    assert discord.Permissions(int(handle.payload["member"]["permissions"])).view_channel

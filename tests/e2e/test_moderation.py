@@ -25,9 +25,11 @@ from embed_checks import (
 from fakediscord import JSON, Call, FakeDiscord, FakeMember, FakeRole, InteractionHandle, RunBot
 
 from bot.client import CrosscheckBot
+from claims.engine import Engine
 from claims.models import Claim
 from claims.render import escape
 from claims.review import QueueGroup, queue
+from claims.store import Where
 
 MakeCrosscheckBot = Callable[..., CrosscheckBot]
 
@@ -171,20 +173,37 @@ async def check(server: FakeDiscord, statement: str) -> JSON:
     return embed
 
 
+def server_chain(bot: CrosscheckBot) -> tuple[str, ...]:
+    """The workspaces whose base the (one) test server sees, nearest first."""
+    store = bot.service.store
+    return store.workspaces.chain(bot.service.workspace_of(str(bot.guilds[0].id)))
+
+
 def stored_claim(bot: CrosscheckBot, claim_id: str) -> tuple[Claim, int] | None:
-    """A claim as the store holds it, with its revision (None if there is none)."""
-    row = bot.service.store.claim_row(claim_id)
-    return None if row is None else (Claim.model_validate_json(row["data"]), row["revision"])
+    """A claim as the server's workspace holds it, with its revision (None if there is none)."""
+    stored = bot.service.store.objects.get(server_chain(bot), "claim", claim_id)
+    return (Claim.model_validate(stored.data), stored.revision) if stored.exists else None
+
+
+def audit_rows(bot: CrosscheckBot) -> list[dict]:
+    """The audit log, oldest first."""
+    return bot.service.store.db.query("SELECT * FROM audit ORDER BY id")
 
 
 def audit_count(bot: CrosscheckBot) -> int:
     """How many changes the audit log holds."""
-    return bot.service.store.db["audit"].count
+    return len(audit_rows(bot))
+
+
+def server_engine(bot: CrosscheckBot) -> Engine:
+    """The engine that answers the (one) test server."""
+    return bot.service.engine_for(bot.service.workspace_of(str(bot.guilds[0].id)))
 
 
 def review_queue(bot: CrosscheckBot) -> list[QueueGroup]:
-    """The open review queue, as /review list would show it."""
-    return queue(bot.service.store, bot.service.engine.normaliser)
+    """The server's open review queue, as /review list would show it."""
+    guild = str(bot.guilds[0].id)
+    return queue(bot.service.store, server_engine(bot).normaliser, Where(guild, bot.service.workspace_of(guild)))
 
 
 
@@ -217,7 +236,7 @@ async def test_a_moderator_adds_a_claim_through_the_modal(discord_server: FakeDi
     assert (claim.statement, claim.kind, revision) == (NEW_CLAIM["statement"], "event", 1)
     [source] = claim.versions[0].sources
     assert (source.article, source.quote) == (ARTICLE, QUOTE)
-    [entry] = bot.service.store.db["audit"].rows
+    [entry] = audit_rows(bot)
     assert (entry["id"], entry["action"], entry["target_id"]) == (number, "claim.add", NEW_CLAIM["id"])
     assert entry["actor"] == f"discord:{discord_server.moderator.id}:{discord_server.moderator.user.username}"
 
@@ -241,7 +260,7 @@ async def test_a_modal_with_a_quote_not_in_the_article_is_refused_and_nothing_is
     assert "copy it verbatim from the text" in text
     assert stored_claim(bot, NEW_CLAIM["id"]) is None
     assert audit_count(bot) == 0
-    assert NEW_CLAIM["id"] not in bot.service.engine.base.claims
+    assert NEW_CLAIM["id"] not in server_engine(bot).base.claims
     assert f"claim {NEW_CLAIM['id']}" not in (await check(discord_server, NEW_CLAIM["statement"]))["footer"]["text"]
 
 
@@ -254,7 +273,7 @@ async def test_linking_a_queued_question_to_a_claim_answers_it_next_time(
     first = await check(discord_server, UNMATCHED)
     assert "No match" in first["title"]
     assert "queued for the moderators" in first["description"]
-    [logged] = bot.service.store.checks()
+    [logged] = bot.service.store.checks.between(None)
     key = logged["id"]
 
     listing = reply_embed((await command(discord_server, "review", "list"))[1])
@@ -287,8 +306,8 @@ async def test_a_member_who_is_not_a_moderator_is_refused_and_nothing_changes(
     manage_messages = str(discord.Permissions(manage_messages=True).value)
     assert {synced[n]["default_member_permissions"] for n in ("claim", "source", "review")} == {manage_messages}
     await check(discord_server, UNMATCHED)  # something in the queue to dismiss
-    key = bot.service.store.checks()[0]["id"]
-    outlet = next(iter(bot.service.engine.base.outlets.values()))
+    key = bot.service.store.checks.between(None)[0]["id"]
+    outlet = next(iter(server_engine(bot).base.outlets.values()))
     before = stored_claim(bot, CLAIM)
     attempts: list[tuple[str, str, dict[str, Any]]] = [
         ("claim", "add", {}),
@@ -306,7 +325,7 @@ async def test_a_member_who_is_not_a_moderator_is_refused_and_nothing_changes(
 
     assert audit_count(bot) == 0
     assert stored_claim(bot, CLAIM) == before
-    assert bot.service.engine.base.outlets[outlet.id] == outlet
+    assert server_engine(bot).base.outlets[outlet.id] == outlet
     assert [g.key for g in review_queue(bot)] == [key]  # still queued
     assert not [h for h in discord_server.interactions.values() if h.response_type == MODAL]
 
@@ -319,11 +338,11 @@ async def test_the_moderator_role_decides_who_curates_once_an_admin_sets_it(
     # Only admins choose the role: a moderator (Manage Messages, not Manage Server) may not.
     _, refused = await command(discord_server, "modrole", "set", {"role": staff.curators})
     assert reply_text(refused) == "⛔ Only members with Manage Server can choose the moderator role."
-    assert store.moderator_role(guild) is None
+    assert store.settings.moderator_role(guild) is None
 
     _, done = await command(discord_server, "modrole", "set", {"role": staff.curators}, user=staff.admin)
     assert reply_text(done) == f"✅ Moderators here are now members with {staff.curators.mention}."
-    assert store.moderator_role(guild) == str(staff.curators.id)
+    assert store.settings.moderator_role(guild) == str(staff.curators.id)
 
     # Manage Messages without the role is no longer enough…
     alias = {"claim": CLAIM, "action": "add", "text": "Uncle Sam's soldiers in Syria number nine hundred"}
@@ -337,7 +356,7 @@ async def test_the_moderator_role_decides_who_curates_once_an_admin_sets_it(
     confirmed(reply_text(allowed), f"added alias to {CLAIM}: {alias['text']}", revision=2)
     stored = stored_claim(bot, CLAIM)
     assert stored is not None and alias["text"] in stored[0].aliases
-    [entry] = store.db["audit"].rows
+    [entry] = store.db.query("SELECT * FROM audit")
     assert entry["actor"] == f"discord:{staff.curator.id}:casey"
 
     # Back to the default: Manage Messages makes a moderator again.
@@ -370,13 +389,13 @@ async def test_a_change_shows_in_the_history_and_undo_restores_the_claim(
     assert history["footer"]["text"] == "Undo a change with /claim undo change:<#>"
 
     _, undone = await command(discord_server, "claim", "undo", {"change": number})
-    undo_number = confirmed(reply_text(undone), f"undid #{number} (claim.alias.add {CLAIM})")
+    undo_number = confirmed(reply_text(undone), f"undid #{number} (claim.alias.add {CLAIM})", revision=3)
 
     restored = stored_claim(bot, CLAIM)
     assert restored is not None
     assert alias not in restored[0].aliases
     assert restored[0] == before[0] and restored[1] == 3  # the claim as it was, at a new revision
-    assert alias not in bot.service.engine.base.claims[CLAIM].aliases  # the matcher forgot it too
+    assert alias not in server_engine(bot).base.claims[CLAIM].aliases  # the matcher forgot it too
     history = reply_embed((await command(discord_server, "claim", "history", {"claim": CLAIM}))[1])
     lines = history["description"].splitlines()
     assert lines[0].endswith(f"`claim.alias.add` ~~undone by #{undo_number}~~")
@@ -421,9 +440,9 @@ async def test_a_second_edit_of_a_changed_claim_is_refused(
     assert f"(revision {revision}, now {revision + 1}); nothing was saved" in text
     stored = stored_claim(bot, CLAIM)
     assert stored is not None and stored[0].statement == mine and stored[1] == revision + 1
-    [entry] = bot.service.store.db["audit"].rows
+    [entry] = audit_rows(bot)
     assert entry["actor"].startswith(f"discord:{discord_server.moderator.id}:")
-    assert bot.service.engine.base.claims[CLAIM].statement == mine
+    assert server_engine(bot).base.claims[CLAIM].statement == mine
 
 
 async def test_two_moderators_adding_claims_at_once_are_both_answered(
@@ -442,7 +461,7 @@ async def test_two_moderators_adding_claims_at_once_are_both_answered(
     for data, who in ((NEW_CLAIM, discord_server.moderator), (other, staff.second_moderator)):
         stored = stored_claim(bot, data["id"])
         assert stored is not None and stored[0].statement == data["statement"]
-        [entry] = bot.service.store.db["audit"].rows_where("target_id = ?", [data["id"]])
+        [entry] = bot.service.store.db.query("SELECT * FROM audit WHERE target_id = ?", [data["id"]])
         assert entry["actor"].startswith(f"discord:{who.id}:")
 
 
@@ -458,7 +477,7 @@ async def test_claim_show_autocompletes_claim_ids(discord_server: FakeDiscord, b
     choices = call.json["data"]["choices"]
     values = [c["value"] for c in choices]
     assert CLAIM in values and "troops-in-iraq" not in values
-    assert all(v in bot.service.engine.base.claims for v in values)
+    assert all(v in server_engine(bot).base.claims for v in values)
     assert 1 <= len(choices) <= 25
     assert all(1 <= len(c["name"]) <= 100 and c["name"].startswith(f"{c['value']} — ") for c in choices)
     # Words from a statement find it too.
@@ -494,7 +513,9 @@ async def test_claim_show_of_a_huge_claim_stays_within_discord_limits(
     stored = stored_claim(bot, CLAIM)
     assert stored is not None
     huge = oversize(stored[0])
-    bot.service.store.db.execute("update claims set data = ? where id = ?", [huge.model_dump_json(), CLAIM])
+    with bot.service.store.transaction() as tx:  # around validation: no moderator could save this
+        tx.execute("UPDATE objects SET data = ? WHERE workspace_id = 'shipped' AND kind = 'claim' AND id = ?",
+                   [huge.model_dump_json(), CLAIM])
 
     _, call = await command(discord_server, "claim", "show", {"claim": CLAIM})
 

@@ -1,6 +1,6 @@
 """Where scheduled digests live: each server's schedule, and a record of every period handled.
 
-Kept in the project's SQLite database (next to the check log) rather than in APScheduler's job
+Kept in the project's database (next to the check log) rather than in APScheduler's job
 store: the bot rebuilds its jobs from these rows at every start, so a restart never loses a
 schedule and nothing pickled has to survive an upgrade. The record of handled periods is what
 makes delivery at most once: a period is reserved (a unique row per server and period end)
@@ -9,17 +9,15 @@ before anything is sent, so two runs, or a run and a restart, can never post it 
 
 from __future__ import annotations
 
-import functools
 import re
 import sqlite3
-import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from claims.store import Store, now_iso
+from claims.store.database import Database, now_iso
+from claims.store.feed import record_change
 
 Frequency = Literal["daily", "weekly"]
 FREQUENCIES: tuple[str, ...] = ("daily", "weekly")
@@ -158,90 +156,48 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _locked(method: Callable[P, R]) -> Callable[P, R]:
-    """Run a DigestStore method under its lock: one sqlite3 connection must never carry two
-    threads' transactions at once, and the bot calls these from worker threads."""
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with args[0]._lock:  # type: ignore[attr-defined]
-            return method(*args, **kwargs)
-    return wrapper
-
-
 class DigestStore:
-    """The digest tables over the project's `Store` (created on first use, additively).
+    """The digest tables (created by the schema migrations)."""
 
-    Give it a connection of its own when it is used from worker threads next to other writers
-    (the bot does: `DigestStore(Store(path))`); its methods are serialised by a lock."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self.db = store.db
-        self._lock = threading.RLock()
-        if {"digest_schedules", "digest_posts"} <= set(self.db.table_names()):
-            return  # already there: opening stays a read, no write lock taken
-        with self._lock, store.transaction():
-            self.db["digest_schedules"].create(
-                {"guild_id": str, "channel_id": str, "mod_channel_id": str, "frequency": str, "weekday": str,
-                 "time": str, "timezone": str, "enabled": int, "created_by": str, "created_at": str,
-                 "updated_by": str, "updated_at": str},
-                pk="guild_id", if_not_exists=True,
-            )
-            self.db["digest_posts"].create(
-                {"id": int, "guild_id": str, "period_start": str, "period_end": str, "status": str, "reason": str,
-                 "fingerprint": str, "channel_id": str, "message_id": str, "mod_message_id": str,
-                 "posted_at": str},
-                pk="id", if_not_exists=True,
-            )
-            # The guarantee against double posts: one row per server and period end.
-            self.db["digest_posts"].create_index(["guild_id", "period_end"], unique=True, if_not_exists=True)
-
-    @_locked
-    def close(self) -> None:
-        """Close the connection underneath, once no method is running on it.
-
-        Only for a DigestStore with a connection of its own. A worker thread can still be inside
-        a method after the coroutine that started it was cancelled (at shutdown): closing the
-        connection under a running query crashes the process (sqlite3, SIGSEGV)."""
-        self.store.close()
+    def __init__(self, db: Database):
+        self.db = db
 
     # --- schedules --------------------------------------------------------------------------------
 
-    @_locked
     def save_schedule(self, schedule: Schedule) -> Schedule:
         """Create or replace a server's schedule (keeping who first created it)."""
-        existing = self.schedule(schedule.guild_id)
         row = asdict(schedule)
         row["enabled"] = int(schedule.enabled)
-        if existing is not None:
-            row["created_by"], row["created_at"] = existing.created_by, existing.created_at
-        with self.store.transaction() as db:
-            db["digest_schedules"].upsert(row, pk="guild_id")
+        with self.db.transaction() as tx:
+            existing = tx.one("SELECT created_by, created_at FROM digest_schedules WHERE guild_id = ?",
+                              [schedule.guild_id])
+            if existing is not None:
+                row["created_by"], row["created_at"] = existing["created_by"], existing["created_at"]
+            names = list(row)
+            updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "guild_id")
+            tx.execute(f"INSERT INTO digest_schedules ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+                       f"ON CONFLICT (guild_id) DO UPDATE SET {updates}", [row[n] for n in names])
+            record_change(tx, None, "schedule", schedule.guild_id, schedule.guild_id)
         return self._schedule(row)
 
-    @_locked
     def schedule(self, guild_id: str) -> Schedule | None:
         """A server's schedule (enabled or not), or None."""
-        rows = list(self.db["digest_schedules"].rows_where("guild_id = ?", [str(guild_id)]))
-        return self._schedule(rows[0]) if rows else None
+        row = self.db.one("SELECT * FROM digest_schedules WHERE guild_id = ?", [str(guild_id)])
+        return self._schedule(row) if row else None
 
-    @_locked
     def schedules(self, enabled_only: bool = True) -> list[Schedule]:
         """Every schedule, in a stable order."""
-        where = "enabled = 1" if enabled_only else None
-        return [self._schedule(r) for r in self.db["digest_schedules"].rows_where(where, order_by="guild_id")]
+        where = "WHERE enabled = 1" if enabled_only else ""
+        return [self._schedule(r) for r in self.db.query(f"SELECT * FROM digest_schedules {where} ORDER BY guild_id")]
 
-    @_locked
     def disable(self, guild_id: str, by: str) -> bool:
         """Stop a server's digest (the row stays, for the record). True if it was running."""
-        with self.store.transaction() as db:
-            cursor = db.execute("update digest_schedules set enabled = 0, updated_by = ?, updated_at = ? "
-                                "where guild_id = ? and enabled = 1", [by, now_iso(), str(guild_id)])
-            return cursor.rowcount == 1
+        with self.db.transaction() as tx:
+            changed = tx.execute("UPDATE digest_schedules SET enabled = 0, updated_by = ?, updated_at = ? "
+                                 "WHERE guild_id = ? AND enabled = 1", [by, now_iso(), str(guild_id)])
+            if changed:
+                record_change(tx, None, "schedule", str(guild_id), str(guild_id))
+            return changed == 1
 
     @staticmethod
     def _schedule(row: dict[str, Any]) -> Schedule:
@@ -254,7 +210,6 @@ class DigestStore:
 
     # --- handled periods --------------------------------------------------------------------------
 
-    @_locked
     def reserve(self, guild_id: str, start: datetime, end: datetime, fingerprint: str,
                 status: str = POSTING, reason: str | None = None) -> int | None:
         """Claim a period before posting it (or record it as skipped); None if it was handled already.
@@ -265,57 +220,51 @@ class DigestStore:
                "status": status, "reason": reason, "fingerprint": fingerprint, "channel_id": None,
                "message_id": None, "mod_message_id": None, "posted_at": now_iso() if status != POSTING else None}
         try:
-            with self.store.transaction() as db:
-                taken = db.execute("select 1 from digest_posts where guild_id = ? and period_end = ?",
-                                   [row["guild_id"], row["period_end"]]).fetchone()
+            with self.db.transaction() as tx:
+                taken = tx.scalar("SELECT 1 FROM digest_posts WHERE guild_id = ? AND period_end = ?",
+                                  [row["guild_id"], row["period_end"]])
                 if taken:
                     return None
-                return db["digest_posts"].insert(row).last_pk
+                return int(tx.insert("digest_posts", row))
         except sqlite3.IntegrityError:
             return None
 
-    @_locked
     def mark_posted(self, record_id: int, channel_id: str, message_id: str | None,
                     mod_message_id: str | None = None) -> None:
         """Record where a reserved period's digest went."""
-        with self.store.transaction() as db:
-            db.execute("update digest_posts set status = ?, channel_id = ?, message_id = ?, mod_message_id = ?, "
-                       "posted_at = ? where id = ?",
+        with self.db.transaction() as tx:
+            tx.execute("UPDATE digest_posts SET status = ?, channel_id = ?, message_id = ?, mod_message_id = ?, "
+                       "posted_at = ? WHERE id = ?",
                        [POSTED, channel_id, message_id, mod_message_id, now_iso(), record_id])
 
-    @_locked
     def mark_failed(self, record_id: int, reason: str) -> None:
         """Record that a reserved period could not be posted (kept, so it is not retried blindly)."""
-        with self.store.transaction() as db:
-            db.execute("update digest_posts set status = ?, reason = ?, posted_at = ? where id = ?",
+        with self.db.transaction() as tx:
+            tx.execute("UPDATE digest_posts SET status = ?, reason = ?, posted_at = ? WHERE id = ?",
                        [SKIPPED, reason[:500], now_iso(), record_id])
 
-    @_locked
     def handled(self, guild_id: str, end: datetime) -> PeriodRecord | None:
         """The record of the period ending at `end`, if it was handled."""
-        rows = list(self.db["digest_posts"].rows_where("guild_id = ? and period_end = ?",
-                                                        [str(guild_id), iso_utc(end)]))
-        return self._record(rows[0]) if rows else None
+        row = self.db.one("SELECT * FROM digest_posts WHERE guild_id = ? AND period_end = ?",
+                          [str(guild_id), iso_utc(end)])
+        return self._record(row) if row else None
 
-    @_locked
     def last_record(self, guild_id: str) -> PeriodRecord | None:
         """The latest handled period (posted, skipped or reserved)."""
-        rows = list(self.db["digest_posts"].rows_where("guild_id = ?", [str(guild_id)],
-                                                        order_by="period_end desc, id desc", limit=1))
-        return self._record(rows[0]) if rows else None
+        row = self.db.one("SELECT * FROM digest_posts WHERE guild_id = ? ORDER BY period_end DESC, id DESC LIMIT 1",
+                          [str(guild_id)])
+        return self._record(row) if row else None
 
-    @_locked
     def last_posted(self, guild_id: str) -> PeriodRecord | None:
         """The latest digest actually posted (or reserved for posting): what 'unchanged' compares with."""
-        rows = list(self.db["digest_posts"].rows_where("guild_id = ? and status != ?", [str(guild_id), SKIPPED],
-                                                        order_by="period_end desc, id desc", limit=1))
-        return self._record(rows[0]) if rows else None
+        row = self.db.one("SELECT * FROM digest_posts WHERE guild_id = ? AND status != ? "
+                          "ORDER BY period_end DESC, id DESC LIMIT 1", [str(guild_id), SKIPPED])
+        return self._record(row) if row else None
 
-    @_locked
     def records(self, guild_id: str) -> list[PeriodRecord]:
         """Every handled period of a server, oldest first."""
-        return [self._record(r) for r in self.db["digest_posts"].rows_where(
-            "guild_id = ?", [str(guild_id)], order_by="period_end, id")]
+        return [self._record(r) for r in self.db.query(
+            "SELECT * FROM digest_posts WHERE guild_id = ? ORDER BY period_end, id", [str(guild_id)])]
 
     @staticmethod
     def _record(row: dict[str, Any]) -> PeriodRecord:

@@ -542,7 +542,7 @@ def run(sizes: Iterable[int], seed: int = DEFAULT_SEED, full_scan_queries: int |
     for size in sizes:
         if progress:
             progress(f"measuring {size:,} claims ...")
-        cmd = [sys.executable, "-m", "claims.bench", "--size", str(size), "--seed", str(seed)]
+        cmd = [sys.executable, "-m", "benchmarks.matching", "--size", str(size), "--seed", str(seed)]
         if full_scan_queries is not None:
             cmd += ["--full-scan-queries", str(full_scan_queries)]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)

@@ -1,0 +1,85 @@
+"""`crosscheck bench`: benchmarks that print figures (the code lives in `benchmarks/`).
+
+    crosscheck bench [--sizes ...]          matching: the index against a full scan, by base size
+    crosscheck bench workspaces             memory with many servers; the first check after an edit
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+
+import click
+
+EXIT_UNAVAILABLE = 3
+
+
+def _numbers(text: str, option: str) -> list[int]:
+    try:
+        wanted = [int(s.replace("_", "")) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a list of numbers like 1000,10000", param_hint=option) from None
+    if not wanted or any(n < 1 for n in wanted):
+        raise click.BadParameter("give at least one number, each at least 1", param_hint=option)
+    return wanted
+
+
+def _report(run: Callable[[Callable[[str], None] | None], dict], table: Callable[[dict], str], as_json: bool) -> None:
+    progress = None if as_json else (lambda line: click.echo(line, err=True))
+    try:
+        report = run(progress)
+    except RuntimeError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_UNAVAILABLE)
+    click.echo(json.dumps(report) if as_json else table(report))
+
+
+def register(main: click.Group) -> None:
+    """Add `crosscheck bench` and its benchmarks to the CLI."""
+
+    @main.group(invoke_without_command=True)
+    @click.option("--sizes", default="1000,10000,100000", show_default=True, metavar="N,N,...",
+                  help="Claim base sizes to measure, comma-separated.")
+    @click.option("--seed", type=int, default=None, help="Seed of the synthetic bases and statements.")
+    @click.option("--full-scan-queries", type=int, default=None, metavar="N",
+                  help="Statements for the full-scan baseline (default: all at 1,000 claims, fewer above: "
+                       "150 at 10,000, 60 at 100,000).")
+    @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+    @click.pass_context
+    def bench(ctx: click.Context, sizes: str, seed: int | None, full_scan_queries: int | None,
+              as_json: bool) -> None:
+        """Benchmark matching at growing base sizes: the index against a full scan (takes minutes).
+
+        Other benchmarks are subcommands (see below)."""
+        if ctx.invoked_subcommand is not None:
+            return
+        from benchmarks import matching
+
+        wanted = _numbers(sizes, "--sizes")
+        _report(lambda progress: matching.run(wanted, seed if seed is not None else matching.DEFAULT_SEED,
+                                              full_scan_queries, progress), matching.table, as_json)
+
+    @bench.command()
+    @click.option("--servers", default="1,100,1000", show_default=True, metavar="N,N,...",
+                  help="How many servers ask a question, comma-separated.")
+    @click.option("--edited", default=10, show_default=True, help="How many of them then edit their base.")
+    @click.option("--sizes", default="1000,100000", show_default=True, metavar="N,N,...",
+                  help="Base sizes at which to time the first check after an edit.")
+    @click.option("--edits", default=30, show_default=True, help="Edits per size.")
+    @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+    def workspaces(servers: str, edited: int, sizes: str, edits: int, as_json: bool) -> None:
+        """Memory with many servers (shared bases), and the first check after an edit made elsewhere."""
+        from benchmarks import workspaces as bench_workspaces
+
+        counts, wanted = _numbers(servers, "--servers"), _numbers(sizes, "--sizes")
+        _report(lambda progress: bench_workspaces.run(counts, edited, wanted, edits, progress),
+                bench_workspaces.table, as_json)
+
+    @bench.command()
+    @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+    def hostile(as_json: bool) -> None:
+        """How quickly hostile import folders are refused (links, .., alias bombs, huge files)."""
+        from benchmarks import hostile as bench_hostile
+
+        _report(bench_hostile.run, bench_hostile.table, as_json)

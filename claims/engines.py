@@ -1,0 +1,201 @@
+"""The engines this process answers with: one per distinct base, shared, kept current.
+
+Workspaces inherit their bases (see `claims.store.objects`), so most of them see exactly the
+base of an ancestor: a thousand servers that never edited the shipped base all see the shipped
+base. An engine is therefore kept per *key*, the workspaces of a chain that hold rows of their
+own, and every workspace with the same key shares it. A workspace's first edit gives it a new
+key; its engine is then a clone of its parent's with its own rows applied, which costs a copy
+of the index, not a rebuild. Engines not used for a while are dropped (least recently used
+first) and rebuilt on the next use.
+
+Every read goes through `sync`, which applies what the change feed says happened since the
+last look (in this process or any other): an edited claim is re-indexed alone, an outlet or an
+article is replaced, and an entity change (which can change how every text reads) rebuilds the
+engines that see it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from datetime import date
+
+from claims.engine import Engine
+from claims.load import Base
+from claims.models import Article, Claim, Outlet
+from claims.store import Store
+from claims.store.feed import ChangeRow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CAPACITY = 32
+EMPTY_KEY: tuple[str, ...] = ()
+
+
+class Engines:
+    """The engines of every workspace this process serves."""
+
+    def __init__(self, store: Store, today: date | None = None, capacity: int = DEFAULT_CAPACITY):
+        self.store = store
+        self.today = today
+        self.capacity = max(1, capacity)
+        self.lock = threading.RLock()
+        self._engines: OrderedDict[tuple[str, ...], Engine] = OrderedDict()
+        # Read the feed's position first: whatever changes while the rest loads is applied again
+        # at the next sync, which is harmless (applying reads the object's current state).
+        self._seen = store.feed.latest()
+        self._parents = store.workspaces.parents()
+        self._with_rows = store.objects.workspaces_with_rows()
+        self._servers: dict[str, str] = {}
+        self.builds = 0  # engines built or cloned (for tests and the memory benchmark)
+
+    # --- lookups --------------------------------------------------------------------------------
+
+    def chain(self, workspace_id: str) -> tuple[str, ...]:
+        """The workspace and its ancestors, nearest first (as this process last saw them)."""
+        out: list[str] = []
+        current: str | None = workspace_id
+        while current is not None and current not in out and current in self._parents:
+            out.append(current)
+            current = self._parents[current]
+        return tuple(out)
+
+    def key(self, workspace_id: str) -> tuple[str, ...]:
+        """The workspaces of the chain that hold rows: what the base seen there is made of."""
+        return tuple(ws for ws in self.chain(workspace_id) if ws in self._with_rows)
+
+    def engine(self, workspace_id: str) -> Engine:
+        """The up-to-date engine of a workspace."""
+        with self.lock:
+            self.sync()
+            if workspace_id not in self._parents:
+                raise KeyError(f"no workspace {workspace_id!r}")
+            return self._engine_for(self.key(workspace_id))
+
+    def loaded_engine(self, workspace_id: str) -> Engine | None:
+        """The workspace's engine if this process has it in memory (brought up to date), else None."""
+        with self.lock:
+            self.sync()
+            return self._engines.get(self.key(workspace_id))
+
+    def workspace_of_server(self, guild_id: str) -> str:
+        """The workspace a server uses, giving it its own on first use."""
+        with self.lock:
+            self.sync()
+            found = self._servers.get(str(guild_id))
+        if found:
+            return found
+        workspace_id = self.store.workspaces.ensure_server(str(guild_id))
+        with self.lock:
+            self.sync()
+            self._servers[str(guild_id)] = workspace_id
+        return workspace_id
+
+    def shared_by(self, workspace_id: str) -> int:
+        """How many workspaces this process knows that see the same base (for the memory report)."""
+        with self.lock:
+            key = self.key(workspace_id)
+            return sum(1 for ws in self._parents if self.key(ws) == key)
+
+    def loaded(self) -> int:
+        """How many engines are in memory."""
+        return len(self._engines)
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _engine_for(self, key: tuple[str, ...]) -> Engine:
+        engine = self._engines.get(key)
+        if engine is not None:
+            self._engines.move_to_end(key)
+            return engine
+        engine = self._build(key)
+        self._engines[key] = engine
+        while len(self._engines) > self.capacity:
+            evicted, _ = self._engines.popitem(last=False)
+            log.info("dropped the idle engine of %s", " → ".join(evicted) or "an empty base")
+        return engine
+
+    def _build(self, key: tuple[str, ...]) -> Engine:
+        self.builds += 1
+        if not key:
+            return Engine(Base({}, {}, {}, {}, {}), today=self.today)
+        own = self.store.objects.own(key[0])
+        if len(key) == 1 or any(row.kind == "entity" for row in own):
+            # A base of its own, or one that names things differently: read it whole.
+            return Engine(self.store.objects.load(key), today=self.today)
+        parent = self._engine_for(key[1:])
+        engine = parent.clone()
+        for row in own:
+            _apply(engine, row.kind, row.id, row.data, row.body, row.file)
+        return engine
+
+    # --- following the change feed --------------------------------------------------------------
+
+    def sync(self) -> int:
+        """Apply every change since the last look; return how many were applied."""
+        with self.lock:
+            latest = self.store.feed.latest()
+            applied = 0
+            while latest > self._seen:
+                changes = self.store.feed.since(self._seen)
+                if not changes:
+                    break
+                for change in changes:
+                    self._apply_change(change)
+                    self._seen = change.seq
+                    applied += 1
+            return applied
+
+    def _apply_change(self, change: ChangeRow) -> None:
+        ws = change.workspace_id
+        if change.scope in ("claim", "outlet", "article", "entity"):
+            if ws is None:
+                return
+            if ws not in self._with_rows:
+                # The workspace's first row: its key now includes it. Engines keyed without it
+                # stay right for their keys; its next lookup builds a clone with its rows.
+                self._with_rows.add(ws)
+                return
+            for key, engine in list(self._engines.items()):
+                if ws not in key:
+                    continue
+                if change.scope == "entity":
+                    del self._engines[key]
+                    continue
+                stored = self.store.objects.get(key, change.scope, change.target_id or "")
+                _apply(engine, change.scope, stored.id, stored.data, stored.body, stored.file)
+        elif change.scope == "workspace":
+            # Created, imported or re-parented: re-read the structure, drop what it touched.
+            self._parents = self.store.workspaces.parents()
+            self._with_rows = self.store.objects.workspaces_with_rows()
+            for key in [k for k in self._engines if ws in k]:
+                del self._engines[key]
+        elif change.scope == "server" and change.target_id:
+            self._servers.pop(change.target_id, None)
+
+
+def _apply(engine: Engine, kind: str, object_id: str, data: dict | None, body: str | None, file: str | None) -> None:
+    """Show an engine the current state of one object (None: it no longer exists)."""
+    base = engine.base
+    if kind == "claim":
+        if data is None:
+            engine.remove_claim(object_id)
+        else:
+            if file:
+                base.claim_files[object_id] = file
+            engine.update_claim(Claim.model_validate(data))
+    elif kind == "outlet":
+        if data is None:
+            base.outlets.pop(object_id, None)
+        else:
+            base.outlets[object_id] = Outlet.model_validate(data)
+    elif kind == "article":
+        if data is None:
+            base.articles.pop(object_id, None)
+            base.texts.pop(object_id, None)
+        else:
+            base.articles[object_id] = Article.model_validate(data)
+            base.texts[object_id] = body or ""
+    else:
+        raise ValueError(f"cannot apply a {kind} change in place")

@@ -1,0 +1,193 @@
+"""One database connection, its transactions, and errors a user can act on.
+
+SQLite is the embedded default. SQL elsewhere in the store is written to run unchanged on
+PostgreSQL too: `?` placeholders, `INSERT ... RETURNING`, `ON CONFLICT ... DO UPDATE`.
+
+The bot answers checks in worker threads that share the connection, so every statement and
+every transaction takes the connection's lock: two threads' BEGIN/COMMITs never interleave.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BUSY_TIMEOUT_MS = 5000
+Params = Sequence[Any]
+Row = dict[str, Any]
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used right now; the message says why and what to do."""
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 (seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def default_db_path() -> Path:
+    """$CROSSCHECK_DB, else $XDG_DATA_HOME/crosscheck/crosscheck.sqlite (~/.local/share/...)."""
+    configured = os.environ.get("CROSSCHECK_DB")
+    if configured:
+        return Path(configured).expanduser()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "crosscheck" / "crosscheck.sqlite"
+
+
+class Transaction:
+    """The statements of one transaction (see `Database.transaction`)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self._conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; return how many rows it changed."""
+        return self._conn.execute(sql, params).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        self._conn.executemany(sql, rows)
+
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        """Every row of a query, as dicts."""
+        cursor = self._conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+    def one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self._conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def insert(self, table: str, row: dict[str, Any], returning: str | None = "id") -> Any:
+        """Insert one row; return its `returning` column (the new id)."""
+        names = list(row)
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        if returning is None:
+            self._conn.execute(sql, [row[n] for n in names])
+            return None
+        return self._conn.execute(f"{sql} RETURNING {returning}", [row[n] for n in names]).fetchone()[0]
+
+
+class Database:
+    """The SQLite file: created owner-only, in WAL mode, with serialised transactions."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        in_memory = str(path) == ":memory:"  # for tests: nothing on disk
+        try:
+            if not in_memory:
+                _create_private(self.path)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                                   isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not in_memory and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits.
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise friendly(exc, self.path) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open the database at {self.path}: {exc.strerror or exc}. "
+                             "Set CROSSCHECK_DB to a writable path") from exc
+        self.conn = conn
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """All-or-nothing writes; a locked database becomes a StoreError with advice.
+
+        BEGIN IMMEDIATE takes the write lock up front, so two writers (threads or processes)
+        wait for each other, up to the busy timeout, instead of failing half-way. A nested
+        block is a savepoint of the outer transaction."""
+        conn = self.conn
+        with self._lock:
+            if conn.in_transaction:
+                conn.execute("SAVEPOINT nested")
+                try:
+                    yield Transaction(conn)
+                except BaseException:
+                    conn.execute("ROLLBACK TO nested")
+                    conn.execute("RELEASE nested")
+                    raise
+                conn.execute("RELEASE nested")
+                return
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as exc:
+                raise friendly(exc, self.path) from exc
+            try:
+                yield Transaction(conn)
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise friendly(exc, self.path) from exc
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    # Reads outside a transaction: each is its own consistent snapshot.
+
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        with self._lock, self._reading():
+            return Transaction(self.conn).query(sql, params)
+
+    def one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        with self._lock, self._reading():
+            return Transaction(self.conn).scalar(sql, params)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            raise friendly(exc, self.path) from exc
+
+    def table_names(self) -> set[str]:
+        return {r["name"] for r in self.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _create_private(path: Path) -> None:
+    """Create the database's folder (0700) and file (0600) if missing: it holds every question
+    people asked, with their user ids. Existing files keep the modes their owner gave them."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR))
+
+
+def friendly(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
+    """A database error as one line that says what to do."""
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return StoreError(f"the database {path} is locked by another process (waited "
+                          f"{BUSY_TIMEOUT_MS / 1000:g}s); nothing was changed. Try again, or stop the other writer")
+    if "readonly" in message:
+        return StoreError(f"the database {path} is read-only; set CROSSCHECK_DB to a writable path")
+    if "not a database" in message or "malformed" in message:
+        return StoreError(f"{path} is not a Crosscheck database (or is damaged): {message}. "
+                          "Point CROSSCHECK_DB at another file, or restore a backup")
+    return StoreError(f"database error at {path}: {message}")
