@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import re
 import sqlite3
 import sys
 from datetime import date
@@ -24,7 +25,7 @@ from claims.engine import StatementError
 from claims.load import LoadError, default_base_dir, load_base
 from claims.render import card_text, reply_card
 from claims.service import Crosscheck
-from claims.store import DEFAULT, SHIPPED, StoreError
+from claims.store import DEFAULT, SHIPPED, StoreError, is_url
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3
@@ -41,10 +42,24 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+class DatabaseTarget(click.ParamType):
+    """A SQLite file path, or a PostgreSQL address (`postgresql://...`), kept as written."""
+
+    name = "PATH|URL"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Path) or is_url(value):
+            return value
+        return Path(value).expanduser()
+
+
+DB_TARGET = DatabaseTarget()
+
 # `--db` and `--workspace` may be given before the command (`crosscheck --db X check ...`) or
 # after it (`crosscheck check --db X ...`); the one nearer the command wins.
-db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                         help="Database file (default: $CROSSCHECK_DB or ~/.local/share/crosscheck/crosscheck.sqlite).")
+db_option = click.option("--db", "db_path", type=DB_TARGET,
+                         help="Database file or postgresql:// address (default: $CROSSCHECK_DB or "
+                              "~/.local/share/crosscheck/crosscheck.sqlite).")
 workspace_option = click.option("-w", "--workspace", "workspace", metavar="ID",
                                 help="The workspace to use (default: $CROSSCHECK_WORKSPACE, else `default`; "
                                      "see `crosscheck workspace list`).")
@@ -99,8 +114,9 @@ def _load_or_exit(root: Path, outcome: str):
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to standard error).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="CROSSCHECK_DB",
-              help="Database file (default: $CROSSCHECK_DB or ~/.local/share/crosscheck/crosscheck.sqlite).")
+@click.option("--db", "db_path", type=DB_TARGET, envvar="CROSSCHECK_DB",
+              help="Database file or postgresql:// address (default: $CROSSCHECK_DB or "
+                   "~/.local/share/crosscheck/crosscheck.sqlite).")
 @click.option("-w", "--workspace", "workspace", envvar="CROSSCHECK_WORKSPACE", metavar="ID",
               help="The workspace the terminal uses (default: `default`, the one every server inherits from).")
 @click.pass_context
@@ -344,26 +360,28 @@ def health(max_age: float | None, db_path: Path | None) -> None:
     from bot.runner import HEARTBEAT_MAX_AGE_SECONDS, heartbeat_age, heartbeat_path, read_heartbeat
     from claims.store import Store, default_db_path
 
-    path = chosen_db(db_path) or default_db_path()
+    target = chosen_db(db_path) or default_db_path()
+    # A PostgreSQL address may carry a password: never print it.
+    shown = re.sub(r"://([^:@/]+):[^@/]*@", r"://\1:***@", str(target))
     limit = HEARTBEAT_MAX_AGE_SECONDS if max_age is None else max_age
 
     def unhealthy(reason: str) -> NoReturn:
         click.echo(f"unhealthy: {reason}", err=True)
         sys.exit(1)
 
-    if not path.is_file():  # opening it would create an empty one
-        unhealthy(f"no database at {path}")
+    if not is_url(target) and not Path(target).is_file():  # opening it would create an empty one
+        unhealthy(f"no database at {shown}")
     try:
-        store = Store(path)
+        store = Store(target)
         try:
             has_base = store.objects.count(store.workspaces.chain(DEFAULT), "claim") > 0
         finally:
             store.close()
     except (StoreError, sqlite3.Error) as exc:
-        unhealthy(f"the database {path} does not open: {exc}")
+        unhealthy(f"the database {shown} does not open: {exc}")
     if not has_base:
-        unhealthy(f"the database {path} holds no claim base")
-    beat_path = heartbeat_path(path)
+        unhealthy(f"the database {shown} holds no claim base")
+    beat_path = heartbeat_path(target)
     beat = read_heartbeat(beat_path)
     if beat is None:
         unhealthy(f"no heartbeat at {beat_path}: the bot is not running, or not connected to Discord yet")
@@ -371,7 +389,7 @@ def health(max_age: float | None, db_path: Path | None) -> None:
     if age > limit:
         unhealthy(f"the bot's last heartbeat is {age:.0f} s old (more than {limit:.0f} s): "
                   "it is not connected to Discord, or stuck")
-    click.echo(f"ok: connected as {beat.get('user')} (heartbeat {age:.0f} s ago); database {path}")
+    click.echo(f"ok: connected as {beat.get('user')} (heartbeat {age:.0f} s ago); database {shown}")
 
 
 # --- digests --------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     discord_token: SecretStr | None = None
-    crosscheck_db: Path = Field(default_factory=default_db_path)
+    crosscheck_db: Path | str = Field(default_factory=default_db_path)  # a file, or postgresql://...
     dev_guild_id: int | None = Field(default=None, description="Sync commands to this guild only (instant).")
     check_rate: int = Field(default=5, ge=1, description="Checks a user may make per cooldown window.")
     check_per_seconds: float = Field(default=30.0, gt=0, description="The cooldown window, in seconds.")

@@ -26,6 +26,8 @@ from typing import Any
 import aiohttp
 import discord
 
+from claims.store import is_url
+
 log = logging.getLogger(__name__)
 
 # How often the heartbeat file is rewritten while connected, and how old it may get before
@@ -57,9 +59,14 @@ class StartupError(Exception):
         self.exit_code = exit_code
 
 
-def heartbeat_path(db_path: Path) -> Path:
-    """The heartbeat file of the bot using `db_path`: next to the database, on the same volume."""
-    return db_path.with_name(db_path.stem + ".heartbeat")
+def heartbeat_path(database: Path | str) -> Path:
+    """The heartbeat file of the bot using `database`: next to a SQLite file (on the same volume);
+    for a PostgreSQL address, in the user's data directory on this machine ($XDG_DATA_HOME)."""
+    if is_url(database):
+        data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        return data_home / "crosscheck" / "crosscheck.heartbeat"
+    path = Path(database)
+    return path.with_name(path.stem + ".heartbeat")
 
 
 def _one_line(text: object) -> str:
@@ -109,6 +116,7 @@ def write_heartbeat(path: Path, bot: discord.Client) -> None:
     """Record that the bot is connected now (written whole, then renamed: never half a file)."""
     beat = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "pid": os.getpid(),
             "user": str(bot.user), "guilds": len(bot.guilds)}
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps(beat) + "\n", encoding="utf-8")
     os.replace(partial, path)

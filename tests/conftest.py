@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +15,7 @@ import pytest
 
 from claims.engine import Engine
 from claims.load import Base, load_base
-from claims.store import Store
+from claims.store import Store, is_url
 from claims.text import Normaliser
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,20 +73,116 @@ def edit_file() -> EditFile:
     return _edit_file
 
 
+class Databases:
+    """Where tests get databases: SQLite files in a temp folder, or, when $CROSSCHECK_TEST_POSTGRES
+    names a PostgreSQL server (its maintenance database, e.g. postgresql://u@/postgres?host=/tmp/x),
+    databases created on it for the test and dropped after. Either way a test gets a *target*:
+    a file path or a postgresql:// address, which `Store` and `Crosscheck.open` both take."""
+
+    def __init__(self, server: str | None, folder: Path):
+        self.server = server
+        self.folder = folder
+        self._made: list[str] = []
+
+    @property
+    def postgres(self) -> bool:
+        return self.server is not None
+
+    def _admin(self):
+        import psycopg
+
+        return psycopg.connect(self.server, autocommit=True)
+
+    def _url(self, name: str) -> str:
+        assert self.server is not None
+        base, _, query = self.server.partition("?")
+        return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+    def new(self, folder: Path, template: Path | str | None = None) -> Path | str:
+        """An empty database (or a copy of `template`, which must not be open)."""
+        if not self.postgres:
+            path = folder / "crosscheck.sqlite"
+            if template is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(template, path)
+            return path  # a new one's folder is left to the store to create (it makes it owner-only)
+        name = f"cc_{uuid.uuid4().hex[:16]}"
+        with self._admin() as admin:
+            source = f" TEMPLATE {str(template).partition('?')[0].rsplit('/', 1)[1]}" if template else ""
+            admin.execute(f"CREATE DATABASE {name}{source}")
+        self._made.append(name)
+        return self._url(name)
+
+    def drop_all(self) -> None:
+        if not self.postgres or not self._made:
+            return
+        with self._admin() as admin:
+            for name in self._made:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def write_lock_held(target: Path | str) -> Iterator[None]:
+    """Another process holding the database's write lock (a long import, a stuck writer)."""
+    if is_url(target):
+        import psycopg
+
+        from claims.store.database import WRITE_LOCK
+
+        with psycopg.connect(str(target), autocommit=True) as other:
+            other.execute("BEGIN")
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            yield
+            other.execute("ROLLBACK")
+        return
+    other = sqlite3.connect(target, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        yield
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: tests of what only the SQLite file has (its file, its "
+                                       "locks, databases of releases before PostgreSQL); skipped on PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("CROSSCHECK_TEST_POSTGRES"):
+        skip = pytest.mark.skip(reason="SQLite only (this run uses PostgreSQL)")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database file that already holds the shipped base (imported once per session). Copy it, don't open it."""
-    path = tmp_path_factory.mktemp("seeded") / "crosscheck.sqlite"
-    store = Store(path)
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """Where this session's databases come from (see `Databases`)."""
+    made = Databases(os.environ.get("CROSSCHECK_TEST_POSTGRES"), tmp_path_factory.mktemp("databases"))
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture(scope="session")
+def seeded_db(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    """A database that already holds the shipped base (imported once per session). Copy it, don't open it."""
+    target = databases.new(tmp_path_factory.mktemp("seeded"))
+    store = Store(target)
     store.ensure_shipped(REPO)
     store.close()
-    return path
+    return target
 
 
 @pytest.fixture
-def db_path(seeded_db: Path, tmp_path: Path) -> Path:
-    """A private copy of the seeded database: opening it finds the shipped base without importing it again."""
-    path = tmp_path / "db" / "crosscheck.sqlite"
-    path.parent.mkdir()
-    shutil.copy(seeded_db, path)
-    return path
+def db_path(databases: Databases, seeded_db: Path | str, tmp_path: Path) -> Path | str:
+    """A private copy of the seeded database: opening it finds the shipped base without importing it
+    again. A file path, or a postgresql:// address when the run uses PostgreSQL."""
+    return databases.new(tmp_path / "db", template=seeded_db)
+
+
+@pytest.fixture
+def new_db(databases: Databases, tmp_path: Path) -> Path | str:
+    """A database nobody opened yet (its first opening creates the schema)."""
+    return databases.new(tmp_path / "new")

@@ -23,7 +23,7 @@ from pathlib import Path
 from claims.load import Base, default_base_dir, load_base
 from claims.store.audit import AuditEntry, AuditLog
 from claims.store.checks import LOOSE_MATCH, CheckLog, Where
-from claims.store.database import Database, StoreError, Transaction, default_db_path, now_iso
+from claims.store.database import StoreError, Transaction, default_db_path, is_url, now_iso, open_database
 from claims.store.digests import DigestStore
 from claims.store.feed import ChangeFeed, record_change
 from claims.store.migrations import DEFAULT, SHIPPED, migrate, server_workspace_id
@@ -34,9 +34,24 @@ from claims.store.workspaces import Workspace, WorkspaceError, WorkspaceStore
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "DEFAULT", "LOOSE_MATCH", "SHIPPED", "AuditEntry", "StaleRevision", "Store", "StoreError", "Stored",
-    "Transaction", "Where", "Workspace", "WorkspaceError", "default_db_path", "now_iso", "record_change",
-    "server_workspace_id", "shipped_fingerprint",
+    "DEFAULT",
+    "LOOSE_MATCH",
+    "SHIPPED",
+    "AuditEntry",
+    "StaleRevision",
+    "Store",
+    "StoreError",
+    "Stored",
+    "Transaction",
+    "Where",
+    "Workspace",
+    "WorkspaceError",
+    "default_db_path",
+    "is_url",
+    "now_iso",
+    "record_change",
+    "server_workspace_id",
+    "shipped_fingerprint",
 ]
 
 
@@ -58,8 +73,9 @@ def shipped_fingerprint(base_dir: Path) -> str:
 class Store:
     """The project's database: opened, migrated, and split into one object per kind of data."""
 
-    def __init__(self, path: Path | str):
-        self.db = Database(path)
+    def __init__(self, target: Path | str):
+        """Open the SQLite file at `target`, or the PostgreSQL database at a `postgresql://` address."""
+        self.db = open_database(target)
         self.path = self.db.path
         try:
             migrate(self.db)

@@ -1,19 +1,24 @@
 """One database connection, its transactions, and errors a user can act on.
 
-SQLite is the embedded default. SQL elsewhere in the store is written to run unchanged on
-PostgreSQL too: `?` placeholders, `INSERT ... RETURNING`, `ON CONFLICT ... DO UPDATE`.
+SQLite is the embedded default (one machine); PostgreSQL (psycopg 3) carries several bot
+processes on several hosts, chosen by a `postgresql://` address (`open_database`). SQL in the
+store is written once for both: `?` placeholders, `INSERT ... RETURNING`, `ON CONFLICT ... DO
+UPDATE`; the PostgreSQL connection turns the placeholders into its own.
 
-The bot answers checks in worker threads that share the connection, so every statement and
-every transaction takes the connection's lock: two threads' BEGIN/COMMITs never interleave.
+Writers are serialised on both, so a read-modify-write inside a transaction never works on a
+stale read: SQLite takes its write lock at BEGIN IMMEDIATE, PostgreSQL takes one advisory lock
+per write transaction. The bot answers checks in worker threads that share the connection, so
+every statement and every transaction also takes the connection's lock.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,31 +38,42 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def default_db_path() -> Path:
-    """$CROSSCHECK_DB, else $XDG_DATA_HOME/crosscheck/crosscheck.sqlite (~/.local/share/...)."""
+def default_db_path() -> Path | str:
+    """$CROSSCHECK_DB (a file, or a postgresql:// address), else
+    $XDG_DATA_HOME/crosscheck/crosscheck.sqlite (~/.local/share/...)."""
     configured = os.environ.get("CROSSCHECK_DB")
     if configured:
-        return Path(configured).expanduser()
+        return configured if is_url(configured) else Path(configured).expanduser()
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return data_home / "crosscheck" / "crosscheck.sqlite"
+
+
+def _as_is(sql: str) -> str:
+    return sql
 
 
 class Transaction:
     """The statements of one transaction (see `Database.transaction`)."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Any, dialect: Callable[[str], str] = _as_is, backend: str = "sqlite"):
         self._conn = conn
+        self._sql = dialect
+        self.backend = backend
 
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; return how many rows it changed."""
-        return self._conn.execute(sql, params).rowcount
+        return self._conn.execute(self._sql(sql), params).rowcount
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        self._conn.executemany(sql, rows)
+        if hasattr(self._conn, "executemany"):
+            self._conn.executemany(self._sql(sql), rows)
+        else:
+            with self._conn.cursor() as cursor:
+                cursor.executemany(self._sql(sql), rows)
 
     def query(self, sql: str, params: Params = ()) -> list[Row]:
         """Every row of a query, as dicts."""
-        cursor = self._conn.execute(sql, params)
+        cursor = self._conn.execute(self._sql(sql), params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
@@ -66,7 +82,7 @@ class Transaction:
         return rows[0] if rows else None
 
     def scalar(self, sql: str, params: Params = ()) -> Any:
-        row = self._conn.execute(sql, params).fetchone()
+        row = self._conn.execute(self._sql(sql), params).fetchone()
         return row[0] if row else None
 
     def insert(self, table: str, row: dict[str, Any], returning: str | None = "id") -> Any:
@@ -74,15 +90,26 @@ class Transaction:
         names = list(row)
         sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         if returning is None:
-            self._conn.execute(sql, [row[n] for n in names])
+            self._conn.execute(self._sql(sql), [row[n] for n in names])
             return None
-        return self._conn.execute(f"{sql} RETURNING {returning}", [row[n] for n in names]).fetchone()[0]
+        return self._conn.execute(self._sql(f"{sql} RETURNING {returning}"), [row[n] for n in names]).fetchone()[0]
+
+
+def is_url(target: Path | str) -> bool:
+    """Whether a database target is a PostgreSQL address rather than a SQLite file."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def open_database(target: Path | str) -> Database | PostgresDatabase:
+    """The database at `target`: a `postgresql://` address, or a SQLite file path."""
+    return PostgresDatabase(str(target)) if is_url(target) else Database(target)
 
 
 class Database:
     """The SQLite file: created owner-only, in WAL mode, with serialised transactions."""
 
     backend = "sqlite"
+    integrity_errors: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -167,6 +194,103 @@ class Database:
 
     def table_names(self) -> set[str]:
         return {r["name"] for r in self.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def describe(self) -> str:
+        """Where the database is, for messages."""
+        return str(self.path)
+
+
+# PostgreSQL: one advisory lock key for every write transaction (see the module's docstring).
+WRITE_LOCK = 0x63726F7373  # "cross"
+CONNECT_TIMEOUT_S = 10
+
+
+class PostgresDatabase:
+    """A PostgreSQL database over one psycopg 3 connection, reconnected when it drops."""
+
+    backend = "postgresql"
+
+    def __init__(self, url: str):
+        import psycopg
+
+        self._psycopg = psycopg
+        self.url = url
+        self.path = url  # what messages and `Store.path` show
+        self.integrity_errors = (psycopg.errors.IntegrityError,)
+        self._lock = threading.RLock()
+        self.conn = self._connect()
+
+    def _connect(self) -> Any:
+        try:
+            # A writer waits for another's lock as long as SQLite's busy timeout, then gives up cleanly.
+            return self._psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                                         options=f"-c lock_timeout={BUSY_TIMEOUT_MS}")
+        except self._psycopg.Error as exc:
+            raise StoreError(f"cannot reach the database {self.describe()}: {str(exc).strip().splitlines()[0]}. "
+                             "Check CROSSCHECK_DB and that PostgreSQL is running") from exc
+
+    def describe(self) -> str:
+        """The address without its password."""
+        return re.sub(r"://([^:@/]+):[^@/]*@", r"://\1:***@", self.url)
+
+    def _live(self) -> Any:
+        """The connection, opened again if the server dropped it (the next statement just works)."""
+        if self.conn.closed or self.conn.broken:
+            self.conn = self._connect()
+        return self.conn
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """All-or-nothing writes, one writer at a time (a nested block is a savepoint)."""
+        with self._lock:
+            conn = self._live()
+            nested = conn.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE
+            try:
+                with conn.transaction():
+                    if not nested:
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+                    yield Transaction(conn, _pg_sql, "postgresql")
+            except self._psycopg.OperationalError as exc:
+                raise self._friendly(exc) from exc
+
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        with self._lock:
+            try:
+                return Transaction(self._live(), _pg_sql, "postgresql").query(sql, params)
+            except self._psycopg.OperationalError as exc:
+                raise self._friendly(exc) from exc
+
+    def one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        with self._lock:
+            try:
+                return Transaction(self._live(), _pg_sql, "postgresql").scalar(sql, params)
+            except self._psycopg.OperationalError as exc:
+                raise self._friendly(exc) from exc
+
+    def table_names(self) -> set[str]:
+        return {r["table_name"] for r in self.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+
+    def _friendly(self, exc: Exception) -> StoreError:
+        if isinstance(exc, self._psycopg.errors.LockNotAvailable):
+            return StoreError(f"the database {self.describe()} is locked by another process (waited "
+                              f"{BUSY_TIMEOUT_MS / 1000:g}s); nothing was changed. Try again, or stop the other writer")
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return StoreError(f"the database {self.describe()} cannot be used right now ({first}); nothing was "
+                          "changed. Try again in a moment")
+
+
+def _pg_sql(sql: str) -> str:
+    """The store's SQL for psycopg: `?` placeholders become `%s` (a literal % is doubled first)."""
+    return sql.replace("%", "%%").replace("?", "%s")
 
 
 def _create_private(path: Path) -> None:

@@ -10,13 +10,12 @@ before anything is sent, so two runs, or a run and a restart, can never post it 
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from claims.store.database import Database, now_iso
+from claims.store.database import Database, PostgresDatabase, now_iso
 from claims.store.feed import record_change
 
 Frequency = Literal["daily", "weekly"]
@@ -159,7 +158,7 @@ def iso_utc(moment: datetime) -> str:
 class DigestStore:
     """The digest tables (created by the schema migrations)."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database | PostgresDatabase):
         self.db = db
 
     # --- schedules --------------------------------------------------------------------------------
@@ -226,7 +225,7 @@ class DigestStore:
                 if taken:
                     return None
                 return int(tx.insert("digest_posts", row))
-        except sqlite3.IntegrityError:
+        except self.db.integrity_errors:
             return None
 
     def mark_posted(self, record_id: int, channel_id: str, message_id: str | None,

@@ -15,6 +15,7 @@ from claims.store.database import Database, Transaction, now_iso
 # What a change touched: an object of a base (by kind), a workspace's base as a whole (created,
 # imported, re-parented), who curates a workspace, which workspace a server uses, a server's
 # settings, or its digest schedule.
+NOTIFY_CHANNEL = "crosscheck_changes"
 SCOPES = ("claim", "outlet", "article", "entity", "workspace", "curators", "server", "settings", "schedule")
 
 
@@ -32,8 +33,12 @@ def record_change(tx: Transaction, workspace_id: str | None, scope: str, target_
     """Announce a change (inside the transaction that makes it); return its sequence number."""
     if scope not in SCOPES:
         raise ValueError(f"unknown change scope {scope!r}")
-    return int(tx.insert("changes", {"workspace_id": workspace_id, "guild_id": guild_id, "scope": scope,
-                                     "target_id": target_id, "at": now_iso()}, returning="seq"))
+    seq = int(tx.insert("changes", {"workspace_id": workspace_id, "guild_id": guild_id, "scope": scope,
+                                    "target_id": target_id, "at": now_iso()}, returning="seq"))
+    if tx.backend == "postgresql":
+        # Delivered when the transaction commits, to every process listening (see `FeedFollower`).
+        tx.execute("SELECT pg_notify(?, ?)", [NOTIFY_CHANNEL, str(seq)])
+    return seq
 
 
 class ChangeFeed:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +16,7 @@ from bot.cli import main
 from bot.runner import heartbeat_path
 from claims.load import Base, default_base_dir
 from claims.store import Store
-from tests.conftest import REPO
+from tests.conftest import REPO, write_lock_held
 
 EditFile = Callable[[Path, str, str, str], int]
 TODAY = ["--today", "2026-11-21"]
@@ -254,13 +253,8 @@ def test_a_check_on_a_locked_database_still_prints_its_answer(
     cli: Callable[..., Result], db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("claims.store.database.BUSY_TIMEOUT_MS", 100)
-    other = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        other.execute("BEGIN EXCLUSIVE")
+    with write_lock_held(db_path):
         result = cli("check", "--json", *TODAY, "Only 1,000 US troops are left in Iraq")
-        other.execute("ROLLBACK")
-    finally:
-        other.close()
     assert result.exit_code == 0, result.output
     (out,) = json_lines(result)
     assert out["verdict"] == "contradicted"
@@ -296,35 +290,43 @@ def test_a_missing_shipped_base_is_called_missing_in_one_line(cli: Callable[...,
 # --- health ---------------------------------------------------------------------------------------
 
 
-def beat(db: Path, seconds_ago: float) -> Path:
+@pytest.fixture
+def health_cli(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """`cli`, with the user's data directory (where a bot on PostgreSQL keeps its heartbeat) in tmp_path."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return cli
+
+
+def beat(db: Path | str, seconds_ago: float) -> Path:
     """Write the heartbeat the running bot would have written `seconds_ago`."""
     at = datetime.now(UTC) - timedelta(seconds=seconds_ago)
     path = heartbeat_path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"at": at.isoformat(timespec="seconds"), "pid": 1, "user": "Crosscheck#0001",
                                 "guilds": 1}), encoding="utf-8")
     return path
 
 
-def test_health_is_ok_with_a_base_and_a_fresh_heartbeat(cli: Callable[..., Result], db_path: Path) -> None:
+def test_health_is_ok_with_a_base_and_a_fresh_heartbeat(health_cli: Callable[..., Result], db_path: Path | str) -> None:
     beat(db_path, seconds_ago=20)
-    result = cli("health")
+    result = health_cli("health")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("ok: connected as Crosscheck#0001 (heartbeat 2")
 
 
-def test_health_without_a_running_bot_is_unhealthy(cli: Callable[..., Result], db_path: Path) -> None:
-    result = cli("health")
+def test_health_without_a_running_bot_is_unhealthy(health_cli: Callable[..., Result], db_path: Path | str) -> None:
+    result = health_cli("health")
     assert result.exit_code == 1
     assert result.stderr == (f"unhealthy: no heartbeat at {heartbeat_path(db_path)}: the bot is not running, "
                              "or not connected to Discord yet\n")
 
 
-def test_health_with_a_stale_heartbeat_is_unhealthy(cli: Callable[..., Result], db_path: Path) -> None:
+def test_health_with_a_stale_heartbeat_is_unhealthy(health_cli: Callable[..., Result], db_path: Path | str) -> None:
     beat(db_path, seconds_ago=600)
-    result = cli("health")
+    result = health_cli("health")
     assert result.exit_code == 1
     assert re.match(r"unhealthy: the bot's last heartbeat is 60\d s old \(more than 90 s\)", result.stderr)
-    assert cli("health", "--max-age", "900").exit_code == 0
+    assert health_cli("health", "--max-age", "900").exit_code == 0
 
 
 def test_health_without_a_database_is_unhealthy_and_creates_none(tmp_path: Path) -> None:

@@ -380,6 +380,8 @@ async def test_closing_the_runner_waits_for_a_query_a_worker_thread_is_still_run
     """At shutdown a cancelled catch-up can leave its worker thread inside a query; closing the
     connection under it crashed the whole process (SIGSEGV). Closing waits for the query now."""
     runner = make_runner(service, Sender())
+    if runner.store.db.backend != "sqlite":
+        pytest.skip("the crash was sqlite3's: a connection closed under a query running in another thread")
     inside, finish = threading.Event(), threading.Event()
 
     def hold_the_query() -> int:  # sqlite3 calls this while a query runs on the connection

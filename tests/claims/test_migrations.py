@@ -37,8 +37,8 @@ def _legacy_counts(path: Path) -> dict[str, int]:
         conn.close()
 
 
-def test_a_new_database_is_at_the_latest_version(tmp_path: Path) -> None:
-    store = Store(tmp_path / "x.sqlite")
+def test_a_new_database_is_at_the_latest_version(new_db: Path | str) -> None:
+    store = Store(new_db)
     try:
         assert store.db.scalar("SELECT max(version) FROM schema_migrations") == LATEST
         assert migrate(store.db) == []  # nothing left to do, and no write lock taken
@@ -46,6 +46,7 @@ def test_a_new_database_is_at_the_latest_version(tmp_path: Path) -> None:
         store.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_legacy_database_keeps_every_claim_check_and_audit_row(legacy_db: Path) -> None:
     before = _legacy_counts(legacy_db)
     service = Crosscheck.open(legacy_db, today=TODAY)
@@ -72,6 +73,7 @@ def test_a_legacy_database_keeps_every_claim_check_and_audit_row(legacy_db: Path
         service.close()
 
 
+@pytest.mark.sqlite_only
 def test_each_legacy_server_gets_its_own_workspace_seeing_the_same_base(legacy_db: Path) -> None:
     service = Crosscheck.open(legacy_db, today=TODAY)
     try:
@@ -94,6 +96,7 @@ def test_each_legacy_server_gets_its_own_workspace_seeing_the_same_base(legacy_d
         service.close()
 
 
+@pytest.mark.sqlite_only
 def test_an_upgrade_killed_half_way_leaves_the_legacy_database_as_it_was(legacy_db: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     before = _legacy_counts(legacy_db)
@@ -108,12 +111,10 @@ def test_an_upgrade_killed_half_way_leaves_the_legacy_database_as_it_was(legacy_
     assert _legacy_counts(legacy_db) == before
 
 
-def test_a_database_from_a_newer_release_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "x.sqlite"
-    Store(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'later')")
-    conn.commit()
-    conn.close()
+def test_a_database_from_a_newer_release_is_refused(new_db: Path | str) -> None:
+    store = Store(new_db)
+    with store.transaction() as tx:
+        tx.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'later')")
+    store.close()
     with pytest.raises(StoreError, match="schema version 99, newer than this release knows"):
-        Store(path)
+        Store(new_db)

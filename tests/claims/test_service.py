@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from claims.service import Crosscheck
+from tests.conftest import write_lock_held
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 21)
@@ -23,13 +23,10 @@ def service(db_path: Path) -> Iterator[Crosscheck]:
     svc.close()
 
 
-def test_the_first_run_imports_the_shipped_base_into_a_new_database(tmp_path: Path) -> None:
-    path = tmp_path / "first" / "crosscheck.sqlite"
-    svc = Crosscheck.open(path, today=TODAY, base_dir=REPO)
+def test_the_first_run_imports_the_shipped_base_into_a_new_database(new_db: Path | str) -> None:
+    svc = Crosscheck.open(new_db, today=TODAY, base_dir=REPO)
     try:
-        assert path.exists()
         assert svc.store.load_base().claims
-        assert svc.store.db.scalar("PRAGMA journal_mode") == "wal"
         assert svc.check("ISIS was defeated in Iraq in 2017").reply.verdict == "supported"
     finally:
         svc.close()
@@ -64,20 +61,17 @@ def test_a_check_on_a_locked_database_is_answered_but_not_logged(
 ) -> None:
     monkeypatch.setattr("claims.store.database.BUSY_TIMEOUT_MS", 100)
     svc = Crosscheck.open(db_path, today=TODAY, base_dir=REPO)
-    other = sqlite3.connect(db_path, isolation_level=None)
     try:
-        other.execute("BEGIN EXCLUSIVE")
-        with caplog.at_level(logging.ERROR, logger="claims.service"):
-            checked = svc.check("Only 1,000 US troops are left in Iraq")
-        assert checked.check_id is None
-        assert checked.reply.verdict == "contradicted"
-        assert "check answered but not logged" in caplog.text
-        assert "is locked by another process" in caplog.text
-        other.execute("ROLLBACK")
+        with write_lock_held(db_path):
+            with caplog.at_level(logging.ERROR, logger="claims.service"):
+                checked = svc.check("Only 1,000 US troops are left in Iraq")
+            assert checked.check_id is None
+            assert checked.reply.verdict == "contradicted"
+            assert "check answered but not logged" in caplog.text
+            assert "is locked by another process" in caplog.text
         assert svc.store.checks.between(None) == []
         assert svc.check("Only 1,000 US troops are left in Iraq").check_id is not None
     finally:
-        other.close()
         svc.close()
 
 

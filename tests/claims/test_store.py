@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from claims.store import (
     default_db_path,
     shipped_fingerprint,
 )
+from tests.conftest import write_lock_held
 
 REPO = Path(__file__).resolve().parents[2]
 EditFile = Callable[[Path, str, str, str], int]
@@ -30,8 +30,8 @@ WITHDRAWAL = "claims/base/topics/withdrawal.yaml"
 
 
 @pytest.fixture
-def fresh_store(tmp_path: Path) -> Iterator[Store]:
-    store = Store(tmp_path / "new" / "crosscheck.sqlite")
+def fresh_store(new_db: Path | str) -> Iterator[Store]:
+    store = Store(new_db)
     yield store
     store.close()
 
@@ -47,6 +47,7 @@ def _claim(store: Store, workspace: str, claim_id: str) -> Claim:
     return store.load_base(workspace).claims[claim_id]
 
 
+@pytest.mark.sqlite_only
 def test_a_new_database_is_created_in_wal_mode_readable_only_by_its_owner(fresh_store: Store) -> None:
     assert fresh_store.path.exists()
     assert fresh_store.db.scalar("PRAGMA journal_mode") == "wal"
@@ -214,18 +215,15 @@ def test_a_locked_database_gives_a_clear_store_error(db_path: Path, engine: Engi
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("claims.store.database.BUSY_TIMEOUT_MS", 100)
     store = Store(db_path)
-    other = sqlite3.connect(db_path, isolation_level=None)
     try:
-        other.execute("BEGIN EXCLUSIVE")
-        with pytest.raises(StoreError, match=r"is locked by another process.*nothing was changed"):
+        with write_lock_held(db_path), pytest.raises(StoreError, match=r"is locked by another process.*nothing was"):
             store.checks.log(engine.check("ISIS was defeated in Iraq in 2017"), workspace_id=DEFAULT)
-        other.execute("ROLLBACK")
         assert store.checks.between(None) == []
     finally:
-        other.close()
         store.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_database_in_an_unwritable_place_gives_a_clear_store_error(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where a directory should be", encoding="utf-8")
@@ -233,6 +231,7 @@ def test_a_database_in_an_unwritable_place_gives_a_clear_store_error(tmp_path: P
         Store(blocker / "crosscheck.sqlite")
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_database_gives_a_clear_store_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite"
     path.write_bytes(b"these are my notes, not a database" * 100)

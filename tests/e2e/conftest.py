@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -82,22 +81,16 @@ MakeCrosscheckBot = Callable[..., CrosscheckBot]
 
 
 @pytest.fixture(scope="session")
-def crosscheck_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with the shipped claim base imported, built once; tests get copies of it.
-
-    Importing the base from YAML takes a few tenths of a second; copying the file is cheaper.
-    """
-    path = tmp_path_factory.mktemp("crosscheck-template") / "crosscheck.sqlite"
-    Crosscheck.open(path, today=TODAY).close()  # closing checkpoints the WAL into the file
-    return path
+def crosscheck_template(seeded_db: Path | str) -> Path | str:
+    """A database with the shipped claim base imported, built once; tests get copies of it
+    (a file, or a PostgreSQL database when the run uses PostgreSQL: see tests/conftest.py)."""
+    return seeded_db
 
 
 @pytest.fixture
-def crosscheck_db(tmp_path: Path, crosscheck_template: Path) -> Path:
-    """This test's own database file (a copy of the template), in tmp_path."""
-    path = tmp_path / "crosscheck.sqlite"
-    shutil.copyfile(crosscheck_template, path)
-    return path
+def crosscheck_db(db_path: Path | str) -> Path | str:
+    """This test's own database (a copy of the template)."""
+    return db_path
 
 
 @pytest.fixture

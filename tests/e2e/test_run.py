@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from fakediscord import FakeDiscord
 
+from bot.runner import heartbeat_path
+
 HERE = Path(__file__).resolve().parent
 TOKEN = "the-right-token"
 # What a child process may inherit: none of the developer's own bot settings.
@@ -65,8 +67,16 @@ class Bot:
         return "\n".join(self.lines)
 
 
+@pytest.fixture(autouse=True)
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's data directory, for this process and the bots it starts: a bot on PostgreSQL
+    keeps its heartbeat there."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
 @pytest.fixture
-async def start_bot(tmp_path: Path, crosscheck_db: Path) -> AsyncIterator:
+async def start_bot(tmp_path: Path, crosscheck_db: Path | str) -> AsyncIterator:
     """`await start_bot(port, DISCORD_TOKEN=..., ...)` runs `crosscheck run` against 127.0.0.1:port
     (`command=["sync", ...]` runs another command)."""
     started: list[Bot] = []
@@ -91,7 +101,7 @@ async def start_bot(tmp_path: Path, crosscheck_db: Path) -> AsyncIterator:
         bot._reader.cancel()
 
 
-async def health(db: Path) -> tuple[int, str]:
+async def health(db: Path | str) -> tuple[int, str]:
     """Run `crosscheck health` for the database `db`: its exit code and what it printed."""
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
     process = await asyncio.create_subprocess_exec(
@@ -174,7 +184,7 @@ async def test_missing_access_in_crosscheck_sync_is_one_line(start_bot, discord_
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 async def test_a_stop_signal_during_a_check_answers_it_and_exits_cleanly_within_2_seconds(
-        start_bot, discord_server: FakeDiscord, crosscheck_db: Path, stop: signal.Signals) -> None:
+        start_bot, discord_server: FakeDiscord, crosscheck_db: Path | str, stop: signal.Signals) -> None:
     # DEBUG shows discord.py starting on the interaction: the signal then lands during the check.
     bot = await start_bot(discord_server.port, LOG_LEVEL="DEBUG")
     await bot.wait_for_line("ready as Crosscheck")
@@ -196,20 +206,20 @@ async def test_a_stop_signal_during_a_check_answers_it_and_exits_cleanly_within_
     # The scheduler (APScheduler's own word), Discord and the database were all closed in turn.
     assert any("Scheduler has been shut down" in line for line in bot.lines)
     assert bot.lines[-1].endswith("stopped cleanly; the database is closed")
-    assert not crosscheck_db.with_name(crosscheck_db.name + "-wal").exists()  # SQLite removes it on a clean close
+    if isinstance(crosscheck_db, Path):
+        assert not crosscheck_db.with_name(crosscheck_db.name + "-wal").exists()  # SQLite removes it on a clean close
 
 
 async def test_health_is_ok_while_connected_and_unhealthy_once_stopped(
-        start_bot, discord_server: FakeDiscord, crosscheck_db: Path, closed_port: int) -> None:
-    heartbeat = crosscheck_db.with_name("crosscheck.heartbeat")
+        start_bot, discord_server: FakeDiscord, crosscheck_db: Path | str, closed_port: int) -> None:
+    heartbeat = heartbeat_path(crosscheck_db)
     bot = await start_bot(discord_server.port)
     async with asyncio.timeout(10):
         while not heartbeat.exists():
             await asyncio.sleep(0.05)
     code, said = await health(crosscheck_db)
     assert code == 0, said
-    database = re.escape(str(crosscheck_db))
-    assert re.fullmatch(rf"ok: connected as Crosscheck \(heartbeat \d s ago\); database {database}", said), said
+    assert re.fullmatch(r"ok: connected as Crosscheck \(heartbeat \d s ago\); database .+", said), said
 
     # A second bot started by mistake on the same database fails; the first one's beat stays.
     second = await start_bot(closed_port)
