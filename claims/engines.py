@@ -132,11 +132,11 @@ class Engines:
 
     # --- following the change feed --------------------------------------------------------------
 
-    def sync(self) -> int:
-        """Apply every change since the last look; return how many were applied."""
+    def sync(self) -> list[ChangeRow]:
+        """Apply every change since the last look; return them (oldest first)."""
         with self.lock:
             latest = self.store.feed.latest()
-            applied = 0
+            applied: list[ChangeRow] = []
             while latest > self._seen:
                 changes = self.store.feed.since(self._seen)
                 if not changes:
@@ -144,7 +144,7 @@ class Engines:
                 for change in changes:
                     self._apply_change(change)
                     self._seen = change.seq
-                    applied += 1
+                    applied.append(change)
             return applied
 
     def _apply_change(self, change: ChangeRow) -> None:
@@ -154,8 +154,12 @@ class Engines:
                 return
             if ws not in self._with_rows:
                 # The workspace's first row: its key now includes it. Engines keyed without it
-                # stay right for their keys; its next lookup builds a clone with its rows.
+                # stay right for their keys; if the one it saw until now is in memory, its own
+                # (a clone with its rows) is made now rather than at its next check.
+                before = self.key(ws)
                 self._with_rows.add(ws)
+                if before in self._engines:
+                    self._engine_for(self.key(ws))
                 return
             for key, engine in list(self._engines.items()):
                 if ws not in key:

@@ -9,6 +9,7 @@ terminal uses a named workspace (`default` unless told otherwise).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from claims.engine import Engine, Reply, clean_statement
 from claims.engines import Engines
 from claims.store import DEFAULT, Store, StoreError, default_db_path
+from claims.store.feed import ChangeRow, FeedFollower
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +94,20 @@ class Crosscheck:
         with self.engines.lock:
             return self.engines.engine(workspace).check_against(statement, claim_id)
 
-    def sync(self) -> int:
+    def sync(self) -> list[ChangeRow]:
         """Catch up with changes made anywhere (this process, the CLI, other bot processes)."""
         return self.engines.sync()
+
+    def follow(self, on_changes: Callable[[list[ChangeRow]], None] | None = None,
+               poll_seconds: float = 1.0) -> FeedFollower:
+        """Apply changes as soon as any process makes them (not only at the next check), and tell
+        `on_changes` what they were (e.g. a digest schedule changed elsewhere). Stop it before closing."""
+        def caught_up() -> None:
+            changes = self.sync()
+            if changes and on_changes is not None:
+                on_changes(changes)
+
+        return FeedFollower(self.store.path, caught_up, poll_seconds).start()
 
     def close(self) -> None:
         self.store.close()

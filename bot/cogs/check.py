@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import re
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,7 +34,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Discord wants an answer within 3 s; past this, defer first and send the answer as a follow-up.
-DEFER_AFTER_SECONDS = 2.0
+# The margin covers the acknowledgement's own trip to Discord when the process is busy.
+DEFER_AFTER_SECONDS = 1.5
+# Threads answering checks (the engine is CPU-bound: more threads than cores would only queue),
+# and threads for short database calls (cooldowns, votes), apart so those never wait behind checks.
+CHECK_WORKERS = max(2, min(8, (os.cpu_count() or 2)))
+DB_WORKERS = 4
 MENU_NAME = "Fact-check this message"
 
 
@@ -81,6 +88,7 @@ def reply_view(ans: Answer) -> discord.ui.View | None:
 
 
 ItemT = TypeVar("ItemT", bound=discord.ui.DynamicItem[Any])
+T = TypeVar("T")
 
 
 def friendly_errors(
@@ -208,14 +216,25 @@ class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cc:
 # --- the cog ------------------------------------------------------------------------------------
 
 
-def _cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
-    settings = interaction.client.settings  # type: ignore[attr-defined]
-    return app_commands.Cooldown(settings.check_rate, settings.check_per_seconds)
+def slow_down(service: Crosscheck, settings, guild_id: int | None, user_id: int) -> float | None:
+    """Count a check by this member of this server; the seconds to wait if over the limit.
+
+    Kept in the database, so the limit holds however many bot processes answer the server."""
+    return service.store.cooldowns.hit(str(guild_id or ""), str(user_id), settings.check_rate,
+                                       settings.check_per_seconds)
 
 
-def _asker(interaction: discord.Interaction) -> tuple[int | None, int]:
-    """Cooldowns are per member of a server: one server's limits never reach another's."""
-    return interaction.guild_id, interaction.user.id
+async def within_rate(interaction: discord.Interaction) -> bool:
+    """An app-command check: a member checking faster than the limit is told to wait."""
+    bot = interaction.client
+    cog = bot.get_cog("Check")  # type: ignore[attr-defined]
+    retry = await cog.in_db(slow_down, bot.service, bot.settings, interaction.guild_id,  # type: ignore[union-attr]
+                            interaction.user.id)
+    if retry is None:
+        return True
+    settings = bot.settings  # type: ignore[attr-defined]
+    raise app_commands.CommandOnCooldown(app_commands.Cooldown(settings.check_rate, settings.check_per_seconds),
+                                         retry)
 
 
 def _where(interaction: discord.Interaction) -> dict[str, str | None]:
@@ -230,9 +249,10 @@ class Check(commands.Cog):
     def __init__(self, bot: CrosscheckBot):
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.fact_check_message)
-        app_commands.checks.dynamic_cooldown(_cooldown, key=_asker)(self.menu)
-        self.mention_cooldown = commands.CooldownMapping.from_cooldown(
-            bot.settings.check_rate, bot.settings.check_per_seconds, commands.BucketType.member)
+        app_commands.check(within_rate)(self.menu)
+        self._checks = ThreadPoolExecutor(CHECK_WORKERS, thread_name_prefix="crosscheck-check")
+        self._db = ThreadPoolExecutor(DB_WORKERS, thread_name_prefix="crosscheck-db")
+        self.in_flight = 0  # checks submitted and not finished: more than the workers means a queue
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
@@ -240,6 +260,20 @@ class Check(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+        self._checks.shutdown(wait=False, cancel_futures=True)
+        self._db.shutdown(wait=False, cancel_futures=True)
+
+    async def in_db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a short database call off the event loop, never queued behind checks."""
+        return await asyncio.get_running_loop().run_in_executor(self._db, functools.partial(fn, *args))
+
+    async def in_checks(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a check off the event loop (counted, so a queue is seen before it is felt)."""
+        self.in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._checks, functools.partial(fn, *args))
+        finally:
+            self.in_flight -= 1
 
     async def _send(self, interaction: discord.Interaction, answers: list[Answer], private: bool) -> None:
         first, rest = answers[0], answers[1:]
@@ -260,16 +294,24 @@ class Check(commands.Cog):
             await interaction.followup.send(**extra)
 
     async def _answer_in_time(self, interaction: discord.Interaction, work, private: bool) -> list[Answer]:
-        """Run the check off the event loop; defer if it risks Discord's 3-second window."""
-        task = asyncio.ensure_future(asyncio.to_thread(work))
-        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
-        if not done:
+        """Run the check off the event loop; acknowledge first whenever the answer might be late.
+
+        With every worker busy the check would wait in a queue: it is deferred at once, so under
+        a burst the checks queue behind their acknowledgements, not in front of them. Otherwise
+        the answer itself is the acknowledgement, unless it takes longer than DEFER_AFTER_SECONDS."""
+        queued = self.in_flight >= CHECK_WORKERS
+        task = asyncio.ensure_future(self.in_checks(work))
+        if queued:
             await interaction.response.defer(ephemeral=private, thinking=True)
+        else:
+            done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
+            if not done:
+                await interaction.response.defer(ephemeral=private, thinking=True)
         return await task
 
     @app_commands.command(name="check", description="Fact-check a statement against the sourced claim base")
     @app_commands.describe(statement="The statement to check", private="Only you see the answer")
-    @app_commands.checks.dynamic_cooldown(_cooldown, key=_asker)
+    @app_commands.check(within_rate)
     async def check(self, interaction: discord.Interaction,
                     statement: app_commands.Range[str, 1, MAX_STATEMENT_CHARS], private: bool = False) -> None:
         """/check statement: [private:]"""
@@ -296,16 +338,23 @@ class Check(commands.Cog):
             await message.reply("Mention me with a statement to check, or use /check.",
                                 allowed_mentions=NO_PINGS, mention_author=False)
             return
-        bucket = self.mention_cooldown.get_bucket(message)
-        retry_after = bucket.update_rate_limit() if bucket else None
-        if retry_after:
+        guild_id = message.guild.id if message.guild else None
+        try:
+            retry_after = await self.in_db(slow_down, self.bot.service, self.bot.settings, guild_id,
+                                           message.author.id)
+        except Exception as exc:  # a busy database says so, as for /check
+            await message.reply(error_line(exc, f"mention {message.id}"), allowed_mentions=NO_PINGS,
+                                mention_author=False)
+            return
+        if retry_after is not None:
             await message.reply(f"Slow down a little: try again in {retry_after:.0f}s.",
                                 allowed_mentions=NO_PINGS, mention_author=False)
             return
         where = {"user_id": str(message.author.id), "guild_id": str(message.guild.id) if message.guild else None,
                  "channel_id": str(message.channel.id)}
         try:
-            ans = await asyncio.to_thread(answer, self.bot.service, statement[:MAX_STATEMENT_CHARS], **where)
+            ans = await self.in_checks(functools.partial(answer, self.bot.service, statement[:MAX_STATEMENT_CHARS],
+                                                         **where))
         except Exception as exc:  # the same lines as for /check (a busy database says so)
             await message.reply(error_line(exc, f"mention {message.id}"), allowed_mentions=NO_PINGS,
                                 mention_author=False)

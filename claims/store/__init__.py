@@ -8,6 +8,7 @@
     store.checks                   # what people asked, per server, and the review queue
     store.settings                 # per-server settings and the database's notes
     store.digests                  # digest schedules and the periods posted
+    store.cooldowns                # per-member rate limits, shared by every bot process
 
 SQLite is the embedded default (one machine). The shipped claim base is imported into the
 read-only `shipped` workspace on first run and again whenever a release changes it; the
@@ -23,6 +24,7 @@ from pathlib import Path
 from claims.load import Base, default_base_dir, load_base
 from claims.store.audit import AuditEntry, AuditLog
 from claims.store.checks import LOOSE_MATCH, CheckLog, Where
+from claims.store.cooldowns import Cooldowns
 from claims.store.database import StoreError, Transaction, default_db_path, is_url, now_iso, open_database
 from claims.store.digests import DigestStore
 from claims.store.feed import ChangeFeed, record_change
@@ -89,6 +91,7 @@ class Store:
         self.checks = CheckLog(self.db)
         self.settings = Settings(self.db)
         self.digests = DigestStore(self.db)
+        self.cooldowns = Cooldowns(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -285,6 +285,19 @@ def _upgrade_legacy(tx: Transaction, stamp: str) -> None:
     tx.insert("meta", {"key": "upgraded_from", "value": f"pre-workspace release, at {stamp}"}, returning=None)
 
 
+def _v4_cooldowns(tx: Transaction, db: Database) -> None:
+    for statement in _statements("""
+CREATE TABLE cooldowns (
+    scope TEXT NOT NULL,            -- a server's id ('' for direct messages)
+    user_id TEXT NOT NULL,
+    window_start {real} NOT NULL,   -- seconds since the epoch
+    used INTEGER NOT NULL,
+    PRIMARY KEY (scope, user_id)
+);
+""", db.backend):
+        tx.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -292,10 +305,12 @@ class Migration:
     apply: Callable[[Transaction, Database], None]
 
 
+# Versions 2 and 3 are reserved for changes being made alongside (privacy, curation tools).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workspaces", _v1_workspaces),
+    Migration(4, "cooldowns", _v4_cooldowns),
 )
-LATEST = MIGRATIONS[-1].version
+LATEST = max(m.version for m in MIGRATIONS)
 
 
 def migrate(db: Database) -> list[int]:
@@ -307,8 +322,9 @@ def migrate(db: Database) -> list[int]:
         tx.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                    "applied_at TEXT NOT NULL)")
         done = {r["version"] for r in tx.query("SELECT version FROM schema_migrations")}
-        if done and max(done) > LATEST:
-            raise_newer(db, max(done))
+        unknown = done - {m.version for m in MIGRATIONS}
+        if unknown:
+            raise_newer(db, max(unknown))
         for migration in MIGRATIONS:
             if migration.version in done:
                 continue
@@ -323,13 +339,15 @@ def _applied(db: Database) -> set[int]:
     if "schema_migrations" not in db.table_names():
         return set()
     versions = {r["version"] for r in db.query("SELECT version FROM schema_migrations")}
-    if versions and max(versions) > LATEST:
-        raise_newer(db, max(versions))
+    unknown = versions - {m.version for m in MIGRATIONS}
+    if unknown:
+        raise_newer(db, max(unknown))
     return versions
 
 
 def raise_newer(db: Database, version: int) -> None:
     from claims.store.database import StoreError
 
-    raise StoreError(f"the database {db.path} has schema version {version}, newer than this release knows "
-                     f"({LATEST}); upgrade Crosscheck, or point CROSSCHECK_DB at another file")
+    raise StoreError(f"the database {db.path} has schema version {version}, which this release does not know "
+                     f"(it knows up to {LATEST}): it was written by a newer Crosscheck; upgrade, or point "
+                     "CROSSCHECK_DB at another database")

@@ -116,5 +116,5 @@ def test_a_database_from_a_newer_release_is_refused(new_db: Path | str) -> None:
     with store.transaction() as tx:
         tx.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'later')")
     store.close()
-    with pytest.raises(StoreError, match="schema version 99, newer than this release knows"):
+    with pytest.raises(StoreError, match="schema version 99, which this release does not know"):
         Store(new_db)
