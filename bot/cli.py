@@ -9,9 +9,12 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import re
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -27,6 +30,8 @@ from claims.store import DEFAULT, SHIPPED, StoreError, is_url
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3
+
+log = logging.getLogger(__name__)
 
 
 def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -82,6 +87,12 @@ def open_service(db_path: Path | None, today: date | None, workspace: str | None
     try:
         return Crosscheck.open(chosen_db(db_path), today=today, workspace_id=chosen_workspace(workspace))
     except LoadError as exc:
+        if all(problem.missing for problem in exc.problems):
+            # Nothing is wrong with the files: they are not there (a broken install, a wrong CROSSCHECK_BASE).
+            missing = ", ".join(problem.file for problem in exc.problems)
+            click.echo(f"error: the shipped claim base is missing {missing} in {default_base_dir()}: reinstall "
+                       "crosscheck, or set CROSSCHECK_BASE to a claim base directory.", err=True)
+            sys.exit(EXIT_BAD_INPUT)
         click.echo(f"error: the shipped claim base is invalid ({len(exc.problems)} problems):", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
@@ -113,8 +124,17 @@ def _load_or_exit(root: Path, outcome: str):
 def main(ctx: click.Context, verbose: bool, db_path: Path | None, workspace: str | None) -> None:
     """Crosscheck: fact-check statements against a curated, sourced claim base."""
     ctx.obj = {"db_path": db_path, "workspace": workspace}
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_to_stderr(logging.INFO if verbose else logging.WARNING)
+
+
+def log_to_stderr(level: int) -> None:
+    """Send log lines at `level` and above to standard error, each once.
+
+    There is one handler, on the root logger, set up here and nowhere else: `run` used to add
+    discord.py's own handler (`discord.utils.setup_logging`) next to it, and every line was
+    printed twice. Calling this again changes the level only."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
 
 
 @main.command()
@@ -257,24 +277,35 @@ def _token(settings) -> str:
 @main.command()
 @db_option
 def run(db_path: Path | None) -> None:
-    """Start the Discord bot (needs DISCORD_TOKEN)."""
-    import discord
+    """Start the Discord bot (needs DISCORD_TOKEN); SIGTERM or Ctrl-C stops it cleanly."""
+    import asyncio
 
     from bot.client import CrosscheckBot
     from bot.config import RedactToken
+    from bot.runner import StartupError, heartbeat_path, serve
 
     settings = _settings(db_path)
     token = _token(settings)
+    level = logging.getLevelName(settings.log_level.upper())
+    level = level if isinstance(level, int) else logging.INFO
+    log_to_stderr(level)
+    if level > logging.DEBUG:
+        # APScheduler announces every start, stop and job run at INFO; the digest code logs what matters.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     redact = RedactToken(token)
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level.upper(), logging.INFO))
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
     service = open_service(settings.crosscheck_db, None)
     bot = CrosscheckBot(service, settings)
     try:
-        bot.run(token, log_handler=None)
+        asyncio.run(serve(bot, token, heartbeat_path(settings.crosscheck_db)))
+    except StartupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
     finally:
+        # After asyncio.run: every check thread has finished, so nothing uses the database now.
         service.close()
+    log.info("stopped cleanly; the database is closed")
 
 
 @main.command()
@@ -288,6 +319,7 @@ def sync(guild_id: int | None, global_: bool, db_path: Path | None) -> None:
     import discord
 
     from bot.client import CrosscheckBot
+    from bot.runner import explain
 
     settings = _settings(db_path)
     token = _token(settings)
@@ -302,15 +334,64 @@ def sync(guild_id: int | None, global_: bool, db_path: Path | None) -> None:
 
     async def go() -> None:
         async with bot:
-            await bot.login(token)
-            await bot.setup_hook()
+            await bot.login(token)  # runs setup_hook, which loads the extensions (and, here, does not sync)
             await bot.sync_commands(force=True, scope=scope)
 
     try:
         asyncio.run(go())
+    except Exception as exc:
+        explained = explain(exc, bot.intents)
+        if explained is None:
+            raise
+        click.echo(f"error: {explained}", err=True)
+        sys.exit(explained.exit_code)
     finally:
         service.close()
     click.echo("synced the commands")
+
+
+@main.command()
+@click.option("--max-age", type=float, default=None, metavar="SECONDS",
+              help="How old the bot's heartbeat may be (default: three missed beats).")
+@db_option
+def health(max_age: float | None, db_path: Path | None) -> None:
+    """Exit 0 if the bot is healthy: its database opens and holds a claim base, and the running bot
+    wrote its heartbeat recently (it does while connected to Discord). Else exit 1, saying why.
+
+    For Docker's HEALTHCHECK, systemd or a monitor; it changes nothing."""
+    from bot.runner import HEARTBEAT_MAX_AGE_SECONDS, heartbeat_age, heartbeat_path, read_heartbeat
+    from claims.store import Store, default_db_path
+
+    target = chosen_db(db_path) or default_db_path()
+    # A PostgreSQL address may carry a password: never print it.
+    shown = re.sub(r"://([^:@/]+):[^@/]*@", r"://\1:***@", str(target))
+    limit = HEARTBEAT_MAX_AGE_SECONDS if max_age is None else max_age
+
+    def unhealthy(reason: str) -> NoReturn:
+        click.echo(f"unhealthy: {reason}", err=True)
+        sys.exit(1)
+
+    if not is_url(target) and not Path(target).is_file():  # opening it would create an empty one
+        unhealthy(f"no database at {shown}")
+    try:
+        store = Store(target)
+        try:
+            has_base = store.objects.count(store.workspaces.chain(DEFAULT), "claim") > 0
+        finally:
+            store.close()
+    except (StoreError, sqlite3.Error) as exc:
+        unhealthy(f"the database {shown} does not open: {exc}")
+    if not has_base:
+        unhealthy(f"the database {shown} holds no claim base")
+    beat_path = heartbeat_path(target)
+    beat = read_heartbeat(beat_path)
+    if beat is None:
+        unhealthy(f"no heartbeat at {beat_path}: the bot is not running, or not connected to Discord yet")
+    age = heartbeat_age(beat)
+    if age > limit:
+        unhealthy(f"the bot's last heartbeat is {age:.0f} s old (more than {limit:.0f} s): "
+                  "it is not connected to Discord, or stuck")
+    click.echo(f"ok: connected as {beat.get('user')} (heartbeat {age:.0f} s ago); database {shown}")
 
 
 # --- digests --------------------------------------------------------------------------------------

@@ -86,6 +86,9 @@ class CrosscheckBot(commands.Bot):
     def __init__(self, service: Crosscheck, settings: Settings, *, sync_on_start: bool = True, **options):
         intents = discord.Intents.default()  # no privileged intents: mentions carry their content
         options.setdefault("allowed_mentions", NO_PINGS)
+        # The bot never joins voice: without this, discord.py warns at every start that voice's
+        # optional libraries are not installed (two lines of noise before anything that matters).
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None,
                          tree_cls=CrosscheckTree, **options)
         self.service = service

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     privacy_url: str | None = Field(default=None, description="Where the operator publishes the privacy notice "
                                                               "(deploy/PRIVACY.md, adapted); /privacy links to it.")
+    crosscheck_review_url: str | None = Field(
+        default=None, description="ClaimReview export: the public address the reviews are read at.")
 
 
 class RedactToken(logging.Filter):

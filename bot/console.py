@@ -9,7 +9,10 @@ Type a statement to /check it. Other commands:
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.cogs.check import Answer, answer, answers_for_message
@@ -22,18 +25,66 @@ BANNER = ("Crosscheck console: type a statement to fact-check it (e.g. \"All US 
           "by September 2026\").\nCommands: /message TEXT, /sources, /helpful, /unhelpful, /help, /quit\n")
 
 
+HISTORY_LENGTH = 1000
+
+
+def history_path() -> Path:
+    """The console's history file, in the user's data directory ($XDG_DATA_HOME/crosscheck)."""
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "crosscheck" / "console_history"
+
+
+def start_line_editing(path: Path) -> bool:
+    """Give input() line editing and the history kept at `path` (saved at exit); False where
+    readline is missing (Windows, some Python builds): the console then reads plain lines."""
+    try:
+        import readline
+    except ImportError:
+        return False
+    readline.set_history_length(HISTORY_LENGTH)
+    try:
+        readline.read_history_file(path)
+    except OSError:
+        pass  # no history yet, or unreadable: start without one
+
+    def save() -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(path)
+        except OSError:
+            pass  # a read-only home loses the history, nothing else
+
+    atexit.register(save)
+    return True
+
+
+def _read_line(stdin: TextIO, stdout: TextIO, interactive: bool, editing: bool) -> str | None:
+    """The next line typed or piped in, or None at the end of input."""
+    if editing:
+        stdout.write("\n")
+        try:
+            return input("> ")  # readline edits the line and records it in the history
+        except EOFError:
+            return None
+    if interactive:
+        stdout.write("\n> ")
+        stdout.flush()
+    return stdin.readline() or None
+
+
 def run_console(service: Crosscheck, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    """Read lines until /quit or end of input; answer each. Returns the number of checks made."""
+    """Read lines until /quit or end of input; answer each. Returns the number of checks made.
+
+    At a terminal, lines are read with readline: editing, and arrow-key history kept between runs."""
     interactive = stdin.isatty()
+    # input() is what readline edits, and it reads the real terminal only.
+    editing = interactive and stdin is sys.stdin and stdout is sys.stdout and start_line_editing(history_path())
     stdout.write(BANNER)
     last: Answer | None = None
     checks = 0
     while True:
-        if interactive:
-            stdout.write("\n> ")
-            stdout.flush()
-        line = stdin.readline()
-        if not line:
+        line = _read_line(stdin, stdout, interactive, editing)
+        if line is None:
             break
         line = line.strip()
         if not line:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 import yaml
 
-from claims.claimreview import claimreviews
+from claims.claimreview import claimreviews, review_base_url
 from claims.curate import Change, ConflictError, CurationError, Curator, new_claim_data
 from claims.export import ExportError, export_base
 from claims.models import CRITERIA_POINTS, ClaimKind
@@ -63,6 +64,34 @@ def _run(action):
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(3)
+
+
+def _export_claimreview(ctx: click.Context, out_dir: Path, base_url: str | None) -> None:
+    """Write OUT_DIR/claimreview.jsonld; refused (exit 2) without a usable base URL."""
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
+    try:
+        site = review_base_url(base_url or Settings().crosscheck_review_url)
+    except ValidationError as exc:  # another setting is malformed: say which, not a traceback
+        click.echo(f"error: bad setting: {exc}", err=True)
+        sys.exit(EXIT_REFUSED)
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_REFUSED)
+    curator = _curator(ctx)
+    # Each review is dated by the last audited change of its claim or of what it cites.
+    changes: dict[tuple[str, str], date] = {}
+    for entry in curator.recent_changes():
+        if entry.target_type in ("claim", "article", "outlet"):
+            changes[(entry.target_type, entry.target_id)] = datetime.fromisoformat(entry.at).date()
+    reviews = claimreviews(curator.engine.base, curator.engine.today(), site, changes)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "claimreview.jsonld"
+    path.write_text(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    click.echo(f"wrote {len(reviews)} ClaimReviews to {path} (dates as precise as the curators gave them: "
+               "an estimated month stays a month)")
 
 
 def register(claims: click.Group, main: click.Group) -> None:
@@ -200,17 +229,15 @@ def register(claims: click.Group, main: click.Group) -> None:
     @claims.command()
     @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
     @click.option("--format", "fmt", type=click.Choice(["yaml", "claimreview"]), default="yaml")
+    @click.option("--base-url", metavar="URL", help="ClaimReview: the public address the reviews are read at "
+                  "(default: the CROSSCHECK_REVIEW_URL setting); each url is URL + claim id + #version.")
     @click.pass_context
-    def export(ctx: click.Context, out_dir: Path, fmt: str) -> None:
+    def export(ctx: click.Context, out_dir: Path, fmt: str, base_url: str | None) -> None:
         """Write the working base to OUT_DIR: the shipped YAML layout, or ClaimReview JSON-LD."""
-        curator = _curator(ctx)
         if fmt == "claimreview":
-            out_dir.mkdir(parents=True, exist_ok=True)
-            path = out_dir / "claimreview.jsonld"
-            reviews = claimreviews(curator.engine.base, curator.engine.today())
-            path.write_text(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            click.echo(f"wrote {len(reviews)} ClaimReviews to {path}")
+            _export_claimreview(ctx, out_dir, base_url)
             return
+        curator = _curator(ctx)
         try:
             written = export_base(curator.service.store.load_base(curator.workspace_id), out_dir)
         except (ExportError, OSError) as exc:

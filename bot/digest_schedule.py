@@ -145,10 +145,14 @@ class DigestRunner:
         self._inflight: set[asyncio.Task[Outcome]] = set()
 
     async def aclose(self, timeout: float = 5.0) -> None:
-        """Let digests being sent finish being recorded, then close the runner's connection."""
+        """Let digests being sent finish being recorded, then close the runner's connection.
+
+        A worker thread can still be inside a query after the coroutine that started it was
+        cancelled (at shutdown); closing waits for it (the connection's lock), in a thread of its
+        own so the event loop is not blocked meanwhile."""
         if self._inflight:
             await asyncio.wait(set(self._inflight), timeout=timeout)
-        self._connection.close()
+        await asyncio.to_thread(self._connection.close)
 
     def period(self, schedule: Schedule, end: datetime) -> tuple[datetime, datetime]:
         """The period a digest ending at `end` covers (see `period_for`)."""

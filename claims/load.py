@@ -1,11 +1,14 @@
 """Load and validate the curated claim base from YAML, reporting every problem with file and line.
 
-Layout of a base directory (the repository root for the shipped base):
+Layout of a base directory:
 
     sources.yaml                   outlets (with credibility) and articles
     claims/base/entities.yaml      people, places, countries and groups, with the names they go by
     claims/base/topics/*.yaml      the claims, one file per topic
     claims/base/articles/*.txt     the article texts, unchanged
+
+The shipped base has this layout at the repository root; an installed wheel carries a copy of it
+inside the package, under `claims/shipped/` (see `default_base_dir`).
 
 Loading is all or nothing: when any problem is found, `LoadError` lists them all and the caller
 keeps whatever it had before.
@@ -23,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +53,12 @@ MIN_FRAGMENT_WORDS = 4
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the base, and where."""
+    """One thing wrong with the base, and where. `missing` when a file is absent, not invalid."""
 
     file: str
     line: int | None
     message: str
+    missing: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -90,12 +95,25 @@ class Base:
         return digest.hexdigest()[:16]
 
 
+# Where a built wheel carries the shipped base, inside the `claims` package (pyproject.toml's
+# force-include copies sources.yaml and claims/base/ there, keeping the layout above).
+PACKAGED_BASE = "shipped"
+
+
 def default_base_dir() -> Path:
-    """Where the shipped base lives: $CROSSCHECK_BASE, else the checkout this package sits in."""
+    """Where the shipped base lives: $CROSSCHECK_BASE; else inside the installed package (a wheel,
+    `pip install .`, pipx); else the checkout the package is imported from (a clone, `pip install -e`).
+
+    Found through importlib.resources, so it does not matter where the package was installed."""
     configured = os.environ.get("CROSSCHECK_BASE")
     if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parent.parent
+        return Path(configured).expanduser()
+    package = resources.files("claims")
+    packaged = package / PACKAGED_BASE
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # A checkout: the package directory sits at the repository root, next to sources.yaml.
+    return Path(str(package)).parent
 
 
 # --- YAML with line numbers ---------------------------------------------------------------------
@@ -182,6 +200,11 @@ def read_text_file(path: Path, root: Path, limit: int) -> str:
     return data.decode("utf-8")
 
 
+def _missing(path: Path) -> bool:
+    """Whether nothing is at `path` (not even a dangling link): missing, rather than unreadable."""
+    return not path.exists() and not path.is_symlink()
+
+
 def _nested_deeper_than(text: str, limit: int) -> bool:
     """Whether [ ] and { } nest deeper than `limit` (counted roughly: brackets inside quotes too)."""
     depth = 0
@@ -198,8 +221,10 @@ def read_yaml(path: Path, label: str, root: Path | None = None) -> tuple[Any, _R
     try:
         text = read_text_file(path, root or path.parent, MAX_YAML_BYTES)
     except (OSError, UnicodeDecodeError) as exc:
-        missing = isinstance(exc, OSError) and not path.exists() and not path.is_symlink()
-        reader.problems.append(Problem(label, None, "missing file" if missing else f"cannot read file: {exc}"))
+        if _missing(path):
+            reader.problems.append(Problem(label, None, f"missing: there is no file at {path}", missing=True))
+        else:
+            reader.problems.append(Problem(label, None, f"cannot read file: {exc}"))
         return None, reader
     reader = _Reader(label, budget=MIN_NODE_BUDGET + len(text))
     if _nested_deeper_than(text, MAX_FLOW_DEPTH):
@@ -329,10 +354,17 @@ def load_base(base_dir: Path | None = None) -> Base:
         try:
             texts[article.id] = read_text_file(text_path, root, MAX_ARTICLE_BYTES)
         except (OSError, UnicodeDecodeError) as exc:
-            reader.problems.append(
-                Problem(reader.file, reader.line((*loc, "path")),
-                        f"article {article.id!r}: cannot read its text at {article.path}: {exc.strerror or exc}")
-            )
+            if _missing(text_path):
+                reader.problems.append(
+                    Problem(reader.file, reader.line((*loc, "path")),
+                            f"article {article.id!r}: its text is missing: there is no file at {article.path}",
+                            missing=True)
+                )
+            else:
+                reader.problems.append(
+                    Problem(reader.file, reader.line((*loc, "path")),
+                            f"article {article.id!r}: cannot read its text at {article.path}: {exc.strerror or exc}")
+                )
         article_map[article.id] = article  # type: ignore[assignment]
     # When sources.yaml cannot even be parsed, every quote would also be reported against a
     # missing article: one root cause, a hundred lines. Report the root cause alone.
@@ -360,7 +392,9 @@ def load_base(base_dir: Path | None = None) -> Base:
     seen_claims: dict[str, str] = {}
     topic_dir = root / "claims" / "base" / "topics"
     files = sorted(topic_dir.glob("*.yaml"))
-    if not files:
+    if not topic_dir.is_dir():
+        problems.append(Problem(rel(topic_dir), None, f"missing: there is no directory at {topic_dir}", missing=True))
+    elif not files:
         problems.append(Problem(rel(topic_dir), None, "no claim files (*.yaml) found"))
     if len(files) > MAX_TOPIC_FILES:
         problems.append(Problem(rel(topic_dir), None, f"{len(files):,} claim files; the limit is {MAX_TOPIC_FILES:,}"))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from claims.load import Base
+from bot.runner import heartbeat_path
+from claims.load import Base, default_base_dir
 from claims.store import Store
-from tests.conftest import write_lock_held
+from tests.conftest import REPO, write_lock_held
 
 EditFile = Callable[[Path, str, str, str], int]
 TODAY = ["--today", "2026-11-21"]
@@ -260,3 +263,84 @@ def test_a_check_on_a_locked_database_still_prints_its_answer(
         assert store.checks.between(None) == []
     finally:
         store.close()
+
+
+# --- the shipped base -----------------------------------------------------------------------------
+
+
+def test_the_shipped_base_is_found_at_the_checkout_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Run from a checkout (or an editable install of it); a wheel carries it inside the package,
+    # which tests/test_install.py checks in a fresh virtualenv.
+    monkeypatch.delenv("CROSSCHECK_BASE", raising=False)
+    assert default_base_dir() == REPO
+    assert (default_base_dir() / "sources.yaml").is_file()
+
+
+def test_a_missing_shipped_base_is_called_missing_in_one_line(cli: Callable[..., Result], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    nowhere = tmp_path / "nowhere"
+    monkeypatch.setenv("CROSSCHECK_BASE", str(nowhere))
+    result = cli("check", "ISIS was defeated in Iraq in 2015")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: the shipped claim base is missing sources.yaml, claims/base/entities.yaml, claims/base/topics "
+        f"in {nowhere}: reinstall crosscheck, or set CROSSCHECK_BASE to a claim base directory."]
+
+
+# --- health ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def health_cli(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """`cli`, with the user's data directory (where a bot on PostgreSQL keeps its heartbeat) in tmp_path."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return cli
+
+
+def beat(db: Path | str, seconds_ago: float) -> Path:
+    """Write the heartbeat the running bot would have written `seconds_ago`."""
+    at = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    path = heartbeat_path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"at": at.isoformat(timespec="seconds"), "pid": 1, "user": "Crosscheck#0001",
+                                "guilds": 1}), encoding="utf-8")
+    return path
+
+
+def test_health_is_ok_with_a_base_and_a_fresh_heartbeat(health_cli: Callable[..., Result], db_path: Path | str) -> None:
+    beat(db_path, seconds_ago=20)
+    result = health_cli("health")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: connected as Crosscheck#0001 (heartbeat 2")
+
+
+def test_health_without_a_running_bot_is_unhealthy(health_cli: Callable[..., Result], db_path: Path | str) -> None:
+    result = health_cli("health")
+    assert result.exit_code == 1
+    assert result.stderr == (f"unhealthy: no heartbeat at {heartbeat_path(db_path)}: the bot is not running, "
+                             "or not connected to Discord yet\n")
+
+
+def test_health_with_a_stale_heartbeat_is_unhealthy(health_cli: Callable[..., Result], db_path: Path | str) -> None:
+    beat(db_path, seconds_ago=600)
+    result = health_cli("health")
+    assert result.exit_code == 1
+    assert re.match(r"unhealthy: the bot's last heartbeat is 60\d s old \(more than 90 s\)", result.stderr)
+    assert health_cli("health", "--max-age", "900").exit_code == 0
+
+
+def test_health_without_a_database_is_unhealthy_and_creates_none(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.sqlite"
+    result = CliRunner().invoke(main, ["health", "--db", str(missing)])
+    assert result.exit_code == 1
+    assert result.stderr == f"unhealthy: no database at {missing}\n"
+    assert not missing.exists()
+
+
+def test_health_of_a_database_without_a_base_is_unhealthy(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite"
+    Store(empty).close()
+    beat(empty, seconds_ago=1)
+    result = CliRunner().invoke(main, ["health", "--db", str(empty)])
+    assert result.exit_code == 1
+    assert result.stderr == f"unhealthy: the database {empty} holds no claim base\n"

@@ -189,9 +189,10 @@ def test_a_quote_missing_from_its_article_is_refused_with_file_and_line(base_cop
     assert "copy it verbatim" in problem.message
 
 
-def test_an_article_whose_text_file_is_missing_is_refused(base_copy: Path) -> None:
+def test_an_article_whose_text_file_is_missing_is_refused_as_missing(base_copy: Path) -> None:
     (base_copy / "claims/base/articles/004_23c18b444b40338d.txt").unlink()
-    problem = the_problem(base_copy, SOURCES, "cannot read its text")
+    problem = the_problem(base_copy, SOURCES, "its text is missing")
+    assert problem.missing
     assert problem.line == line_of(base_copy, SOURCES, "    path: claims/base/articles/004_23c18b444b40338d.txt")
 
 
@@ -267,6 +268,25 @@ def test_every_problem_across_files_is_listed_and_nothing_is_loaded(base_copy: P
     outlet = edit_file(base_copy, SOURCES, "    outlet: iswnews\n", "    outlet: iswnewz\n")
     where = {(p.file, p.line) for p in problems_of(base_copy)}
     assert {(WITHDRAWAL, typo), (BACKGROUND, quote), (SOURCES, outlet)} <= where
+
+
+def test_a_missing_sources_file_is_reported_as_missing_not_invalid(base_copy: Path) -> None:
+    (base_copy / SOURCES).unlink()
+    problems = problems_of(base_copy)
+    assert [(p.file, p.missing) for p in problems] == [(SOURCES, True)]
+    assert problems[0].message == f"missing: there is no file at {base_copy / SOURCES}"
+
+
+def test_an_unreadable_sources_file_is_not_called_missing(base_copy: Path) -> None:
+    (base_copy / SOURCES).write_bytes(b"outlets: \xff\xfe\n")
+    problem = the_problem(base_copy, SOURCES, "cannot read file")
+    assert not problem.missing
+
+
+def test_an_empty_directory_is_missing_every_part_of_the_layout(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path)
+    assert [p.file for p in problems] == [SOURCES, ENTITIES, "claims/base/topics"]
+    assert all(p.missing and p.message.startswith("missing: ") for p in problems)
 
 
 def test_a_base_without_topic_files_is_refused(base_copy: Path) -> None:
