@@ -880,6 +880,11 @@ async def test_two_clients_with_one_shard_each_see_only_their_guilds(
     assert sorted(g.id for g in bot0.guilds) == on_0 and sorted(g.id for g in bot1.guilds) == on_1
     assert seen0.shard_events == ["ready:0"] and seen1.shard_events == ["ready:1"]
     assert {s["shard"][0]: s["guilds"] for s in discord_server.sessions()} == {0: 2, 1: 2}  # type: ignore[index]
+    # An event of a shard nobody handles waits for a client of that shard.
+    await bot1.close()
+    with pytest.raises(TimeoutError, match="no gateway session"):
+        await discord_server.dispatch("TYPING_START", {"guild_id": str(on_1[0])}, timeout=0.1)
+    bot1 = await run_bot(make_bot(seen1, frames=True, cls=commands.AutoShardedBot, shard_ids=[1], shard_count=2))
 
     for guild in sharded_world:
         handle = await discord_server.send_slash_command("ping", {"text": "x"}, guild=guild)
@@ -952,6 +957,49 @@ async def test_sharding_is_required_above_the_guilds_per_shard_limit(
     # Over two shards, neither gets more than two of the three guilds.
     bot = await run_bot(make_bot(Seen(), cls=commands.AutoShardedBot, shard_count=2))
     assert len(bot.guilds) == 3
+
+
+async def test_the_control_endpoints_report_a_deferred_answer_and_refuse_bad_requests(
+    discord_server: FakeDiscord, bot: commands.Bot
+) -> None:
+    import aiohttp
+
+    control = discord_server.control_url
+    async with aiohttp.ClientSession() as http:
+        command = {"name": "slow", "options": {"count": 21, "loud": True}, "user": discord_server.moderator.id}
+        async with http.post(f"{control}/slash_command", json=command) as resp:
+            assert resp.status == 200, await resp.text()
+            sent = await resp.json()
+        async with http.get(f"{control}/interactions/{sent['id']}", params={"wait": "5", "until": "answer"}) as resp:
+            record = await resp.json()
+        assert sent["guild_id"] == str(discord_server.guild.id) and sent["shard"] is None  # an unsharded client
+
+        bad = [
+            ({"name": "slow", "options": {"count": "many"}}, 400),  # not an integer
+            ({"name": "slow", "options": {"count": 1}, "guild": "Nowhere"}, 400),
+            ({"name": "slow", "options": {"count": 1}, "user": "12"}, 400),  # nobody
+            ({"name": "unknown"}, 404),  # not synced
+            ({"options": {}}, 400),
+        ]
+        for body, status in bad:
+            async with http.post(f"{control}/slash_command", json=body) as resp:
+                assert resp.status == status, (body, await resp.text())
+        async with http.get(f"{control}/interactions/12345") as resp:
+            assert resp.status == 404
+        async with http.get(f"{control}/world") as resp:
+            world = await resp.json()
+
+    # Deferred (type 5), then the follow-up that turned "thinking..." into the answer.
+    (callback,) = record["callbacks"]
+    (followup,) = record["webhook_calls"]
+    assert callback["body"]["type"] == 5 and followup["method"] == "POST" and followup["status"] == 200
+    assert record["user_id"] == str(discord_server.moderator.id)
+    assert record["acknowledged_at"] == callback["received_at"] and record["answered_at"] == followup["received_at"]
+    assert 0 <= record["ack_delay"] <= record["answer_delay"]
+    assert record["original_message"]["content"] == "done 42"
+    handle = discord_server.interactions[int(sent["id"])]
+    assert handle.answer is not None and handle.answer.path.startswith("/webhooks/")
+    assert world["guilds"][0]["channels"]["general"] == str(discord_server.channel("general").id)
 
 
 # --------------------------------------------------------------------------- the standalone fake
