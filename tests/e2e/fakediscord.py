@@ -2,8 +2,9 @@
 
 The server speaks enough of Discord's API v10 for the *real* ``discord.Client`` /
 ``commands.Bot`` to log in, connect to the gateway, sync application commands,
-receive interactions and messages, and answer them.  Everything runs in-process on
-127.0.0.1, so tests never reach Discord.
+receive interactions and messages, and answer them.  Everything runs on 127.0.0.1
+(in the test's process, or standalone for bots in other processes: below), so tests
+never reach Discord.
 
 Typical use (see ``conftest.py`` for the fixtures)::
 
@@ -57,10 +58,19 @@ Standalone, for bots in other processes (benchmarks)::
 
 prints one JSON line (``base_url``, ``gateway_url``, ``control_url``,
 ``application_id``, ``shards`` and the world: every guild's id, name, shard, channel
-ids by name and member ids), then serves until SIGTERM/SIGINT.  A bot process calls
-:func:`point_discord_at` with the two URLs before starting its client, and must sync
-its commands over REST as it would on Discord (``tree.sync()``; the fake starts with
-none).  The controlling process drives the fake over HTTP at ``control_url``:
+ids by name and member ids; see :meth:`FakeDiscord.world`), then serves until
+SIGTERM/SIGINT.  Each bot process points discord.py at it before starting its client::
+
+    from fakediscord import point_discord_at      # with tests/e2e on the path (PYTHONPATH=tests/e2e)
+    point_discord_at(world["base_url"], world["gateway_url"])
+    bot = commands.AutoShardedBot(command_prefix="!", intents=intents, shard_ids=[0, 1], shard_count=4)
+    bot.run("any-token")                          # unless the fake was started with --token
+
+A bot must sync its commands over REST as on Discord (``tree.sync()``): the fake
+starts with none.  discord.py sleeps 5 s before each IDENTIFY of a process but the
+first (its default ``before_identify_hook``, for ``max_concurrency`` 1); the fake does
+not enforce that limit, so a bot may override the hook to start its shards at once.
+The controlling process drives the fake over HTTP at ``control_url``:
 
 ``POST /_fake/slash_command``
     JSON ``{"name": "check", "options": {"statement": "..."}, "guild": <id or name>,
