@@ -25,15 +25,23 @@ from claims.service import Crosscheck
 ClientT = TypeVar("ClientT", bound=discord.Client)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "fakediscord(**options): keyword arguments for the test's FakeDiscord, e.g. shards=2"
+    )
+
+
 @pytest.fixture
-async def discord_server(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+async def discord_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     """A started :class:`FakeDiscord`, with discord.py's REST base and gateway pointed at it.
 
     The patches are undone by ``monkeypatch`` after the test, so nothing leaks into
     other tests.  The fixture fails the test if the fake itself raised while handling
-    a request (that is a bug in the fake, not in the bot).
+    a request (that is a bug in the fake, not in the bot).  A test marked
+    ``@pytest.mark.fakediscord(shards=2)`` gets a server built with those options.
     """
-    server = FakeDiscord()
+    marker = request.node.get_closest_marker("fakediscord")
+    server = FakeDiscord(**(marker.kwargs if marker is not None else {}))
     await server.start()
     monkeypatch.setattr(discord.http.Route, "BASE", server.base_url)
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))

@@ -2,8 +2,9 @@
 
 The server speaks enough of Discord's API v10 for the *real* ``discord.Client`` /
 ``commands.Bot`` to log in, connect to the gateway, sync application commands,
-receive interactions and messages, and answer them.  Everything runs in-process on
-127.0.0.1, so tests never reach Discord.
+receive interactions and messages, and answer them.  Everything runs on 127.0.0.1
+(in the test's process, or standalone for bots in other processes: below), so tests
+never reach Discord.
 
 Typical use (see ``conftest.py`` for the fixtures)::
 
@@ -25,6 +26,76 @@ bot connects; ``add_guild(joined=False)`` + ``await join_guild(g)`` for a runtim
         assert handle.guild_id == b.id and handle.payload["member"]["roles"] == []
         assert handle.original_message["channel_id"] == str(b.channel("general").id)
 
+Sharding, as Discord does it: :attr:`FakeDiscord.shards` is the shard count
+``GET /gateway/bot`` recommends, and each shard's connection IDENTIFYs with
+``"shard": [shard_id, shard_count]``.  A guild belongs to shard
+``(guild_id >> 22) % shard_count`` (:func:`shard_for`), DMs to shard 0; READY and
+the GUILD_CREATEs of a shard list only its guilds, and every event of a guild
+(messages, interactions, reactions, joins...) goes only to the connection of the
+shard owning it.  Guild ids are laid out so that guild *i* (creation order) is on
+shard ``i % shards`` (``add_guild(shard=)`` picks one).  An IDENTIFY with a shard out
+of range is closed with 4010, and with ``max_guilds_per_shard`` set one that would
+handle more guilds with 4011 (sharding required).  A client that sends no ``shard``
+is unsharded: it gets every guild, as shard 0 of 1.  Several clients (processes) may
+be connected at once, one per shard; a later IDENTIFY (or RESUME) of the same shard
+takes its events over, and a client closing its socket cleanly (1000/1001) ends its
+session, as on Discord.  ``force_reconnect``, ``drop_connection`` and
+``invalidate_session`` take ``shard=`` to pick a connection::
+
+    @pytest.mark.fakediscord(shards=2)  # options of the discord_server fixture's FakeDiscord
+    async def test_two_shards(discord_server, run_bot):
+        b = discord_server.add_guild("B")  # the first guild is on shard 0, B on shard 1
+        bot = await run_bot(commands.AutoShardedBot(command_prefix="!", intents=intents))
+        handle = await discord_server.send_slash_command("ping", {"text": "hi"}, guild=b)
+        assert handle.shard == (1, 2) and bot.get_guild(b.id).shard_id == 1
+
+(Two clients with ``shard_ids=[0]`` and ``[1]`` and ``shard_count=2`` in one test
+are what two bot processes would be.)
+
+Standalone, for bots in other processes (benchmarks)::
+
+    python tests/e2e/fakediscord.py --port 0 --guilds 50 --members-per-guild 20 --shards 4
+
+prints one JSON line (``base_url``, ``gateway_url``, ``control_url``,
+``application_id``, ``shards`` and the world: every guild's id, name, shard, channel
+ids by name and member ids; see :meth:`FakeDiscord.world`), then serves until
+SIGTERM/SIGINT.  Each bot process points discord.py at it before starting its client::
+
+    from fakediscord import point_discord_at      # with tests/e2e on the path (PYTHONPATH=tests/e2e)
+    point_discord_at(world["base_url"], world["gateway_url"])
+    bot = commands.AutoShardedBot(command_prefix="!", intents=intents, shard_ids=[0, 1], shard_count=4)
+    bot.run("any-token")                          # unless the fake was started with --token
+
+A bot must sync its commands over REST as on Discord (``tree.sync()``): the fake
+starts with none.  discord.py sleeps 5 s before each IDENTIFY of a process but the
+first (its default ``before_identify_hook``, for ``max_concurrency`` 1); the fake does
+not enforce that limit, so a bot may override the hook to start its shards at once.
+The controlling process drives the fake over HTTP at ``control_url``:
+
+``POST /_fake/slash_command``
+    JSON ``{"name": "check", "options": {"statement": "..."}, "guild": <id or name>,
+    "user": <user id>, "channel": <id or name>, "subcommand": "group sub", "dm": false}``
+    (all but ``name`` optional, as for :meth:`FakeDiscord.send_slash_command`).  Answers
+    once INTERACTION_CREATE is on the owning shard's socket: ``{"id", "guild_id",
+    "shard", "created_at", "dispatched_at"}``; 404 if the command is not synced there,
+    400 for bad options, 503 if no connection handles that shard within 5 s.
+``GET /_fake/interactions/{id}[?wait=SECONDS&until=ack|answer]``
+    The interaction and what the bot did with it: ``created_at``, ``dispatched_at``
+    (written to the shard's socket), ``callbacks`` and ``webhook_calls`` (each with
+    ``received_at`` / ``answered_at``, ``status`` and the body), ``acknowledged_at``
+    (the first accepted callback arrived), ``answered_at`` (the answer message
+    arrived: a message callback, or the follow-up/edit after deferring) and the
+    ``ack_delay`` / ``answer_delay`` from ``dispatched_at``.  ``wait`` blocks until the
+    interaction is acknowledged (``until=answer``: answered) or the time is up.
+``GET /_fake/sessions``
+    The recommended ``shards`` and the live gateway sessions (``shard``,
+    ``connected``, ``guilds``, ``ready_at``) — poll it to see every shard connected.
+``GET /_fake/world``
+    The world, as printed at start.
+
+Every timestamp is the fake's own ``time.monotonic()`` (one clock, in seconds): only
+differences are meaningful, and they are what acknowledgement delays are computed from.
+
 Payload shapes follow what discord.py 2.7 parses (``state.py``, ``interactions.py``,
 ``webhook/async_.py``, ``gateway.py``) and Discord's documented objects.  Where
 Discord enforces something that commonly bites bots (message/embed limits, missing
@@ -34,6 +105,7 @@ enforces it too, so such bugs show up in tests instead of production.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import copy
@@ -41,7 +113,9 @@ import json
 import logging
 import re
 import secrets
+import signal
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -49,6 +123,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import discord
+import discord.gateway
+import discord.http
+import yarl
 from aiohttp import BodyPartReader, WSMsgType, web
 
 log = logging.getLogger(__name__)
@@ -57,6 +134,8 @@ JSON = dict[str, Any]
 ClientT = TypeVar("ClientT", bound=discord.Client)
 
 API_PREFIX = "/api/v10"
+#: Where the control endpoints live (outside the API, so bots never hit them by accident).
+CONTROL_PREFIX = "/_fake"
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
 # Gateway intents (https://discord.com/developers/docs/events/gateway#gateway-intents).
@@ -142,6 +221,25 @@ def _snowflake_str(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
+def shard_for(guild_id: int, shard_count: int) -> int:
+    """The shard that owns a guild, by Discord's formula (DMs are shard 0's)."""
+    return (guild_id >> 22) % shard_count
+
+
+def point_discord_at(base_url: str, gateway_url: str) -> None:
+    """Make discord.py, in this process, talk to a fake server instead of Discord.
+
+    Call it before starting the client, with the ``base_url`` and ``gateway_url`` the
+    standalone fake printed (or :attr:`FakeDiscord.base_url` / :attr:`~FakeDiscord.gateway_url`).
+    It sets the REST base every request (interaction callbacks and webhooks included)
+    is built on, and the gateway a client connects to when it does not ask
+    ``GET /gateway/bot`` (which returns the fake's gateway anyway).  Process-wide and
+    not undone: tests use ``monkeypatch`` on the same two attributes instead.
+    """
+    discord.http.Route.BASE = base_url  # type: ignore[misc]
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
 class SnowflakeFactory:
     """Generates increasing, realistic-looking snowflakes (timestamp in the high bits)."""
 
@@ -152,6 +250,18 @@ class SnowflakeFactory:
         """Return a fresh snowflake, strictly greater than the previous one."""
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
         self._last = max(self._last + 1, ms << 22)
+        return self._last
+
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """A fresh snowflake in a millisecond of its own, on shard ``shard_id`` of ``shard_count``.
+
+        Guild ids made within one millisecond would all land on one shard (the shard
+        is the timestamp modulo the count); taking the next millisecond that belongs to
+        the wanted shard spreads them as Discord's real, years-apart guild ids are.
+        """
+        ms = max((self._last >> 22) + 1, int(time.time() * 1000) - DISCORD_EPOCH_MS)
+        ms += (shard_id - ms) % shard_count
+        self._last = ms << 22
         return self._last
 
 
@@ -459,7 +569,10 @@ class Call:
 
     ``path`` is relative to ``/api/v10`` (e.g. ``/channels/123/messages``); ``json`` is
     the decoded JSON body, or the ``payload_json`` part of a multipart body.
-    ``response`` is the JSON the server answered with (``None`` for 204).
+    ``response`` is the JSON the server answered with (``None`` for 204).  ``time`` is
+    when the request arrived (its body read), ``answered_at`` when the fake answered,
+    both on the fake's ``time.monotonic()`` clock; ``interaction`` is the interaction a
+    callback or webhook request was for.
     """
 
     method: str
@@ -471,6 +584,8 @@ class Call:
     status: int = 0
     response: Any = None
     consumed: bool = field(default=False, repr=False, compare=False)
+    answered_at: float | None = field(default=None, repr=False, compare=False)
+    interaction: InteractionHandle | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -480,6 +595,12 @@ class InteractionHandle:
     ``response_type`` is the callback type the bot answered with (4 message, 5 deferred
     message, 6 deferred update, 7 update, 8 autocomplete, 9 modal), ``None`` if it
     has not answered yet.
+
+    ``shard`` is the ``(shard_id, shard_count)`` the receiving connection IDENTIFYed
+    with (``None``: an unsharded client).  ``created_at`` (made) and ``dispatched_at``
+    (INTERACTION_CREATE written to that connection's socket; ``None`` while it waits
+    for a RESUME) are on the fake's ``time.monotonic()`` clock, like the ``time`` and
+    ``answered_at`` of the requests in :attr:`calls`.
     """
 
     id: int
@@ -491,6 +612,13 @@ class InteractionHandle:
     response_data: JSON | None = field(default=None, repr=False)
     original_message_id: int | None = None
     followup_message_ids: list[int] = field(default_factory=list)
+    shard: tuple[int, int] | None = None
+    session_id: str | None = field(default=None, repr=False)
+    created_at: float = field(default_factory=time.monotonic, repr=False)
+    dispatched_at: float | None = field(default=None, repr=False)
+    #: The bot's requests for this interaction (callbacks, follow-ups, edits), as they completed.
+    calls: list[Call] = field(default_factory=list, repr=False)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event, repr=False, compare=False)
 
     @property
     def channel_id(self) -> int:
@@ -519,6 +647,53 @@ class InteractionHandle:
     def responded(self) -> bool:
         """Whether the bot acknowledged the interaction."""
         return self.response_type is not None
+
+    @property
+    def callback_calls(self) -> list[Call]:
+        """The bot's ``POST .../callback`` requests for this interaction (a second one gets 40060)."""
+        return [c for c in self.calls if c.path.endswith("/callback")]
+
+    @property
+    def webhook_calls(self) -> list[Call]:
+        """The bot's follow-up and ``@original`` requests for this interaction."""
+        return [c for c in self.calls if c.path.startswith("/webhooks/")]
+
+    @property
+    def acknowledgement(self) -> Call | None:
+        """The callback that acknowledged the interaction (answered 2xx), if any."""
+        return next((c for c in self.callback_calls if 200 <= c.status < 300), None)
+
+    @property
+    def answer(self) -> Call | None:
+        """The request that gave the user an answer, if any.
+
+        The acknowledging callback itself unless it only deferred (types 5 and 6);
+        after deferring, the first follow-up or ``@original`` edit that succeeded.
+        """
+        ack = self.acknowledgement
+        if ack is None or (ack.json or {}).get("type") not in (5, 6):
+            return ack
+        return next(
+            (c for c in self.webhook_calls if c.method in ("POST", "PATCH") and 200 <= c.status < 300), None
+        )
+
+    def _record_call(self, call: Call) -> None:
+        """A request for this interaction completed: keep it and wake waiters."""
+        self.calls.append(call)
+        event, self._changed = self._changed, asyncio.Event()
+        event.set()
+
+    async def wait_until(self, check: Callable[[InteractionHandle], bool], timeout: float) -> bool:
+        """Wait until ``check(self)`` holds (re-checked as the bot's requests complete); False on timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not check(self):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+        return True
 
     @property
     def original_message(self) -> JSON | None:
@@ -581,10 +756,26 @@ class _Session:
     id: str
     token: str
     intents: int
+    #: ``(shard_id, shard_count)`` from IDENTIFY; ``None`` for an unsharded client.
+    shard: tuple[int, int] | None = None
     seq: int = 0
     history: list[JSON] = field(default_factory=list)
     connection: _Connection | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: When READY and the GUILD_CREATEs were all written (monotonic), ``None`` before.
+    ready_at: float | None = None
+    #: Interactions whose INTERACTION_CREATE waits in ``history`` for a RESUME, by sequence.
+    unsent: dict[int, InteractionHandle] = field(default_factory=dict)
+
+    @property
+    def shard_key(self) -> tuple[int, int]:
+        """The shard whose events this session gets; an unsharded client is shard 0 of 1."""
+        return self.shard or (0, 1)
+
+    def covers(self, guild_id: int | None) -> bool:
+        """Whether this session gets the events of the guild ``guild_id`` (``None``: DMs, shard 0)."""
+        shard_id, shard_count = self.shard_key
+        return shard_id == (0 if guild_id is None else shard_for(guild_id, shard_count))
 
 
 @dataclass(eq=False)
@@ -592,6 +783,13 @@ class _Connection:
     ws: web.WebSocketResponse
     query: dict[str, str]
     session: _Session | None = None
+    #: The fake closed it (``close_code`` is then the client's echo of the close, not a choice of the client).
+    closed_by_server: bool = False
+
+    async def close(self, code: int, message: bytes = b"") -> None:
+        """Close the socket from the server's side."""
+        self.closed_by_server = True
+        await self.ws.close(code=code, message=message)
 
 
 Handler = Callable[[Call, dict[str, str]], Awaitable[tuple[int, Any]]]
@@ -764,6 +962,13 @@ class FakeDiscord:
     blank content without MESSAGE_CONTENT, members only with GUILD_MEMBERS) and
     ``echo_bot_messages`` (the bot's own messages come back as MESSAGE_CREATE, as on
     Discord).  ``expected_token`` makes login fail (401 / close 4004) for other tokens.
+
+    Sharding (see the module docstring): ``shards`` is the count ``GET /gateway/bot``
+    recommends and the one guilds are laid out for (guild *i* on shard ``i % shards``),
+    ``max_concurrency`` what it reports in ``session_start_limit`` (not enforced), and
+    ``max_guilds_per_shard`` (off by default; Discord's is 2,500) makes an IDENTIFY whose
+    session would get more guilds fail with 4011, sharding required.  Any number of
+    clients may be connected at once, each getting the events of its shard.
     """
 
     def __init__(
@@ -776,13 +981,22 @@ class FakeDiscord:
         enforce_intents: bool = True,
         echo_bot_messages: bool = True,
         heartbeat_interval_ms: int = 41_250,
+        shards: int = 1,
+        max_concurrency: int = 1,
+        max_guilds_per_shard: int | None = None,
     ) -> None:
+        if shards < 1 or max_concurrency < 1:
+            raise ValueError("shards and max_concurrency must be at least 1")
         self._ids = SnowflakeFactory()
         self.expected_token = expected_token
         self.enforce_permissions = enforce_permissions
         self.enforce_intents = enforce_intents
         self.echo_bot_messages = echo_bot_messages
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        #: The shard count ``GET /gateway/bot`` recommends (and guilds are spread over).
+        self.shards = shards
+        self.max_concurrency = max_concurrency
+        self.max_guilds_per_shard = max_guilds_per_shard
 
         # Modern applications share their id with their bot user.
         self.application_id = self._ids.next()
@@ -817,9 +1031,20 @@ class FakeDiscord:
         self._dm_channels: dict[int, FakeChannel] = {}
         # message id -> emoji -> ids of users who reacted with it
         self._reaction_users: dict[int, dict[str, set[int]]] = {}
+        # Every session that can still be resumed, by id.
         self._sessions: dict[str, _Session] = {}
+        # The session that gets each shard's events, by (shard_id, shard_count): the one
+        # that identified (or resumed) last for that shard.  Routing an event scans these
+        # few entries, not the world.
+        self._live: dict[tuple[int, int], _Session] = {}
+        self._live_changed = asyncio.Event()
+        # The session that identified or resumed last: the default target of
+        # force_reconnect() and friends, as when there was only ever one.
         self._session: _Session | None = None
         self._connections: set[_Connection] = set()
+        # Lookups by id for the hot path; objects appended to the lists by hand are found by a scan.
+        self._guilds_by_id: dict[int, FakeGuild] = {}
+        self._channels_by_id: dict[int, FakeChannel] = {}
         self._failures: list[_FailureRule] = []
         self._stable_ids: dict[Any, int] = {}
         self._call_event = asyncio.Event()
@@ -856,17 +1081,26 @@ class FakeDiscord:
         """Gateway URL, for ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY``."""
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    async def start(self) -> None:
-        """Bind a free port on 127.0.0.1 and start serving."""
+    @property
+    def control_url(self) -> str:
+        """Base of the control endpoints other processes drive the fake with (module docstring)."""
+        return f"http://127.0.0.1:{self.port}{CONTROL_PREFIX}"
+
+    async def start(self, port: int = 0) -> None:
+        """Start serving on 127.0.0.1:``port`` (0: a free port; :attr:`port` tells which)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._handle_gateway)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle_rest)
+        app.router.add_post(CONTROL_PREFIX + "/slash_command", self._control_slash_command)
+        app.router.add_get(CONTROL_PREFIX + "/interactions/{interaction_id}", self._control_interaction)
+        app.router.add_get(CONTROL_PREFIX + "/sessions", self._control_sessions)
+        app.router.add_get(CONTROL_PREFIX + "/world", self._control_world)
         # A short shutdown timeout: a still-connected gateway must not stall teardown.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", port))
         self.port = sock.getsockname()[1]
         await web.SockSite(self._runner, sock).start()
 
@@ -874,7 +1108,7 @@ class FakeDiscord:
         """Close gateway connections and stop the server."""
         for conn in list(self._connections):
             with contextlib.suppress(Exception):
-                await conn.ws.close(code=1001, message=b"fakediscord shutting down")
+                await conn.close(1001, b"fakediscord shutting down")
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -901,10 +1135,18 @@ class FakeDiscord:
         """A guild by id or name (a :class:`FakeGuild` is returned as is); ``KeyError`` if unknown."""
         if isinstance(key, FakeGuild):
             return key
+        if isinstance(key, int) and (indexed := self._guilds_by_id.get(key)) is not None:
+            return indexed
         for guild in self.guilds:
             if key in (guild.id, guild.name):
                 return guild
         raise KeyError(f"no guild {key!r}; guilds: {[g.name for g in self.guilds]}")
+
+    def shard_of(self, guild: FakeGuild | int | str | None, shard_count: int | None = None) -> int:
+        """The shard that owns ``guild`` (``None``: DMs, shard 0) out of ``shard_count`` (default :attr:`shards`)."""
+        if guild is None:
+            return 0
+        return shard_for(self.get_guild(guild).id, shard_count or self.shards)
 
     def _guild_arg(self, guild: FakeGuild | int | str | None) -> FakeGuild:
         """``guild=`` of the world helpers: a guild, its id or name; ``None`` is the first guild."""
@@ -920,6 +1162,8 @@ class FakeDiscord:
         if isinstance(key, str) or guild is not None:
             return self._guild_arg(guild).channel(key)
         # Ids are unique across Discord, so an id alone finds the channel.
+        if (indexed := self._channels_by_id.get(key)) is not None:
+            return indexed
         for channel in [*self._dm_channels.values(), *(c for g in self.guilds for c in g.channels)]:
             if channel.id == key:
                 return channel
@@ -944,6 +1188,7 @@ class FakeDiscord:
         moderator: FakeUser | FakeMember | None = None,
         joined: bool = True,
         system_channel: str | None = "general",
+        shard: int | None = None,
     ) -> FakeGuild:
         """Add a guild built like the first one (roles, channels, overwrites, members).
 
@@ -952,7 +1197,9 @@ class FakeDiscord:
         that part, e.g. ``add_guild("B", member=server.moderator)`` makes the first
         guild's moderator a plain member of B.  ``joined=False`` makes a guild the bot
         is not in yet (invisible to it until :meth:`join_guild`).  ``system_channel``
-        names the channel Discord posts join notices in, ``None`` for none.
+        names the channel Discord posts join notices in, ``None`` for none.  ``shard``
+        picks the shard (of :attr:`shards`) that owns it; by default guilds take
+        turns, guild *i* on shard ``i % shards``.
 
         Add guilds with ``joined=True`` before the bot connects: READY and the
         GUILD_CREATEs list them then.
@@ -962,7 +1209,10 @@ class FakeDiscord:
             raise RuntimeError("the bot is connected: use add_guild(joined=False), then await join_guild()")
         number = len(self.guilds) + 1
         name = name if name is not None else f"Test Guild {number}"
-        guild_id = self._ids.next()
+        shard = (number - 1) % self.shards if shard is None else shard
+        if not 0 <= shard < self.shards:
+            raise ValueError(f"shard {shard} out of range for {self.shards} shards")
+        guild_id = self._ids.next_on_shard(shard, self.shards)
         everyone = FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS, position=0)
         moderator_role = FakeRole(
             self._ids.next(),
@@ -1018,6 +1268,8 @@ class FakeDiscord:
         )
         guild.system_channel_id = None if system_channel is None else guild.channel(system_channel).id
         self.guilds.append(guild)
+        self._guilds_by_id[guild.id] = guild
+        self._channels_by_id.update((c.id, c) for c in channels)
         self.add_member(owner_user, guild=guild)
         guild.plain_member = self.add_member(
             self._new_or_existing_user(member, prefix + "member", f"Member {number}"), guild=guild
@@ -1099,6 +1351,7 @@ class FakeDiscord:
             overwrites=list(overwrites),
         )
         where.channels.append(channel)
+        self._channels_by_id[channel.id] = channel
         return channel
 
     def _stable_id(self, key: Any) -> int:
@@ -1251,7 +1504,10 @@ class FakeDiscord:
         call.status = 204 if body is None and status < 300 else status
         # Snapshot: the stored message objects keep changing as the bot edits them.
         call.response = copy.deepcopy(body)
+        call.answered_at = time.monotonic()
         self._record(call)
+        if call.interaction is not None:
+            call.interaction._record_call(call)
         return self._json_response(status, body, headers)
 
     def _injected_failure(self, call: Call) -> tuple[int, Any, Mapping[str, str]] | None:
@@ -1402,15 +1658,22 @@ class FakeDiscord:
         """The DM channel between the bot and ``user`` (created on first use)."""
         user = user.user if isinstance(user, FakeMember) else user
         if user.id not in self._dm_channels:
-            self._dm_channels[user.id] = FakeChannel(self._ids.next(), "", type=1, recipients=[user])
+            channel = FakeChannel(self._ids.next(), "", type=1, recipients=[user])
+            self._dm_channels[user.id] = self._channels_by_id[channel.id] = channel
         return self._dm_channels[user.id]
 
     async def _get_gateway(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
         return 200, {"url": self.gateway_url}
 
     async def _get_gateway_bot(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
-        limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}
-        return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+        # Every IDENTIFY uses up a session start, as on Discord (the limit itself is not enforced).
+        limit = {
+            "total": 1000,
+            "remaining": max(0, 1000 - len(self.identify_payloads)),
+            "reset_after": 14_400_000,
+            "max_concurrency": self.max_concurrency,
+        }
+        return 200, {"url": self.gateway_url, "shards": self.shards, "session_start_limit": limit}
 
     async def _get_application(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
         return 200, {
@@ -1519,6 +1782,7 @@ class FakeDiscord:
         handle = self.interactions.get(int(p["interaction_id"]))
         if handle is None or handle.token != p["token"]:
             raise ApiError(404, 10062, "Unknown interaction")
+        call.interaction = handle
         if handle.response_type is not None:
             raise ApiError(400, 40060, "Interaction has already been acknowledged.")
         body = call.json or {}
@@ -1591,11 +1855,12 @@ class FakeDiscord:
         if errors:
             raise ApiError(400, 50035, "Invalid Form Body", errors)
 
-    def _webhook_interaction(self, p: dict[str, str]) -> InteractionHandle:
+    def _webhook_interaction(self, call: Call, p: dict[str, str]) -> InteractionHandle:
         handle = self._interactions_by_token.get(p["token"])
         # Follow-ups only work once the interaction has been acknowledged.
         if int(p["app_id"]) != self.application_id or handle is None or handle.response_type is None:
             raise ApiError(404, 10015, "Unknown Webhook")
+        call.interaction = handle
         return handle
 
     def _webhook_message_id(self, handle: InteractionHandle, message_id: str) -> int:
@@ -1609,7 +1874,7 @@ class FakeDiscord:
         return mid
 
     async def _webhook_execute(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
-        handle = self._webhook_interaction(p)
+        handle = self._webhook_interaction(call, p)
         data = call.json or {}
         validate_message_payload(data, files=len(call.files))
         original = handle.original_message
@@ -1626,18 +1891,18 @@ class FakeDiscord:
         return 200, message
 
     async def _webhook_get_message(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
-        handle = self._webhook_interaction(p)
+        handle = self._webhook_interaction(call, p)
         return 200, self.messages[self._webhook_message_id(handle, p["message_id"])]
 
     async def _webhook_edit_message(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
-        handle = self._webhook_interaction(p)
+        handle = self._webhook_interaction(call, p)
         mid = self._webhook_message_id(handle, p["message_id"])
         data = call.json or {}
         validate_message_payload(data, files=len(call.files), edit=True)
         return 200, await self._edit_message(mid, data, call.files)
 
     async def _webhook_delete_message(self, call: Call, p: dict[str, str]) -> tuple[int, Any]:
-        handle = self._webhook_interaction(p)
+        handle = self._webhook_interaction(call, p)
         await self._delete_message(self._webhook_message_id(handle, p["message_id"]))
         return 204, None
 
@@ -2025,11 +2290,11 @@ class FakeDiscord:
         if int(message.get("flags", 0)) & FLAG_EPHEMERAL:
             return
         guild = self.guild_of(int(message["channel_id"]))
-        if self._sees(guild) and self._wants(INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES):
-            data: JSON = {"id": message["id"], "channel_id": message["channel_id"]}
-            if guild is not None:
-                data["guild_id"] = str(guild.id)
-            await self.dispatch("MESSAGE_DELETE", data)
+        data: JSON = {"id": message["id"], "channel_id": message["channel_id"]}
+        if guild is not None:
+            data["guild_id"] = str(guild.id)
+        for session in self._receivers(guild, INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES):
+            await self._send(session, "MESSAGE_DELETE", data)
 
     def _find_reaction(self, message: JSON, emoji: str) -> JSON | None:
         return next((r for r in message["reactions"] if self._emoji_key(r["emoji"]) == emoji), None)
@@ -2063,7 +2328,8 @@ class FakeDiscord:
 
     async def _broadcast_message(self, event: str, message: JSON) -> None:
         guild = self.guild_of(int(message["channel_id"]))
-        if not self._sees(guild) or not self._wants(INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES):
+        receivers = self._receivers(guild, INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES)
+        if not receivers:
             return
         data = copy.deepcopy(message)
         if guild is not None:
@@ -2071,13 +2337,16 @@ class FakeDiscord:
             member = guild.get_member(int(data["author"]["id"]))
             if member is not None and "webhook_id" not in data:
                 data["member"] = member.to_payload(with_user=False)
-        if self._hides_content(message, guild):
-            data.update(content="", embeds=[], attachments=[], components=[])
-        await self.dispatch(event, data)
+        for session in receivers:
+            if self._hides_content(session, message, guild):
+                await self._send(session, event, {**data, "content": "", "embeds": [], "attachments": [],
+                                                  "components": []})
+            else:
+                await self._send(session, event, data)
 
-    def _hides_content(self, message: JSON, guild: FakeGuild | None) -> bool:
+    def _hides_content(self, session: _Session, message: JSON, guild: FakeGuild | None) -> bool:
         """Without MESSAGE_CONTENT, Discord blanks other users' guild messages that don't mention the bot."""
-        if not self.enforce_intents or guild is None or self._wants(INTENT_MESSAGE_CONTENT):
+        if not self.enforce_intents or guild is None or self._wants(session, INTENT_MESSAGE_CONTENT):
             return False
         if message["author"]["id"] == str(self.bot_user.id):
             return False
@@ -2085,10 +2354,7 @@ class FakeDiscord:
 
     async def _broadcast_reaction(self, event: str, message: JSON, emoji: str, member: FakeMember) -> None:
         guild = self.guild_of(int(message["channel_id"]))
-        if not self._sees(guild) or not self._wants(
-            INTENT_GUILD_MESSAGE_REACTIONS if guild else INTENT_DIRECT_MESSAGE_REACTIONS
-        ):
-            return
+        receivers = self._receivers(guild, INTENT_GUILD_MESSAGE_REACTIONS if guild else INTENT_DIRECT_MESSAGE_REACTIONS)
         data: JSON = {
             "user_id": str(member.id),
             "channel_id": message["channel_id"],
@@ -2102,7 +2368,8 @@ class FakeDiscord:
         if guild is not None:
             data["guild_id"] = str(guild.id)
             data["member"] = member.to_payload()
-        await self.dispatch(event, data)
+        for session in receivers:
+            await self._send(session, event, data)
 
     # ----------------------------------------------------------------- gateway
 
@@ -2111,20 +2378,47 @@ class FakeDiscord:
         """Whether the bot gets events from ``guild``: only from guilds it is in (DMs: ``None``, always)."""
         return guild is None or guild.joined
 
-    def _wants(self, intent: int) -> bool:
-        if not self.enforce_intents:
-            return self._session is not None
-        return self._session is not None and bool(self._session.intents & intent)
+    def _wants(self, session: _Session, intent: int) -> bool:
+        """Whether ``session`` asked for the events of ``intent`` (always, with ``enforce_intents`` off)."""
+        return not self.enforce_intents or bool(session.intents & intent)
+
+    def _sessions_for(self, guild_id: int | None) -> list[_Session]:
+        """The live sessions that get the events of guild ``guild_id`` (``None``: DMs): its shard's."""
+        return [s for s in self._live.values() if s.covers(guild_id)]
+
+    def _receivers(self, guild: FakeGuild | None, intent: int) -> list[_Session]:
+        """Who gets an event of ``guild`` (``None``: a DM) that needs ``intent``, right now.
+
+        Nobody for a guild the bot is not in, nor while no client handles the guild's
+        shard: like posts made while a bot is offline, such events are not kept for it.
+        """
+        if not self._sees(guild):
+            return []
+        sessions = self._sessions_for(guild.id if guild is not None else None)
+        return [s for s in sessions if self._wants(s, intent)]
 
     @property
     def connected(self) -> bool:
-        """Whether a client is currently connected and identified."""
-        session = self._session
-        return session is not None and session.connection is not None and not session.connection.ws.closed
+        """Whether a client is currently connected and identified (with several shards: any of them)."""
+        return any(s.connection is not None and not s.connection.ws.closed for s in self._live.values())
 
     async def wait_until_identified(self, timeout: float = 5.0) -> None:
         """Wait until a client has sent IDENTIFY (READY and GUILD_CREATE are then on their way)."""
         await asyncio.wait_for(self._identified.wait(), timeout)
+
+    def sessions(self) -> list[JSON]:
+        """The live gateway sessions, one per shard: ``shard`` (``None``: unsharded), ``connected``, ``guilds``..."""
+        return [
+            {
+                "session_id": s.id,
+                "shard": list(s.shard) if s.shard is not None else None,
+                "connected": s.connection is not None and not s.connection.ws.closed,
+                "guilds": sum(1 for g in self.guilds if g.joined and s.covers(g.id)),
+                "ready_at": s.ready_at,
+                "seq": s.seq,
+            }
+            for s in self._live.values()
+        ]
 
     async def _handle_gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
@@ -2141,8 +2435,14 @@ class FakeDiscord:
                     break
         finally:
             self._connections.discard(conn)
-            if conn.session is not None and conn.session.connection is conn:
-                conn.session.connection = None
+            session = conn.session
+            if session is not None and session.connection is conn:
+                session.connection = None
+                if not conn.closed_by_server and ws.close_code in (1000, 1001):
+                    # Discord ends a session whose client closes the socket cleanly (shutting
+                    # down): it cannot be resumed, and its shard's events wait for the next
+                    # IDENTIFY instead of piling up in it.
+                    self._drop_session(session)
         return ws
 
     async def _on_gateway_payload(self, conn: _Connection, payload: JSON) -> None:
@@ -2155,20 +2455,39 @@ class FakeDiscord:
         elif op == 6:  # RESUME
             await self._resume(conn, data or {})
         elif op == 8:  # REQUEST_GUILD_MEMBERS
-            await self._request_members(data or {})
+            await self._request_members(conn, data or {})
+
+    @staticmethod
+    def _identify_shard(value: Any) -> tuple[int, int] | None:
+        """IDENTIFY's ``shard``: ``(shard_id, shard_count)``; ``ValueError`` unless 0 <= shard_id < shard_count."""
+        if not isinstance(value, list | tuple) or len(value) != 2:
+            raise ValueError(value)
+        shard_id, shard_count = value
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in value) or not 0 <= shard_id < shard_count:
+            raise ValueError(value)
+        return shard_id, shard_count
 
     async def _identify(self, conn: _Connection, data: JSON) -> None:
         self.identify_payloads.append(data)
         token = data.get("token", "")
         if self.expected_token is not None and token != self.expected_token:
-            await conn.ws.close(code=4004, message=b"Authentication failed.")
+            await conn.close(4004, b"Authentication failed.")
             return
-        session = _Session(secrets.token_hex(16), token, int(data.get("intents", 0)), connection=conn)
+        shard: tuple[int, int] | None = None
+        if data.get("shard") is not None:
+            try:
+                shard = self._identify_shard(data["shard"])
+            except ValueError:
+                await conn.close(4010, b"Invalid shard.")
+                return
+        session = _Session(secrets.token_hex(16), token, int(data.get("intents", 0)), shard=shard, connection=conn)
+        # One list for READY and the GUILD_CREATEs, even if join_guild() runs in between.
+        guilds = [g for g in self.guilds if g.joined and session.covers(g.id)]
+        if self.max_guilds_per_shard is not None and len(guilds) > self.max_guilds_per_shard:
+            await conn.close(4011, b"Sharding required.")
+            return
         conn.session = session
         self._sessions[session.id] = session
-        self._session = session
-        # One list for READY and the GUILD_CREATEs, even if join_guild() runs in between.
-        guilds = [g for g in self.guilds if g.joined]
         ready: JSON = {
             "v": 10,
             "user": self._bot_user_payload(),
@@ -2187,12 +2506,35 @@ class FakeDiscord:
             "user_settings": {},
             "_trace": ["fakediscord"],
         }
-        if "shard" in data:
-            ready["shard"] = data["shard"]
-        await self.dispatch("READY", ready)
-        for guild in guilds:
-            await self.dispatch("GUILD_CREATE", self._guild_create_payload(session, guild, from_ready=True))
+        if shard is not None:
+            ready["shard"] = list(shard)
+        # Held from before the session goes live: an event of its shard dispatched meanwhile
+        # must come after READY and the GUILD_CREATEs, as on Discord.
+        async with session.lock:
+            self._go_live(session)
+            await self._write(session, "READY", ready)
+            for guild in guilds:
+                await self._write(session, "GUILD_CREATE", self._guild_create_payload(session, guild, from_ready=True))
+            session.ready_at = time.monotonic()
         self._identified.set()
+
+    def _go_live(self, session: _Session) -> None:
+        """``session`` gets its shard's events from now on, taking them over from an earlier session of that shard."""
+        self._live[session.shard_key] = session
+        self._session = session
+        # Wake the dispatches waiting for a session of this shard.
+        event, self._live_changed = self._live_changed, asyncio.Event()
+        event.set()
+
+    def _drop_session(self, session: _Session) -> None:
+        """``session`` is over: not resumable, and no longer the one getting its shard's events."""
+        self._sessions.pop(session.id, None)
+        if self._live.get(session.shard_key) is session:
+            del self._live[session.shard_key]
+        if self._session is session:
+            self._session = None
+        if not self._live:
+            self._identified.clear()
 
     def _guild_create_payload(self, session: _Session, guild: FakeGuild, *, from_ready: bool) -> JSON:
         """GUILD_CREATE for ``guild``: ``from_ready`` for one READY listed, else a guild just joined."""
@@ -2226,8 +2568,9 @@ class FakeDiscord:
         """The bot is added to ``guild`` (made with ``add_guild(joined=False)``, or left before).
 
         The bot becomes a member (with its managed role, joined now) and, if a client
-        is connected, gets GUILD_CREATE: discord.py then fires ``on_guild_join``.  With
-        no client yet, the guild is simply in the next READY.
+        handles the guild's shard, it gets GUILD_CREATE: discord.py then fires
+        ``on_guild_join``.  With no such client yet, the guild is simply in the next
+        READY of its shard.
         """
         target = self.get_guild(guild)
         if target.joined:
@@ -2235,9 +2578,8 @@ class FakeDiscord:
         assert target.bot_member is not None
         target.bot_member.joined_at = _now_iso()
         target.members.append(target.bot_member)
-        session = self._session
-        if session is not None:
-            await self.dispatch("GUILD_CREATE", self._guild_create_payload(session, target, from_ready=False))
+        for session in self._sessions_for(target.id):
+            await self._send(session, "GUILD_CREATE", self._guild_create_payload(session, target, from_ready=False))
 
     async def leave_guild(self, guild: FakeGuild | int | str) -> None:
         """The bot leaves (or is kicked from) ``guild``: GUILD_DELETE, so ``on_guild_remove`` fires.
@@ -2249,9 +2591,9 @@ class FakeDiscord:
         if not target.joined:
             raise ValueError(f"the bot is not in guild {target.name!r}")
         target.members[:] = [m for m in target.members if m is not target.bot_member]
-        if self._session is not None:
+        for session in self._sessions_for(target.id):
             # Without "unavailable" a GUILD_DELETE means removal, not an outage.
-            await self.dispatch("GUILD_DELETE", {"id": str(target.id)})
+            await self._send(session, "GUILD_DELETE", {"id": str(target.id)})
 
     async def _resume(self, conn: _Connection, data: JSON) -> None:
         session = self._sessions.get(str(data.get("session_id")))
@@ -2263,14 +2605,20 @@ class FakeDiscord:
         async with session.lock:
             session.connection = conn
             conn.session = session
-            self._session = session
-            for frame in session.history:
-                if frame["s"] > seq:
-                    await conn.ws.send_str(json.dumps(frame))
-        self.resume_count += 1
-        await self.dispatch("RESUMED", {"_trace": ["fakediscord"]})
+            self._go_live(session)
+            # history[i] has sequence number i + 1: replay what the client has not seen.
+            for frame in session.history[seq:]:
+                await conn.ws.send_str(json.dumps(frame))
+                handle = session.unsent.pop(frame["s"], None)
+                if handle is not None and handle.dispatched_at is None:
+                    handle.dispatched_at = time.monotonic()
+            self.resume_count += 1
+            await self._write(session, "RESUMED", {"_trace": ["fakediscord"]})
 
-    async def _request_members(self, data: JSON) -> None:
+    async def _request_members(self, conn: _Connection, data: JSON) -> None:
+        session = conn.session
+        if session is None:
+            return  # not identified: Discord would close the connection (4003)
         try:
             guild = self.get_guild(int(data.get("guild_id") or 0))
         except KeyError:
@@ -2295,56 +2643,118 @@ class FakeDiscord:
         }
         if data.get("nonce") is not None:
             chunk["nonce"] = data["nonce"]
-        await self.dispatch("GUILD_MEMBERS_CHUNK", chunk)
+        # The answer goes back on the connection that asked.
+        await self._send(session, "GUILD_MEMBERS_CHUNK", chunk)
 
-    async def dispatch(self, event: str, data: JSON, *, timeout: float = 5.0) -> int:
-        """Send a DISPATCH (op 0) event to the connected client; returns its sequence number.
+    async def dispatch(
+        self, event: str, data: JSON, *, guild: FakeGuild | int | None = None, timeout: float = 5.0
+    ) -> int:
+        """Send a DISPATCH (op 0) event to the client of the shard owning its guild; returns its sequence number.
 
-        Events sent while the client is disconnected are kept and replayed on RESUME.
+        The guild is ``guild`` if given, else the payload's ``guild_id``; an event with
+        neither is a DM's, for shard 0.  If no client handles that shard, waits up to
+        ``timeout`` for one to IDENTIFY (then ``TimeoutError``).  Events sent while
+        the client is disconnected are kept and replayed on RESUME.
         """
-        if self._session is None:
-            await self.wait_until_identified(timeout)
-        session = self._session
-        if session is None:
-            raise RuntimeError("no gateway session")
+        sessions = await self._await_sessions(self._event_guild_id(data, guild), timeout)
+        seqs = [await self._send(session, event, data) for session in sessions]
+        return seqs[0]
+
+    @staticmethod
+    def _event_guild_id(data: JSON, guild: FakeGuild | int | None) -> int | None:
+        if isinstance(guild, FakeGuild):
+            return guild.id
+        if guild is not None:
+            return guild
+        return int(data["guild_id"]) if data.get("guild_id") is not None else None
+
+    async def _await_sessions(self, guild_id: int | None, timeout: float) -> list[_Session]:
+        """The sessions that get guild ``guild_id``'s events (``None``: DMs), waiting up to ``timeout`` for one."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not (sessions := self._sessions_for(guild_id)):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                where = "DMs" if guild_id is None else f"guild {guild_id}"
+                live = [list(key) for key in self._live]
+                raise TimeoutError(f"no gateway session gets the events of {where} (live shards: {live})")
+            event = self._live_changed
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), remaining)
+        return sessions
+
+    async def _send(
+        self, session: _Session, event: str, data: JSON, *, interaction: InteractionHandle | None = None
+    ) -> int:
+        """Send a DISPATCH to ``session`` (kept for RESUME); returns its sequence number."""
         async with session.lock:
-            session.seq += 1
-            frame = {"op": 0, "t": event, "s": session.seq, "d": data}
-            session.history.append(frame)
-            conn = session.connection
-            if conn is not None and not conn.ws.closed:
+            return await self._write(session, event, data, interaction=interaction)
+
+    async def _write(
+        self, session: _Session, event: str, data: JSON, *, interaction: InteractionHandle | None = None
+    ) -> int:
+        """:meth:`_send` with ``session.lock`` already held.
+
+        ``interaction``'s ``dispatched_at`` is set once the frame is on the socket (at
+        the RESUME that replays it, if the client is away now).
+        """
+        session.seq += 1
+        frame = {"op": 0, "t": event, "s": session.seq, "d": data}
+        session.history.append(frame)
+        conn = session.connection
+        written = False
+        if conn is not None and not conn.ws.closed:
+            with contextlib.suppress(ConnectionResetError):
+                # A socket closing under us: the frame stays in history, replayed on RESUME.
                 await conn.ws.send_str(json.dumps(frame))
-            return session.seq
+                written = True
+        if interaction is not None:
+            if written:
+                interaction.dispatched_at = interaction.dispatched_at or time.monotonic()
+            else:
+                session.unsent[session.seq] = interaction
+        return session.seq
 
-    async def force_reconnect(self) -> None:
-        """Send op 7 RECONNECT: the client closes and RESUMEs on ``resume_gateway_url``."""
-        await self._send_op(7, None)
+    def _session_of_shard(self, shard: int | None) -> _Session | None:
+        """The live session of shard ``shard`` (``None``: the one that identified or resumed last)."""
+        if shard is None:
+            return self._session
+        return next((s for s in self._live.values() if s.shard_key[0] == shard), None)
 
-    async def invalidate_session(self, resumable: bool = False) -> None:
+    async def force_reconnect(self, *, shard: int | None = None) -> None:
+        """Send op 7 RECONNECT: the client closes and RESUMEs on ``resume_gateway_url``.
+
+        ``shard`` picks the connection of that shard id (default: the last one to identify).
+        """
+        await self._send_op(7, None, shard)
+
+    async def invalidate_session(self, resumable: bool = False, *, shard: int | None = None) -> None:
         """Send op 9 INVALID_SESSION; with ``resumable=False`` the client IDENTIFYs afresh.
 
         Slow: discord.py sleeps 5 s before every non-initial IDENTIFY.  Events
         dispatched meanwhile wait for the new session (``dispatch(timeout=...)``).
+        ``shard`` picks the connection as for :meth:`force_reconnect`.
         """
-        session = self._session
-        await self._send_op(9, resumable)
+        session = self._session_of_shard(shard)
+        await self._send_op(9, resumable, shard)
         if not resumable and session is not None:
             # The old session is gone for good: RESUMEs of it fail, new events wait.
-            self._sessions.pop(session.id, None)
-            self._session = None
-            self._identified.clear()
+            self._drop_session(session)
 
-    async def drop_connection(self, code: int = 4000) -> None:
-        """Close the gateway socket abruptly (like a network blip); the client RESUMEs."""
-        session = self._session
-        if session is None or session.connection is None:
-            raise RuntimeError("no client is connected")
-        await session.connection.ws.close(code=code)
+    async def drop_connection(self, code: int = 4000, *, shard: int | None = None) -> None:
+        """Close the gateway socket abruptly (like a network blip); the client RESUMEs.
 
-    async def _send_op(self, op: int, data: Any) -> None:
-        session = self._session
+        ``shard`` picks the connection as for :meth:`force_reconnect`.
+        """
+        session = self._session_of_shard(shard)
         if session is None or session.connection is None:
-            raise RuntimeError("no client is connected")
+            raise RuntimeError("no client is connected" + (f" on shard {shard}" if shard is not None else ""))
+        await session.connection.close(code)
+
+    async def _send_op(self, op: int, data: Any, shard: int | None = None) -> None:
+        session = self._session_of_shard(shard)
+        if session is None or session.connection is None:
+            raise RuntimeError("no client is connected" + (f" on shard {shard}" if shard is not None else ""))
         await session.connection.ws.send_str(json.dumps({"op": op, "d": data, "s": None, "t": None}))
 
     # ----------------------------------------------------------------- interaction builders
@@ -2515,7 +2925,11 @@ class FakeDiscord:
         handle = InteractionHandle(interaction_id, token, itype, payload, self)
         self.interactions[interaction_id] = handle
         self._interactions_by_token[token] = handle
-        await self.dispatch("INTERACTION_CREATE", payload)
+        # To the connection of the guild's shard (a DM's: shard 0), waiting for one if needed.
+        sessions = await self._await_sessions(handle.guild_id, timeout=5.0)
+        handle.shard, handle.session_id = sessions[0].shard, sessions[0].id
+        for session in sessions:
+            await self._send(session, "INTERACTION_CREATE", payload, interaction=handle)
         return handle
 
     def find_command(self, name: str, command_type: int = 1, *, guild: GuildChoice = True) -> JSON:
@@ -3019,6 +3433,164 @@ class FakeDiscord:
         if self._apply_reaction(message, emoji, member.id, add=True):
             await self._broadcast_reaction("MESSAGE_REACTION_ADD", message, emoji, member)
 
+    # ----------------------------------------------------------------- other processes: world and control
+
+    def world(self) -> JSON:
+        """What another process needs to use the fake: its URLs, the bot's ids and every guild.
+
+        Each guild with its ``shard`` (of :attr:`shards`), channel and role ids by name,
+        its owner, plain member and moderator, and ``members`` (every human member's id).
+        Ids are strings, as Discord sends them.
+        """
+
+        def member_id(member: FakeMember | None) -> str | None:
+            return None if member is None else str(member.id)
+
+        return {
+            "base_url": self.base_url,
+            "gateway_url": self.gateway_url,
+            "control_url": self.control_url,
+            "application_id": str(self.application_id),
+            "bot_user_id": str(self.bot_user.id),
+            "shards": self.shards,
+            "guilds": [
+                {
+                    "id": str(g.id),
+                    "name": g.name,
+                    "shard": shard_for(g.id, self.shards),
+                    "joined": g.joined,
+                    "channels": {c.name: str(c.id) for c in g.channels},
+                    "roles": {r.name: str(r.id) for r in g.roles},
+                    "owner": str(g.owner_id),
+                    "plain_member": member_id(g.plain_member),
+                    "moderator": member_id(g.moderator_member),
+                    "members": [str(m.id) for m in g.members if not m.user.bot],
+                }
+                for g in self.guilds
+            ],
+        }
+
+    def interaction_record(self, handle: InteractionHandle) -> JSON:
+        """An interaction and what the bot did with it, on the fake's clock (``GET /_fake/interactions/{id}``)."""
+
+        def request(call: Call) -> JSON:
+            return {
+                "method": call.method,
+                "path": call.path,
+                "status": call.status,
+                "received_at": call.time,
+                "answered_at": call.answered_at,
+                "body": call.json,
+            }
+
+        def since_dispatch(call: Call | None) -> float | None:
+            if call is None or handle.dispatched_at is None:
+                return None
+            return call.time - handle.dispatched_at
+
+        ack, answer = handle.acknowledgement, handle.answer
+        return {
+            "id": str(handle.id),
+            "type": handle.type,
+            "name": (handle.payload.get("data") or {}).get("name"),
+            "guild_id": _snowflake_str(handle.guild_id),
+            "channel_id": str(handle.channel_id),
+            "user_id": str(handle.user_id),
+            "shard": list(handle.shard) if handle.shard is not None else None,
+            "session_id": handle.session_id,
+            "created_at": handle.created_at,
+            "dispatched_at": handle.dispatched_at,
+            "response_type": handle.response_type,
+            "callbacks": [request(c) for c in handle.callback_calls],
+            "webhook_calls": [request(c) for c in handle.webhook_calls],
+            "acknowledged_at": ack.time if ack is not None else None,
+            "answered_at": answer.time if answer is not None else None,
+            "ack_delay": since_dispatch(ack),
+            "answer_delay": since_dispatch(answer),
+            "original_message": handle.original_message,
+        }
+
+    @staticmethod
+    def _control_error(status: int, message: str) -> web.Response:
+        return web.json_response({"error": message}, status=status)
+
+    async def _control_slash_command(self, request: web.Request) -> web.Response:
+        """``POST /_fake/slash_command``: :meth:`send_slash_command` for another process (module docstring)."""
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            return self._control_error(400, "the body must be JSON")
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str):
+            return self._control_error(400, 'the body must be an object with a "name"')
+        try:
+            guild: GuildChoice = True
+            if body.get("dm"):
+                guild = False
+            elif body.get("guild") is not None:
+                given = body["guild"]
+                guild = self.get_guild(int(given) if str(given).isdigit() else given)
+            user = None
+            if body.get("user") is not None:
+                user = self._find_user(int(body["user"]))
+                if user is None:
+                    raise KeyError(f"unknown user {body['user']!r}")
+            handle = await self.send_slash_command(
+                body["name"],
+                body.get("options") or {},
+                user=user,
+                guild=guild,
+                subcommand=body.get("subcommand"),
+                channel=body.get("channel"),
+            )
+        except KeyError as exc:  # an unknown guild, user, channel, role or option (before LookupError)
+            return self._control_error(400, str(exc))
+        except LookupError as exc:  # the command is not synced where it was invoked
+            return self._control_error(404, str(exc))
+        except (ValueError, TypeError) as exc:
+            return self._control_error(400, str(exc))
+        except TimeoutError as exc:  # no connection handles the guild's shard
+            return self._control_error(503, str(exc))
+        return web.json_response(
+            {
+                "id": str(handle.id),
+                "guild_id": _snowflake_str(handle.guild_id),
+                "channel_id": str(handle.channel_id),
+                "user_id": str(handle.user_id),
+                "shard": list(handle.shard) if handle.shard is not None else None,
+                "created_at": handle.created_at,
+                "dispatched_at": handle.dispatched_at,
+            }
+        )
+
+    async def _control_interaction(self, request: web.Request) -> web.Response:
+        """``GET /_fake/interactions/{id}[?wait=SECONDS&until=ack|answer]``: :meth:`interaction_record`."""
+        raw_id = request.match_info["interaction_id"]
+        handle = self.interactions.get(int(raw_id)) if raw_id.isdigit() else None
+        if handle is None:
+            return self._control_error(404, f"unknown interaction {raw_id}")
+        until = request.query.get("until", "ack")
+        checks: dict[str, Callable[[InteractionHandle], bool]] = {
+            "ack": lambda h: h.acknowledgement is not None,
+            "answer": lambda h: h.answer is not None,
+        }
+        if until not in checks:
+            return self._control_error(400, 'until must be "ack" or "answer"')
+        try:
+            wait = float(request.query.get("wait", 0))
+        except ValueError:
+            return self._control_error(400, "wait must be a number of seconds")
+        if wait > 0:
+            await handle.wait_until(checks[until], wait)
+        return web.json_response(self.interaction_record(handle))
+
+    async def _control_sessions(self, request: web.Request) -> web.Response:
+        """``GET /_fake/sessions``: the recommended shard count and the live gateway sessions."""
+        return web.json_response({"shards": self.shards, "sessions": self.sessions()})
+
+    async def _control_world(self, request: web.Request) -> web.Response:
+        """``GET /_fake/world``: :meth:`world`."""
+        return web.json_response(self.world())
+
 
 # --------------------------------------------------------------------------- running a client
 
@@ -3031,7 +3603,7 @@ class RunBot(Protocol):
 
 @contextlib.asynccontextmanager
 async def run_client(
-    server: FakeDiscord,
+    server: FakeDiscord | None,
     client: ClientT,
     *,
     token: str = "fake-token",
@@ -3042,7 +3614,10 @@ async def run_client(
     """Run ``client.start(token)`` against ``server`` until it is ready; close it on exit.
 
     discord.py must already point at the server (``Route.BASE`` / ``DEFAULT_GATEWAY``,
-    see the ``discord_server`` fixture).  ``guild_ready_timeout`` overrides the
+    see the ``discord_server`` fixture, or :func:`point_discord_at`).  ``server`` is
+    ``None`` for a fake in another process (the standalone one): the client is then
+    not attached, so it must sync its commands.  An ``AutoShardedClient`` is ready
+    once all its shards are.  ``guild_ready_timeout`` overrides the
     client's wait for GUILD_CREATEs before ``on_ready`` (2 s by default in discord.py);
     pass ``None`` to keep the client's own value.  ``skip_identify_delay`` drops the
     5 s sleep discord.py's default ``before_identify_hook`` takes before every
@@ -3055,14 +3630,16 @@ async def run_client(
     if skip_identify_delay and type(client).before_identify_hook is discord.Client.before_identify_hook:
         # The hook is looked up on the instance at call time, so shadowing it is enough.
         client.before_identify_hook = _no_identify_delay  # type: ignore[method-assign]
-    server.attach_client(client)
+    if server is not None:
+        server.attach_client(client)
     task = asyncio.create_task(client.start(token), name="fakediscord-client")
     try:
         await _wait_until_ready(server, client, task, timeout)
         yield client
     finally:
         await _stop_client(client, task, timeout)
-        server.attach_client(None)
+        if server is not None and server.client is client:
+            server.attach_client(None)
 
 
 async def _no_identify_delay(shard_id: int | None, *, initial: bool = False) -> None:
@@ -3070,7 +3647,7 @@ async def _no_identify_delay(shard_id: int | None, *, initial: bool = False) -> 
 
 
 async def _wait_until_ready(
-    server: FakeDiscord, client: discord.Client, task: asyncio.Task[None], timeout: float
+    server: FakeDiscord | None, client: discord.Client, task: asyncio.Task[None], timeout: float
 ) -> None:
     # Client.wait_until_ready() can't be used before login() created its event, so poll.
     loop = asyncio.get_running_loop()
@@ -3080,6 +3657,8 @@ async def _wait_until_ready(
             task.result()  # re-raises the start() failure
             raise RuntimeError("client.start() returned before the client became ready")
         if loop.time() > deadline:
+            if server is None:
+                raise TimeoutError(f"client not ready after {timeout}s")
             raise TimeoutError(
                 f"client not ready after {timeout}s (identified: {server._identified.is_set()}, "
                 f"calls: {[f'{c.method} {c.path} {c.status}' for c in server.calls]})"
@@ -3097,3 +3676,69 @@ async def _stop_client(client: discord.Client, task: asyncio.Task[None], timeout
         return
     if not task.cancelled() and (exc := task.exception()) is not None:
         raise exc
+
+
+# --------------------------------------------------------------------------- standalone
+
+
+def populate(server: FakeDiscord, *, guilds: int, members_per_guild: int) -> None:
+    """Grow the world to ``guilds`` guilds, each with ``members_per_guild`` human members.
+
+    The members count the guild's owner, plain member and moderator (so at least 3);
+    the others are plain members of that guild only.  Do it before bots connect.
+    """
+    if guilds < 1 or members_per_guild < 3:
+        raise ValueError("at least 1 guild, and 3 members per guild (owner, member, moderator)")
+    while len(server.guilds) < guilds:
+        server.add_guild()
+    for number, guild in enumerate(server.guilds, start=1):
+        humans = sum(1 for m in guild.members if not m.user.bot)
+        for extra in range(humans, members_per_guild):
+            server.add_member(f"guild{number}_user{extra + 1}", guild=guild)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Run a standalone fake until SIGTERM/SIGINT, after printing :meth:`FakeDiscord.world` as one JSON line."""
+    server = FakeDiscord(
+        expected_token=args.token,
+        shards=args.shards,
+        max_concurrency=args.max_concurrency,
+        max_guilds_per_shard=args.max_guilds_per_shard,
+    )
+    populate(server, guilds=args.guilds, members_per_guild=args.members_per_guild)
+    await server.start(args.port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    print(json.dumps(server.world()), flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await server.close()
+        if server.internal_errors:
+            log.error("fakediscord raised internally: %r", server.internal_errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python tests/e2e/fakediscord.py --port 0 --guilds 50 --members-per-guild 20 --shards 4``."""
+    parser = argparse.ArgumentParser(description="A standalone fake Discord (REST + gateway) on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default 0: a free one)")
+    parser.add_argument("--guilds", type=int, default=1, help="number of guilds the bot is in (default 1)")
+    parser.add_argument("--members-per-guild", type=int, default=3,
+                        help="human members per guild, owner, member and moderator included (default 3)")
+    parser.add_argument("--shards", type=int, default=1,
+                        help="shard count GET /gateway/bot recommends; guilds are spread over it (default 1)")
+    parser.add_argument("--max-concurrency", type=int, default=1, help="session_start_limit.max_concurrency")
+    parser.add_argument("--max-guilds-per-shard", type=int, default=None,
+                        help="close an IDENTIFY that would get more guilds with 4011 (default: no limit)")
+    parser.add_argument("--token", default=None, help="the only bot token accepted (default: any)")
+    parser.add_argument("--log-level", default="WARNING", help="logging level, on stderr (default WARNING)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from collections.abc import Callable
+import sys
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -30,6 +33,8 @@ class Seen:
     message_guilds: list[int | None] = field(default_factory=list)
     guild_events: list[str] = field(default_factory=list)
     frames: list[dict[str, object]] = field(default_factory=list)
+    ping_guilds: list[int | None] = field(default_factory=list)
+    shard_events: list[str] = field(default_factory=list)
 
 
 class VoteView(discord.ui.View):
@@ -85,14 +90,23 @@ class PickView(discord.ui.View):
         await interaction.response.send_modal(VerdictModal(self.seen, select.values))
 
 
-def make_bot(seen: Seen, *, message_content: bool = True, sync: bool = True, frames: bool = False) -> commands.Bot:
+def make_bot(
+    seen: Seen,
+    *,
+    message_content: bool = True,
+    sync: bool = True,
+    frames: bool = False,
+    cls: type[commands.Bot] = commands.Bot,
+    **options: Any,
+) -> commands.Bot:
     """A small bot exercising the interaction and message paths the real bot uses.
 
     ``frames=True`` records every gateway frame the client receives in ``seen.frames``.
+    ``cls`` (e.g. ``commands.AutoShardedBot``) is built with ``options`` (``shard_count``...).
     """
     intents = discord.Intents.default()
     intents.message_content = message_content
-    bot = commands.Bot(command_prefix="!", intents=intents, enable_debug_events=frames)
+    bot = cls(command_prefix="!", intents=intents, enable_debug_events=frames, **options)
 
     if frames:
 
@@ -103,6 +117,7 @@ def make_bot(seen: Seen, *, message_content: bool = True, sync: bool = True, fra
     @bot.tree.command(name="ping", description="Replies with an embed")
     async def ping(interaction: discord.Interaction, text: str) -> None:
         seen.ping_members.append(interaction.user)
+        seen.ping_guilds.append(interaction.guild_id)
         embed = discord.Embed(title="Pong", description=text, colour=discord.Colour.green())
         await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
 
@@ -178,6 +193,14 @@ def make_bot(seen: Seen, *, message_content: bool = True, sync: bool = True, fra
     @bot.event
     async def on_guild_remove(guild: discord.Guild) -> None:
         seen.guild_events.append(f"remove:{guild.name}")
+
+    @bot.event
+    async def on_shard_ready(shard_id: int) -> None:
+        seen.shard_events.append(f"ready:{shard_id}")
+
+    @bot.event
+    async def on_shard_resumed(shard_id: int) -> None:
+        seen.shard_events.append(f"resumed:{shard_id}")
 
     @bot.event
     async def on_reaction_add(reaction: discord.Reaction, user: discord.Member | discord.User) -> None:
@@ -773,3 +796,282 @@ async def test_permissions_are_enforced_per_guild(
     assert handle.guild_id == second_guild.id
     assert not discord.Permissions(int(handle.payload["app_permissions"])).view_channel
     assert discord.Permissions(int(handle.payload["member"]["permissions"])).view_channel
+
+
+# --------------------------------------------------------------------------- sharding
+
+
+def dispatched_guild_ids(frames: list[dict[str, object]]) -> set[int]:
+    """The guilds the gateway frames a client received were about (READY's list included)."""
+    ids: set[int] = set()
+    for frame in frames:
+        data = frame.get("d")
+        if frame.get("op") != 0 or not isinstance(data, dict):
+            continue
+        if frame["t"] == "READY":
+            ids.update(int(g["id"]) for g in data["guilds"])
+        elif frame["t"] in ("GUILD_CREATE", "GUILD_DELETE"):
+            ids.add(int(data["id"]))
+        elif data.get("guild_id") is not None:
+            ids.add(int(data["guild_id"]))
+    return ids
+
+
+@pytest.fixture
+def sharded_world(discord_server: FakeDiscord) -> list[FakeGuild]:
+    """Four guilds over the server's two shards (the test's marker): guild i is on shard i % 2."""
+    for _ in range(3):
+        discord_server.add_guild()
+    return discord_server.guilds
+
+
+@pytest.mark.fakediscord(shards=2)
+async def test_an_auto_sharded_bot_gets_each_guild_and_its_events_on_its_shard(
+    discord_server: FakeDiscord, sharded_world: list[FakeGuild], run_bot: RunBot, seen: Seen
+) -> None:
+    # No shard_count: discord.py asks GET /gateway/bot, which recommends the server's 2.
+    bot = await run_bot(make_bot(seen, frames=True, cls=commands.AutoShardedBot))
+    assert isinstance(bot, commands.AutoShardedBot)
+    assert bot.shard_count == 2 and sorted(bot.shards) == [0, 1]
+    assert [discord_server.shard_of(g) for g in sharded_world] == [0, 1, 0, 1]
+    assert {g.id: g.shard_id for g in bot.guilds} == {g.id: discord_server.shard_of(g) for g in sharded_world}
+    assert sorted(seen.shard_events) == ["ready:0", "ready:1"]
+    assert [p["shard"] for p in discord_server.identify_payloads] == [[0, 2], [1, 2]]
+    # Each shard's READY lists only its own guilds, and every guild arrives once.
+    readies = [f["d"] for f in seen.frames if f.get("t") == "READY"]
+    assert sorted(r["shard"][0] for r in readies) == [0, 1]  # type: ignore[index]
+    for ready in readies:
+        shard_id = ready["shard"][0]  # type: ignore[index]
+        listed = [int(g["id"]) for g in ready["guilds"]]  # type: ignore[index]
+        assert listed == [g.id for g in sharded_world if discord_server.shard_of(g) == shard_id]
+    creates = [int(f["d"]["id"]) for f in seen.frames if f.get("t") == "GUILD_CREATE"]  # type: ignore[index]
+    assert sorted(creates) == sorted(g.id for g in sharded_world)
+
+    # An interaction goes to the connection of its guild's shard; a DM's to shard 0.
+    for guild in sharded_world:
+        handle = await discord_server.send_slash_command("ping", {"text": guild.name}, guild=guild)
+        assert handle.shard == (discord_server.shard_of(guild), 2)
+        assert (await handle.callback()).json["type"] == 4
+    assert seen.ping_guilds == [g.id for g in sharded_world]
+    in_dm = await discord_server.send_slash_command("where", guild=False)
+    assert in_dm.shard == (0, 2)
+    assert (await in_dm.callback()).json["data"]["content"] == "DMChannel guild=None"
+    await discord_server.send_message("hello from shard 1", author=sharded_world[1].plain_member)
+    await eventually(lambda: seen.message_guilds == [sharded_world[1].id])
+
+    # A guild joined at runtime is announced on its shard only.
+    later = discord_server.add_guild("Later", joined=False, shard=1)
+    await discord_server.join_guild(later)
+    await eventually(lambda: "join:Later" in seen.guild_events)
+    joined = bot.get_guild(later.id)
+    assert joined is not None and joined.shard_id == 1
+
+
+@pytest.mark.fakediscord(shards=2)
+async def test_two_clients_with_one_shard_each_see_only_their_guilds(
+    discord_server: FakeDiscord, sharded_world: list[FakeGuild], run_bot: RunBot
+) -> None:
+    # As two processes would: shard 0 of 2 here, shard 1 of 2 there.
+    seen0, seen1 = Seen(), Seen()
+    bot0 = await run_bot(make_bot(seen0, frames=True, cls=commands.AutoShardedBot, shard_ids=[0], shard_count=2))
+    bot1 = await run_bot(make_bot(seen1, frames=True, cls=commands.AutoShardedBot, shard_ids=[1], shard_count=2))
+    on_0 = [g.id for g in sharded_world if discord_server.shard_of(g) == 0]
+    on_1 = [g.id for g in sharded_world if discord_server.shard_of(g) == 1]
+    assert sorted(g.id for g in bot0.guilds) == on_0 and sorted(g.id for g in bot1.guilds) == on_1
+    assert seen0.shard_events == ["ready:0"] and seen1.shard_events == ["ready:1"]
+    assert {s["shard"][0]: s["guilds"] for s in discord_server.sessions()} == {0: 2, 1: 2}  # type: ignore[index]
+    # An event of a shard nobody handles waits for a client of that shard.
+    await bot1.close()
+    with pytest.raises(TimeoutError, match="no gateway session"):
+        await discord_server.dispatch("TYPING_START", {"guild_id": str(on_1[0])}, timeout=0.1)
+    bot1 = await run_bot(make_bot(seen1, frames=True, cls=commands.AutoShardedBot, shard_ids=[1], shard_count=2))
+
+    for guild in sharded_world:
+        handle = await discord_server.send_slash_command("ping", {"text": "x"}, guild=guild)
+        assert (await handle.callback()).json["type"] == 4
+        await discord_server.send_message("hello", author=guild.plain_member)
+    in_dm = await discord_server.send_slash_command("ping", {"text": "dm"}, guild=False)
+    assert (await in_dm.callback()).json["type"] == 4
+    await eventually(lambda: len(seen0.messages) + len(seen1.messages) == 4)
+
+    # Each client got the interactions, messages and every other event of its own guilds only.
+    assert seen0.ping_guilds == [*on_0, None] and seen1.ping_guilds == on_1
+    assert seen0.message_guilds == on_0 and seen1.message_guilds == on_1
+    assert dispatched_guild_ids(seen0.frames) == set(on_0)
+    assert dispatched_guild_ids(seen1.frames) == set(on_1)
+
+
+@pytest.mark.fakediscord(shards=2)
+async def test_one_shard_resumes_on_its_own(
+    discord_server: FakeDiscord, sharded_world: list[FakeGuild], run_bot: RunBot, seen: Seen
+) -> None:
+    await run_bot(make_bot(seen, cls=commands.AutoShardedBot, shard_count=2))
+    await discord_server.drop_connection(shard=1)
+    # Sent while shard 1 reconnects: kept in its session, written when it RESUMEs.
+    handle = await discord_server.send_slash_command("ping", {"text": "during the blip"}, guild=sharded_world[1])
+    assert (await handle.callback()).json["type"] == 4
+    assert handle.shard == (1, 2) and handle.dispatched_at is not None
+    assert discord_server.resume_count == 1 and len(discord_server.identify_payloads) == 2
+    await eventually(lambda: "resumed:1" in seen.shard_events)
+    assert "resumed:0" not in seen.shard_events
+
+    await discord_server.force_reconnect(shard=0)
+    await eventually(lambda: "resumed:0" in seen.shard_events)
+    handle = await discord_server.send_slash_command("ping", {"text": "after"}, guild=sharded_world[0])
+    assert handle.shard == (0, 2) and (await handle.callback()).json["type"] == 4
+
+
+@pytest.mark.fakediscord(shards=2)
+async def test_an_unsharded_client_still_gets_every_guild(
+    discord_server: FakeDiscord, sharded_world: list[FakeGuild], run_bot: RunBot, seen: Seen
+) -> None:
+    bot = await run_bot(make_bot(seen, frames=True))
+    assert {g.id for g in bot.guilds} == {g.id for g in sharded_world}
+    (ready,) = [f["d"] for f in seen.frames if f.get("t") == "READY"]
+    assert "shard" not in ready and "shard" not in discord_server.identify_payloads[0]
+    for guild in sharded_world:
+        handle = await discord_server.send_slash_command("ping", {"text": "x"}, guild=guild)
+        assert handle.shard is None and (await handle.callback()).json["type"] == 4
+    assert seen.ping_guilds == [g.id for g in sharded_world]
+
+
+@pytest.mark.parametrize("cls", [commands.Bot, commands.AutoShardedBot])
+async def test_a_shard_out_of_range_is_refused(discord_server: FakeDiscord, run_bot: RunBot, seen: Seen,
+                                               cls: type[commands.Bot]) -> None:
+    shard = {"shard_id": 2} if cls is commands.Bot else {"shard_ids": [2]}
+    with pytest.raises(discord.ConnectionClosed) as excinfo:
+        await run_bot(make_bot(seen, cls=cls, shard_count=2, **shard))
+    assert excinfo.value.code == 4010
+    assert not discord_server.sessions()
+
+
+@pytest.mark.fakediscord(max_guilds_per_shard=2)
+async def test_sharding_is_required_above_the_guilds_per_shard_limit(
+    discord_server: FakeDiscord, run_bot: RunBot, seen: Seen
+) -> None:
+    discord_server.add_guild()
+    discord_server.add_guild()
+    with pytest.raises(discord.ConnectionClosed) as excinfo:
+        await run_bot(make_bot(seen))
+    assert excinfo.value.code == 4011
+    # Over two shards, neither gets more than two of the three guilds.
+    bot = await run_bot(make_bot(Seen(), cls=commands.AutoShardedBot, shard_count=2))
+    assert len(bot.guilds) == 3
+
+
+async def test_the_control_endpoints_report_a_deferred_answer_and_refuse_bad_requests(
+    discord_server: FakeDiscord, bot: commands.Bot
+) -> None:
+    import aiohttp
+
+    control = discord_server.control_url
+    async with aiohttp.ClientSession() as http:
+        command = {"name": "slow", "options": {"count": 21, "loud": True}, "user": discord_server.moderator.id}
+        async with http.post(f"{control}/slash_command", json=command) as resp:
+            assert resp.status == 200, await resp.text()
+            sent = await resp.json()
+        async with http.get(f"{control}/interactions/{sent['id']}", params={"wait": "5", "until": "answer"}) as resp:
+            record = await resp.json()
+        assert sent["guild_id"] == str(discord_server.guild.id) and sent["shard"] is None  # an unsharded client
+
+        bad = [
+            ({"name": "slow", "options": {"count": "many"}}, 400),  # not an integer
+            ({"name": "slow", "options": {"count": 1}, "guild": "Nowhere"}, 400),
+            ({"name": "slow", "options": {"count": 1}, "user": "12"}, 400),  # nobody
+            ({"name": "unknown"}, 404),  # not synced
+            ({"options": {}}, 400),
+        ]
+        for body, status in bad:
+            async with http.post(f"{control}/slash_command", json=body) as resp:
+                assert resp.status == status, (body, await resp.text())
+        async with http.get(f"{control}/interactions/12345") as resp:
+            assert resp.status == 404
+        async with http.get(f"{control}/world") as resp:
+            world = await resp.json()
+
+    # Deferred (type 5), then the follow-up that turned "thinking..." into the answer.
+    (callback,) = record["callbacks"]
+    (followup,) = record["webhook_calls"]
+    assert callback["body"]["type"] == 5 and followup["method"] == "POST" and followup["status"] == 200
+    assert record["user_id"] == str(discord_server.moderator.id)
+    assert record["acknowledged_at"] == callback["received_at"] and record["answered_at"] == followup["received_at"]
+    assert 0 <= record["ack_delay"] <= record["answer_delay"]
+    assert record["original_message"]["content"] == "done 42"
+    handle = discord_server.interactions[int(sent["id"])]
+    assert handle.answer is not None and handle.answer.path.startswith("/webhooks/")
+    assert world["guilds"][0]["channels"]["general"] == str(discord_server.channel("general").id)
+
+
+# --------------------------------------------------------------------------- the standalone fake
+
+
+@pytest.fixture
+async def standalone_fake() -> AsyncIterator[dict[str, Any]]:
+    """``python fakediscord.py`` in a subprocess: yields the world it printed; SIGTERM at the end."""
+    import fakediscord
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(Path(fakediscord.__file__)),
+        "--port", "0", "--guilds", "3", "--members-per-guild", "5", "--shards", "2",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+        assert line, (await proc.communicate())[1].decode()
+        yield json.loads(line)
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+        _, stderr = await asyncio.wait_for(proc.communicate(), 10)
+    assert proc.returncode == 0, stderr.decode()
+
+
+async def test_a_bot_in_this_process_answers_the_standalone_fake(
+    standalone_fake: dict[str, Any], monkeypatch: pytest.MonkeyPatch, seen: Seen
+) -> None:
+    import aiohttp
+    from fakediscord import point_discord_at, run_client
+
+    world = standalone_fake
+    assert world["shards"] == 2 and len(world["guilds"]) == 3
+    assert [g["shard"] for g in world["guilds"]] == [0, 1, 0]
+    assert all(len(g["members"]) == 5 for g in world["guilds"])
+    # point_discord_at() sets these for good; the monkeypatch puts them back after the test.
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
+                        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    point_discord_at(world["base_url"], world["gateway_url"])
+
+    control = world["control_url"]
+    guild = world["guilds"][1]
+    async with (
+        run_client(None, make_bot(seen, cls=commands.AutoShardedBot)) as bot,
+        aiohttp.ClientSession() as http,
+    ):
+        assert bot.shard_count == 2 and len(bot.guilds) == 3
+        async with http.get(f"{control}/sessions") as resp:
+            sessions = (await resp.json())["sessions"]
+        assert sorted(s["shard"] for s in sessions) == [[0, 2], [1, 2]]
+        assert all(s["connected"] and s["ready_at"] is not None for s in sessions)
+
+        command = {"name": "ping", "options": {"text": "hi"}, "guild": guild["id"], "user": guild["members"][-1]}
+        async with http.post(f"{control}/slash_command", json=command) as resp:
+            assert resp.status == 200, await resp.text()
+            sent = await resp.json()
+        assert sent["shard"] == [1, 2] and sent["guild_id"] == guild["id"]
+        async with http.get(f"{control}/interactions/{sent['id']}", params={"wait": "5"}) as resp:
+            record = await resp.json()
+
+        async with http.post(f"{control}/slash_command", json={"name": "nope", "guild": guild["id"]}) as resp:
+            assert resp.status == 404
+
+    assert seen.ping_guilds == [int(guild["id"])]
+    (callback,) = record["callbacks"]
+    assert callback["status"] == 200 and callback["body"]["type"] == 4
+    assert callback["body"]["data"]["embeds"][0]["description"] == "hi"
+    assert record["user_id"] == guild["members"][-1] and record["response_type"] == 4
+    # One clock, the fake's: made, then written to shard 1's socket, then the callback arrived and was answered.
+    assert record["created_at"] <= record["dispatched_at"] <= callback["received_at"] <= callback["answered_at"]
+    assert record["acknowledged_at"] == record["answered_at"] == callback["received_at"]
+    assert record["ack_delay"] == pytest.approx(callback["received_at"] - record["dispatched_at"])
