@@ -183,7 +183,9 @@ class ObjectStore:
         dropped = 0
         for row in tx.query("SELECT * FROM objects WHERE workspace_id = ?", [chain[0]]):
             below = self.get(chain[1:], row["kind"], row["id"], tx)
-            same_data = (below.data == (json.loads(row["data"]) if row["data"] is not None else None))
+            # Compared as models: a row stored before a field was added lacks the field's default.
+            same_data = _as_model(row["kind"], below.data) == _as_model(
+                row["kind"], json.loads(row["data"]) if row["data"] is not None else None)
             if same_data and (row["kind"] != "article" or below.body == row["body"]):
                 tx.execute("DELETE FROM objects WHERE workspace_id = ? AND kind = ? AND id = ?",
                            [chain[0], row["kind"], row["id"]])
@@ -191,6 +193,10 @@ class ObjectStore:
         if dropped:
             record_change(tx, chain[0], "workspace", chain[0])
         return dropped
+
+
+def _as_model(kind: str, data: dict[str, Any] | None) -> Outlet | Article | Entity | Claim | None:
+    return MODELS[kind].model_validate(data) if data is not None else None
 
 
 def upsert_object(tx: Transaction, row: dict[str, Any]) -> None:
