@@ -28,7 +28,7 @@ class ClaimCuration(CurationBase):
         """A claim and its current revision (for an edit that must not overwrite a newer one)."""
         stored = self.store.objects.get(self.chain, "claim", claim_id)
         if not stored.exists:
-            raise CurationError(f"no claim with id {claim_id!r}; find it with `claims search` or `claims list`")
+            raise CurationError(f"no claim with id {claim_id!r}")
         return Claim.model_validate(stored.data), stored.revision
 
     def find_claims(self, text: str, limit: int = 25) -> list[Claim]:

@@ -26,6 +26,10 @@ class QueueCuration(ClaimCuration):
         """Open groups of questions the bot could not answer (or matched loosely)."""
         return review.queue(self.store, self.normaliser, self.where, limit)
 
+    def review_item(self, key: int) -> review.QueueGroup:
+        """One open item of the queue (CurationError when there is none by that number)."""
+        return self._group(key)
+
     def _group(self, key: int) -> review.QueueGroup:
         group = review.find_group(self.store, self.normaliser, self.where, key)
         if group is None:
