@@ -226,7 +226,7 @@ class CurationBase:
                   build: Callable[[Model | None], Model | None], *, expected_revision: int | None = None,
                   reason: str | None = None, file: str | None = None, body: str | None = None,
                   undo_of: int | None = None,
-                  check_undo: Callable[[dict[str, Any] | None], None] | None = None) -> tuple[int, int]:
+                  check_undo: Callable[[dict[str, Any] | None], None] | None = None) -> tuple[int, int | None]:
         """One object's change inside `tx`: read, check, build, write, audit. Its audit id and revision."""
         current = self.store.objects.get(chain, kind, object_id, tx)
         if expected_revision is not None and current.revision != expected_revision:
@@ -242,7 +242,8 @@ class CurationBase:
         after = after_model.model_dump(mode="json") if after_model is not None else None
         if after is not None and kind == "article":
             after["_text"] = text or ""
-        return self._audit(tx, actor, action, kind, object_id, before, after, reason, stamp, undo_of), revision
+        audit_id = self._audit(tx, actor, action, kind, object_id, before, after, reason, stamp, undo_of)
+        return audit_id, revision if after_model is not None else None  # a removed object has no revision
 
     def _confirmed(self, warnings: list[CurationWarning], accept: Accept) -> tuple[CurationWarning, ...]:
         """The warnings, if the moderator accepted every one; else NeedsConfirmation (nothing

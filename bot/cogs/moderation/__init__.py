@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from bot.cogs.moderation.claims import Claims, claim_embed
 from bot.cogs.moderation.common import CURATOR_COMMANDS, READER_COMMANDS
+from bot.cogs.moderation.confirm import ConfirmView
 from bot.cogs.moderation.entities import Entities
 from bot.cogs.moderation.queue import Review
 from bot.cogs.moderation.roles import ModeratorRole
@@ -36,4 +37,4 @@ async def setup(bot: CrosscheckBot) -> None:
         await bot.add_cog(cog(bot))
 
 
-__all__ = ["COGS", "CURATOR_COMMANDS", "READER_COMMANDS", "claim_embed", "setup"]
+__all__ = ["COGS", "CURATOR_COMMANDS", "READER_COMMANDS", "ConfirmView", "claim_embed", "setup"]
