@@ -250,3 +250,27 @@ def test_import_merge_says_truthfully_that_it_does_not_exist(cli: Cli) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --merge does not exist.")
     assert "export both, merge the YAML, and import" in result.stderr
+
+
+# --- workspaces: empty, or from the shipped base --------------------------------------------------
+
+
+def test_a_workspace_starts_empty_or_from_the_shipped_base_and_is_curated_apart(cli: Cli) -> None:
+    empty = cli("workspace", "create", "quake", "--from", "empty")
+    assert empty.exit_code == 0 and empty.stdout == "created workspace quake, empty\n"
+    assert cli("-w", "quake", "claims", "list").stdout == "no claims yet\n"
+    assert cli("-w", "quake", "entities", "list").stdout.startswith("no entities yet")
+    assert cli("-w", "quake", "claims", "topic", "list").stdout.startswith("no topics yet")
+    assert "0 claims, 0 outlets, 0 articles, 0 entities" in cli("workspace", "show", "quake").stdout
+
+    fresh = cli("workspace", "create", "fresh", "--from", "shipped")
+    assert fresh.exit_code == 0 and fresh.stdout == "created workspace fresh, inheriting shipped\n"
+    assert len(cli("-w", "fresh", "claims", "list").stdout.splitlines()) == 74
+    retired = cli("-w", "fresh", "claims", "topic", "retire", "background", "--reason", "not ours")
+    assert retired.exit_code == 0, retired.output
+    # Its edits are its own: `default` (and every server inheriting it) still sees the topic.
+    assert "background                  41 active" in cli("claims", "topic", "list").stdout
+    assert "background                   0 active    41 retired" in cli("-w", "fresh", "claims", "topic",
+                                                                         "list").stdout
+    shipped = cli("-w", "shipped", "claims", "alias", "add", SYRIA, "GIs in Syria number nine hundred")
+    assert shipped.exit_code == EXIT_REFUSED and "the shipped base is read-only" in shipped.stderr
