@@ -274,3 +274,27 @@ def test_a_workspace_starts_empty_or_from_the_shipped_base_and_is_curated_apart(
                                                                          "list").stdout
     shipped = cli("-w", "shipped", "claims", "alias", "add", SYRIA, "GIs in Syria number nine hundred")
     assert shipped.exit_code == EXIT_REFUSED and "the shipped base is read-only" in shipped.stderr
+
+
+def test_an_entity_is_edited_and_its_history_listed(cli: Cli) -> None:
+    edited = cli("entities", "edit", "reuters", "--kind", "group", "--part-of", "us")
+    assert edited.exit_code == 0 and edited.stdout.startswith("#1 edited entity reuters, revision 2")
+    assert "reuters                      group    Reuters  (part of us)" in cli("entities", "list").stdout
+    cycle = cli("entities", "edit", "iraq", "--part-of", "northern-iraq")
+    assert cycle.exit_code == EXIT_REFUSED and "would be part of itself" in cycle.stderr
+    history = cli("claims", "history", "reuters", "--of", "entity").stdout
+    assert "entity.edit" in history and 'kind: "org" → "group"' in history
+
+
+def test_a_queued_question_becomes_a_claim_with_its_values(cli: Cli) -> None:
+    question = "Are Washington's GIs garrisoned next door in Syria?"
+    assert cli("check", question).exit_code == 0
+    key = cli("review", "list").stdout.split()[0].lstrip("#")
+    made = cli("review", "new", key, "--id", "gis-next-door", "--kind", "quantity", "--unit", "troops",
+               "--statement", "About 900 US troops are garrisoned next door in Syria", "--article", ARTICLE,
+               "--quote", SHORT_QUOTE, "--count", "~900", "--places", "Syria", "--topic", "syria")
+    assert made.exit_code == 0, made.output
+    claim = shown(cli, "gis-next-door")
+    assert (claim["topic"], claim["unit"], claim["aliases"]) == ("syria", "troops", [question])
+    assert claim["versions"][0]["values"] == {"count": "~900", "places": ["syria"]}
+    assert cli("review", "list").stdout == "the review queue is empty\n"

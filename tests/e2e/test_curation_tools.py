@@ -367,3 +367,42 @@ async def test_every_command_is_classified_and_the_lists_name_only_real_commands
     assert moderation >= CURATOR_COMMANDS | READER_COMMANDS  # no stale names
     # What is neither curates nothing: this server's queue only.
     assert moderation - CURATOR_COMMANDS - READER_COMMANDS == {"review list", "review dismiss"}
+
+
+async def test_an_entity_is_edited_and_its_history_shown(discord_server: FakeDiscord,
+                                                         crosscheck: CrosscheckBot) -> None:
+    _, edited = await command(discord_server, "entity", "edit", {"entity": "reuters", "kind": "group",
+                                                                 "part_of": "us"})
+    confirmed(reply_text(edited), "edited entity reuters", revision=2)
+    _, cleared = await command(discord_server, "entity", "edit", {"entity": "reuters", "part_of": "-"})
+    confirmed(reply_text(cleared), "edited entity reuters", revision=3)
+    entity = server_engine(crosscheck).base.entities["reuters"]
+    assert (entity.kind, entity.part_of) == ("group", [])
+    _, cycle = await command(discord_server, "entity", "edit", {"entity": "iraq", "part_of": "northern-iraq"})
+    assert "would be part of itself" in reply_text(cycle)
+    history = reply_embed((await command(discord_server, "entity", "history", {"entity": "reuters"}))[1])
+    assert [line.split("`")[1] for line in history["description"].splitlines()] == ["entity.edit", "entity.edit"]
+
+
+async def test_a_queued_question_becomes_a_claim_with_values_given_as_options(
+    discord_server: FakeDiscord, crosscheck: CrosscheckBot
+) -> None:
+    question = "Are Washington's GIs garrisoned next door in Syria?"
+    await discord_server.send_slash_command("check", {"statement": question})
+    await asyncio.sleep(0.2)
+    [logged] = crosscheck.service.store.checks.between(None)
+    modal = await open_modal(discord_server, "review", "new", {
+        "item": logged["id"], "article": ARTICLE, "topic": "syria", "unit": "troops", "count": "~900",
+        "places": "syria"})
+    inputs = modal_inputs(modal)
+    assert inputs["statement"]["value"] == question and inputs["article id"]["value"] == ARTICLE
+    answer = await submit(discord_server, modal, {
+        "id": "gis-next-door", "statement": "About 900 US troops are garrisoned next door in Syria",
+        "kind": "quantity", "article id": ARTICLE, "quote": SHORT_QUOTE})
+    made = escape(f"made review item #{logged['id']} into claim gis-next-door")
+    assert reply_text(answer) == f"✅ #1 {made} (revision 1)"
+    stored = stored_claim(crosscheck, "gis-next-door")
+    assert stored is not None
+    claim = stored[0]
+    assert (claim.topic, claim.unit, claim.aliases) == ("syria", "troops", [question])
+    assert claim.versions[0].values == Values(count="~900", places=["syria"])
