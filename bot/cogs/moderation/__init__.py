@@ -2,8 +2,8 @@
 
 One cog per command group, each in its own module: `claims` (/claim, with /claim version and
 /claim source from `versions`), `entities` (/entity), `topics` (/topic), `sources` (/source),
-`queue` (/review) and `roles` (/modrole); `common` holds what they share and `confirm` the
-Confirm/Cancel buttons under a change that warns.
+`queue` (/review) and `roles` (/modrole); `common` holds what they share, `autocomplete` the
+ids they complete, and `confirm` the Confirm/Cancel buttons under a change that warns.
 
 Every command is hidden from non-moderators by `default_permissions`, and — because a server can
 override that — also checked on every use (`common.check_access`, `bot.permissions`): changing

@@ -11,25 +11,27 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.moderation.autocomplete import (
+    alias_autocomplete,
+    article_autocomplete,
+    claim_autocomplete,
+    entities_autocomplete,
+    entity_autocomplete,
+    topic_autocomplete,
+)
 from bot.cogs.moderation.common import (
     SCOPES,
     VALUE_DESCRIPTIONS,
     actor,
-    alias_autocomplete,
     apply,
-    article_autocomplete,
     check_access,
-    claim_autocomplete,
     curator_for,
-    entities_autocomplete,
-    entity_autocomplete,
     history_embed,
     listing_embed,
     modal_id,
     reply,
     send_embed,
     still_curator,
-    topic_autocomplete,
 )
 from bot.cogs.moderation.versions import SourceCommands, VersionCommands
 from claims.curate import CurationError, Curator, new_claim_data, values_from

@@ -10,14 +10,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.moderation.autocomplete import (
+    entities_autocomplete,
+    entity_autocomplete,
+    entity_name_autocomplete,
+)
 from bot.cogs.moderation.common import (
     actor,
     apply,
     check_access,
     curator_for,
-    entities_autocomplete,
-    entity_autocomplete,
-    entity_name_autocomplete,
     history_embed,
     listed,
     listing_embed,

@@ -10,22 +10,24 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.moderation.autocomplete import (
+    article_autocomplete,
+    claim_autocomplete,
+    entities_autocomplete,
+    entity_autocomplete,
+    topic_autocomplete,
+)
 from bot.cogs.moderation.claims import ClaimModal
 from bot.cogs.moderation.common import (
     SCOPES,
     VALUE_DESCRIPTIONS,
     actor,
     apply,
-    article_autocomplete,
     check_access,
-    claim_autocomplete,
     curator_for,
-    entities_autocomplete,
-    entity_autocomplete,
     moderator_group,
     reply,
     send_embed,
-    topic_autocomplete,
 )
 from claims.curate import CurationError, values_from
 from claims.render import clip, escape

@@ -10,13 +10,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.moderation.autocomplete import (
+    outlet_autocomplete,
+)
 from bot.cogs.moderation.common import (
     actor,
     apply,
     check_access,
     curator_for,
     moderator_group,
-    outlet_autocomplete,
     reply,
     send_embed,
 )

@@ -9,6 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.moderation.autocomplete import (
+    topic_autocomplete,
+)
 from bot.cogs.moderation.common import (
     actor,
     apply,
@@ -19,7 +22,6 @@ from bot.cogs.moderation.common import (
     moderator_group,
     reply,
     send_embed,
-    topic_autocomplete,
 )
 from claims.render import escape
 

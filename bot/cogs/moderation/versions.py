@@ -9,21 +9,23 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from bot.cogs.moderation.autocomplete import (
+    article_autocomplete,
+    claim_autocomplete,
+    entities_autocomplete,
+    entity_autocomplete,
+    version_autocomplete,
+)
 from bot.cogs.moderation.common import (
     SCOPES,
     VALUE_DESCRIPTIONS,
     actor,
     apply,
-    article_autocomplete,
     check_access,
-    claim_autocomplete,
     curator_for,
-    entities_autocomplete,
-    entity_autocomplete,
     modal_id,
     reply,
     still_curator,
-    version_autocomplete,
 )
 from claims.curate import CurationError, Curator, format_values_block, parse_values_block, values_from
 from claims.render import clip
