@@ -10,7 +10,9 @@ Two steps, kept apart so that retrieval can be fast without touching scoring or 
    statement. A claim sharing none scores zero, so skipping it never changes the result.
 2. `score`: how much of the statement the claim explains and how much of one of the claim's
    wordings the statement covers, each term weighted by its rarity (IDF) in the base, with
-   rapidfuzz similarity for misspelt terms.
+   rapidfuzz similarity for misspelt terms. Claims of equal score are ranked by how well their
+   own statement and aliases match (a version's text is one source's report, not the claim's
+   wording), then by id (`Matcher.rank`).
 
 Retrieval stays fast as the base grows to 100,000 claims without changing any result:
 
@@ -36,6 +38,7 @@ import os
 import threading
 import time
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -742,6 +745,71 @@ class Matcher:
             row = self._row_of[claim_id]
             return self._score_row(row, self._query(tuple(terms), expanded, slots))
 
+    # --- ties -----------------------------------------------------------------------------------
+
+    def own_score(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]], claim_id: str) -> float:
+        """How well a claim's own statement and aliases match a statement's terms (0-100): what
+        breaks a tie between claims of equal score (see `_own_score`)."""
+        with self._lock:
+            return self._own_score(self._row_of[claim_id], self._query(tuple(terms), expanded, frozenset()))
+
+    def rank(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]],
+             candidates: list[Candidate]) -> list[Candidate]:
+        """Scored candidates in the order `match` ranks them: by score, ties broken by how well
+        each claim's own statement and aliases match, then by id."""
+        with self._lock:
+            return self._ranked(candidates, self._query(tuple(terms), expanded, frozenset()), {})
+
+    def _ranked(self, candidates: list[Candidate], q: _Query, own: dict[str, float]) -> list[Candidate]:
+        """`candidates` best first: by score; between equal scores, by `_own_score` (computed
+        only for those, and kept in `own`); then by id, so the order never depends on the order
+        claims were indexed in."""
+        scores = Counter(c.score for c in candidates)
+
+        def tie_break(candidate: Candidate) -> float:
+            if scores[candidate.score] < 2:
+                return 0.0
+            if candidate.claim_id not in own:
+                own[candidate.claim_id] = self._own_score(self._row_of[candidate.claim_id], q)
+            return own[candidate.claim_id]
+
+        return sorted(candidates, key=lambda c: (-c.score, -tie_break(c), c.claim_id))
+
+    def _own_score(self, row: int, q: _Query) -> float:
+        """The score's recall and coverage over the claim's statement and aliases alone, without
+        the detail bonus, rounded like the score.
+
+        Two claims can score the same because a version's text (what one source reported)
+        carries the words: "the quake killed 300" may tie between the death-toll claim and a
+        claim one of whose versions mentions the toll in passing. The claim whose own wording
+        says it is the one the statement is about."""
+        claim = self._claims[row]
+        assert claim is not None
+        own_texts = 1 + len(claim.aliases)  # a row's wordings are its statement, aliases, then versions
+        first, last = int(self._wording_start.data[row]), int(self._wording_end.data[row])
+        wordings = []
+        for w in range(first, last):
+            if int(self._wording_text.data[w]) < own_texts:
+                start, end = int(self._wording_terms_start.data[w]), int(self._wording_terms_end.data[w])
+                wordings.append(self._wording_terms.data[start:end].tolist())
+        vocabulary = {t for wording in wordings for t in wording}
+        explained = 0.0
+        hit_terms: dict[int, float] = {}
+        for weight, items in q.per_term:
+            best = 0.0
+            for tid, similarity in items:
+                if tid in vocabulary and similarity > best:
+                    best = similarity
+                    hit_terms[tid] = max(hit_terms.get(tid, 0.0), similarity)
+            explained += weight * best
+        recall = explained / q.total
+        idf = self._idf_table()[0]
+        coverage = 0.0
+        for wording_terms in wordings:
+            w_total = sum([idf[t] for t in wording_terms]) or 1.0
+            coverage = max(coverage, sum([idf[t] * hit_terms.get(t, 0.0) for t in wording_terms]) / w_total)
+        return round(100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE), 1)
+
     # --- matching -------------------------------------------------------------------------------
 
     def match(self, statement: str | Normalised, slots: frozenset[str] = frozenset()) -> MatchResult:
@@ -764,13 +832,11 @@ class Matcher:
             return MatchResult("none", None, [])
         with self._lock:
             q = self._query(norm.terms, self.expand(norm.terms), slots)
-            scored = sorted((self._score_row(row, q) for row in self._row_of.values()),
-                            key=lambda c: (-c.score, c.claim_id))
-            return _result(scored[:MAX_SUGGESTIONS])
-
-    def _claim_id(self, row: int) -> str:
-        claim = self._claims[row]
-        return claim.id if claim is not None else ""
+            scored = sorted((self._score_row(row, q) for row in self._row_of.values()), key=lambda c: -c.score)
+            # Only the claims tied with the last one shown can change places: rank those fully.
+            last = scored[min(MAX_SUGGESTIONS, len(scored)) - 1].score if scored else 0.0
+            contenders = [c for c in scored if c.score >= last]
+            return _result(self._ranked(contenders, q, {})[:MAX_SUGGESTIONS])
 
     def claim(self, claim_id: str) -> Claim:
         """The indexed claim with this id."""
@@ -796,9 +862,10 @@ class Matcher:
 
         Claims are scored exactly, best bound first, and skipped as soon as their bound cannot
         reach the bar: the third suggestion's score, or the best score once it is a match, or
-        POSSIBLE (a claim scoring below it is never shown). Ties on the score go to the smaller
-        claim id, so a bound equal to the bar is still scored (with slack for the rounding). As
-        the bar only rises, every claim that could change the result is scored exactly."""
+        POSSIBLE (a claim scoring below it is never shown). A claim tying with the bar may still
+        win the tie (`_ranked`), so a bound equal to the bar is scored (with slack for the
+        rounding). As the bar only rises, every claim that could change the result is scored
+        exactly."""
         rows = len(self._claims)
         if not rows:
             return []
@@ -859,7 +926,7 @@ class Matcher:
         for tid, similarity in best_similarity.items():
             reach[tid] = similarity
         top: list[Candidate] = []
-        bar_id: str | None = None
+        own: dict[str, float] = {}  # tie-break scores computed so far
         for round_, batch in enumerate(_batches()):
             if q.slots and bonus is None and len(found) <= _BATCHES[-1]:
                 bonus = self._bonuses(found, q.slots)  # few claims left: each one's own bonus
@@ -879,20 +946,17 @@ class Matcher:
                              bonus[pick] if bonus is not None else self._bonuses(rows_picked, q.slots))
 
             # Scores are rounded to 0.1 and rounding never lowers the order of two values, so a
-            # claim can show only if its bound rounds to at least the bar, and, rounding to the
-            # bar exactly, only if its id is smaller than that of the claim holding the bar.
+            # claim can show only if its bound rounds to at least the bar (at the bar, it may
+            # still win the tie on how well its own wordings match).
             hopeful = np.flatnonzero(refined >= bar - _ROUNDING_SLACK)
             for i in hopeful[np.argsort(-refined[hopeful], kind="stable")].tolist():
                 best_possible = round(float(refined[i]), 1)
                 if best_possible < bar:
                     break  # the rest of this batch is bounded lower still
-                row = int(rows_picked[i])
-                if bar_id is not None and best_possible == bar and self._claim_id(row) > bar_id:
-                    continue  # at best a tie with the claim at the bar, which wins it
-                candidate = self._score_row(row, q)
+                candidate = self._score_row(int(rows_picked[i]), q)
                 if candidate.score >= POSSIBLE:
-                    top = _insert(top, candidate)
-                    bar, bar_id = _bar(top)
+                    top = self._ranked([*top, candidate], q, own)[:MAX_SUGGESTIONS]
+                    bar = _bar(top)
             rest = np.ones(len(found), dtype=bool)
             rest[pick] = False
             found, key = found[rest], key[rest]
@@ -992,20 +1056,13 @@ def _batches() -> Iterator[int]:
         yield _BATCHES[-1]
 
 
-def _insert(top: list[Candidate], candidate: Candidate) -> list[Candidate]:
-    """`top` with `candidate` in its place by (-score, id), kept to MAX_SUGGESTIONS."""
-    ranked = sorted([*top, candidate], key=lambda c: (-c.score, c.claim_id))
-    return ranked[:MAX_SUGGESTIONS]
-
-
-def _bar(top: list[Candidate]) -> tuple[float, str | None]:
-    """The score a claim must reach to change what `match` shows, and the claim holding that
-    place (a claim only tying with it must have a smaller id), if any."""
+def _bar(top: list[Candidate]) -> float:
+    """The score a claim must reach (at least tie) to change what `match` shows."""
     if top and top[0].score >= MATCH:
-        return top[0].score, top[0].claim_id  # a match shows only the best claim
+        return top[0].score  # a match shows only the best claim
     if len(top) >= MAX_SUGGESTIONS:
-        return top[-1].score, top[-1].claim_id
-    return POSSIBLE, None
+        return top[-1].score
+    return POSSIBLE
 
 
 def _result(scored: list[Candidate]) -> MatchResult:

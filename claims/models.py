@@ -217,6 +217,9 @@ class Values(Strict):
     """The details a version commits to; a statement is compared with them slot by slot."""
 
     date: str | None = None
+    # A running tally (a death toll, a count of the displaced) is true only as of a day: a later
+    # report replaces it rather than contradicting it. Stored and shown; the verdict weighs it.
+    as_of: str | None = None
     count: str | None = None
     duration: str | None = None
     places: list[Ident] = []
@@ -225,7 +228,7 @@ class Values(Strict):
     scope: Literal["all", "some"] | None = None
     holds: bool = True
 
-    @field_validator("date", "count", "duration", mode="before")
+    @field_validator("date", "as_of", "count", "duration", mode="before")
     @classmethod
     def _as_text(cls, value: object) -> object:
         if isinstance(value, date):
@@ -234,7 +237,7 @@ class Values(Strict):
             return str(value)
         return value
 
-    @field_validator("date")
+    @field_validator("date", "as_of")
     @classmethod
     def _date(cls, value: str | None) -> str | None:
         if value is not None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from claims.curate.warnings import Accept, CurationWarning, NeedsConfirmation, unaccepted
 from claims.engine import Engine
 from claims.load import Base
 from claims.models import Article, Claim, Entity, Outlet
@@ -40,7 +41,8 @@ class ConflictError(CurationError):
 
 @dataclass(frozen=True)
 class Change:
-    """A change that was written: its audit id and a one-line summary."""
+    """A change that was written: its audit id and a one-line summary (and the warnings the
+    moderator confirmed to make it, if any)."""
 
     audit_id: int
     action: str
@@ -48,6 +50,19 @@ class Change:
     target_id: str
     summary: str
     revision: int | None = None
+    warnings: tuple[CurationWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One object's change within a batch (see `CurationBase._write_batch`)."""
+
+    action: str
+    kind: str
+    object_id: str
+    build: Callable[[Model | None], Model | None]
+    reason: str | None = None
+    undo_of: int | None = None
 
 
 def errors_of(exc: ValidationError) -> list[str]:
@@ -81,6 +96,14 @@ def model_of(kind: str, state: dict[str, Any] | None) -> Model | None:
     if state is None:
         return None
     return MODELS[kind].model_validate({k: v for k, v in state.items() if k != "_text"})
+
+
+def same_state(kind: str, a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Whether two audited states are the same object: compared as models, so a state recorded
+    before a field was added (without its default) still equals the same object read today."""
+    if a is None or b is None:
+        return a is b
+    return model_of(kind, a) == model_of(kind, b) and a.get("_text") == b.get("_text")
 
 
 class CurationBase:
@@ -131,13 +154,15 @@ class CurationBase:
                summary: str, reason: str | None = None, file: str | None = None, body: str | None = None,
                marks: tuple[list[int], str] | None = None, undo_of: int | None = None,
                check_undo: Callable[[dict[str, Any] | None], None] | None = None,
+               guard: Callable[[Transaction], None] | None = None,
                then: Callable[[Transaction, int], None] | None = None) -> Change:
         """Build the object's new state from its current one and write it, all in one transaction.
 
         `build` gets the current model (None if it does not exist) and returns the new one
         (None removes it); it raises CurationError to refuse. `expected_revision`, when given,
-        is the revision the moderator was shown. `then` runs last in the same transaction, with
-        the new audit id."""
+        is the revision the moderator was shown. `guard` runs first inside the transaction, for a
+        check that reads other objects (it raises CurationError to refuse); `then` runs last in
+        the same transaction, with the new audit id."""
         self._require_writable()
         self.service.sync()  # validation reads the base: let it be the latest
         stamp = now_iso()
@@ -146,30 +171,87 @@ class CurationBase:
             # Nothing inside the transaction may ask the engines (they take their own lock, and
             # a thread answering a check holds that one while it reads the database).
             with self.store.transaction() as tx:
-                current = self.store.objects.get(chain, kind, object_id, tx)
-                if expected_revision is not None and current.revision != expected_revision:
-                    raise ConflictError(self._conflict(kind, object_id, expected_revision, current.revision))
-                before = state_json(current)
-                if check_undo is not None:
-                    check_undo(before)
-                after_model = build(model_of(kind, before))
-                text = body if body is not None else (current.body if kind == "article" else None)
-                revision = self.store.objects.write(
-                    tx, chain, kind, object_id, after_model,
-                    expected_revision=current.revision if current.exists else None, body=text, file=file,
-                    guild_id=self.guild_id)
-                after = after_model.model_dump(mode="json") if after_model is not None else None
-                if after is not None and kind == "article":
-                    after["_text"] = text or ""
+                if guard is not None:
+                    guard(tx)
+                audit_id, revision = self._write_in(
+                    tx, chain, stamp, actor, action, kind, object_id, build, expected_revision=expected_revision,
+                    reason=reason, file=file, body=body, undo_of=undo_of, check_undo=check_undo)
                 if marks:
                     self.store.checks.mark(tx, marks[0], marks[1], actor, object_id, at=stamp)
-                audit_id = self._audit(tx, actor, action, kind, object_id, before, after, reason, stamp, undo_of)
                 if then is not None:
                     then(tx, audit_id)
         except StaleRevision as exc:
             raise ConflictError(self._conflict(kind, object_id, exc.expected, exc.current)) from None
         self.service.sync()
         return Change(audit_id, action, kind, object_id, summary, revision)
+
+    def _write_batch(self, actor: str, action: str, target_type: str, target_id: str,
+                     steps: Callable[[Transaction], list[Step]], *,
+                     summary: Callable[[dict[str, int]], str], reason: str | None = None,
+                     before: dict[str, Any] | None = None,
+                     after: dict[str, Any] | None = None, undo_of: int | None = None,
+                     then: Callable[[Transaction, int, dict[str, int]], None] | None = None) -> Change:
+        """Write several objects in one transaction, all or none (a whole topic retired at once).
+
+        `steps` says, inside the transaction (so from the objects as they are then), what to
+        write; it raises CurationError to refuse. Each object gets its own audit row, as a
+        single change would (so each one's history shows it and it can be undone alone); then
+        one row for the batch (`target_type`, `target_id`) records, under `after["changes"]`,
+        the audit id of every step: the batch's id is that row's, and undoing it undoes every
+        step still as the batch left it. `then` runs last in the transaction, with the batch's
+        id and the steps' ids by object id; `summary` says what was done, from the same."""
+        self._require_writable()
+        self.service.sync()
+        stamp = now_iso()
+        chain = self.chain
+        step_ids: dict[str, int] = {}
+        try:
+            with self.store.transaction() as tx:
+                for step in steps(tx):
+                    step_ids[step.object_id], _ = self._write_in(
+                        tx, chain, stamp, actor, step.action, step.kind, step.object_id, step.build,
+                        reason=step.reason if step.reason is not None else reason, undo_of=step.undo_of)
+                batch_after = {**(after or {}), "changes": step_ids}
+                batch_id = self._audit(tx, actor, action, target_type, target_id, before, batch_after, reason,
+                                       stamp, undo_of)
+                if then is not None:
+                    then(tx, batch_id, step_ids)
+        except StaleRevision as exc:
+            raise ConflictError(self._conflict(exc.kind, exc.object_id, exc.expected, exc.current)) from None
+        self.service.sync()
+        return Change(batch_id, action, target_type, target_id, summary(step_ids))
+
+    def _write_in(self, tx: Transaction, chain: tuple[str, ...], stamp: str, actor: str, action: str, kind: str,
+                  object_id: str,
+                  build: Callable[[Model | None], Model | None], *, expected_revision: int | None = None,
+                  reason: str | None = None, file: str | None = None, body: str | None = None,
+                  undo_of: int | None = None,
+                  check_undo: Callable[[dict[str, Any] | None], None] | None = None) -> tuple[int, int | None]:
+        """One object's change inside `tx`: read, check, build, write, audit. Its audit id and revision."""
+        current = self.store.objects.get(chain, kind, object_id, tx)
+        if expected_revision is not None and current.revision != expected_revision:
+            raise ConflictError(self._conflict(kind, object_id, expected_revision, current.revision))
+        before = state_json(current)
+        if check_undo is not None:
+            check_undo(before)
+        after_model = build(model_of(kind, before))
+        text = body if body is not None else (current.body if kind == "article" else None)
+        revision = self.store.objects.write(
+            tx, chain, kind, object_id, after_model, expected_revision=current.revision if current.exists else None,
+            body=text, file=file, guild_id=self.guild_id)
+        after = after_model.model_dump(mode="json") if after_model is not None else None
+        if after is not None and kind == "article":
+            after["_text"] = text or ""
+        audit_id = self._audit(tx, actor, action, kind, object_id, before, after, reason, stamp, undo_of)
+        return audit_id, revision if after_model is not None else None  # a removed object has no revision
+
+    def _confirmed(self, warnings: list[CurationWarning], accept: Accept) -> tuple[CurationWarning, ...]:
+        """The warnings, if the moderator accepted every one; else NeedsConfirmation (nothing
+        is written) listing those not yet accepted."""
+        pending = unaccepted(warnings, accept)
+        if pending:
+            raise NeedsConfirmation(pending)
+        return tuple(warnings)
 
     def _audit(self, tx: Transaction, actor: str, action: str, target_type: str, target_id: str, before: Any,
                after: Any, reason: str | None, stamp: str, undo_of: int | None = None) -> int:

@@ -5,11 +5,13 @@ The queue is the server's own (see `claims.review`); the claims it leads to are 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from claims import review
 from claims.curate.base import Change, CurationError
-from claims.curate.claims import ClaimCuration
+from claims.curate.claims import ClaimCuration, topic_file, with_warnings
+from claims.curate.warnings import Accept, alias_warnings
 from claims.store import Where, now_iso
 
 
@@ -24,6 +26,10 @@ class QueueCuration(ClaimCuration):
         """Open groups of questions the bot could not answer (or matched loosely)."""
         return review.queue(self.store, self.normaliser, self.where, limit)
 
+    def review_item(self, key: int) -> review.QueueGroup:
+        """One open item of the queue (CurationError when there is none by that number)."""
+        return self._group(key)
+
     def _group(self, key: int) -> review.QueueGroup:
         group = review.find_group(self.store, self.normaliser, self.where, key)
         if group is None:
@@ -37,36 +43,51 @@ class QueueCuration(ClaimCuration):
                                 "wording to link or to make a claim of; dismiss it instead")
         return group
 
-    def link(self, actor: str, key: int, claim_id: str) -> Change:
-        """Answer a queued question with a claim: its wordings become aliases of the claim."""
+    def link(self, actor: str, key: int, claim_id: str, accept: Accept = ()) -> Change:
+        """Answer a queued question with a claim: its wordings become aliases of the claim.
+        Warns, as for an alias, when a wording would break answers (another claim matches it
+        better, it shares nothing with the claim, or it says the opposite)."""
         group = self._worded_group(key)
         too_long = [w for w in group.wordings if len(w) > 300]
         if too_long:
             raise CurationError("a queued wording is over 300 characters, too long for an alias; "
                                 "add a shorter alias by hand and dismiss the item")
 
-        def change(data: dict[str, Any]) -> None:
+        def new_wordings(data: dict[str, Any]) -> list[str]:
             known = {a.casefold() for a in data["aliases"]} | {data["statement"].casefold()}
-            data["aliases"] = [*data["aliases"], *(w for w in group.wordings if w.casefold() not in known)]
+            return [w for w in group.wordings if w.casefold() not in known]
 
+        def change(data: dict[str, Any]) -> None:
+            data["aliases"] = [*data["aliases"], *new_wordings(data)]
+
+        engine = self.engine  # asked here, before the write transaction
+        current, _ = self.claim(claim_id)
+        wordings = new_wordings(current.model_dump())
         return self._edit(actor, "review.link", claim_id, None, change, marks=(group.check_ids, "link"),
+                          accept=accept, engine_checks=lambda claim: alias_warnings(
+                              engine, claim, wordings, what="queued question"),
                           summary=f"linked review item #{key} ({group.count} asks) to {claim_id}")
 
-    def new_claim_from_queue(self, actor: str, key: int, data: dict[str, Any]) -> Change:
-        """Turn a queued question into a new claim (its wordings become the claim's aliases)."""
+    def new_claim_from_queue(self, actor: str, key: int, data: dict[str, Any], accept: Accept = ()) -> Change:
+        """Turn a queued question into a new claim (its wordings become the claim's aliases).
+        Warns as `add_claim` does."""
         group = self._worded_group(key)
         data = {**data, "aliases": list(dict.fromkeys([*data.get("aliases", []),
                                                        *(w for w in group.wordings if len(w) <= 300)]))}
         claim = self._validated_claim(data)
+        self._require_new(claim.id)
+        warned = self._confirmed(self._new_claim_warnings(claim), accept)
 
         def build(current):
             if current is not None:
                 raise CurationError(f"a claim with id {claim.id!r} already exists; choose another id")
             return claim
 
-        return self._write(actor, "review.new_claim", "claim", claim.id, build, marks=(group.check_ids, "new_claim"),
-                           file=f"claims/base/topics/{claim.topic}.yaml",
-                           summary=f"made review item #{key} into claim {claim.id}")
+        change = self._write(actor, "review.new_claim", "claim", claim.id, build,
+                             marks=(group.check_ids, "new_claim"), file=topic_file(claim.topic),
+                             reason=with_warnings(None, warned),
+                             summary=f"made review item #{key} into claim {claim.id}")
+        return replace(change, warnings=warned)
 
     def dismiss(self, actor: str, key: int, reason: str | None = None) -> Change:
         """Drop a queued question (off-topic, spam, not check-worthy)."""

@@ -80,12 +80,13 @@ class ObjectStore:
         row = next((by_ws[ws] for ws in chain if ws in by_ws), None)
         return _stored(kind, object_id, row)
 
-    def load(self, chain: tuple[str, ...], kinds: tuple[str, ...] = KINDS) -> Base:
-        """The base the first workspace of `chain` sees (or only some kinds of its objects)."""
+    def load(self, chain: tuple[str, ...], kinds: tuple[str, ...] = KINDS, tx: Transaction | None = None) -> Base:
+        """The base the first workspace of `chain` sees (or only some kinds of its objects; read
+        inside `tx` when given)."""
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         if chain:
             marks = ", ".join("?" * len(chain))
-            found = self.db.query(f"SELECT * FROM objects WHERE workspace_id IN ({marks}) AND kind IN "
+            found = (tx or self.db).query(f"SELECT * FROM objects WHERE workspace_id IN ({marks}) AND kind IN "
                                   f"({', '.join('?' * len(kinds))})", [*chain, *kinds])
             depth = {ws: i for i, ws in enumerate(chain)}
             # The nearest workspace wins: apply the farthest first.
@@ -102,6 +103,22 @@ class ObjectStore:
     def workspaces_with_rows(self) -> set[str]:
         """The workspaces that hold any row of their own."""
         return {r["workspace_id"] for r in self.db.query("SELECT DISTINCT workspace_id FROM objects")}
+
+    def claim_topics(self, chain: tuple[str, ...], tx: Transaction | None = None) -> dict[str, tuple[str, str]]:
+        """Every claim the first workspace of `chain` sees, as id -> (topic, status), read from
+        the stored columns (no claim is parsed: a base's topics are listed without loading it)."""
+        if not chain:
+            return {}
+        marks = ", ".join("?" * len(chain))
+        rows = (tx or self.db).query(f"SELECT workspace_id, id, topic, status, data IS NULL AS gone FROM objects "
+                                     f"WHERE kind = 'claim' AND workspace_id IN ({marks})", list(chain))
+        depth = {ws: i for i, ws in enumerate(chain)}
+        nearest: dict[str, tuple[int, dict[str, Any]]] = {}
+        for r in rows:
+            d = depth[r["workspace_id"]]
+            if r["id"] not in nearest or d < nearest[r["id"]][0]:
+                nearest[r["id"]] = (d, r)
+        return {cid: (r["topic"], r["status"]) for cid, (_, r) in nearest.items() if not r["gone"]}
 
     def count(self, chain: tuple[str, ...], kind: str) -> int:
         return sum(1 for _ in self._ids(chain, kind))
@@ -183,7 +200,9 @@ class ObjectStore:
         dropped = 0
         for row in tx.query("SELECT * FROM objects WHERE workspace_id = ?", [chain[0]]):
             below = self.get(chain[1:], row["kind"], row["id"], tx)
-            same_data = (below.data == (json.loads(row["data"]) if row["data"] is not None else None))
+            # Compared as models: a row stored before a field was added lacks the field's default.
+            same_data = _as_model(row["kind"], below.data) == _as_model(
+                row["kind"], json.loads(row["data"]) if row["data"] is not None else None)
             if same_data and (row["kind"] != "article" or below.body == row["body"]):
                 tx.execute("DELETE FROM objects WHERE workspace_id = ? AND kind = ? AND id = ?",
                            [chain[0], row["kind"], row["id"]])
@@ -191,6 +210,10 @@ class ObjectStore:
         if dropped:
             record_change(tx, chain[0], "workspace", chain[0])
         return dropped
+
+
+def _as_model(kind: str, data: dict[str, Any] | None) -> Outlet | Article | Entity | Claim | None:
+    return MODELS[kind].model_validate(data) if data is not None else None
 
 
 def upsert_object(tx: Transaction, row: dict[str, Any]) -> None:

@@ -24,14 +24,16 @@ QUOTE = ("The U.S. currently has approximately 2,500 troops stationed in Iraq an
 
 def new_claim(claim_id: str = "us-troops-syria-900", **overrides) -> dict:
     data = new_claim_data(claim_id, "The US keeps about 900 troops in Syria next door.", "quantity", ARTICLE, QUOTE,
-                          aliases=["How many GIs are stationed in Syria"])
+                          aliases=["How many GIs are stationed in Syria"], values={"count": "900"})
     data.update(overrides)
     return data
 
 
 def test_an_added_claim_is_matched_at_once_and_audited(curator: Curator, service: Crosscheck) -> None:
-    change = curator.add_claim("mod:alice", new_claim())
+    # Its alias is one troops-in-syria answers today: the moderator confirms taking it over.
+    change = curator.add_claim("mod:alice", new_claim(), accept=True)
     assert change.revision == 1
+    assert [w.code for w in change.warnings] == ["alias-matched-elsewhere"]
     reply = service.engine.check("How many GIs are stationed in Syria")
     assert reply.claim is not None and reply.claim.id == "us-troops-syria-900"
     [entry] = curator.history("us-troops-syria-900")
@@ -119,7 +121,7 @@ def test_undo_restores_the_previous_state_and_refuses_when_later_changes_exist(c
 
 
 def test_undoing_an_added_claim_removes_it(curator: Curator, service: Crosscheck) -> None:
-    change = curator.add_claim("mod:alice", new_claim())
+    change = curator.add_claim("mod:alice", new_claim(), accept=True)
     curator.undo("mod:alice", change.audit_id)
     assert not curator.store.objects.get(curator.chain, "claim", "us-troops-syria-900").exists
     reply = service.engine.check("How many GIs are stationed in Syria")

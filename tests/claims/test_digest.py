@@ -114,7 +114,8 @@ def test_claims_added_or_changed_come_from_the_audit_log(service: Crosscheck) ->
     with time_machine.travel(at("11-10"), tick=False):  # before the period: not listed
         curator.add_alias("mod", "troops-in-iraq", "Roughly two and a half thousand GIs are in Iraq")
     with time_machine.travel(at("11-17"), tick=False):
-        curator.add_alias("mod", "deal-reached", "Washington and Baghdad signed off on the pull-out")
+        # (deal-awaiting-approval matches it better today: the moderator confirms the warning)
+        curator.add_alias("mod", "deal-reached", "Washington and Baghdad signed off on the pull-out", accept=True)
         curator.set_status("mod", "troops-in-syria", "retired", reason="out of scope")
     with time_machine.travel(at("11-18"), tick=False):
         # Added and undone within the period: cancels out.

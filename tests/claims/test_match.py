@@ -36,7 +36,7 @@ def full_scan(engine: Engine, statement: str) -> list[Candidate]:
     slots = extract(norm.words, {k: str(e.kind) for k, e in engine.entities.entities.items()}).slots()
     expanded = engine.matcher.expand(norm.terms)
     scored = [engine.matcher.score(norm.terms, expanded, cid, slots) for cid in engine.base.claims]
-    return sorted(scored, key=lambda c: (-c.score, c.claim_id))
+    return engine.matcher.rank(norm.terms, expanded, scored)
 
 
 # --- outcomes -------------------------------------------------------------------------------------

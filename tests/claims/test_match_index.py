@@ -48,6 +48,7 @@ class _Entry:
     vocabulary: frozenset[str]
     wordings: list[tuple[str, tuple[str, ...]]]
     slots: frozenset[str]
+    own: list[tuple[str, ...]]  # the terms of the claim's statement and aliases (not its versions)
 
 
 class Reference:
@@ -70,7 +71,8 @@ class Reference:
             if terms:
                 wordings.append((text, terms))
         vocabulary = frozenset(t for _, terms in wordings for t in terms)
-        self.entries[claim.id] = _Entry(claim, vocabulary, wordings, claim_slots(claim))
+        own = [terms for text in claim.texts() if (terms := self.normaliser.normalise(text).terms)]
+        self.entries[claim.id] = _Entry(claim, vocabulary, wordings, claim_slots(claim), own)
         for term in vocabulary:
             self.postings.setdefault(term, set()).add(claim.id)
 
@@ -133,6 +135,26 @@ class Reference:
                     score += SLOT_BONUS
         return Candidate(claim_id, round(score, 1), wording)
 
+    def own(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]], claim_id: str) -> float:
+        """The tie-break: the score over the claim's statement and aliases alone, without bonus."""
+        entry = self.entries[claim_id]
+        vocabulary = {t for wording in entry.own for t in wording}
+        total = sum(self.idf(t) for t in terms) or 1.0
+        explained = 0.0
+        hit_terms: dict[str, float] = {}
+        for term in terms:
+            best = 0.0
+            for other, similarity in expanded.get(term, {}).items():
+                if other in vocabulary and similarity > best:
+                    best = similarity
+                    hit_terms[other] = max(hit_terms.get(other, 0.0), similarity)
+            explained += self.idf(term) * best
+        coverage = 0.0
+        for wording in entry.own:
+            w_total = sum(self.idf(t) for t in wording) or 1.0
+            coverage = max(coverage, sum(self.idf(t) * hit_terms.get(t, 0.0) for t in wording) / w_total)
+        return round(100 * (explained / total) ** STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE), 1)
+
     def match(self, terms: tuple[str, ...], slots: frozenset[str]) -> MatchResult:
         if not terms:
             return MatchResult("none", None, [])
@@ -141,8 +163,9 @@ class Reference:
         for hits in expanded.values():
             for other in hits:
                 candidates |= self.postings.get(other, set())
+        # Equal scores: the claim whose own statement and aliases match better, then the smaller id.
         scored = sorted((self.score(terms, expanded, c, slots) for c in candidates),
-                        key=lambda c: (-c.score, c.claim_id))
+                        key=lambda c: (-c.score, -self.own(terms, expanded, c.claim_id), c.claim_id))
         top = scored[0] if scored else None
         if top is None or top.score < POSSIBLE:
             return MatchResult("none", None, [])
@@ -330,7 +353,7 @@ def test_removing_most_of_the_base_compacts_the_index_and_keeps_it_exact(
         assert matcher.expand([term]) == reference.expand((term,))
 
 
-def test_ties_go_to_the_smallest_claim_id_however_many_claims_share_a_wording(
+def test_claims_tied_on_score_and_own_wordings_go_to_the_smallest_id_however_many_there_are(
     engine: Engine, shipped_base: Base
 ) -> None:
     template = shipped_base.claims["deal-reached"]
@@ -349,6 +372,63 @@ def test_ties_go_to_the_smallest_claim_id_however_many_claims_share_a_wording(
     check_all(engine, matcher, reference, statements)
     result = matcher.match(template.statement)
     assert result.best is not None and result.best.claim_id == "copy-0001"
+
+
+def swapped_pair(claim: Claim, n: int) -> tuple[Claim, Claim]:
+    """Two claims with the same wordings and details, so they score the same for any statement:
+    `own-N` says the claim's statement itself; `aaa-N` (whose id sorts first) has it only as the
+    text of a version, and the version's text as its statement."""
+    version = claim.versions[0]
+    other_text = "Officials in Baghdad described the talks as long and difficult"
+    own = claim.model_copy(update={"id": f"own-{n:03d}", "aliases": [], "versions": [
+        version.model_copy(update={"text": other_text})]})
+    borrowed = claim.model_copy(update={"id": f"aaa-{n:03d}", "statement": other_text, "aliases": [], "versions": [
+        version.model_copy(update={"text": claim.statement})]})
+    return own, borrowed
+
+
+def test_a_tie_goes_to_the_claim_whose_own_statement_matches_not_to_the_smaller_id(
+    engine: Engine, shipped_base: Base
+) -> None:
+    template = shipped_base.claims["deal-reached"]
+    own, borrowed = swapped_pair(template, 0)
+    matcher = Matcher(engine.normaliser, [borrowed, own])
+    norm = engine.normaliser.normalise(template.statement)
+    expanded = matcher.expand(norm.terms)
+    scores = {c: matcher.score(norm.terms, expanded, c) for c in (own.id, borrowed.id)}
+    assert scores[own.id].score == scores[borrowed.id].score  # a real tie on the score
+
+    result = matcher.match(template.statement)
+
+    assert result.best is not None and result.best.claim_id == own.id  # not aaa-000, whose id sorts first
+    assert matcher.own_score(norm.terms, expanded, own.id) > matcher.own_score(norm.terms, expanded, borrowed.id)
+    ranked = matcher.rank(norm.terms, expanded, [scores[borrowed.id], scores[own.id]])
+    assert [c.claim_id for c in ranked] == [own.id, borrowed.id]
+    # Worded like the version's text instead, the other claim wins the same tie.
+    flipped = matcher.match("Officials in Baghdad described the talks as long and difficult")
+    assert flipped.best is not None and flipped.best.claim_id == borrowed.id
+
+
+def test_with_many_ties_broken_by_own_wordings_the_index_still_equals_the_full_scan(
+    engine: Engine, shipped_base: Base
+) -> None:
+    pairs = [pair for i, claim in enumerate(sorted(shipped_base.claims.values(), key=lambda c: c.id))
+             for pair in swapped_pair(claim, i)]
+    claims = [*shipped_base.claims.values(), *pairs]
+    matcher = Matcher(engine.normaliser, claims[: len(claims) // 2])
+    reference = Reference(engine.normaliser, claims[: len(claims) // 2])
+    for claim in claims[len(claims) // 2:]:  # half of them added one by one
+        matcher.add(claim)
+        reference.add(claim)
+    statements = [*statements_for(shipped_base, seed=17, per_claim=1),
+                  *(c.statement for c in shipped_base.claims.values())]
+    outcomes = check_all(engine, matcher, reference, statements, reference_every=3)
+    assert {"match", "possible"} <= outcomes
+    # Said in a claim's own words, the twin whose statement it is wins, though its id sorts last.
+    bests = [matcher.match(claim.statement).best for claim in shipped_base.claims.values()]
+    winners = [best.claim_id for best in bests if best is not None]
+    assert not [w for w in winners if w.startswith("aaa-")]
+    assert sum(w.startswith("own-") for w in winners) > 10
 
 
 def _index_state(matcher: Matcher) -> dict[str, object]:

@@ -47,8 +47,8 @@ def test_a_question_becomes_a_new_claim(service: Crosscheck, curator: Curator) -
     question = "Did Iraq's parliament vote to expel foreign troops?"
     ask(service, question, "u1")
     [group] = curator.review_queue()
-    data = new_claim_data("coalition-centre-northern-iraq", "Ankara and Baghdad agreed on a joint centre in "
-                          "northern Iraq.", "event", "001_a545990919b4ebe4",
+    data = new_claim_data("coalition-centre-northern-iraq", "Ankara and Baghdad agreed on a joint centre training "
+                          "troops in northern Iraq.", "event", "001_a545990919b4ebe4",
                           "Ankara and Baghdad decided in August to run a joint instruction and collaboration center")
     change = curator.new_claim_from_queue("mod:alice", group.key, data)
     claim, _ = curator.claim(change.target_id)

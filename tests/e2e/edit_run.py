@@ -78,7 +78,8 @@ async def edit_run(edits: int = 100) -> dict[str, Any]:
                     started = time.monotonic()
                     done = await asyncio.to_thread(
                         subprocess.run, [sys.executable, "-m", "bot.cli", "--db", str(db), "claims", "alias", "add",
-                                         CLAIM, alias], capture_output=True, text=True, check=False)
+                                         CLAIM, alias, "--yes"],  # made-up words: it warns, and that is meant
+                        capture_output=True, text=True, check=False)
                     committed = time.monotonic()
                     if done.returncode != 0:
                         raise RuntimeError(f"the CLI failed: {done.stderr}")

@@ -429,9 +429,10 @@ async def test_a_second_edit_of_a_changed_claim_is_refused(
     mine = "Roughly 900 U.S. troops remain stationed in neighbouring Syria."
     theirs = "Several thousand U.S. troops are stationed in Syria."
 
-    saved = await submit(discord_server, first, {"statement": mine, "kind": "quantity"})
-    refused = await submit(discord_server, second, {"statement": theirs, "kind": "quantity"},
-                           user=staff.second_moderator)
+    # Discord submits every field as it stands, pre-filled values included.
+    kept = {"kind": "quantity", "topic": claim.topic, "unit": claim.unit or ""}
+    saved = await submit(discord_server, first, {"statement": mine, **kept})
+    refused = await submit(discord_server, second, {"statement": theirs, **kept}, user=staff.second_moderator)
 
     confirmed(reply_text(saved), f"edited claim {CLAIM}", revision=revision + 1)
     text = reply_text(refused)
