@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from claims.store import Store
+from tests.conftest import Databases
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "curate.sh"
@@ -30,10 +31,9 @@ def commands_in(script: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def curated(tmp_path_factory: pytest.TempPathFactory, seeded_db: Path) -> Path:
+def curated(tmp_path_factory: pytest.TempPathFactory, databases: Databases, seeded_db: Path | str) -> Path | str:
     """A copy of the seeded database after the dry run."""
-    db = tmp_path_factory.mktemp("dryrun") / "crosscheck.sqlite"
-    db.write_bytes(seeded_db.read_bytes())
+    db = databases.new(tmp_path_factory.mktemp("dryrun"), template=seeded_db)
     env = {**os.environ, "CROSSCHECK_DB": str(db), "CROSSCHECK": f"{sys.executable} -m bot.cli",
            "CROSSCHECK_TODAY": "2026-11-30"}
     env.pop("CROSSCHECK_WORKSPACE", None)
@@ -44,7 +44,7 @@ def curated(tmp_path_factory: pytest.TempPathFactory, seeded_db: Path) -> Path:
     return db
 
 
-def ask(db: Path, *statements: str) -> dict[str, dict]:
+def ask(db: Path | str, *statements: str) -> dict[str, dict]:
     """What the bot answers in the ferry workspace, by statement."""
     env = {**os.environ, "CROSSCHECK_DB": str(db), "CROSSCHECK_WORKSPACE": "ferry", "CROSSCHECK_TODAY": "2026-11-30"}
     done = subprocess.run([sys.executable, "-m", "bot.cli", "check", "--json", "-"], input="\n".join(statements),
