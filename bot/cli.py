@@ -250,15 +250,18 @@ def console(db_path: Path | None, workspace: str | None, today: date | None) -> 
         service.close()
 
 
-def _settings(db_path: Path | None):
+def _settings(db_path: Path | None, **overrides: object):
+    """The bot's settings (environment, .env), with what the command line gave on top."""
     from pydantic import ValidationError
 
     from bot.config import Settings
 
+    given = {name: value for name, value in overrides.items() if value is not None}
     try:
-        settings = Settings()
+        settings = Settings(**given)  # type: ignore[arg-type]
     except ValidationError as exc:
-        click.echo(f"error: bad setting: {exc}", err=True)
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        click.echo(f"error: bad setting: {problems}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     db_path = chosen_db(db_path)
     if db_path:
@@ -276,15 +279,22 @@ def _token(settings) -> str:
 
 @main.command()
 @db_option
-def run(db_path: Path | None) -> None:
-    """Start the Discord bot (needs DISCORD_TOKEN); SIGTERM or Ctrl-C stops it cleanly."""
+@click.option("--shard-count", type=click.IntRange(min=1), default=None,
+              help="Shards in all, across every process (default: $SHARD_COUNT, else what Discord recommends).")
+@click.option("--shard-ids", default=None, metavar="N,N,...",
+              help="The shards this process runs (default: $SHARD_IDS, else all). Needs --shard-count.")
+def run(db_path: Path | None, shard_count: int | None, shard_ids: str | None) -> None:
+    """Start the Discord bot (needs DISCORD_TOKEN); SIGTERM or Ctrl-C stops it cleanly.
+
+    Past 2,500 servers Discord requires shards: run several processes (on several hosts, with
+    CROSSCHECK_DB=postgresql://...), each with its own --shard-ids of one --shard-count."""
     import asyncio
 
     from bot.client import CrosscheckBot
     from bot.config import RedactToken
     from bot.runner import StartupError, heartbeat_path, serve
 
-    settings = _settings(db_path)
+    settings = _settings(db_path, shard_count=shard_count, shard_ids=shard_ids)
     token = _token(settings)
     level = logging.getLevelName(settings.log_level.upper())
     level = level if isinstance(level, int) else logging.INFO

@@ -7,6 +7,7 @@ limits.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -21,6 +22,7 @@ from bot.embeds import NO_PINGS
 from claims.engine import StatementError
 from claims.service import Crosscheck
 from claims.store import StoreError
+from claims.store.feed import ChangeRow, FeedFollower
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +82,24 @@ def tree_hash(tree: app_commands.CommandTree, guild: discord.abc.Snowflake | Non
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-class CrosscheckBot(commands.Bot):
-    """The bot. It holds the engine service and the settings its cogs use."""
+def shard_of(guild_id: int | str, shard_count: int) -> int:
+    """The shard Discord sends a server's events to."""
+    return (int(guild_id) >> 22) % shard_count
+
+
+class CrosscheckBot(commands.AutoShardedBot):
+    """The bot. It holds the engine service and the settings its cogs use.
+
+    Sharded as Discord requires past 2,500 servers: one process may run every shard (the
+    default), or several processes, on several hosts, each run some of them (`shard_ids` of
+    `shard_count`) against one PostgreSQL database. Each process follows the change feed, so an
+    edit made anywhere reaches its answers, and its digest scheduler, as it happens."""
 
     def __init__(self, service: Crosscheck, settings: Settings, *, sync_on_start: bool = True, **options):
         intents = discord.Intents.default()  # no privileged intents: mentions carry their content
         options.setdefault("allowed_mentions", NO_PINGS)
+        options.setdefault("shard_count", settings.shard_count)
+        options.setdefault("shard_ids", settings.shard_ids)
         # The bot never joins voice: without this, discord.py warns at every start that voice's
         # optional libraries are not installed (two lines of noise before anything that matters).
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -94,12 +108,36 @@ class CrosscheckBot(commands.Bot):
         self.service = service
         self.settings = settings
         self.sync_on_start = sync_on_start
+        self._follower: FeedFollower | None = None
+
+    def owns_guild(self, guild_id: int | str) -> bool:
+        """Whether this process runs the shard a server belongs to (its digests are this process's)."""
+        if self.settings.shard_ids is None or self.settings.shard_count is None:
+            return True
+        return shard_of(guild_id, self.settings.shard_count) in self.settings.shard_ids
+
+    @property
+    def runs_first_shard(self) -> bool:
+        """The process that syncs the slash commands (one is enough, and they are global)."""
+        return self.settings.shard_ids is None or 0 in self.settings.shard_ids
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        if self.sync_on_start:
+        if self.sync_on_start and self.runs_first_shard:
             await self.sync_commands(force=False)
+        loop = asyncio.get_running_loop()
+
+        def heard(changes: list[ChangeRow]) -> None:  # in the follower's thread
+            loop.call_soon_threadsafe(self.dispatch, "crosscheck_changes", changes)
+
+        self._follower = self.service.follow(heard)
+
+    async def close(self) -> None:
+        if self._follower is not None:
+            await asyncio.to_thread(self._follower.stop)
+            self._follower = None
+        await super().close()
 
     def sync_scope(self) -> discord.Object | None:
         """The development guild, when configured (instant updates); else global."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from claims.store import default_db_path
@@ -30,6 +30,28 @@ class Settings(BaseSettings):
                                                               "(deploy/PRIVACY.md, adapted); /privacy links to it.")
     crosscheck_review_url: str | None = Field(
         default=None, description="ClaimReview export: the public address the reviews are read at.")
+    shard_count: int | None = Field(default=None, ge=1, description="How many shards the bot runs as in all "
+                                    "(default: as many as Discord recommends, all in this process).")
+    shard_ids: list[int] | None = Field(default=None, description="The shards this process runs, e.g. [0, 1] "
+                                        "(needs shard_count; default: all of them).")
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: object) -> object:
+        # SHARD_IDS=0,1 in the environment, as well as a JSON list.
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [int(part) for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT (how many shards there are in all)")
+            bad = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if bad or not self.shard_ids:
+                raise ValueError(f"SHARD_IDS must be between 0 and {self.shard_count - 1} (got {self.shard_ids})")
+        return self
 
 
 class RedactToken(logging.Filter):

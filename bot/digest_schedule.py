@@ -281,8 +281,12 @@ def _duration(delta: timedelta) -> str:
 class DigestScheduler:
     """APScheduler 3's AsyncIOScheduler with one cron job per enabled schedule in the database."""
 
-    def __init__(self, runner: DigestRunner, *, grace: timedelta = GRACE):
+    def __init__(self, runner: DigestRunner, *, grace: timedelta = GRACE,
+                 owns: Callable[[str], bool] = lambda guild_id: True):
         self.runner = runner
+        # With several bot processes, each schedules only the servers of its own shards; the
+        # period reservation (claims.store.digests) still posts a digest once if two overlap.
+        self.owns = owns
         self.scheduler = AsyncIOScheduler(timezone=UTC, job_defaults={
             "coalesce": True,  # several missed fire times collapse into one run
             "max_instances": 1,  # a slow digest never overlaps the next one
@@ -299,8 +303,8 @@ class DigestScheduler:
         self.sync()
 
     def sync(self) -> None:
-        """Make the jobs match the enabled schedules in the database."""
-        schedules = self.runner.store.schedules()
+        """Make the jobs match the enabled schedules in the database (of the servers it owns)."""
+        schedules = [s for s in self.runner.store.schedules() if self.owns(s.guild_id)]
         wanted = {job_id(s.guild_id) for s in schedules}
         for job in self.scheduler.get_jobs():
             if job.id.startswith("digest:") and job.id not in wanted:

@@ -124,7 +124,12 @@ def write_heartbeat(path: Path, bot: discord.Client) -> None:
 
 def _connected(bot: discord.Client) -> bool:
     # discord.py keeps is_ready() true across a dropped gateway; the socket tells the truth.
-    return bot.is_ready() and not bot.is_closed() and bot.ws is not None and bot.ws.open
+    if not bot.is_ready() or bot.is_closed():
+        return False
+    if isinstance(bot, discord.AutoShardedClient):
+        # Every shard this process runs must be connected: a dead shard is a server not answered.
+        return bool(bot.shards) and all(not shard.is_closed() for shard in bot.shards.values())
+    return bot.ws is not None and bot.ws.open
 
 
 async def _beat(bot: discord.Client, path: Path) -> None:

@@ -31,6 +31,7 @@ from bot.permissions import require_moderator
 from claims.digest import Digest
 from claims.render import clip
 from claims.store.digests import WEEKDAY_NAMES, Schedule, ScheduleError, make_schedule
+from claims.store.feed import ChangeRow
 
 if TYPE_CHECKING:
     from bot.client import CrosscheckBot
@@ -70,7 +71,7 @@ class DigestCog(commands.Cog, name="Digest"):
     def __init__(self, bot: CrosscheckBot):
         self.bot = bot
         self.runner = DigestRunner(bot.service, self._send)
-        self.scheduler = DigestScheduler(self.runner)
+        self.scheduler = DigestScheduler(self.runner, owns=bot.owns_guild)
         self._catch_up_task: asyncio.Task[list[Outcome]] | None = None
 
     async def cog_load(self) -> None:
@@ -85,6 +86,12 @@ class DigestCog(commands.Cog, name="Digest"):
                 await self._catch_up_task
         await self.scheduler.shutdown()
         await self.runner.aclose()
+
+    @commands.Cog.listener()
+    async def on_crosscheck_changes(self, changes: list[ChangeRow]) -> None:
+        """A schedule changed in another process (or host): make the jobs match again."""
+        if self.scheduler.running and any(change.scope == "schedule" for change in changes):
+            self.scheduler.sync()
 
     async def _catch_up(self) -> list[Outcome]:
         """Once connected: post a digest missed during a short outage (older ones are skipped)."""
