@@ -54,7 +54,7 @@ async def test_each_process_answers_its_own_servers(discord_server: FakeDiscord,
 
 async def test_an_edit_made_through_one_process_is_answered_by_the_other(
         discord_server: FakeDiscord, second_guild: FakeGuild, shards: tuple[CrosscheckBot, CrosscheckBot]) -> None:
-    first, second = shards
+    first, _ = shards
     store = first.service.store
     with store.transaction() as tx:  # one base for both servers, curated by B's owner
         store.workspaces.create(tx, "newsroom", name="Newsroom", kind="shared", parent="default",
