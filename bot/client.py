@@ -122,6 +122,8 @@ class CrosscheckBot(commands.AutoShardedBot):
         return self.settings.shard_ids is None or 0 in self.settings.shard_ids
 
     async def setup_hook(self) -> None:
+        # Many checks at once: their log rows are written in batches, off the answers' path.
+        self.service.log_in_background()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.sync_on_start and self.runs_first_shard:

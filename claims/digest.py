@@ -432,6 +432,7 @@ def build_digest(service: Crosscheck, start: datetime, end: datetime, guild_id: 
     digest = Digest(start, end, guild_id)
     where = Where(str(guild_id), workspace_id) if guild_id is not None else None
 
+    service.flush_log()  # checks this process just answered count too
     rows = service.store.checks.between(where, since, until)
     digest.checks = len(rows)
     digest.check_ids = tuple(r["id"] for r in rows)

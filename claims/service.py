@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from claims.checklog import CheckLogWriter
 from claims.engine import Engine, Reply, clean_statement
 from claims.engines import Engines
 from claims.store import DEFAULT, Store, StoreError, default_db_path
@@ -41,6 +43,24 @@ class Crosscheck:
         self.engines = Engines(store, today=today)
         self.workspace_id = workspace_id
         store.workspaces.require(workspace_id)
+        self._log: CheckLogWriter | None = None
+
+    def log_in_background(self) -> None:
+        """Write check log rows from a background thread, in batches, off the answer's path (the
+        bot does: many checks at once). Call `flush_log` before reading checks just answered."""
+        if self._log is None:
+            self._log = CheckLogWriter(self.store)
+
+    def flush_log(self) -> None:
+        """Wait until every check answered so far is in the log."""
+        if self._log is not None:
+            self._log.flush()
+
+    def logged_check(self, check_id: int) -> dict[str, Any] | None:
+        """A logged check (waiting for its row if it is still being written)."""
+        if self._log is not None and self._log.pending(check_id):
+            self._log.flush()
+        return self.store.checks.get(check_id)
 
     @classmethod
     def open(cls, db_path: Path | str | None = None, today: date | None = None,
@@ -80,8 +100,9 @@ class Crosscheck:
         with self.engines.lock:
             reply = self.engines.engine(workspace).check(statement)
         try:
-            check_id = self.store.checks.log(reply, workspace_id=workspace, user_id=user_id, guild_id=guild_id,
-                                             channel_id=channel_id, via=via)
+            write = self._log.submit if self._log is not None else self.store.checks.log
+            check_id = write(reply, workspace_id=workspace, user_id=user_id, guild_id=guild_id,
+                             channel_id=channel_id, via=via)
         except StoreError as exc:
             log.error("check answered but not logged: %s", exc)
             check_id = None
@@ -110,4 +131,6 @@ class Crosscheck:
         return FeedFollower(self.store.path, caught_up, poll_seconds).start()
 
     def close(self) -> None:
+        if self._log is not None:
+            self._log.close()
         self.store.close()

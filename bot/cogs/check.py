@@ -116,7 +116,7 @@ def _service(interaction: discord.Interaction) -> Crosscheck:
 def _checked_row(service: Crosscheck, check_id: int, interaction: discord.Interaction) -> dict[str, Any] | None:
     """The logged check a button refers to, if it was asked where the button is pressed: a
     server never sees, nor votes on, what was asked in another."""
-    row = service.store.checks.get(check_id)
+    row = service.logged_check(check_id)
     here = str(interaction.guild_id) if interaction.guild_id else None
     return row if row is not None and row["guild_id"] == here else None
 

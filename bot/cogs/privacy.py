@@ -206,6 +206,7 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cc:priv:
     async def callback(self, interaction: discord.Interaction) -> None:
         if await _not_theirs(interaction, self.scope, self.user_id):
             return
+        await asyncio.to_thread(_service(interaction).flush_log)
         data = await asyncio.to_thread(personal_data, _service(interaction).store, str(self.user_id),
                                        _guild(self.scope))
         await interaction.response.edit_message(content=confirmation(data, _where_words(interaction)), embed=None,
@@ -233,7 +234,9 @@ class ConfirmEraseButton(discord.ui.DynamicItem[discord.ui.Button],
             await interaction.response.edit_message(
                 content="This confirmation has expired; nothing was erased. Use `/privacy erase` again.", view=None)
             return
-        done = await asyncio.to_thread(erase, _service(interaction).store, str(self.user_id), _guild(self.scope))
+        service = _service(interaction)
+        await asyncio.to_thread(service.flush_log)  # a check just answered must not be written after the erasure
+        done = await asyncio.to_thread(erase, service.store, str(self.user_id), _guild(self.scope))
         log.info("erased a member's data on their request in %s: %d checks, %d votes",
                  f"guild {self.scope}" if self.scope != DM else "direct messages", done.unlinked, done.votes)
         await interaction.response.edit_message(content=erased_words(done, _where_words(interaction)), view=None)
@@ -285,6 +288,7 @@ class Privacy(commands.Cog):
     @privacy.command(name="show", description="See what Crosscheck keeps about you here, and erase it if you wish")
     async def show(self, interaction: discord.Interaction) -> None:
         """/privacy show: the caller's own data in this server, only to them, with an erase button."""
+        await asyncio.to_thread(self.bot.service.flush_log)
         data = await asyncio.to_thread(personal_data, self.bot.service.store, str(interaction.user.id),
                                        str(interaction.guild_id) if interaction.guild_id else None)
         embed = footprint_embed(data, _where_words(interaction), self.bot.settings)
@@ -298,6 +302,7 @@ class Privacy(commands.Cog):
     @privacy.command(name="erase", description="Erase what Crosscheck keeps about you here (asks you to confirm)")
     async def erase_mine(self, interaction: discord.Interaction) -> None:
         """/privacy erase: straight to the confirmation."""
+        await asyncio.to_thread(self.bot.service.flush_log)
         data = await asyncio.to_thread(personal_data, self.bot.service.store, str(interaction.user.id),
                                        str(interaction.guild_id) if interaction.guild_id else None)
         where = _where_words(interaction)
@@ -338,6 +343,7 @@ class Privacy(commands.Cog):
             await self._say(interaction, f"⛔ {exc}" if isinstance(exc, PrivacyError) else str(exc))
             return
         actor = f"discord:{interaction.user.id}:{interaction.user.name}"
+        await asyncio.to_thread(self.bot.service.flush_log)
         report = await asyncio.to_thread(set_retention, store, guild, chosen, actor)
         current = await asyncio.to_thread(store.privacy.retention, guild)
         erased = f" Erased now: the text, user id and channel of {_s(report.checks, 'older question')}." \

@@ -24,6 +24,7 @@ class QueueCuration(ClaimCuration):
 
     def review_queue(self, limit: int | None = None) -> list[review.QueueGroup]:
         """Open groups of questions the bot could not answer (or matched loosely)."""
+        self.service.flush_log()  # questions this process just answered are in the queue too
         return review.queue(self.store, self.normaliser, self.where, limit)
 
     def review_item(self, key: int) -> review.QueueGroup:
@@ -31,6 +32,7 @@ class QueueCuration(ClaimCuration):
         return self._group(key)
 
     def _group(self, key: int) -> review.QueueGroup:
+        self.service.flush_log()
         group = review.find_group(self.store, self.normaliser, self.where, key)
         if group is None:
             raise CurationError(f"no open review item #{key} here; it may have been handled already")

@@ -31,6 +31,20 @@ class Where:
         return f"{prefix}guild_id IS NULL", []
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """A check to write: its (reserved) id, when it was asked, the reply, and who asked where."""
+
+    check_id: int
+    asked_at: str
+    reply: Any
+    workspace_id: str
+    user_id: str | None = None
+    guild_id: str | None = None
+    channel_id: str | None = None
+    via: str = "cli"
+
+
 class CheckLog:
     """The checks table and what hangs off it."""
 
@@ -39,27 +53,50 @@ class CheckLog:
 
     def log(self, reply: Any, *, workspace_id: str, user_id: str | None = None, guild_id: str | None = None,
             channel_id: str | None = None, via: str = "cli") -> int:
-        """Record one check (statement, time, matched claim, score, verdict); returns its id.
-
-        The asker is recorded as their pseudonym in the server, so counts of people survive the
-        erasure of the user id. A server whose retention is off gets no statement, user id or
-        channel at all: the row is born erased."""
-        stamp = now_iso()
+        """Record one check (statement, time, matched claim, score, verdict) now; returns its id."""
         with self.db.transaction() as tx:
-            keep = retention_days(tx, guild_id) > 0
-            row = {
-                "guild_id": guild_id, "workspace_id": workspace_id,
-                "statement": reply.statement if keep else None, "asked_at": stamp,
-                "claim_id": reply.claim.id if reply.claim else None,
-                "score": reply.claim.score if reply.claim else (reply.suggestions[0].score if reply.suggestions
-                                                                else None),
-                "verdict": reply.verdict, "outcome": reply.outcome,
-                "suggestions": json.dumps([s.id for s in reply.suggestions]),
-                "user_id": user_id if keep else None, "channel_id": channel_id if keep else None, "via": via,
-                "asker": pseudonym(tx, scope_of(guild_id), user_id, stamp) if user_id else None,
-                "erased_at": None if keep else stamp,
-            }
-            return int(tx.insert("checks", row))
+            check_id = self._reserve(tx, 1)
+            self._insert(tx, LogEntry(check_id, now_iso(), reply, workspace_id, user_id, guild_id, channel_id, via))
+            return check_id
+
+    def reserve_ids(self, count: int) -> range:
+        """`count` check ids no other process will use: a process that logs in the background
+        (`claims.checklog`) knows a check's id before its row is written."""
+        with self.db.transaction() as tx:
+            first = self._reserve(tx, count)
+        return range(first, first + count)
+
+    @staticmethod
+    def _reserve(tx: Transaction, count: int) -> int:
+        return int(tx.scalar("UPDATE id_blocks SET next_id = next_id + ? WHERE name = 'checks' "
+                             "RETURNING next_id - ?", [count, count]))
+
+    def write(self, entries: list[LogEntry]) -> None:
+        """Write checks answered earlier (their ids reserved), in one transaction."""
+        with self.db.transaction() as tx:
+            for entry in entries:
+                self._insert(tx, entry)
+
+    @staticmethod
+    def _insert(tx: Transaction, entry: LogEntry) -> None:
+        """The row of a check. The asker is recorded as their pseudonym in the server, so counts of
+        people survive the erasure of the user id. A server whose retention is off gets no
+        statement, user id or channel at all: the row is born erased."""
+        reply, guild_id, stamp = entry.reply, entry.guild_id, entry.asked_at
+        keep = retention_days(tx, guild_id) > 0
+        tx.insert("checks", {
+            "id": entry.check_id, "guild_id": guild_id, "workspace_id": entry.workspace_id,
+            "statement": reply.statement if keep else None, "asked_at": stamp,
+            "claim_id": reply.claim.id if reply.claim else None,
+            "score": reply.claim.score if reply.claim else (reply.suggestions[0].score if reply.suggestions
+                                                            else None),
+            "verdict": reply.verdict, "outcome": reply.outcome,
+            "suggestions": json.dumps([s.id for s in reply.suggestions]),
+            "user_id": entry.user_id if keep else None, "channel_id": entry.channel_id if keep else None,
+            "via": entry.via,
+            "asker": pseudonym(tx, scope_of(guild_id), entry.user_id, stamp) if entry.user_id else None,
+            "erased_at": None if keep else stamp,
+        }, returning=None)
 
     def get(self, check_id: int) -> dict[str, Any] | None:
         return self.db.one("SELECT * FROM checks WHERE id = ?", [check_id])

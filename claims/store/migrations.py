@@ -377,6 +377,13 @@ CREATE INDEX cooldowns_window ON cooldowns (window_start);
         tx.execute(statement)
 
 
+def _v5_check_ids(tx: Transaction, db: Database) -> None:
+    # Check ids are handed out in blocks, so a process can answer before its log row is written
+    # and still put the id in the answer's buttons; every insert takes its id from here.
+    tx.execute("CREATE TABLE id_blocks (name TEXT PRIMARY KEY, next_id BIGINT NOT NULL)")
+    tx.execute("INSERT INTO id_blocks (name, next_id) SELECT 'checks', coalesce(max(id), 0) + 1 FROM checks")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -389,6 +396,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workspaces", _v1_workspaces),
     Migration(2, "privacy", _v2_privacy),
     Migration(4, "cooldowns", _v4_cooldowns),
+    Migration(5, "check id blocks", _v5_check_ids),
 )
 LATEST = max(m.version for m in MIGRATIONS)
 

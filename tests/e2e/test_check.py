@@ -130,7 +130,8 @@ def loaded_module(bot: CrosscheckBot, name: str) -> ModuleType:
 
 
 def logged_checks(service: Crosscheck) -> list[dict[str, Any]]:
-    """The check log, oldest first."""
+    """The check log, oldest first (once the rows of checks just answered are written)."""
+    service.flush_log()
     return service.store.checks.between(None)
 
 

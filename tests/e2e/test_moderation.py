@@ -203,6 +203,7 @@ def server_engine(bot: CrosscheckBot) -> Engine:
 def review_queue(bot: CrosscheckBot) -> list[QueueGroup]:
     """The server's open review queue, as /review list would show it."""
     guild = str(bot.guilds[0].id)
+    bot.service.flush_log()  # the checks just answered are in the queue once their rows are written
     return queue(bot.service.store, server_engine(bot).normaliser, Where(guild, bot.service.workspace_of(guild)))
 
 
@@ -273,6 +274,7 @@ async def test_linking_a_queued_question_to_a_claim_answers_it_next_time(
     first = await check(discord_server, UNMATCHED)
     assert "No match" in first["title"]
     assert "queued for the moderators" in first["description"]
+    bot.service.flush_log()
     [logged] = bot.service.store.checks.between(None)
     key = logged["id"]
 
@@ -306,6 +308,7 @@ async def test_a_member_who_is_not_a_moderator_is_refused_and_nothing_changes(
     manage_messages = str(discord.Permissions(manage_messages=True).value)
     assert {synced[n]["default_member_permissions"] for n in ("claim", "source", "review")} == {manage_messages}
     await check(discord_server, UNMATCHED)  # something in the queue to dismiss
+    bot.service.flush_log()
     key = bot.service.store.checks.between(None)[0]["id"]
     outlet = next(iter(server_engine(bot).base.outlets.values()))
     before = stored_claim(bot, CLAIM)

@@ -74,7 +74,10 @@ async def click(server: FakeDiscord, message: JSON, prefix: str, user: FakeMembe
 
 
 def every_value(db: Path | str) -> list[tuple[str, str, Any]]:
-    """(table, column, value) for every column of every row of every table of the database."""
+    """(table, column, value) for every column of every row of every table of the database.
+
+    The bot's log rows are written in the background: `settled` first, where checks were just
+    answered."""
     store = Store(db)
     try:
         out = []
@@ -92,6 +95,7 @@ def traces(db: Path, *needles: str) -> list[tuple[str, str, Any]]:
 
 
 def rows_of(bot: CrosscheckBot, user_id: int) -> list[dict[str, Any]]:
+    bot.service.flush_log()
     return bot.service.store.db.query("SELECT * FROM checks WHERE user_id = ? ORDER BY id", [str(user_id)])
 
 
@@ -245,6 +249,7 @@ async def test_only_moderators_change_retention_and_off_stores_no_text(
     # link to the asker's pseudonym holds their id, for a week and a day, so digests count people.
     handle, answer = await slash(server, "check", {"statement": SECRET_MATCHED})
     assert SECRET_MATCHED.split()[0] in answer.json["data"]["embeds"][0]["description"]
+    crosscheck_bot.service.flush_log()
     assert traces(crosscheck_db, "Zebulon") == []
     assert traces(crosscheck_db, str(server.member.id)) == [("askers", "user_id", str(server.member.id))]
     [row] = crosscheck_bot.service.store.db.query("SELECT * FROM checks WHERE id = ?", [check_id_of(answer)])
@@ -281,6 +286,7 @@ async def test_the_context_menu_logs_the_invokers_id_never_the_authors(
     handle = await server.send_message_context_menu(MENU_NAME, target["id"])
     await handle.callback()
 
+    crosscheck_bot.service.flush_log()
     [row] = crosscheck_bot.service.store.db.query("SELECT * FROM checks")
     assert (row["statement"], row["user_id"], row["via"]) == (SECRET_MATCHED, str(server.member.id), "menu")
     assert traces(crosscheck_db, str(author.id)) == []

@@ -146,10 +146,10 @@ async def test_no_network_is_one_line_and_exit_3(start_bot, closed_port: int) ->
 
 async def test_privileged_intents_refused_by_discord_is_one_line(start_bot, discord_server: FakeDiscord) -> None:
     bot = await start_bot(discord_server.port)
-    await discord_server.wait_until_identified(timeout=10)
+    await discord_server.wait_until_identified(timeout=30)  # a child process starting on a busy machine
     # Once READY is out: a sharded client retries a connection that fails while it is being
     # opened, so the close must come after it (Discord's comes a round trip after IDENTIFY).
-    async with asyncio.timeout(10):
+    async with asyncio.timeout(30):
         while not any(s["ready_at"] for s in discord_server.sessions()):
             await asyncio.sleep(0.02)
     # What Discord does when a bot asks for an intent not switched on in the portal.
