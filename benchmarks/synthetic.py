@@ -619,3 +619,35 @@ def synthetic_queries(base: Base, count: int, seed: int = DEFAULT_SEED) -> list[
         text, numbers = rng.choice(wordings)
         out.append(BenchQuery(_perturb(rng, text, numbers), "synthetic", claim_id))
     return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m benchmarks.synthetic fit DIR`: Heaps' law of the news text in DIR's *.txt files
+    (one article a file, duplicates counted once), as fitted for NEWS_WORDS and NEWS_TERMS."""
+    import argparse
+    import hashlib
+    from pathlib import Path
+
+    from claims.load import load_base
+    from claims.text import EntityIndex, Normaliser
+
+    parser = argparse.ArgumentParser(description="Fit Heaps' law to a folder of news articles.")
+    parser.add_argument("command", choices=["fit"])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--min-words", type=int, default=10_000)
+    args = parser.parse_args(argv)
+    documents: dict[str, str] = {}
+    for path in sorted(args.folder.rglob("*.txt")):
+        text = path.read_text(encoding="latin-1")
+        documents.setdefault(hashlib.sha1(text.encode()).hexdigest(), text)
+    real = load_base()
+    normaliser = Normaliser(EntityIndex(real.entities.values()))
+    texts = list(documents.values())
+    words, terms = fit_news(texts, normaliser.terms, min_words=args.min_words)
+    total = sum(running_words(t) for t in texts)
+    print(f"{len(texts):,} distinct articles, {total:,} running words")
+    print(f"words: k={words.k:.1f} beta={words.beta:.3f}; terms: k={terms.k:.1f} beta={terms.beta:.3f}")
+
+
+if __name__ == "__main__":
+    main()
