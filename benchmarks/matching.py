@@ -125,6 +125,31 @@ def _forget_expansions(matcher: Any) -> None:
     matcher._expand_cache.clear()
 
 
+class _FullCollections:
+    """Python's full (generation 2) garbage collections while installed, and how long each took:
+    over a large base's millions of objects one takes about a second, and lands on whichever
+    check happens to allocate past the threshold."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+        self._started = 0.0
+
+    def __enter__(self) -> _FullCollections:
+        gc.callbacks.append(self._note)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.ms.append((time.perf_counter() - self._started) * 1000)
+
+
 def _timed(check: Callable[[str], Any], text: str) -> tuple[float, Any]:
     started = time.perf_counter()
     out = check(text)
@@ -202,21 +227,23 @@ def measure(size: int, seed: int = DEFAULT_SEED, subset_queries: int | None = No
     engine = Engine(base, today=BENCH_TODAY)
     build_s = time.perf_counter() - started
     build = engine.matcher.build_seconds
-    first_ms, _ = _timed(engine.check, queries[0].text)
-    cold_ms: list[float] = []
-    for query in queries:
+    with _FullCollections() as collections:
+        first_ms, _ = _timed(engine.check, queries[0].text)
+        first_full_gc = bool(collections.ms)
+        cold_ms: list[float] = []
+        for query in queries:
+            _forget_expansions(engine.matcher)
+            cold_ms.append(_timed(engine.check, query.text)[0])
         _forget_expansions(engine.matcher)
-        cold_ms.append(_timed(engine.check, query.text)[0])
-    _forget_expansions(engine.matcher)
-    in_order_ms = [_timed(engine.check, q.text)[0] for q in queries]  # as statements arrive: terms recur
-    warm_ms: list[float] = []
-    index_out: list[tuple[str | None, str]] = []
-    index_json: list[dict[str, Any]] = []
-    for query in queries:
-        ms, reply = _timed(engine.check, query.text)
-        warm_ms.append(ms)
-        index_out.append(_outcome(reply))
-        index_json.append(reply.to_json())
+        in_order_ms = [_timed(engine.check, q.text)[0] for q in queries]  # as statements arrive: terms recur
+        warm_ms: list[float] = []
+        index_out: list[tuple[str | None, str]] = []
+        index_json: list[dict[str, Any]] = []
+        for query in queries:
+            ms, reply = _timed(engine.check, query.text)
+            warm_ms.append(ms)
+            index_out.append(_outcome(reply))
+            index_json.append(reply.to_json())
     rss_index = _peak_rss_mb()
     picked = _subset(len(queries), size, subset_queries)
 
@@ -270,6 +297,9 @@ def measure(size: int, seed: int = DEFAULT_SEED, subset_queries: int | None = No
             "normalise_s": round(build.get("normalise", 0.0), 2),
             "index_s": round(build.get("index", 0.0), 2),
             "first_ms": round(first_ms, 3),
+            "first_had_full_gc": first_full_gc,
+            "full_gc_pauses": len(collections.ms),
+            "full_gc_max_ms": round(max(collections.ms, default=0.0), 1),
             **_ms(cold_ms, "cold_"),
             **_ms(in_order_ms, "in_order_"),
             **_ms(warm_ms, "warm_"),
@@ -436,6 +466,9 @@ def table(report: dict[str, Any]) -> str:
         "preprocessing every wording once. rapidfuzz: default_process, token_set_ratio, cdist(workers=-1). "
         "normalised: our normaliser's terms, WRatio, extractOne. full scan: Engine.check scoring every claim, the "
         "reference the index must equal. Peers and full scan run on n evenly spread statements (all at 1,000 claims).",
+        "full GC pauses during the index's checks (count, longest ms): "
+        + ", ".join(f"{r['claims']:,} claims {r['index']['full_gc_pauses']}, {r['index']['full_gc_max_ms']:.0f}"
+                    for r in sizes) + ".",
         "speedup: the peer's (or full scan's) latency over the index's on the same n statements. peak RSS: the whole "
         "process (a fresh one per size) after the index's runs; (base): before the engine was built; peers' MB: "
         "the resident memory each one's build added.",

@@ -7,9 +7,10 @@ the stronger depends on what it may use (both measured at 10,000 claims, on the 
 
 - `rapidfuzz` (rapidfuzz alone): `utils.default_process` (lower case, punctuation to spaces),
   `fuzz.token_set_ratio` (is this short statement about that longer wording), through
-  `process.cdist(..., workers=-1)`, the call that uses every core. The most accurate peer, and
-  the one issue 15 measured. `extractOne` with the same scorer is no faster; `WRatio` through
-  `cdist` is four times slower, and through `extractOne` a quarter faster and as accurate.
+  `process.cdist(..., workers=-1)`, the call that uses every core. The peer that most often
+  finds the very claim a statement paraphrases, and the one issue 15 measured. `extractOne`
+  with the same scorer is no faster; `WRatio` through `cdist` is four times slower, and through
+  `extractOne` a quarter faster and about as accurate.
 - `normalised` (rapidfuzz over our normaliser's terms, joined by spaces): `fuzz.WRatio` through
   `process.extractOne`, which skips every wording whose length alone keeps it below the best score
   so far. Short strings and that pruning make it the fastest peer (3x `rapidfuzz` at the median)
