@@ -256,14 +256,14 @@ def measure(size: int, seed: int = DEFAULT_SEED, subset_queries: int | None = No
         rss_before = _rss_mb()
         peer = RapidfuzzPeer(base.claims.values(), normalise)
         rss = _rss_mb() - rss_before
-        first_ms, _ = _timed(peer.best, queries[picked[0]].text)
+        peer_first_ms, _ = _timed(peer.best, queries[picked[0]].text)
         times, tops = [], {}
         for i in picked:
             ms, best = _timed(peer.best, queries[i].text)
             times.append(ms)
             tops[i] = best[0] if best else None
         peers[peer.name] = {"choices": len(peer), "build_s": round(peer.build_seconds, 2), "rss_mb": round(rss, 1),
-                            "first_ms": round(first_ms, 3), "queries": len(picked), **_ms(times)}
+                            "first_ms": round(peer_first_ms, 3), "queries": len(picked), **_ms(times)}
         peer_tops[peer.name], peer_ms[peer.name] = tops, times
         del peer
 
