@@ -43,13 +43,13 @@ def register(main: click.Group) -> None:
                   help="Claim base sizes to measure, comma-separated.")
     @click.option("--seed", type=int, default=None, help="Seed of the synthetic bases and statements.")
     @click.option("--subset-queries", "--full-scan-queries", "subset_queries", type=int, default=None, metavar="N",
-                  help="Statements for the rapidfuzz peer and the full scan (default: all at 1,000 claims, fewer "
+                  help="Statements for the rapidfuzz peers and the full scan (default: all at 1,000 claims, fewer "
                        "above: 150 at 10,000, 60 at 100,000).")
     @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
     @click.pass_context
     def bench(ctx: click.Context, sizes: str, seed: int | None, subset_queries: int | None,
               as_json: bool) -> None:
-        """Benchmark matching at growing base sizes: the index against a fair rapidfuzz peer (the
+        """Benchmark matching at growing base sizes: the index against fair rapidfuzz peers (the
         speedup) and a full scan (exactness), warm and cold, on bases whose vocabulary grows as
         news text's does (takes minutes).
 
