@@ -7,8 +7,9 @@ Three references, each independent of the index:
 - `Matcher.match_full_scan`: the matcher scoring every indexed claim;
 - `Matcher.match`: the index, which may only skip claims that could not be shown.
 
-They are compared on the shipped base, on a synthetic base of 2,000 claims, and after adds,
-replacements and removals (including enough removals to compact the index).
+They are compared on the shipped base, on a synthetic base of 2,000 claims (with as many
+distinct terms as news text of as many words), and after adds, replacements and removals
+(including enough removals to compact the index).
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from dataclasses import dataclass
 import pytest
 from rapidfuzz import fuzz, process
 
-from benchmarks.matching import OFF_TOPIC, bench_queries, synthetic_base
+from benchmarks.synthetic import (
+    NEWS_TERMS,
+    NEWS_WORDS,
+    OFF_TOPIC,
+    WORD_RE,
+    bench_queries,
+    running_words,
+    synthetic_base,
+)
 from claims.engine import Engine
 from claims.extract import extract
 from claims.load import Base
@@ -269,6 +278,21 @@ def synthetic(engine: Engine, shipped_base: Base) -> tuple[Base, Matcher, Refere
     base = synthetic_base(shipped_base, 2_000, seed=7)
     claims = list(base.claims.values())
     return base, Matcher(engine.normaliser, claims), Reference(engine.normaliser, claims)
+
+
+def test_the_synthetic_base_is_seeded_and_has_about_the_vocabulary_of_as_much_news_text(
+    shipped_base: Base, synthetic: tuple[Base, Matcher, Reference]
+) -> None:
+    base, matcher, _ = synthetic
+    again = synthetic_base(shipped_base, 2_000, seed=7)
+    assert [c.model_dump() for c in again.claims.values()] == [c.model_dump() for c in base.claims.values()]
+    texts = [t for c in base.claims.values() for t in (*c.texts(), *(v.text for v in c.versions))]
+    running = sum(running_words(t) for t in texts)
+    words = {w for t in texts for w in WORD_RE.findall(t.lower())}
+    # The index is tested on a vocabulary as large as real text's, not on 74 claims' words
+    # recombined. Words lag behind terms at this size: inflections come once terms are enough.
+    assert 0.8 * NEWS_TERMS.at(running) <= len(matcher._term_str) <= 1.2 * NEWS_TERMS.at(running)
+    assert 0.6 * NEWS_WORDS.at(running) <= len(words) <= 1.2 * NEWS_WORDS.at(running)
 
 
 def test_on_a_synthetic_base_of_2000_claims_the_index_finds_what_scoring_every_claim_finds(

@@ -36,7 +36,7 @@ import yarl
 # Run as a script, this file's folder (with the fake) is on the path; the project is installed.
 from fakediscord import FakeDiscord, FakeMember, InteractionHandle, run_client
 
-from benchmarks.matching import bench_queries, synthetic_base
+from benchmarks.synthetic import bench_queries, synthetic_base
 from bot.client import CrosscheckBot
 from bot.config import Settings
 from claims.load import load_base
