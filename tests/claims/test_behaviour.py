@@ -1,0 +1,116 @@
+"""The behaviour list of issue 10 (tests/claims/behaviour/verdicts.yaml), scored per kind.
+
+Each case gives the verdicts a careful fact-checker accepts. The tests assert a floor of
+accepted answers per kind and a ceiling on false "supported" answers (a "supported" the case
+does not accept: the worst answer the bot can give). `python tests/claims/test_behaviour.py`
+prints the table.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from claims.engine import Engine
+from claims.load import Base
+
+CASES_FILE = Path(__file__).parent / "behaviour" / "verdicts.yaml"
+TODAY = date(2026, 11, 30)
+KINDS = ("opposite", "roles", "compound", "quantities", "hedged", "relative", "questions", "tense", "language",
+         "bad")
+# Share of each kind's cases that must be accepted. Before issue 10's changes the engine scored
+# 150/250 with 62 false "supported"; these floors are that baseline, raised as the work lands.
+FLOORS = {"opposite": 0.42, "roles": 0.64, "compound": 0.61, "quantities": 0.65, "hedged": 0.48, "relative": 0.42,
+          "questions": 0.37, "tense": 0.73, "language": 0.96, "bad": 0.83}
+MAX_FALSE_SUPPORTED = 62
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str
+    statement: str
+    ok: tuple[str, ...]
+    verdict: str
+    claim_id: str | None
+    accepted: bool
+
+    @property
+    def false_supported(self) -> bool:
+        return self.verdict == "supported" and "supported" not in self.ok
+
+
+def load_cases() -> list[dict]:
+    return yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))["cases"]
+
+
+def judge(engine: Engine, case: dict) -> Outcome:
+    """Check one case; a supported or disputed answer must come from the claim the case names."""
+    reply = engine.check(case["statement"])
+    claim_id = reply.claim.id if reply.claim else None
+    accepted = reply.verdict in case["ok"]
+    if accepted and case.get("claim") and reply.verdict in ("supported", "disputed"):
+        accepted = claim_id == case["claim"]
+    return Outcome(case["kind"], case["statement"], tuple(case["ok"]), reply.verdict, claim_id, accepted)
+
+
+def score(outcomes: list[Outcome]) -> dict[str, tuple[int, int, int]]:
+    """Per kind: (accepted, cases, false supported)."""
+    table: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for outcome in outcomes:
+        row = table[outcome.kind]
+        row[0] += outcome.accepted
+        row[1] += 1
+        row[2] += outcome.false_supported
+    return {kind: (a, n, fs) for kind, (a, n, fs) in table.items()}
+
+
+def report(outcomes: list[Outcome]) -> str:
+    lines = [f"{'kind':<11} accepted  false-supported"]
+    table = score(outcomes)
+    for kind in KINDS:
+        a, n, fs = table.get(kind, (0, 0, 0))
+        lines.append(f"{kind:<11} {a:>3}/{n:<3}  {fs:>3}")
+    total = sum(a for a, _, _ in table.values()), sum(n for _, n, _ in table.values())
+    lines.append(f"{'all':<11} {total[0]:>3}/{total[1]:<3}  {sum(fs for _, _, fs in table.values()):>3}")
+    misses = [o for o in outcomes if not o.accepted]
+    lines += [f"  MISS {o.kind:<10} {o.verdict:<12} (ok {'/'.join(o.ok)}; claim {o.claim_id}) {o.statement}"
+              for o in misses]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def outcomes(shipped_base: Base) -> list[Outcome]:
+    engine = Engine(shipped_base, today=TODAY)
+    return [judge(engine, case) for case in load_cases()]
+
+
+def test_the_list_has_at_least_25_statements_of_each_kind() -> None:
+    counts: dict[str, int] = defaultdict(int)
+    for case in load_cases():
+        assert case["kind"] in KINDS, case
+        counts[case["kind"]] += 1
+    assert all(counts[kind] >= 25 for kind in KINDS if kind != "bad"), dict(counts)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_is_answered_acceptably_often(outcomes: list[Outcome], kind: str) -> None:
+    accepted, cases, _ = score(outcomes)[kind]
+    assert accepted / cases >= FLOORS[kind], report(outcomes)
+
+
+def test_false_supported_answers_stay_under_the_ceiling(outcomes: list[Outcome]) -> None:
+    assert sum(o.false_supported for o in outcomes) <= MAX_FALSE_SUPPORTED, report(outcomes)
+
+
+if __name__ == "__main__":  # pragma: no cover - a report for humans
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from claims.load import load_base
+
+    engine = Engine(load_base(Path(__file__).resolve().parents[2]), today=TODAY)
+    print(report([judge(engine, case) for case in load_cases()]))
