@@ -11,26 +11,16 @@ from datetime import date
 from typing import Any
 
 from claims.load import Base
-from claims.models import Claim, ClaimKind
-from claims.values import parse_date_span
+from claims.standing import version_standing
 
 PUBLISHER = {"@type": "Organization", "name": "Crosscheck", "url": "https://github.com/crosscheck-bot/crosscheck"}
 # ratingValue on a 1-5 scale, with the words a reader sees.
 RATINGS = {
     "supported": (5, "Supported by its sources"),
     "disputed": (3, "Disputed: sources disagree"),
-    "unverified": (2, "Unverified: a plan, not confirmed as done"),
+    "unverified": (2, "Unverified: no reliable source settles it"),
+    "contradicted": (1, "Contradicted by its sources"),
 }
-
-
-def rate_version(claim: Claim, n_versions: int, today: date) -> str:
-    """Our rating of a version on its own: disputed if sources disagree, unverified if a past plan."""
-    if n_versions > 1:
-        return "disputed"
-    if claim.kind is ClaimKind.PLAN and claim.due_dates() and all(
-            parse_date_span(d).end < today for d in claim.due_dates()):
-        return "unverified"
-    return "supported"
 
 
 def claimreviews(base: Base, today: date, site: str = "https://crosscheck.invalid/claims/") -> list[dict[str, Any]]:
@@ -40,8 +30,10 @@ def claimreviews(base: Base, today: date, site: str = "https://crosscheck.invali
         if claim.status != "active":
             continue
         for version in claim.versions:
-            verdict = rate_version(claim, len(claim.versions), today)
-            value, words = RATINGS[verdict]
+            rating = version_standing(claim, version, base, today)
+            value, words = RATINGS[rating.verdict]
+            if rating.note:
+                words = f"{words}. {rating.note}"
             appearances = []
             first_published = None
             for source in version.sources:
