@@ -1,0 +1,103 @@
+"""Word forms: the lemmas of a word and whether it is a past form, irregular or misspelt ones included.
+
+The Snowball stemmer reads "flew", "withdrew" and "went" as words of their own; `lemminflect`
+(an English lemmatiser that ships its tables) knows them as forms of "fly", "withdraw" and "go".
+A misspelt past form ("withdrw", "relocatd") is read as the past form one letter away from it.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import lemminflect
+
+_PAST_TAGS = ("VBD", "VBN")
+_LOCK = threading.Lock()
+_PAST: dict[str, str] | None = None  # past form -> its verb
+_PAST_NEAR: dict[str, set[str]] | None = None  # a past form with one letter deleted -> past forms
+
+
+@lru_cache(maxsize=65536)
+def lemmas(word: str) -> tuple[str, ...]:
+    """The word's lemmas (verb first, then noun, adjective, adverb), or the word itself."""
+    found = lemminflect.getAllLemmas(word)
+    out: list[str] = []
+    for pos in ("VERB", "AUX", "NOUN", "ADJ", "ADV", "PROPN"):
+        for lemma in found.get(pos, ()):
+            lemma = lemma.lower()
+            if lemma not in out:
+                out.append(lemma)
+    return tuple(out) or (word,)
+
+
+@lru_cache(maxsize=65536)
+def verb_lemma(word: str) -> str | None:
+    """The verb the word is a form of, if it is one."""
+    found = lemminflect.getAllLemmas(word)
+    verbs = found.get("VERB") or found.get("AUX")
+    return verbs[0].lower() if verbs else None
+
+
+def _past_tables() -> tuple[dict[str, str], dict[str, set[str]]]:
+    global _PAST, _PAST_NEAR
+    if _PAST is None or _PAST_NEAR is None:
+        with _LOCK:
+            if _PAST is None or _PAST_NEAR is None:
+                past: dict[str, str] = {}
+                table = lemminflect.Inflections()._getInflDict()  # the bundled table: lemma -> tag -> forms
+                for lemma, forms in table.items():
+                    for tag in _PAST_TAGS:
+                        for form in forms.get(tag, ()):
+                            if form.isalpha() and form.islower():
+                                past.setdefault(form, lemma)
+                near: dict[str, set[str]] = {}
+                for form in past:
+                    if len(form) >= 5:
+                        for i in range(len(form)):
+                            near.setdefault(form[:i] + form[i + 1:], set()).add(form)
+                _PAST, _PAST_NEAR = past, near
+    return _PAST, _PAST_NEAR
+
+
+@lru_cache(maxsize=16384)
+def past_form(word: str) -> str | None:
+    """The verb of which `word` is a past form ('withdrew' -> 'withdraw'), else None.
+
+    Regularised irregulars ('leaved') and misspellings one letter away from a past form
+    ('withdrw' for 'withdrew') count: what a writer meant as past is read as past."""
+    past, near = _past_tables()
+    if word in past:
+        return past[word]
+    if not word.isalpha() or len(word) < 4:
+        return None
+    known = lemminflect.getAllLemmas(word)
+    if word.endswith("ed") and not (known.get("VERB") or known.get("NOUN")):
+        guessed = lemminflect.getAllLemmasOOV(word, "VERB").get("VERB", ())
+        if guessed and guessed[0] in _verbs():
+            return guessed[0]
+    if known or len(word) < 5:
+        return None
+    # One letter dropped ('withdrw'), added ('leftt'), changed ('witdrew') or two swapped.
+    candidates = set(near.get(word, ()))
+    for i in range(len(word)):
+        shorter = word[:i] + word[i + 1:]
+        if shorter in past:
+            candidates.add(shorter)
+        candidates |= {c for c in near.get(shorter, ()) if _one_change(word, c)}
+    verbs = {past[c] for c in candidates}
+    return verbs.pop() if len(verbs) == 1 else None
+
+
+def _one_change(a: str, b: str) -> bool:
+    """Same length, and one letter changed or two neighbours swapped."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                               and a[diff[1]] == b[diff[0]])
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    return frozenset(lemminflect.Inflections()._getInflDict())
