@@ -76,7 +76,7 @@ def past_form(word: str) -> str | None:
         guessed = lemminflect.getAllLemmasOOV(word, "VERB").get("VERB", ())
         if guessed and guessed[0] in _verbs():
             return guessed[0]
-    if known or len(word) < 5:
+    if known or len(word) < 5 or _english_word(word):
         return None
     # One letter dropped ('withdrw'), added ('leftt'), changed ('witdrew') or two swapped.
     candidates = set(near.get(word, ()))
@@ -96,6 +96,26 @@ def _one_change(a: str, b: str) -> bool:
     diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
                                and a[diff[1]] == b[diff[0]])
+
+
+@lru_cache(maxsize=16384)
+def simple_past(word: str) -> bool:
+    """Whether `word` can be a simple past ('withdrew', 'left', 'attacked'), not only a participle
+    ('withdrawn', 'gone'). A misspelt or regularised past form counts as one."""
+    if past_form(word) is None:
+        return False
+    table = lemminflect.Inflections()._getInflDict()
+    verb = _past_tables()[0].get(word)
+    if verb is None:
+        return True  # read as past from its spelling
+    return word in table.get(verb, {}).get("VBD", ())
+
+
+def _english_word(word: str) -> bool:
+    """A real word ('three') is not a misspelt past form ('threw')."""
+    from claims.lexicon import lexicon  # the lexicon is read on first use only
+
+    return lexicon().known(word)
 
 
 @lru_cache(maxsize=1)

@@ -63,6 +63,8 @@ PHRASES: list[tuple[str, re.Pattern[str], str]] = [
         ("n't", r"\bwon't\b", " will not "),
         ("n't", r"\bain't\b", " is not "),
         ("n't", r"n't\b", " not "),
+        ("%", r"(?<=\d)\s*%", " percent "),
+        ("per cent", r"\bper cent\b", " percent "),
         ("longer", r"\bno longer\b", " not "),
         # "held" is mostly "held territory" or "held talks"; only "on hold" is a delay.
         ("hold", r"\b(?:put |placed |kept )?on hold\b", " postponed "),
@@ -133,7 +135,8 @@ STOP_WORDS = frozenset(
     well right gonna wanna via per whether while during after before since until till upon within
     without across over under between among going go get got new news report reports reported
     yo dude hi hello plz srsly wtf btw anyone someone somebody lmk guess
-    completely fully entirely totally wholly partially partly happen happens happening happened occur occurs""".split()  # noqa: SIM905
+    completely fully entirely totally wholly partially partly happen happens happening happened occur occurs
+    percent""".split()  # noqa: SIM905
 )
 # Words that carry meaning even though they look like filler in other settings.
 KEEP_WORDS = frozenset({"over", "out", "left", "after", "before", "during", "since", "until"})
@@ -199,6 +202,7 @@ class EntityIndex:
         self._titled_re = _titled_pattern(people, countries) if people else None
         for entity_id in self.entities:
             self.ancestors[entity_id] = frozenset(self._walk_up(entity_id))
+        self._affiliations: dict[str, frozenset[str]] = {}
 
     def _walk_up(self, entity_id: str) -> set[str]:
         seen: set[str] = set()
@@ -209,6 +213,22 @@ class EntityIndex:
                 seen.add(parent)
                 stack.extend(self.entities[parent].part_of)
         return seen
+
+    def affiliations(self, entity_id: str) -> frozenset[str]:
+        """The entity, what it is part of, and the countries its names name ("US Defense
+        Secretary" is Lloyd Austin's: he acts for the US)."""
+        if entity_id not in self._affiliations:
+            out = {entity_id, *self.ancestors.get(entity_id, ())}
+            entity = self.entities.get(entity_id)
+            if entity is not None and entity.kind in (EntityKind.PERSON, EntityKind.ORG, EntityKind.GROUP):
+                countries = [e for e in self.entities.values() if e.kind is EntityKind.COUNTRY]
+                for name in entity.names:
+                    name = fold(name)
+                    for country in countries:
+                        if any(_names_within(fold(c), name) for c in country.names):
+                            out.add(country.id)
+            self._affiliations[entity_id] = frozenset(out)
+        return self._affiliations[entity_id]
 
     def kind(self, entity_id: str) -> EntityKind | None:
         entity = self.entities.get(entity_id)
@@ -284,6 +304,13 @@ _TITLES = (
 )
 
 
+def _names_within(name: str, text: str) -> bool:
+    """Whether `name` occurs as words of `text` ("US" in "US Defense Secretary"; "Iraqi" in
+    "Iraqi Prime Minister"); short capitalised names only in capitals."""
+    flags = 0 if (len(name) <= 4 and name.isupper()) else re.IGNORECASE
+    return re.search(rf"(?<![\w@]){re.escape(name)}(?![\w])", text, flags) is not None
+
+
 def _titled_pattern(people: list[str], countries: list[str]) -> re.Pattern[str]:
     """A title (and the country before it, if any) directly before a person's `@id` token."""
     country = rf"(?:{ENTITY_PREFIX}(?:{'|'.join(map(re.escape, countries))})\s+)?" if countries else ""
@@ -356,6 +383,25 @@ def canonical_numbers(text: str) -> str:
     return _NUMBER_RE.sub(sub, text) if _GROUPED.search(text) else text
 
 
+_MONTH_BY_NUMBER = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                    "november", "december"]
+_ISO_DATE = re.compile(r"(?<![\w/-])((?:19|20)\d\d)-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?![\w/-])")
+_MONTH_SLASH_YEAR = re.compile(r"(?<![\w/-])(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?![\w/-])")
+
+
+def numeric_dates(text: str) -> str:
+    """'2026-09' and '09/2026' become 'september 2026'; '2024-09-08' becomes '8 september 2024'.
+    (Day/month/year with slashes is left alone: which of the two comes first depends on the writer.)"""
+
+    def iso(m: re.Match[str]) -> str:
+        month = _MONTH_BY_NUMBER[int(m.group(2)) - 1]
+        day = f"{int(m.group(3))} " if m.group(3) else ""
+        return f" {day}{month} {m.group(1)} "
+
+    text = _ISO_DATE.sub(iso, text)
+    return _MONTH_SLASH_YEAR.sub(lambda m: f" {_MONTH_BY_NUMBER[int(m.group(1)) - 1]} {m.group(2)} ", text)
+
+
 @dataclass(frozen=True)
 class Normalised:
     """A text read for matching (`terms`) and for slot extraction (`words`, `entities`)."""
@@ -390,6 +436,8 @@ class Normaliser:
         text = " ".join(text.split())
         text, found = self.entities.replace(text)
         text = canonical_numbers(text)
+        if "/" in text or "-" in text:
+            text = numeric_dates(text)
         text = text.lower()
         for guard, pattern, replacement in PHRASES:
             if guard in text:
@@ -431,12 +479,30 @@ def term_of(word: str) -> str | None:
 
 
 _DATE_PART_WORDS = frozenset({"end", "beginning", "start", "middle", "close", "early", "mid", "late"})
+# Words that place a statement in time relative to today ("two years ago", "last year", "next
+# month", "this past June"): slots for the verdict, not topic for the matcher.
+_RELATIVE_WORDS = frozenset({"ago", "last", "next", "this", "past", "coming", "previous"})
+_TIME_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks", "decade", "decades", "quarter"})
+_WHEN_WORDS = _DATE_PART_WORDS | _RELATIVE_WORDS
 
 
 def _date_phrase_words(words: list[str]) -> set[int]:
-    """Positions of words that only say when ('end of 2026', 'late 2026', 'end of the year')."""
+    """Positions of words that only say when ('end of 2026', 'late 2026', 'end of the year',
+    'two years ago', 'last year', 'this past june')."""
     skip: set[int] = set()
     for i, word in enumerate(words):
+        if word == "ago":
+            j = i - 1
+            if j >= 0 and words[j] in _TIME_UNITS:
+                skip.update(range(max(0, j - 1), i + 1))  # "two years ago", "a decade ago"
+            continue
+        if word in _RELATIVE_WORDS:
+            j = i + 1
+            if j < len(words) and words[j] == "past":
+                j += 1
+            if j < len(words) and (words[j] in _TIME_UNITS or words[j] in MONTH_NAMES):
+                skip.update(range(i, j + 1))
+            continue
         if word not in _DATE_PART_WORDS:
             continue
         j = i + 1
@@ -450,7 +516,7 @@ def _date_phrase_words(words: list[str]) -> set[int]:
 def terms_of(words: Iterable[str]) -> list[str]:
     """Distinct matcher tokens of the words, in order."""
     words = list(words)
-    skip = _date_phrase_words(words) if _DATE_PART_WORDS.intersection(words) else ()
+    skip = _date_phrase_words(words) if _WHEN_WORDS.intersection(words) else ()
     out: list[str] = []
     seen: set[str] = set()
     for i, word in enumerate(words):

@@ -15,6 +15,8 @@ Reads the WordNet 3.0 database that the Debian package `wordnet-base` installs i
   general word than that one". Only senses WordNet's frequency counts have seen in text (or a
   lemma's first sense when none were), so rare senses do not make unrelated words meet.
 - `hypernyms`: each of those synsets' direct hypernyms (for "a force is a kind of group").
+- `usage`: how often a word that can be a noun or a verb was tagged as each in WordNet's
+  sense-tagged texts ("falls" is mostly a verb, "troops" a noun), for telling a verb from a noun.
 - `groups`: sister terms with capitalised names ("Sunni" and "Shia" are both sects; "Catholic"
   and "Protestant" both Christians): alternatives that exclude each other when one replaces the
   other in a statement.
@@ -76,9 +78,11 @@ def read_synsets(root: Path) -> dict[str, dict]:
     return synsets
 
 
-def read_common_senses(root: Path) -> dict[str, set[str]]:
-    """Each lemma's senses seen in WordNet's tagged texts (its first sense when none were)."""
+def read_common_senses(root: Path) -> tuple[dict[str, set[str]], dict[tuple[str, str], str]]:
+    """Each lemma's senses seen in WordNet's tagged texts (its first sense when none were), and
+    each (lemma, part of speech)'s most frequent sense."""
     common: dict[str, set[str]] = defaultdict(set)
+    first: dict[tuple[str, str], str] = {}
     for pos, name in POS_FILES.items():
         for line in (root / f"index.{name}").open(encoding="latin-1"):
             if line.startswith("  "):
@@ -89,27 +93,35 @@ def read_common_senses(root: Path) -> dict[str, set[str]]:
             tagged = int(fields[5 + n_pointers])
             offsets = fields[6 + n_pointers:]
             keep = offsets[: max(1, tagged)]
+            first[(lemma, pos)] = synset_key(pos, offsets[0])
             # Statements are read word by word, plus verb-particle pairs ("carry out"): other
             # multi-word lemmas ("sunni islam") are never looked up.
             if " " in lemma and pos != "v":
                 continue
             common[lemma].update(synset_key(pos, o) for o in keep)
-    return common
+    return common, first
 
 
-def axes(synsets: dict[str, dict], common: dict[str, set[str]]) -> list[list[list[str]]]:
+def axes(synsets: dict[str, dict], common: dict[str, set[str]], first: dict[tuple[str, str], str]
+         ) -> list[list[list[str]]]:
     """Opposite pairs of synsets, each side widened by hyponyms, similar adjectives and derivations."""
 
     def common_lemmas(key: str) -> set[str]:
         return {w for w in synsets[key]["words"] if key in common.get(w, ())}
 
+    def first_sense_lemmas(key: str) -> set[str]:
+        # A word joins an opposite pair through a related synset only when that synset is its
+        # most frequent sense: "kill" is a kind of "end" only in a rare sense, "applaud" of "praise"
+        # in its second; the curated list names the pairs that matter among those.
+        return {w for w in synsets[key]["words"] if first.get((w, key[0])) == key}
+
     def widened(key: str) -> set[str]:
         out = common_lemmas(key)
         for symbol, target, _, _ in synsets[key]["pointers"]:
             if symbol in ("~", "&") and target in synsets:  # hyponyms / troponyms, similar adjectives
-                out |= common_lemmas(target)
+                out |= first_sense_lemmas(target)
             if symbol == "+" and target in synsets and target[0] in "nv":  # derived nouns and verbs
-                out |= common_lemmas(target)
+                out |= first_sense_lemmas(target)
         return out
 
     pairs: set[tuple[str, str]] = set()
@@ -162,18 +174,31 @@ def groups(synsets: dict[str, dict]) -> list[list[str]]:
     return out
 
 
+def usage(root: Path) -> dict[str, list[int]]:
+    """lemma -> [times tagged as a noun, as a verb] in the sense-tagged texts."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for line in (root / "cntlist.rev").open(encoding="latin-1"):
+        key, _number, tagged = line.split()
+        lemma, _, lexsense = key.partition("%")
+        pos = lexsense.split(":")[0]
+        if pos in ("1", "2"):
+            counts[lemma_text(lemma)][int(pos) - 1] += int(tagged)
+    return {lemma: c for lemma, c in sorted(counts.items()) if c[0] or c[1]}
+
+
 def main() -> None:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/wordnet")
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else OUT
     synsets = read_synsets(root)
-    common = read_common_senses(root)
+    common, first = read_common_senses(root)
     senses, hypernyms = senses_and_hypernyms(synsets, common)
     data = {
         "source": "WordNet 3.0 (Princeton University), see LICENSE-WordNet.txt",
-        "axes": axes(synsets, common),
+        "axes": axes(synsets, common, first),
         "senses": senses,
         "hypernyms": hypernyms,
         "groups": groups(synsets),
+        "usage": usage(root),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()

@@ -38,6 +38,7 @@ class Lexicon:
                     self._sides.setdefault(word, set()).add((n, side))
         self._senses: dict[str, list[int]] = wordnet["senses"]
         self._hypernyms: dict[str, list[int]] = wordnet["hypernyms"]
+        self._usage: dict[str, list[int]] = wordnet["usage"]
         self._groups: dict[str, set[int]] = {}
         for n, group in enumerate(wordnet["groups"]):
             for word in group:
@@ -46,6 +47,12 @@ class Lexicon:
     def known(self, word: str) -> bool:
         """Whether WordNet has the word at all."""
         return word in self._senses
+
+    def mostly_verb(self, lemma: str) -> bool:
+        """Whether a word is more often used as a verb than as a noun ("fall"; not "troop").
+        A word WordNet's tagged texts never used is given the benefit of the doubt."""
+        counts = self._usage.get(lemma)
+        return counts is None or counts[1] > counts[0]
 
     def opposite(self, a: str, b: str) -> bool:
         """Whether some sense of `a` is the opposite of some sense of `b` ("praise" / "condemn")."""
