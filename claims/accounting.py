@@ -22,13 +22,15 @@ that claim's texts: WordNet pools word senses, so as a retrieval signal it would
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from claims.evidence import Evidence, word_forms
+from claims.evidence import MODES, Evidence, word_forms
 from claims.extract import HEDGES, NEGATIONS, PLAN_MARKERS, SAY_WORDS, Details
 from claims.lemmas import lemmas, past_form
 from claims.lexicon import Lexicon
+from claims.lexicon import lexicon as _lexicon
 from claims.text import ENTITY_PREFIX, KEEP_WORDS, MONTH_NAMES, STOP_WORDS, WORD_NUMBERS, term_of
 
 # Words that carry no claim of their own: light verbs, generic nouns, intensifiers. English
@@ -131,32 +133,23 @@ def account(parts: list[Part], words: list[str], says_not: bool, evidence: Evide
 
 
 def _related_mode(part: Part, evidence: Evidence, lexicon: Lexicon) -> str | None:
-    """The mode of an evidence word that is a synonym of the part, more specific than it, or the
-    part misspelt; None when there is none."""
-    best: str | None = None
-    for sentence in evidence.sentences:
-        for word, mode in zip(sentence.words, sentence.modes, strict=True):
-            if word.startswith(ENTITY_PREFIX) or not word.isalpha():
-                continue
-            if _related(part, word, lexicon):
-                if best is None or _firmer(mode, best):
-                    best = mode
-    return best
+    """The firmest mode of the evidence words that are synonyms of the part, more specific than
+    it, or the part misspelt; None when there are none."""
+    modes = [evidence.mode_of(word_forms(w)) for w in evidence.words if _related(part.word, part.lemmas, w)]
+    found = [m for m in modes if m is not None]
+    return min(found, key=MODES.index) if found else None
 
 
-def _firmer(a: str, b: str) -> bool:
-    order = ("fact", "plan", "hedged", "negated")
-    return order.index(a) < order.index(b)
-
-
-def _related(part: Part, word: str, lexicon: Lexicon) -> bool:
-    if len(part.word) >= 5 and len(word) >= 5 and part.word[0] == word[0] and fuzz.ratio(part.word, word) >= FUZZY:
+@lru_cache(maxsize=262144)
+def _related(mine_word: str, mine: tuple[str, ...], word: str) -> bool:
+    if len(mine_word) >= 5 and len(word) >= 5 and mine_word[0] == word[0] and fuzz.ratio(mine_word, word) >= FUZZY:
         return True
+    lexicon = _lexicon()
     for theirs in lemmas(word):
-        for mine in part.lemmas:
-            if lexicon.synonyms(mine, theirs) and lexicon.known(mine):
+        for lemma in mine:
+            if lexicon.known(lemma) and lexicon.synonyms(lemma, theirs):
                 return True
-            if lexicon.covers(mine, theirs):
+            if lexicon.covers(lemma, theirs):
                 return True
     return False
 

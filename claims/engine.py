@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from claims import clauses
 from claims.accounting import content_parts
-from claims.evidence import Evidence, read_evidence
+from claims.evidence import Evidence, read_evidence, read_wordings
 from claims.extract import Details, extract
 from claims.language import english_problem
 from claims.lexicon import lexicon
@@ -156,6 +157,8 @@ class Reply:
 NOT_ENGLISH = "I can only check statements in English"
 # A statement matching a claim's wording this closely is that wording (see `Engine._curated`).
 CURATED_SCORE = 95.0
+# Claims whose evidence is kept read; a base larger than this has its evidence read on demand.
+EVIDENCE_CACHE = 20_000
 # From strongest to weakest: a statement of several claims is as strong as its weakest part.
 STRENGTH = ("supported", "disputed", "unverified", "no_match")
 
@@ -201,6 +204,7 @@ class Engine:
         self._claim_entities: dict[str, set[str]] = {}
         self._evidence: dict[str, dict[str, Evidence]] = {}
         self._kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
+        self._text_words = lru_cache(maxsize=EVIDENCE_CACHE * 4)(lambda text: tuple(self.normaliser.words(text)[0]))
 
     def today(self) -> date:
         return self._today or today_from_env()
@@ -215,14 +219,21 @@ class Engine:
     def _evidence_of(self, claim: Claim) -> dict[str, Evidence]:
         """Each version's evidence, read once per claim revision."""
         if claim.id not in self._evidence:
+            wordings = read_wordings(claim, self._words)
             out = {}
             for version in claim.versions:
                 published = [parse_date_span(self.base.articles[s.article].published).end for s in version.sources
                              if s.article in self.base.articles]
-                out[version.id] = read_evidence(claim, version, lambda text: self.normaliser.words(text)[0],
-                                                self.entities.resolve, published)
+                out[version.id] = read_evidence(claim, version, self._words, self.entities.resolve, published,
+                                                wordings)
+            if len(self._evidence) >= EVIDENCE_CACHE:
+                self._evidence.pop(next(iter(self._evidence)))  # the oldest read: a large base is read on demand
             self._evidence[claim.id] = out
         return self._evidence[claim.id]
+
+    def _words(self, text: str) -> list[str]:
+        """A text's normalised words; quotes shared by several versions are read once."""
+        return list(self._text_words(text))
 
     def update_claim(self, claim: Claim) -> None:
         """Reflect an edited, added or retired claim (the index is updated in place)."""

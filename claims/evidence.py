@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, lru_cache
 
 import lemminflect
 
@@ -41,7 +42,8 @@ _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]+|\s-\s|\b(?:but|while|whereas|
                            re.IGNORECASE)
 
 
-def word_forms(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def word_forms(word: str) -> frozenset[str]:
     """The forms a word is known by: itself, its lemmas, its matcher term and stem."""
     forms = {word, stem(word)}
     term = term_of(word)
@@ -56,7 +58,7 @@ def word_forms(word: str) -> set[str]:
     past = past_form(word)
     if past:
         forms.update((past, stem(past)))
-    return forms
+    return frozenset(forms)
 
 
 def modes_of(words: list[str]) -> list[str]:
@@ -101,17 +103,43 @@ class Sentence:
 
 @dataclass
 class Evidence:
-    """Everything one version (with its claim's wordings) says, ready for accounting."""
+    """Everything one version (with its claim's wordings) says, ready for accounting.
+
+    The word tables are read at once; roles and the details the texts give only when a
+    statement needs them (most statements name no figure, and read no roles)."""
 
     sentences: list[Sentence] = field(default_factory=list)
     best_mode: dict[str, str] = field(default_factory=dict)  # form -> firmest mode in the sources' texts
     wording_mode: dict[str, str] = field(default_factory=dict)  # form -> firmest mode in the curated wordings
     raw: set[str] = field(default_factory=set)  # every word as written, those inside names included
-    roles: set[Role] = field(default_factory=set)
-    details: Details = field(default_factory=Details)  # dates, counts, durations the sources' texts give
-    wording_details: Details = field(default_factory=Details)  # ...and those the curated wordings give
     speakers: set[str] = field(default_factory=set)
     published: list[date] = field(default_factory=list)
+    source_words: list[list[str]] = field(default_factory=list)  # each source text's words
+    wording_words: list[list[str]] = field(default_factory=list)  # each curated wording's words
+
+    @cached_property
+    def roles(self) -> set[Role]:
+        """Who does what to whom in the texts (read across a text: a subject may precede a comma)."""
+        out: set[Role] = set()
+        for words in (*self.source_words, *self.wording_words):
+            out |= roles(words)
+        return out
+
+    @cached_property
+    def details(self) -> Details:
+        """The dates, counts and durations the sources' texts give."""
+        return extract([w for words in self.source_words for w in (*words, CLAUSE_MARK)])
+
+    @cached_property
+    def wording_details(self) -> Details:
+        """...and those the curated wordings give."""
+        return extract([w for words in self.wording_words for w in (*words, CLAUSE_MARK)])
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every distinct word of the texts (names aside)."""
+        return frozenset(w for sentence in self.sentences for w in sentence.words
+                         if w.isalpha() and not w.startswith(ENTITY_PREFIX))
 
     def mode_of(self, forms: set[str]) -> str | None:
         """The firmest mode the sources say any of these forms in; for what only the curated
@@ -127,33 +155,58 @@ class Evidence:
 _RAW_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
+CLAUSE_MARK = "qxbreakq"  # survives normalising, so a text is normalised once and cut after
+
+
+def read_wordings(claim: Claim, words_of: Callable[[str], list[str]]) -> Evidence:
+    """The part of the evidence every version of a claim shares: its curated wordings."""
+    evidence = Evidence()
+    for text in claim.texts():
+        _read_text(evidence, text, words_of, is_source=False)
+    return evidence
+
+
 def read_evidence(claim: Claim, version: Version, words_of: Callable[[str], list[str]],
-                  resolve: Callable[[str], str | None], published: list[date]) -> Evidence:
-    """Read a version's evidence: `words_of` normalises a text, `resolve` names an entity."""
-    evidence = Evidence(published=published)
-    source_texts = [version.text, *(s.quote for s in version.sources)]
-    for text, is_source in [*((t, True) for t in source_texts), *((t, False) for t in claim.texts())]:
-        for clause in clauses(text):
-            words = words_of(clause)
-            if not words:
-                continue
-            sentence = Sentence(words, modes_of(words), _RAW_WORD.findall(clause.lower().replace("’", "'")),
-                                is_source)
-            evidence.sentences.append(sentence)
-            evidence.raw.update(sentence.raw)
-            for word, mode in zip(words, sentence.modes, strict=True):
-                if word.startswith(ENTITY_PREFIX):
-                    continue
-                table = evidence.best_mode if is_source else evidence.wording_mode
-                for form in word_forms(word):
-                    current = table.get(form)
-                    if current is None or MODES.index(mode) < MODES.index(current):
-                        table[form] = mode
-        evidence.roles |= roles(words_of(text))  # roles read across the text: a subject may precede a comma
-    joined = " ".join(words_of(". ".join(source_texts)))
-    evidence.details = extract(joined.split())
-    evidence.wording_details = extract(" ".join(words_of(". ".join(claim.texts()))).split())
+                  resolve: Callable[[str], str | None], published: list[date],
+                  wordings: Evidence | None = None) -> Evidence:
+    """Read a version's evidence: `words_of` normalises a text, `resolve` names an entity;
+    `wordings` is the claim's `read_wordings`, read once for all its versions."""
+    shared = wordings if wordings is not None else read_wordings(claim, words_of)
+    evidence = Evidence(published=published, wording_mode=shared.wording_mode, wording_words=shared.wording_words,
+                        sentences=list(shared.sentences), raw=set(shared.raw))
+    for text in (version.text, *(s.quote for s in version.sources)):
+        _read_text(evidence, text, words_of, is_source=True)
     speakers = {version.values.speaker} if version.values.speaker else set()
     speakers |= {resolved for s in version.sources if s.said_by and (resolved := resolve(s.said_by))}
     evidence.speakers = speakers
     return evidence
+
+
+def _read_text(evidence: Evidence, text: str, words_of: Callable[[str], list[str]], is_source: bool) -> None:
+    pieces = clauses(text)
+    marked = words_of(f" {CLAUSE_MARK} ".join(pieces))
+    (evidence.source_words if is_source else evidence.wording_words).append([w for w in marked if w != CLAUSE_MARK])
+    table = evidence.best_mode if is_source else evidence.wording_mode
+    for piece, words in zip(pieces, _cut(marked), strict=False):
+        if not words:
+            continue
+        sentence = Sentence(words, modes_of(words), _RAW_WORD.findall(piece.lower().replace("’", "'")), is_source)
+        evidence.sentences.append(sentence)
+        evidence.raw.update(sentence.raw)
+        for word, mode in zip(words, sentence.modes, strict=True):
+            if word.startswith(ENTITY_PREFIX):
+                continue
+            for form in word_forms(word):
+                current = table.get(form)
+                if current is None or MODES.index(mode) < MODES.index(current):
+                    table[form] = mode
+
+
+def _cut(words: list[str]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for word in words:
+        if word == CLAUSE_MARK:
+            out.append([])
+        else:
+            out[-1].append(word)
+    return out

@@ -164,7 +164,13 @@ def _clause_roles(words: list[str]) -> set[Role]:
                 continue
             prep = _preposition_before(words, j)
             if prep == "by":
-                out.add(Role(key, "agent", e))
+                # "was killed by X": the passive's doer; "attacks by X": the attacking's doer
+                noun = next((w for w in reversed(words[v + 1: j]) if w not in DETERMINERS and w != "by"
+                             and not _entity(w) and w.isalpha()), None)
+                if noun and term_of(noun) in ATTACKING | {"attack"}:
+                    out.add(Role("attack", "agent", e))
+                elif passive or j - v <= 3:
+                    out.add(Role(key, "agent", e))
             elif prep == "from" or (prep == "of" and words[j - 2: j] == ["out", "of"]):
                 out.add(Role("move", "source", e))
             elif prep in TOWARD or (prep == "for" and words[j - 2] in ("heading", "headed", "bound")):

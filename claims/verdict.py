@@ -221,11 +221,12 @@ def role_conflicts(mine: set[Role], theirs: set[Role], entities: EntityIndex) ->
                 out.append(f"direction: the sources have {role.entity} as the {other}, not the {role.role}")
             continue
         if role.role in ("agent", "patient"):
-            # A swap: the sources put this entity in the other role, and someone else in its role
-            # ("killed by a US strike" against "al-Saidi carried out a strike").
+            # A swap: the statement names both sides and the sources have them the other way
+            # round ("killed by a US strike" against "al-Saidi carried out a strike on US forces").
             other = "patient" if role.role == "agent" else "agent"
+            counterparts = [r.entity for r in mine if r.key == role.key and r.role == other]
             if any(r.role == other and same(r.entity, role.entity) for r in peers) and any(
-                    r.role == role.role and not same(r.entity, role.entity) for r in peers):
+                    r.role == role.role and same(r.entity, c) for r in peers for c in counterparts):
                 out.append(f"roles: the sources have {role.entity} as the {other} of '{role.key}', not the {role.role}")
                 continue
         rivals = [r.entity for r in peers if r.role == role.role and _comparable(r.entity, role.entity, entities)]
