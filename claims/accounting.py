@@ -31,12 +31,14 @@ from claims.extract import HEDGES, NEGATIONS, PLAN_MARKERS, SAY_WORDS, Details
 from claims.lemmas import lemmas, past_form
 from claims.lexicon import Lexicon
 from claims.lexicon import lexicon as _lexicon
-from claims.text import ENTITY_PREFIX, KEEP_WORDS, MONTH_NAMES, STOP_WORDS, WORD_NUMBERS, term_of
+from claims.text import ENTITY_PREFIX, KEEP_WORDS, MONTH_NAMES, STOP_WORDS, SYNONYMS, WORD_NUMBERS, term_of
+
+CONCEPTS = frozenset(SYNONYMS)
 
 # Words that carry no claim of their own: light verbs, generic nouns, intensifiers. English
 # knowledge, not any topic's.
 LIGHT_WORDS = frozenset("""
-be become became becomes get gets got make makes made take takes took give gives gave put puts let lets seem seems
+be become became becomes get gets got take takes took give gives gave put puts let lets seem seems
 seemed use used uses help helps helped play plays played want wants need needs try tries tried show shows showed
 mean means meant look looks looked keep kept find found include includes included involve involves involved
 thing things part parts way ways lot lots kind kinds type types sort sorts number numbers time times fact facts
@@ -111,7 +113,10 @@ def account(parts: list[Part], words: list[str], says_not: bool, evidence: Evide
     for part in parts:
         if part.word in SAY_WORDS and evidence.speakers:
             continue  # a saying word is the attribution, checked against who the sources quote
-        mode = evidence.mode_of(set(part.forms)) or _related_mode(part, evidence, lexicon)
+        # A concept that groups the word with its opposite ("victory" in the concept of "defeat")
+        # does not account for it.
+        forms = set(part.forms) - _opposite_concepts(part, lexicon)
+        mode = evidence.mode_of(forms) or _related_mode(part, evidence, lexicon)
         if mode is not None:
             if mode == "negated" and not says_not:
                 result.denied.append(part.word)
@@ -130,6 +135,17 @@ def account(parts: list[Part], words: list[str], says_not: bool, evidence: Evide
             continue
         result.missing.append(part.word)
     return result
+
+
+def _opposite_concepts(part: Part, lexicon: Lexicon) -> set[str]:
+    """The part's matcher concepts that mean its opposite ("defeat" for "victory")."""
+    return set(_opposite_concepts_of(part.forms, part.lemmas))
+
+
+@lru_cache(maxsize=65536)
+def _opposite_concepts_of(forms: frozenset[str], lemmas_: tuple[str, ...]) -> frozenset[str]:
+    lexicon = _lexicon()
+    return frozenset(f for f in forms if f in CONCEPTS and any(lexicon.opposite(lemma, f) for lemma in lemmas_))
 
 
 def _related_mode(part: Part, evidence: Evidence, lexicon: Lexicon) -> str | None:

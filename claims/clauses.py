@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 
-import lemminflect
-
-from claims.lemmas import past_form, simple_past
+from claims.lemmas import past_form, readings, simple_past
 from claims.lexicon import lexicon
 
 # Verbs that make a clause an assertion by themselves ("is", "was", "will", "has"...).
@@ -38,7 +36,7 @@ def _verb_at(words: list[str], i: int, gerund: bool = False) -> bool:
         return True
     if simple_past(word) and prev not in DETERMINERS and word not in ("could", "would", "should", "might"):
         return True
-    found = lemminflect.getAllLemmas(word)
+    found = readings(word)
     verbs = found.get("VERB")
     if not verbs:
         return False
@@ -127,9 +125,13 @@ def _subject(left: str, words: list[str], verb: int) -> str:
     """The words of `left` before its verb: the subject a verb-first right-hand side shares."""
     if verb == 0:
         return ""
-    pattern = r"\W+".join(re.escape(w) for w in words[:verb])
-    m = re.search(pattern, left)
-    subject = left[m.start(): m.end()] if m else " ".join(words[:verb])
+    # The left side's own text up to its verb's first letter (keeps "U.S.", "Iraq's").
+    at = 0
+    for k, word in enumerate(words[:verb + 1]):
+        at = left.find(word, at)
+        if k < verb:
+            at += len(word)
+    subject = left[:at].strip() if at > 0 else " ".join(words[:verb])
     # "Didn't ISIS ..." / "Did ISIS ...": the auxiliary belongs to the question, not the subject
     return re.sub(r"^(?:did|does|do|didn't|doesn't|don't)\s+", "", subject, flags=re.IGNORECASE)
 

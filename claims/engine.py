@@ -271,8 +271,9 @@ class Engine:
             explanation = (f"This message makes {len(parts)} separate claims; I check at most {clauses.MAX_PARTS} "
                            "at a time, so there is no verdict. Send them in smaller groups.")
             return Reply(text, "no_match", None, explanation, [], [], [], "none", today.isoformat())
-        replies = [(part, self._judge(part, today, chosen)) for part in parts if self._has_content(part)]
-        replies = self._with_context(replies, today)
+        if len(parts) > 1:
+            parts = [part for part in parts if self._has_content(part)]
+        replies = self._with_context([(part, self._judge(part, today, chosen)) for part in parts], today)
         if len(replies) <= 1:
             reply = replies[0][1] if replies else self._judge(text, today, chosen)
             reply.statement = text
@@ -391,8 +392,11 @@ class Engine:
             statement_terms = set(self.normaliser.terms(statement))
             if len(pieces) > len(clauses.split(statement)):
                 wording = max(pieces, key=lambda p: len(set(self.normaliser.terms(p)) & statement_terms))
-        wording_negated = extract(self.normaliser.words(wording)[0]).negated
-        return negated == wording_negated
+        return negated == self._negated(wording)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - wordings are few and an engine lives for the process
+    def _negated(self, wording: str) -> bool:
+        return extract(self.normaliser.words(wording)[0]).negated
 
     def _suggestion(self, candidate: Candidate) -> Suggestion:
         claim = self.matcher.claim(candidate.claim_id)

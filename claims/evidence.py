@@ -23,13 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 
-import lemminflect
-
 from claims.extract import Details, extract
-from claims.lemmas import lemmas, past_form
+from claims.lemmas import lemmas, past_form, readings
 from claims.models import Claim, Version
 from claims.roles import Role, roles
-from claims.text import ENTITY_PREFIX, stem, term_of
+from claims.text import stem, term_of
 
 MODES = ("fact", "plan", "hedged", "negated")  # firmest first
 HEDGE_MARKERS = {"may", "might", "could", "possibly", "perhaps", "probably", "likely", "unlikely", "unclear",
@@ -68,7 +66,7 @@ def modes_of(words: list[str]) -> list[str]:
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         out.append(mode)  # the marker itself is said as before it ("promised" is a fact)
-        if word in HEDGE_MARKERS or (word == "expected" and nxt == "to") or (word == "seen" and nxt == "as"):
+        if word in HEDGE_MARKERS or word == "expected" or (word == "seen" and nxt == "as"):
             mode = "hedged"
         elif mode == "fact" and (_plan_marker(words, i) or (word in ("is", "are", "was", "were") and nxt == "to")):
             mode = "plan"
@@ -82,7 +80,7 @@ def _plan_marker(words: list[str], i: int) -> bool:
     if words[i] == "due":
         after = words[i + 1: i + 3]
         return after[:1] in (["by"], ["in"], ["on"], ["for"]) or (
-            after[:1] == ["to"] and len(after) == 2 and bool(lemminflect.getAllLemmas(after[1]).get("VERB")))
+            after[:1] == ["to"] and len(after) == 2 and bool(readings(after[1]).get("VERB")))
     return words[i] in PLAN_MARKERS
 
 
@@ -105,41 +103,61 @@ class Sentence:
 class Evidence:
     """Everything one version (with its claim's wordings) says, ready for accounting.
 
-    The word tables are read at once; roles and the details the texts give only when a
-    statement needs them (most statements name no figure, and read no roles)."""
+    The word tables are read at once, from the plain words of the texts (cheap: a large base
+    is read claim by claim as statements match it). The texts normalised (names as entities),
+    the roles and the details they give are read only when a statement needs them."""
 
-    sentences: list[Sentence] = field(default_factory=list)
     best_mode: dict[str, str] = field(default_factory=dict)  # form -> firmest mode in the sources' texts
     wording_mode: dict[str, str] = field(default_factory=dict)  # form -> firmest mode in the curated wordings
     raw: set[str] = field(default_factory=set)  # every word as written, those inside names included
     speakers: set[str] = field(default_factory=set)
     published: list[date] = field(default_factory=list)
-    source_words: list[list[str]] = field(default_factory=list)  # each source text's words
-    wording_words: list[list[str]] = field(default_factory=list)  # each curated wording's words
+    source_texts: list[str] = field(default_factory=list)
+    wording_texts: list[str] = field(default_factory=list)
+    words_of: Callable[[str], list[str]] | None = None
+
+    @cached_property
+    def _normalised(self) -> tuple[list[Sentence], list[list[str]], list[list[str]]]:
+        sentences: list[Sentence] = []
+        source_words: list[list[str]] = []
+        wording_words: list[list[str]] = []
+        assert self.words_of is not None
+        for text, is_source in [*((t, True) for t in self.source_texts), *((t, False) for t in self.wording_texts)]:
+            pieces = clauses(text)
+            marked = self.words_of(f" {CLAUSE_MARK} ".join(pieces))
+            (source_words if is_source else wording_words).append([w for w in marked if w != CLAUSE_MARK])
+            for piece, words in zip(pieces, _cut(marked), strict=False):
+                if words:
+                    sentences.append(Sentence(words, modes_of(words), plain_words(piece), is_source))
+        return sentences, source_words, wording_words
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        """Each clause of the texts, normalised, with the mode of each word."""
+        return self._normalised[0]
 
     @cached_property
     def roles(self) -> set[Role]:
         """Who does what to whom in the texts (read across a text: a subject may precede a comma)."""
         out: set[Role] = set()
-        for words in (*self.source_words, *self.wording_words):
+        for words in (*self._normalised[1], *self._normalised[2]):
             out |= roles(words)
         return out
 
     @cached_property
     def details(self) -> Details:
         """The dates, counts and durations the sources' texts give."""
-        return extract([w for words in self.source_words for w in (*words, CLAUSE_MARK)])
+        return extract([w for words in self._normalised[1] for w in (*words, CLAUSE_MARK)])
 
     @cached_property
     def wording_details(self) -> Details:
         """...and those the curated wordings give."""
-        return extract([w for words in self.wording_words for w in (*words, CLAUSE_MARK)])
+        return extract([w for words in self._normalised[2] for w in (*words, CLAUSE_MARK)])
 
     @cached_property
     def words(self) -> frozenset[str]:
-        """Every distinct word of the texts (names aside)."""
-        return frozenset(w for sentence in self.sentences for w in sentence.words
-                         if w.isalpha() and not w.startswith(ENTITY_PREFIX))
+        """Every distinct plain word of the texts."""
+        return frozenset(w for w in self.raw if w.isalpha())
 
     def mode_of(self, forms: set[str]) -> str | None:
         """The firmest mode the sources say any of these forms in; for what only the curated
@@ -149,20 +167,24 @@ class Evidence:
             found = [table[f] for f in forms if f in table]
             if found:
                 return min(found, key=MODES.index)
-        return "fact" if forms & self.raw else None
+        return None
 
 
-_RAW_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-
-
+_PLAIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 CLAUSE_MARK = "qxbreakq"  # survives normalising, so a text is normalised once and cut after
+
+
+def plain_words(text: str) -> list[str]:
+    """A text's lower-case words as written ("didn't" as "did not")."""
+    text = text.lower().replace("’", "'").replace("n't", " not")
+    return _PLAIN_WORD.findall(text)
 
 
 def read_wordings(claim: Claim, words_of: Callable[[str], list[str]]) -> Evidence:
     """The part of the evidence every version of a claim shares: its curated wordings."""
-    evidence = Evidence()
+    evidence = Evidence(wording_texts=claim.texts(), words_of=words_of)
     for text in claim.texts():
-        _read_text(evidence, text, words_of, is_source=False)
+        _read_text(evidence, text, is_source=False)
     return evidence
 
 
@@ -172,30 +194,23 @@ def read_evidence(claim: Claim, version: Version, words_of: Callable[[str], list
     """Read a version's evidence: `words_of` normalises a text, `resolve` names an entity;
     `wordings` is the claim's `read_wordings`, read once for all its versions."""
     shared = wordings if wordings is not None else read_wordings(claim, words_of)
-    evidence = Evidence(published=published, wording_mode=shared.wording_mode, wording_words=shared.wording_words,
-                        sentences=list(shared.sentences), raw=set(shared.raw))
-    for text in (version.text, *(s.quote for s in version.sources)):
-        _read_text(evidence, text, words_of, is_source=True)
+    sources = [version.text, *(s.quote for s in version.sources)]
+    evidence = Evidence(published=published, wording_mode=shared.wording_mode, raw=set(shared.raw),
+                        source_texts=sources, wording_texts=shared.wording_texts, words_of=words_of)
+    for text in sources:
+        _read_text(evidence, text, is_source=True)
     speakers = {version.values.speaker} if version.values.speaker else set()
     speakers |= {resolved for s in version.sources if s.said_by and (resolved := resolve(s.said_by))}
     evidence.speakers = speakers
     return evidence
 
 
-def _read_text(evidence: Evidence, text: str, words_of: Callable[[str], list[str]], is_source: bool) -> None:
-    pieces = clauses(text)
-    marked = words_of(f" {CLAUSE_MARK} ".join(pieces))
-    (evidence.source_words if is_source else evidence.wording_words).append([w for w in marked if w != CLAUSE_MARK])
+def _read_text(evidence: Evidence, text: str, is_source: bool) -> None:
     table = evidence.best_mode if is_source else evidence.wording_mode
-    for piece, words in zip(pieces, _cut(marked), strict=False):
-        if not words:
-            continue
-        sentence = Sentence(words, modes_of(words), _RAW_WORD.findall(piece.lower().replace("’", "'")), is_source)
-        evidence.sentences.append(sentence)
-        evidence.raw.update(sentence.raw)
-        for word, mode in zip(words, sentence.modes, strict=True):
-            if word.startswith(ENTITY_PREFIX):
-                continue
+    for piece in clauses(text):
+        words = plain_words(piece)
+        evidence.raw.update(words)
+        for word, mode in zip(words, modes_of(words), strict=True):
             for form in word_forms(word):
                 current = table.get(form)
                 if current is None or MODES.index(mode) < MODES.index(current):

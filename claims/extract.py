@@ -328,8 +328,12 @@ def _extract_dates(words: list[str], details: Details, consumed: set[int], today
             continue
         if re.fullmatch(r"(19|20)\d\d", word) and i not in consumed:
             nxt = words[i + 1] if i + 1 < len(words) else ""
-            if nxt in _UNIT_OF:
-                continue  # "2000 troops" is a count
+            before = words[i - 1] if i else ""
+            time_preposition = before in ("by", "in", "since", "until", "till", "before", "after", "from", "of", "to",
+                                          "during", "around", "early", "late", "mid")
+            if nxt in _UNIT_OF or (_unit_after(words, i + 1) and nxt.startswith(ENTITY_PREFIX) and not time_preposition
+                                   ) or before in APPROX_WORDS | AT_LEAST_WORDS | AT_MOST_WORDS | {"than"}:
+                continue  # "2000 troops", "about 2,000 US troops", "more than 2000": a count
             add(month_span(int(word), 1, 12, word), i, i + 1)
     return at
 

@@ -18,10 +18,29 @@ _PAST: dict[str, str] | None = None  # past form -> its verb
 _PAST_NEAR: dict[str, set[str]] | None = None  # a past form with one letter deleted -> past forms
 
 
+_LEMMATIZER = lemminflect.Lemmatizer()
+
+
+@lru_cache(maxsize=65536)
+def readings(word: str) -> dict[str, tuple[str, ...]]:
+    """lemminflect's lemmas of a word by part of speech ({"VERB": ("leave",), ...}), read from
+    its tables directly: its own lookup deep-copies them on every call, a cost that shows when a
+    large base is read word by word. Treat the result as read-only."""
+    word = word.lower()
+    found = dict(_LEMMATIZER._getLemmaDict().get(word, {}))
+    found.update(_LEMMATIZER._getOverridesDict().get(word, {}))
+    return found
+
+
+def verb_lemmas(word: str) -> tuple[str, ...]:
+    """The verbs a word can be a form of."""
+    return readings(word).get("VERB", ())
+
+
 @lru_cache(maxsize=65536)
 def lemmas(word: str) -> tuple[str, ...]:
     """The word's lemmas (verb first, then noun, adjective, adverb), or the word itself."""
-    found = lemminflect.getAllLemmas(word)
+    found = readings(word)
     out: list[str] = []
     for pos in ("VERB", "AUX", "NOUN", "ADJ", "ADV", "PROPN"):
         for lemma in found.get(pos, ()):
@@ -34,7 +53,7 @@ def lemmas(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)
 def verb_lemma(word: str) -> str | None:
     """The verb the word is a form of, if it is one."""
-    found = lemminflect.getAllLemmas(word)
+    found = readings(word)
     verbs = found.get("VERB") or found.get("AUX")
     return verbs[0].lower() if verbs else None
 
@@ -71,7 +90,7 @@ def past_form(word: str) -> str | None:
         return past[word]
     if not word.isalpha() or len(word) < 4:
         return None
-    known = lemminflect.getAllLemmas(word)
+    known = readings(word)
     if word.endswith("ed") and not (known.get("VERB") or known.get("NOUN")):
         guessed = lemminflect.getAllLemmasOOV(word, "VERB").get("VERB", ())
         if guessed and guessed[0] in _verbs():

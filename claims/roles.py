@@ -20,10 +20,9 @@ entity in the same role ("handed over to the Turkish army") is a conflict.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-import lemminflect
-
-from claims.lemmas import past_form
+from claims.lemmas import past_form, readings
 from claims.text import ENTITY_PREFIX, STOP_WORDS, term_of
 
 BE = {"is", "are", "was", "were", "be", "been", "being"}
@@ -56,13 +55,15 @@ def _entity(word: str) -> str | None:
     return word[len(ENTITY_PREFIX):] if word.startswith(ENTITY_PREFIX) else None
 
 
+@lru_cache(maxsize=65536)
 def _has_verb_reading(word: str) -> bool:
-    found = lemminflect.getAllLemmas(word)
+    found = readings(word)
     return bool(found.get("VERB"))
 
 
+@lru_cache(maxsize=65536)
 def _key(word: str) -> str:
-    verb = past_form(word) or (lemminflect.getAllLemmas(word).get("VERB") or (word,))[0]
+    verb = past_form(word) or (readings(word).get("VERB") or (word,))[0]
     key = term_of(verb) or term_of(word) or word
     return "attack" if key in ATTACKING else key
 
@@ -105,10 +106,17 @@ def sentences(words: list[str]) -> list[list[str]]:
 
 def roles(words: list[str]) -> set[Role]:
     """The roles the entities of a text play (see the module docstring)."""
+    return set(_roles(tuple(words)))
+
+
+@lru_cache(maxsize=32768)
+def _roles(words: tuple[str, ...]) -> frozenset[Role]:
+    if not any(w.startswith(ENTITY_PREFIX) for w in words):
+        return frozenset()  # roles are played by named entities
     out: set[Role] = set()
-    for clause in sentences(words):
+    for clause in sentences(list(words)):
         out |= _clause_roles(clause)
-    return out
+    return frozenset(out)
 
 
 def _clause_roles(words: list[str]) -> set[Role]:
@@ -157,7 +165,7 @@ def _clause_roles(words: list[str]) -> set[Role]:
                 out.update(Role(k, "agent", e) for e in subjects)
                 leaving = k in LEAVING or (past_form(words[v]) or words[v]) in LEAVING
                 out.update(Role("move" if leaving else k, "source" if leaving else "patient", e) for e in objects)
-        transfer = (past_form(words[v]) or lemminflect.getAllLemmas(words[v]).get("VERB", ("",))[0]) in TRANSFER
+        transfer = (past_form(words[v]) or readings(words[v]).get("VERB", ("",))[0]) in TRANSFER
         for j in range(v + 1, bounds[n + 1]):
             e = _entity(words[j])
             if not e:

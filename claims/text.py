@@ -203,6 +203,7 @@ class EntityIndex:
         for entity_id in self.entities:
             self.ancestors[entity_id] = frozenset(self._walk_up(entity_id))
         self._affiliations: dict[str, frozenset[str]] = {}
+        self._country_names: dict[str, list[tuple[tuple[str, ...], bool, str]]] | None = None
 
     def _walk_up(self, entity_id: str) -> set[str]:
         seen: set[str] = set()
@@ -221,14 +222,33 @@ class EntityIndex:
             out = {entity_id, *self.ancestors.get(entity_id, ())}
             entity = self.entities.get(entity_id)
             if entity is not None and entity.kind in (EntityKind.PERSON, EntityKind.ORG, EntityKind.GROUP):
-                countries = [e for e in self.entities.values() if e.kind is EntityKind.COUNTRY]
                 for name in entity.names:
-                    name = fold(name)
-                    for country in countries:
-                        if any(_names_within(fold(c), name) for c in country.names):
-                            out.add(country.id)
+                    out.update(self._countries_named_in(fold(name)))
             self._affiliations[entity_id] = frozenset(out)
         return self._affiliations[entity_id]
+
+    def _countries_named_in(self, text: str) -> set[str]:
+        """The countries whose names occur as words of `text` ("US" in "US Defense Secretary")."""
+        if self._country_names is None:
+            by_first: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+            for entity in self.entities.values():
+                if entity.kind is EntityKind.COUNTRY:
+                    for name in entity.names:
+                        words = tuple(_name_words(fold(name)))
+                        exact = name.isupper() and len(name) <= 4
+                        if words:
+                            needle = words if exact else tuple(w.lower() for w in words)
+                            by_first.setdefault(needle[0].lower(), []).append((needle, exact, entity.id))
+            self._country_names = by_first
+        words = _name_words(text)
+        lowered = [w.lower() for w in words]
+        found = set()
+        for i, first in enumerate(lowered):
+            for needle, exact, country in self._country_names.get(first, ()):
+                haystack = words if exact else lowered
+                if tuple(haystack[i:i + len(needle)]) == needle:
+                    found.add(country)
+        return found
 
     def kind(self, entity_id: str) -> EntityKind | None:
         entity = self.entities.get(entity_id)
@@ -304,11 +324,12 @@ _TITLES = (
 )
 
 
-def _names_within(name: str, text: str) -> bool:
-    """Whether `name` occurs as words of `text` ("US" in "US Defense Secretary"; "Iraqi" in
-    "Iraqi Prime Minister"); short capitalised names only in capitals."""
-    flags = 0 if (len(name) <= 4 and name.isupper()) else re.IGNORECASE
-    return re.search(rf"(?<![\w@]){re.escape(name)}(?![\w])", text, flags) is not None
+_NAME_WORD = re.compile(r"[\w.'’]+")
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of a name, punctuation inside a word kept ("U.S.", "Iraq's")."""
+    return [w.rstrip(".") if not w.endswith("S.") else w for w in _NAME_WORD.findall(text)]
 
 
 def _titled_pattern(people: list[str], countries: list[str]) -> re.Pattern[str]:

@@ -158,15 +158,18 @@ def _said_then(span: DateSpan, published: list[date]) -> bool:
 def _quantities(details: Details, claim: Claim, version: Version, evidence: Evidence | None,
                 out: list[str], gaps: list[str]) -> None:
     values = version.values
-    said = [*evidence.details.counts, *evidence.wording_details.counts] if evidence else []
+
+    def said() -> list[tuple[NumRange, str | None]]:
+        return [*evidence.details.counts, *evidence.wording_details.counts] if evidence else []
+
     for stated, unit in details.counts:
         if unit == SHARE:
-            theirs = [r for r, u in said if u == SHARE]
+            theirs = [r for r, u in said() if u == SHARE]
         elif unit is None or unit == claim.unit or claim.unit is None:
             if values.count:
                 theirs = [parse_count(values.count)]
             else:
-                theirs = [r for r, u in said if u != SHARE and (u == unit or unit is None or u is None)]
+                theirs = [r for r, u in said() if u != SHARE and (u == unit or unit is None or u is None)]
         else:
             continue  # a count of something else ("3 bases" against a troop count)
         _compare_quantity(stated, theirs, out, gaps, values.count or ", ".join(r.label for r in theirs))

@@ -54,12 +54,15 @@ class Lexicon:
         counts = self._usage.get(lemma)
         return counts is None or counts[1] > counts[0]
 
+    @lru_cache(maxsize=262144)  # noqa: B019 - one Lexicon lives for the whole process
     def opposite(self, a: str, b: str) -> bool:
         """Whether some sense of `a` is the opposite of some sense of `b` ("praise" / "condemn")."""
-        sides_b = self._sides.get(b)
-        if not sides_b or a == b:
+        sides_a, sides_b = self._sides.get(a), self._sides.get(b)
+        if not sides_a or not sides_b or a == b:
             return False
-        return any((axis, 1 - side) in sides_b for axis, side in self._sides.get(a, ()))
+        if len(sides_a) > len(sides_b):
+            sides_a, sides_b = sides_b, sides_a
+        return any((axis, 1 - side) in sides_b for axis, side in sides_a)
 
     def senses(self, word: str) -> frozenset[int]:
         return frozenset(self._senses.get(word, ()))
