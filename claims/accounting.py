@@ -27,7 +27,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from claims.evidence import MODES, Evidence, word_forms
-from claims.extract import HEDGES, NEGATIONS, PLAN_MARKERS, SAY_WORDS, Details
+from claims.extract import HEDGES, INTENT_VERBS, NEGATIONS, PLAN_MARKERS, SAY_WORDS, Details
 from claims.lemmas import lemmas, past_form
 from claims.lexicon import Lexicon
 from claims.lexicon import lexicon as _lexicon
@@ -95,6 +95,8 @@ def content_parts(words: list[str], details: Details) -> list[Part]:
             continue
         if word in PARTICLES and parts and parts[-1].index == i - 1:
             continue  # "carried out": one verb with the word before
+        if words[i + 1: i + 2] == ["to"] and (past_form(word) or word) in INTENT_VERBS:
+            continue  # "agreed to complete": says the completing is agreed, checked as a plan
         names = list(lemmas(word))
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if nxt in PARTICLES:
@@ -113,10 +115,16 @@ def account(parts: list[Part], words: list[str], says_not: bool, evidence: Evide
     for part in parts:
         if part.word in SAY_WORDS and evidence.speakers:
             continue  # a saying word is the attribution, checked against who the sources quote
-        # A concept that groups the word with its opposite ("victory" in the concept of "defeat")
-        # does not account for it.
-        forms = set(part.forms) - _opposite_concepts(part, lexicon)
-        mode = evidence.mode_of(forms) or _related_mode(part, evidence, lexicon)
+        # The word itself (a concept that groups it with its opposite, "victory" with "defeat",
+        # does not count), then its opposite, then synonyms, more specific words, misspellings.
+        mode = evidence.mode_of(set(part.forms) - _opposite_concepts(part, lexicon))
+        if mode is None:
+            found, denied_mode = _opposite(part, words, evidence, lexicon)
+            if found and denied_mode is None:
+                result.opposite.append((part.word, found))
+                continue
+            # "will end" against "may not be able to continue": the opposite, denied, agrees
+            mode = denied_mode or _related_mode(part, evidence, lexicon)
         if mode is not None:
             if mode == "negated" and not says_not:
                 result.denied.append(part.word)
@@ -124,10 +132,6 @@ def account(parts: list[Part], words: list[str], says_not: bool, evidence: Evide
                 result.unfirm.append((part.word, "plan"))
             elif mode == "hedged" and statement_mode != "hedged":
                 result.unfirm.append((part.word, "hedged"))
-            continue
-        found = _opposite(part, words, evidence, lexicon)
-        if found:
-            result.opposite.append((part.word, found))
             continue
         found = _sister(part, words, evidence, lexicon)
         if found:
@@ -181,8 +185,9 @@ def _context(words: list[str], index: int) -> set[str]:
     return out
 
 
-def _opposite(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon) -> str | None:
-    """An evidence word meaning the opposite of the part, said about the same thing."""
+def _opposite(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon) -> tuple[str | None, str | None]:
+    """An evidence word meaning the opposite of the part, said about the same thing; and, when
+    the evidence denies it ("may not ... continue" for "end"), the mode it is said in."""
     mine = _context(words, part.index)
     for sentence in evidence.sentences:
         for j, word in enumerate(sentence.words):
@@ -192,14 +197,18 @@ def _opposite(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon
             if j + 1 < len(sentence.words) and sentence.words[j + 1] in PARTICLES:
                 theirs.insert(0, f"{past_form(word) or theirs[0]} {sentence.words[j + 1]}")
             if any(lexicon.opposite(a, b) for a in part.lemmas for b in theirs) and mine & _context(sentence.words, j):
-                return word
-    return None
+                if sentence.denied[j]:
+                    return word, "fact" if sentence.modes[j] == "negated" else sentence.modes[j]
+                return word, None
+    return None, None
 
 
 def _sister(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon) -> str | None:
     """An alternative of the same kind the evidence names in the part's place ("shia" for "sunni")."""
     neighbours = {w for w in words[max(0, part.index - 2): part.index + 3] if w != part.word}
     for sentence in evidence.sentences:
+        if sentence.alias:
+            continue
         for j, raw in enumerate(sentence.raw):
             if any(lexicon.sisters(mine, raw) for mine in part.lemmas):
                 around = set(sentence.raw[max(0, j - 2): j + 3]) - {raw}

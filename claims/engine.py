@@ -326,11 +326,12 @@ class Engine:
         suggestions = [self._suggestion(c) for c in result.suggestions]
         if result.outcome == "match" and result.best is not None:
             return self._verdict(text, norm, details, result.best, suggestions, "match", today)
-        if result.outcome == "possible" and result.best is not None and result.best.score >= POSSIBLE:
+        closest = result.best or (result.suggestions[0] if result.suggestions else None)
+        if result.outcome == "possible" and closest is not None and closest.score >= POSSIBLE:
             # A statement saying the opposite of a claim shares fewer of its words than one
             # repeating it. Judged against the closest claim, a statement every word of which
             # that claim accounts for, one of them by its opposite, is about that claim.
-            reply = self._verdict(text, norm, details, result.best, suggestions, "match", today)
+            reply = self._verdict(text, norm, details, closest, suggestions, "match", today)
             if reply.verdict == "contradicted" and self._contradicted_by_meaning(reply):
                 return reply
         if suggestions:
@@ -344,7 +345,7 @@ class Engine:
     @staticmethod
     def _contradicted_by_meaning(reply: Reply) -> bool:
         judged = [v for v in reply.versions if v.judged]
-        meaning = ("opposite:", "not the same:", "roles:", "direction:")
+        meaning = ("opposite:", "not the same:", "roles:", "direction:", "who:")
         return bool(judged) and all(any(c.startswith(meaning) for c in v.conflicts) and not v.gaps for v in judged)
 
     def _verdict(self, text: str, norm: Normalised, details: Details, candidate: Candidate,

@@ -25,8 +25,9 @@ from functools import cached_property, lru_cache
 
 from claims.extract import Details, extract
 from claims.lemmas import lemmas, past_form, readings
+from claims.lexicon import lexicon
 from claims.models import Claim, Version
-from claims.roles import Role, roles
+from claims.roles import SENTENCE_MARK, Role, roles
 from claims.text import stem, term_of
 
 MODES = ("fact", "plan", "hedged", "negated")  # firmest first
@@ -79,8 +80,9 @@ def _plan_marker(words: list[str], i: int) -> bool:
     """'will', 'set to', 'scheduled'... but not 'due to' a cause ("delayed due to tensions")."""
     if words[i] == "due":
         after = words[i + 1: i + 3]
+        verbs = readings(after[1]).get("VERB") if len(after) == 2 else None
         return after[:1] in (["by"], ["in"], ["on"], ["for"]) or (
-            after[:1] == ["to"] and len(after) == 2 and bool(readings(after[1]).get("VERB")))
+            after[:1] == ["to"] and bool(verbs) and (lexicon().mostly_verb(verbs[0]) or after[1] == verbs[0]))
     return words[i] in PLAN_MARKERS
 
 
@@ -97,6 +99,16 @@ class Sentence:
     modes: list[str]
     raw: list[str]  # the clause's own lower-case words, names included ("shia" in "Shia militias")
     source: bool  # from the sources (version text or quote), not a curated wording
+    alias: bool = False  # from an alias: worded loosely, to be found, so not read for opposites or roles
+
+    @cached_property
+    def denied(self) -> list[bool]:
+        """Whether each word comes after a negation in its clause ("may not be able to continue")."""
+        out, seen = [], False
+        for word in self.words:
+            out.append(seen)
+            seen = seen or word in NEGATION_MARKERS
+        return out
 
 
 @dataclass
@@ -122,13 +134,15 @@ class Evidence:
         source_words: list[list[str]] = []
         wording_words: list[list[str]] = []
         assert self.words_of is not None
-        for text, is_source in [*((t, True) for t in self.source_texts), *((t, False) for t in self.wording_texts)]:
+        texts = [*((t, True, False) for t in self.source_texts),
+                 *((t, False, n > 0) for n, t in enumerate(self.wording_texts))]
+        for text, is_source, alias in texts:
             pieces = clauses(text)
             marked = self.words_of(f" {CLAUSE_MARK} ".join(pieces))
             (source_words if is_source else wording_words).append([w for w in marked if w != CLAUSE_MARK])
             for piece, words in zip(pieces, _cut(marked), strict=False):
                 if words:
-                    sentences.append(Sentence(words, modes_of(words), plain_words(piece), is_source))
+                    sentences.append(Sentence(words, modes_of(words), plain_words(piece), is_source, alias))
         return sentences, source_words, wording_words
 
     @property
@@ -138,10 +152,14 @@ class Evidence:
 
     @cached_property
     def roles(self) -> set[Role]:
-        """Who does what to whom in the texts (read across a text: a subject may precede a comma)."""
+        """Who does what to whom in the sources' texts and the claim's statement, sentence by
+        sentence. Aliases are left out: they are worded loosely, as questions too, to be found,
+        and would lend roles no source gives."""
+        assert self.words_of is not None
         out: set[Role] = set()
-        for words in (*self._normalised[1], *self._normalised[2]):
-            out |= roles(words)
+        for text in (*self.source_texts, *self.wording_texts[:1]):
+            marked = _SENTENCE_END.sub(f" {SENTENCE_MARK} ", text)
+            out |= roles(self.words_of(marked))
         return out
 
     @cached_property
@@ -171,6 +189,7 @@ class Evidence:
 
 
 _PLAIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)”\"])[.;!?]+(?=\s|$)|\s\.\.\.\s")
 CLAUSE_MARK = "qxbreakq"  # survives normalising, so a text is normalised once and cut after
 
 

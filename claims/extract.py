@@ -188,7 +188,7 @@ def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | N
                 details.speakers.append(entity_id)
             # A country is a place when the statement puts something in it ("troops in Syria"),
             # and an actor otherwise ("Iran-backed militias", "Turkey attacked").
-            if kind == "place" or (kind == "country" and _locative(words, i)):
+            if (kind == "place" and not _acts(words, i)) or (kind == "country" and _locative(words, i)):
                 if entity_id not in details.places:
                     details.places.append(entity_id)
 
@@ -206,6 +206,18 @@ def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | N
 
 LOCATIVES = {"in", "into", "inside", "from", "out", "across", "within", "throughout", "leave", "leaving",
              "left", "withdraw", "withdrawing", "exit", "exiting", "at", "over", "around"}
+
+
+def _acts(words: list[str], i: int) -> bool:
+    """Whether a place is named as the one acting ("Ankara and Baghdad agreed", "Baghdad
+    pledged"): a capital standing for its government, not somewhere things happen."""
+    if _locative(words, i):
+        return False
+    after = words[i + 1: i + 4]
+    if after[:1] == ["and"] and len(after) > 1 and after[1].startswith(ENTITY_PREFIX):
+        after = after[2:]
+    verb = bool(after) and (past_form(after[0]) is not None or after[0] in SAY_WORDS)
+    return verb and after[0] not in COMPOUND_PARTICIPLES
 
 
 def _locative(words: list[str], i: int) -> bool:
@@ -458,10 +470,11 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int]) -> 
             if words[i] in ("day", "week", "month", "year") and words[i + 1: i + 2] == ["long"]:
                 details.durations.append(Duration(1, DURATION_UNITS[words[i]]))
                 consumed.update((i, i + 1))
-            elif words[i] in ("decade", "fortnight") and _bound_before(words, i) != "exact":
+            elif words[i] in ("decade", "fortnight", "day", "week", "month", "year") and _bound_before(
+                    words, i) != "exact" and i > 0 and words[i - 1] in ("a", "an", "one"):
                 # "more than a decade", "less than a fortnight"
                 bound = _bound_before(words, i)
-                details.durations.append(Duration(_UNIT_SCALE[words[i]], DURATION_UNITS[words[i]], bound))
+                details.durations.append(Duration(_UNIT_SCALE.get(words[i], 1), DURATION_UNITS[words[i]], bound))
                 consumed.update(range(i - _modifier_length(words, i), i + 1))
             i += 1
             continue

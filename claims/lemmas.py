@@ -117,6 +117,19 @@ def _one_change(a: str, b: str) -> bool:
                                and a[diff[1]] == b[diff[0]])
 
 
+@lru_cache(maxsize=65536)
+def irregular_past(word: str) -> str | None:
+    """The verb of an irregular past form ("sent" -> "send", "fled" -> "flee"); None for regular
+    forms ("attacked") and for everything else. Only the shipped tables are read: no guessing."""
+    if not word.isalpha():
+        return None
+    verb = _past_tables()[0].get(word)
+    if verb is None or verb == word:
+        return None
+    regular = {verb + "ed", verb + "d", verb[:-1] + "ied", verb + verb[-1:] + "ed"}
+    return None if word in regular else verb
+
+
 @lru_cache(maxsize=16384)
 def simple_past(word: str) -> bool:
     """Whether `word` can be a simple past ('withdrew', 'left', 'attacked'), not only a participle

@@ -23,8 +23,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from claims.lemmas import past_form, readings
+from claims.lexicon import lexicon
 from claims.text import ENTITY_PREFIX, STOP_WORDS, term_of
 
+# "after Baghdad pledged": a clause's subject, not a preposition's object
+SUBORDINATORS = {"after", "before", "since", "until", "when", "because", "once", "while", "as", "if"}
 BE = {"is", "are", "was", "were", "be", "been", "being"}
 MODALS = {"will", "would", "shall", "should", "can", "could", "may", "might", "must", "to", "did", "does", "do"}
 PREPOSITIONS = {"in", "from", "to", "of", "at", "on", "with", "for", "against", "by", "into", "toward", "towards",
@@ -36,6 +39,9 @@ LEAVING = {"withdraw", "leave", "depart", "exit", "vacate", "quit", "evacuate", 
 # Verbs that hand something to someone ("handed over to", "turned over to").
 TRANSFER = {"hand", "turn", "give", "transfer", "deliver", "cede", "pass", "return", "sell", "grant"}
 TOWARD = {"toward", "towards", "into"}
+# Concepts of moving somewhere: their "to X" is where to.
+MOVING = {"withdraw", "relocate", "move", "go", "come", "return", "send", "deploy", "redeploy", "head", "travel",
+          "march", "fly", "flee", "troop", "retreat", "advanc", "shift", "transfer"}
 ATTACKING = {"attack", "kill", "target"}  # concepts whose "on X" / "against X" is the target
 INTRANSITIVE_PARTICIPLES = {"gone", "come", "arrived", "departed", "fallen", "risen", "become", "been"}
 # "carried out a strike", "conducted a raid": the doing is the noun's.
@@ -47,7 +53,7 @@ COMPOUND_PARTICIPLES = {"backed", "led", "aligned", "funded", "based", "owned", 
 @dataclass(frozen=True)
 class Role:
     key: str  # the predicate's concept, or "move" / "transfer" for where-from, where-to and to-whom
-    role: str  # agent, patient, source, destination, recipient
+    role: str  # agent, patient, owner, source, destination, recipient
     entity: str
 
 
@@ -59,6 +65,11 @@ def _entity(word: str) -> str | None:
 def _has_verb_reading(word: str) -> bool:
     found = readings(word)
     return bool(found.get("VERB"))
+
+
+def _mostly_verb(word: str) -> bool:
+    verbs = readings(word).get("VERB")
+    return bool(verbs) and lexicon().mostly_verb(verbs[0])
 
 
 @lru_cache(maxsize=65536)
@@ -85,18 +96,22 @@ def verb_positions(words: list[str]) -> list[int]:
         elif word.endswith("ing") and prev in BE and _has_verb_reading(word):
             firm.append(i)
         elif word.endswith("s") and i > 0 and _has_verb_reading(word) and (
-                _entity(prev) or prev.endswith("s") or prev in ("it", "he", "she")):
+                _entity(prev) or prev.endswith("s") or prev in ("it", "he", "she")) and _mostly_verb(word) and not (
+                i >= 2 and words[i - 2] in DETERMINERS):  # "the US strikes": a noun after its modifier
             loose.append(i)
     # "US forces will relocate": a noun that could be a verb, before the real verb, is a noun.
     loose = [i for i in loose if not any(j > i for j in firm)]
     return sorted(firm + loose)
 
 
+SENTENCE_MARK = "qxsentenceq"  # where a text's sentences end, kept through normalising
+
+
 def sentences(words: list[str]) -> list[list[str]]:
     """A text's words cut where a new clause with its own subject starts ("..., but this was...")."""
     out, current = [], []
     for word in words:
-        if word in ("but", "while", "whereas", "although", "though") and current:
+        if word == SENTENCE_MARK or (word in ("but", "while", "whereas", "although", "though") and current):
             out.append(current)
             current = []
         else:
@@ -144,7 +159,8 @@ def _clause_roles(words: list[str]) -> set[Role]:
         relative = [j for j in range(start, v) if words[j] in ("that", "which", "who", "whom")]
         if relative:
             start = relative[-1] + 1  # "the invasion that overthrew Saddam": the subject is not named
-        subjects = [e for j in range(start, v) if (e := _entity(words[j])) and not _after_preposition(words, j, start)
+        subjects = [e for j in range(start, v) if (e := _entity(words[j])) and (
+                        not _after_preposition(words, j, start) or (j == v - 1 and words[j - 1] in SUBORDINATORS))
                     and words[j + 1] not in COMPOUND_PARTICIPLES]  # "Iran-backed groups": Iran only backs them
         if v > 0 and words[v - 1] == "to":
             subjects = []  # "a deal to withdraw": whose doing it is, the words do not say
@@ -158,6 +174,10 @@ def _clause_roles(words: list[str]) -> set[Role]:
             if e and not _after_preposition(words, j, v + 1):
                 objects.append(e)
         shared = subjects
+        if key == "say":
+            # "X said ...", "..., said X": the one saying; what was said is a clause, not a patient
+            out.update(Role("say", "agent", e) for e in (subjects if subjects else objects[:1]))
+            continue
         for k in keys:
             if passive:
                 out.update(Role(k, "patient", e) for e in subjects)
@@ -186,16 +206,17 @@ def _clause_roles(words: list[str]) -> set[Role]:
             elif prep == "to":
                 if transfer or "over" in words[v + 1: j]:
                     out.add(Role("transfer", "recipient", e))
-                else:
+                elif key in MOVING:
                     out.add(Role("move", "destination", e))
             elif prep in ("on", "against") and "attack" in keys:
                 out.add(Role("attack", "patient", e))
-    # "@trump deal", "@iraq proposal": the possessor of a doing is its agent.
+    # "@trump deal", "@iraq proposal": the possessor of a doing owns it (weaker than doing it:
+    # "the US-Iraq withdrawal deal" is no one's withdrawal).
     for i in range(len(words) - 1):
         e = _entity(words[i])
         nxt = words[i + 1]
         if e and not _entity(nxt) and nxt.isalpha() and nxt not in STOP_WORDS and i + 1 not in verbs:
-            out.add(Role(term_of(nxt) or nxt, "agent", e))
+            out.add(Role(term_of(nxt) or nxt, "owner", e))
     # "attacks on @us", "strikes against @us" with no verb: the target
     for i in range(1, len(words) - 1):
         if words[i] in ("on", "against") and term_of(words[i - 1]) in ATTACKING:
@@ -220,5 +241,11 @@ def _preposition_before(words: list[str], j: int) -> str | None:
 
 
 def _after_preposition(words: list[str], j: int, start: int) -> bool:
-    return _preposition_before(words, j) is not None or (j - 1 >= start and words[j - 1] in ("and", "or") and
-                                                          j >= 2 and _preposition_before(words, j - 2) is not None)
+    """Whether the entity at words[j] is in a prepositional phrase: after a preposition, or
+    joined by "and" to one that is ("at Baghdad Airport and the Joint Operations Command")."""
+    if _preposition_before(words, j) is not None:
+        return True
+    k = j - 1
+    while k >= start and words[k] in DETERMINERS:
+        k -= 1
+    return k > start and words[k] in ("and", "or") and _after_preposition(words, k - 1, start)

@@ -58,6 +58,8 @@ PHRASES: list[tuple[str, re.Pattern[str], str]] = [
         (" no", r"\b(?:said|says|say|saying) no\b", " refused "),
         ("back in ", r"\bback in (?=(?:19|20)\d\d\b)", " in "),
         ("gonna", r"\bgonna\b", " going to "),
+        ("to an end", r"\bcom(?:e|es|ing)\s+to\s+an\s+end\b", " ends "),
+        ("to an end", r"\bcame\s+to\s+an\s+end\b", " ended "),
         ("wanna", r"\bwanna\b", " want to "),
         ("n't", r"\bcan't\b", " can not "),
         ("n't", r"\bwon't\b", " will not "),
@@ -119,6 +121,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "warplane": ("warplanes", "jets", "aircraft", "planes"),
     "election": ("election", "elections", "polls", "vote", "elected"),
     "budget": ("budget", "funding", "funds", "funded", "money"),
+    "station": ("station", "stationed", "based", "located", "present", "positioned"),
 }
 _SYNONYM_OF = {variant: canon for canon, variants in SYNONYMS.items() for variant in variants}
 
@@ -136,7 +139,7 @@ STOP_WORDS = frozenset(
     without across over under between among going go get got new news report reports reported
     yo dude hi hello plz srsly wtf btw anyone someone somebody lmk guess
     completely fully entirely totally wholly partially partly happen happens happening happened occur occurs
-    percent""".split()  # noqa: SIM905
+    percent half third thirds quarter quarters fifth fifths tenth tenths""".split()  # noqa: SIM905
 )
 # Words that carry meaning even though they look like filler in other settings.
 KEEP_WORDS = frozenset({"over", "out", "left", "after", "before", "during", "since", "until"})
@@ -495,8 +498,19 @@ def term_of(word: str) -> str | None:
     canon = _SYNONYM_OF.get(word)
     if canon:
         return canon
+    # "sent", "went", "fled": an irregular form is its verb, which the stemmer cannot see
+    verb = irregular_verb(word)
+    if verb:
+        return term_of(verb)
     stemmed = stem(word)
     return _SYNONYM_OF_STEM.get(stemmed, stemmed)
+
+
+def irregular_verb(word: str) -> str | None:
+    """The verb an irregular past form belongs to ("sent" -> "send"); None for other words."""
+    from claims.lemmas import irregular_past  # lemminflect's tables, read once, only when needed
+
+    return irregular_past(word)
 
 
 _DATE_PART_WORDS = frozenset({"end", "beginning", "start", "middle", "close", "early", "mid", "late"})

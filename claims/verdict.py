@@ -222,6 +222,12 @@ def role_conflicts(mine: set[Role], theirs: set[Role], entities: EntityIndex) ->
             other = "destination" if role.role == "source" else "source"
             if any(r.role == other and same(r.entity, role.entity) for r in peers):
                 out.append(f"direction: the sources have {role.entity} as the {other}, not the {role.role}")
+            elif role.role == "destination":
+                # "relocate to Baghdad Airport" where the sources say "relocate to Erbil"
+                places = [r.entity for r in peers if r.role == "destination"
+                          and entities.kind(r.entity) == entities.kind(role.entity)]
+                if places and not any(same(p, role.entity) or entities.related(p, role.entity) for p in places):
+                    out.append(f"destination: {role.entity} vs {', '.join(sorted(set(places)))}")
             continue
         if role.role in ("agent", "patient"):
             # A swap: the statement names both sides and the sources have them the other way
@@ -232,8 +238,25 @@ def role_conflicts(mine: set[Role], theirs: set[Role], entities: EntityIndex) ->
                     r.role == role.role and same(r.entity, c) for r in peers for c in counterparts):
                 out.append(f"roles: the sources have {role.entity} as the {other} of '{role.key}', not the {role.role}")
                 continue
+        # An exchange: "the Trump administration carried out Biden's deal" against "Biden carried
+        # out Trump's deal": each named in the role the sources give the other.
+        related = entities.related
+        exchanged = [r for r in peers if r.role == role.role and not related(r.entity, role.entity)
+                     and any(m.key != role.key and related(m.entity, r.entity) and any(
+                         t.key == m.key and t.role == m.role and related(t.entity, role.entity) for t in theirs)
+                             for m in mine)]
+        if exchanged:
+            out.append(f"roles: the sources have {exchanged[0].entity}, not {role.entity}, as the {role.role} "
+                       f"of '{role.key}'")
+            continue
+        # Another doer in the sources: a conflict when the statement's entity plays some other
+        # part there ("Iraq proposed" where Austin proposed and Iraq rejected); an entity the
+        # sources give no part at all may be one they only leave unnamed.
+        elsewhere = any(same(t.entity, role.entity) for t in theirs if t.key != role.key)
+        if role.role == "owner":
+            continue  # owners conflict only when exchanged (above)
         rivals = [r.entity for r in peers if r.role == role.role and _comparable(r.entity, role.entity, entities)]
-        if rivals and role.role in ("agent", "recipient"):
+        if rivals and (elsewhere or role.role == "recipient") and role.role in ("agent", "recipient"):
             out.append(f"who: {role.entity} vs {', '.join(sorted(set(rivals)))} ({role.role} of '{role.key}')")
     return out
 
@@ -245,21 +268,27 @@ def _person_for_country(a: str, b: str, entities: EntityIndex) -> bool:
 
 
 def _comparable(a: str, b: str, entities: EntityIndex) -> bool:
-    """Whether two entities are alternatives for one role: of one kind, or each acting for a
-    country (and not for the same one)."""
+    """Whether two entities are alternatives for one doer: two people, or a country and a person
+    or country acting for another country ("Iraq proposed" where the US Defense Secretary did).
+    Groups are left out: they are backed by countries more than they act for them, and their
+    names overlap and nest too loosely to tell apart."""
     if entities.related(a, b):
         return False
-    if entities.kind(a) == entities.kind(b):
+    kinds = {entities.kind(a), entities.kind(b)}
+    if kinds == {EntityKind.PERSON}:
         return True
+    if EntityKind.GROUP in kinds or None in kinds:
+        return False
     countries = {e for e in entities.affiliations(a) if entities.kind(e) is EntityKind.COUNTRY}
     theirs = {e for e in entities.affiliations(b) if entities.kind(e) is EntityKind.COUNTRY}
     return bool(countries and theirs) and countries.isdisjoint(theirs)
 
 
 def claim_entity_ids(claim: Claim, normalise_entities) -> set[str]:
-    """Every entity a claim mentions anywhere: its wordings, versions and values."""
+    """Every entity a claim mentions anywhere: its wordings, versions, their quotes and values."""
     ids: set[str] = set()
-    for text in (*claim.texts(), *(v.text for v in claim.versions)):
+    quotes = [s.quote for v in claim.versions for s in v.sources]
+    for text in (*claim.texts(), *(v.text for v in claim.versions), *quotes):
         ids.update(normalise_entities(text))
     for version in claim.versions:
         ids.update(version.values.places)

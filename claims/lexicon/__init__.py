@@ -50,9 +50,9 @@ class Lexicon:
 
     def mostly_verb(self, lemma: str) -> bool:
         """Whether a word is more often used as a verb than as a noun ("fall"; not "troop").
-        A word WordNet's tagged texts never used is given the benefit of the doubt."""
+        A word WordNet's tagged texts never used is not taken for a verb."""
         counts = self._usage.get(lemma)
-        return counts is None or counts[1] > counts[0]
+        return counts is not None and counts[1] > counts[0]
 
     @lru_cache(maxsize=262144)  # noqa: B019 - one Lexicon lives for the whole process
     def opposite(self, a: str, b: str) -> bool:
