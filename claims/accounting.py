@@ -51,6 +51,8 @@ further additional another good bad well very so such quite rather pretty fairly
 true false correct right wrong real fake news report reports reported story claim claims rumour rumor
 there here something anything everything nothing someone anyone everyone somebody anybody everybody
 """.split())  # noqa: SIM905
+# "during", "since", "until": relations between times, which the dates settle.
+TIME_RELATIONS = frozenset({"during", "since", "until", "till"})
 QUESTION_WORDS = frozenset({"what", "when", "where", "why", "how", "who", "whom", "which", "whether"})
 # Particles that make one verb with the word before them ("carried out", "handed over").
 PARTICLES = frozenset({"out", "over", "back", "up", "down", "off", "away", "in", "on"})
@@ -89,7 +91,7 @@ def content_parts(words: list[str], details: Details) -> list[Part]:
             continue
         if word in MONTH_NAMES or word in WORD_NUMBERS or word in LIGHT_WORDS or word in QUESTION_WORDS:
             continue
-        if word in STOP_WORDS and word not in KEEP_WORDS | {"before", "after"}:
+        if (word in STOP_WORDS and word not in KEEP_WORDS | {"before", "after"}) or word in TIME_RELATIONS:
             continue
         if word in NEGATIONS or word in HEDGES or word in PLAN_MARKERS or word in ("to", "percent"):
             continue

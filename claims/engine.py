@@ -346,7 +346,8 @@ class Engine:
     def _contradicted_by_meaning(reply: Reply) -> bool:
         judged = [v for v in reply.versions if v.judged]
         meaning = ("opposite:", "not the same:", "roles:", "direction:", "who:")
-        return bool(judged) and all(any(c.startswith(meaning) for c in v.conflicts) and not v.gaps for v in judged)
+        return bool(judged) and all(any(c.startswith(meaning) for c in v.conflicts)
+                                    and not any(g.startswith("“") for g in v.gaps) for v in judged)
 
     def _verdict(self, text: str, norm: Normalised, details: Details, candidate: Candidate,
                  suggestions: list[Suggestion], outcome: str, today: date) -> Reply:

@@ -43,20 +43,18 @@ _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]+|\s-\s|\b(?:but|while|whereas|
 
 @lru_cache(maxsize=65536)
 def word_forms(word: str) -> frozenset[str]:
-    """The forms a word is known by: itself, its lemmas, its matcher term and stem."""
-    forms = {word, stem(word)}
-    term = term_of(word)
-    if term:
-        forms.add(term)
-    for lemma in lemmas(word):
-        forms.add(lemma)
-        forms.add(stem(lemma))
-        term = term_of(lemma)
-        if term:
-            forms.add(term)
+    """The forms a word is known by: itself, its lemmas, its matcher term and stem. A matcher
+    concept that groups the word with its opposite is left out ("victory" is not "defeat")."""
+    own = {word, *lemmas(word)}
     past = past_form(word)
     if past:
-        forms.update((past, stem(past)))
+        own.add(past)
+    forms = set(own)
+    for name in own:
+        forms.add(stem(name))
+        term = term_of(name)
+        if term and not any(lexicon().opposite(mine, term) for mine in own):
+            forms.add(term)
     return frozenset(forms)
 
 

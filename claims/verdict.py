@@ -231,11 +231,13 @@ def role_conflicts(mine: set[Role], theirs: set[Role], entities: EntityIndex) ->
             continue
         if role.role in ("agent", "patient"):
             # A swap: the statement names both sides and the sources have them the other way
-            # round ("killed by a US strike" against "al-Saidi carried out a strike on US forces").
+            # round ("killed by a US strike" against "al-Saidi carried out a strike on US forces"),
+            # or have the doer it names as the one done to ("Saddam overthrew the US").
             other = "patient" if role.role == "agent" else "agent"
             counterparts = [r.entity for r in mine if r.key == role.key and r.role == other]
-            if any(r.role == other and same(r.entity, role.entity) for r in peers) and any(
-                    r.role == role.role and same(r.entity, c) for r in peers for c in counterparts):
+            reversed_here = any(r.role == other and same(r.entity, role.entity) for r in peers)
+            if reversed_here and counterparts and (role.role == "agent" or any(
+                    r.role == role.role and same(r.entity, c) for r in peers for c in counterparts)):
                 out.append(f"roles: the sources have {role.entity} as the {other} of '{role.key}', not the {role.role}")
                 continue
         # An exchange: "the Trump administration carried out Biden's deal" against "Biden carried
