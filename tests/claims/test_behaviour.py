@@ -25,10 +25,18 @@ TODAY = date(2026, 11, 30)
 KINDS = ("opposite", "roles", "compound", "quantities", "hedged", "relative", "questions", "tense", "language",
          "bad")
 # Share of each kind's cases that must be accepted. Before issue 10's changes the engine scored
-# 150/250 with 62 false "supported"; these floors are that baseline, raised as the work lands.
-FLOORS = {"opposite": 0.42, "roles": 0.64, "compound": 0.61, "quantities": 0.65, "hedged": 0.48, "relative": 0.42,
-          "questions": 0.37, "tense": 0.73, "language": 0.96, "bad": 0.83}
-MAX_FALSE_SUPPORTED = 62
+# 150/250 with 62 false "supported" (opposite 12/28, roles 18/28, compound 16/26, quantities 19/29,
+# hedged 12/25, relative 11/26, questions 10/27, tense 19/26, language 28/29, bad 5/6); after them
+# 245/250. The floors sit a case or two under that, so a regression of a kind shows.
+FLOORS = {"opposite": 0.89, "roles": 0.96, "compound": 0.96, "quantities": 0.96, "hedged": 0.88, "relative": 0.96,
+          "questions": 0.96, "tense": 0.92, "language": 0.96, "bad": 1.0}
+# The false "supported" answers the engine still gives, each with why; any other one fails the test,
+# and so does fixing one without taking it off this list.
+KNOWN_FALSE_SUPPORTED = {
+    "The Iraqi government declared defeat against ISIS in December 2017.":
+        "an alias says Baghdad 'had defeated ISIS'; 'declared defeat against ISIS' uses the same word for the "
+        "opposite outcome, which only who-defeated-whom would tell apart",
+}
 
 
 @dataclass(frozen=True)
@@ -104,8 +112,8 @@ def test_each_kind_is_answered_acceptably_often(outcomes: list[Outcome], kind: s
     assert accepted / cases >= FLOORS[kind], report(outcomes)
 
 
-def test_false_supported_answers_stay_under_the_ceiling(outcomes: list[Outcome]) -> None:
-    assert sum(o.false_supported for o in outcomes) <= MAX_FALSE_SUPPORTED, report(outcomes)
+def test_no_false_supported_answer_but_the_known_ones(outcomes: list[Outcome]) -> None:
+    assert {o.statement for o in outcomes if o.false_supported} == set(KNOWN_FALSE_SUPPORTED), report(outcomes)
 
 
 if __name__ == "__main__":  # pragma: no cover - a report for humans
