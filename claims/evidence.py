@@ -27,7 +27,7 @@ from claims.extract import Details, extract
 from claims.lemmas import lemmas, past_form, readings
 from claims.lexicon import lexicon
 from claims.models import Claim, Version
-from claims.roles import SENTENCE_MARK, Role, roles
+from claims.roles import CURATED, SENTENCE_MARK, Role, roles
 from claims.text import stem, term_of
 
 MODES = ("fact", "plan", "hedged", "negated")  # firmest first
@@ -122,6 +122,7 @@ class Evidence:
     raw: set[str] = field(default_factory=set)  # every word as written, those inside names included
     speakers: set[str] = field(default_factory=set)
     published: list[date] = field(default_factory=list)
+    curated_roles: dict[str, list[str]] = field(default_factory=dict)  # the version's `values.roles`
     source_texts: list[str] = field(default_factory=list)
     wording_texts: list[str] = field(default_factory=list)
     words_of: Callable[[str], list[str]] | None = None
@@ -158,6 +159,7 @@ class Evidence:
         for text in (*self.source_texts, *self.wording_texts[:1]):
             marked = _SENTENCE_END.sub(f" {SENTENCE_MARK} ", text)
             out |= roles(self.words_of(marked))
+        out |= {Role(CURATED, role, e) for role, ids in self.curated_roles.items() for e in ids}
         return out
 
     @cached_property
@@ -213,6 +215,7 @@ def read_evidence(claim: Claim, version: Version, words_of: Callable[[str], list
     shared = wordings if wordings is not None else read_wordings(claim, words_of)
     sources = [version.text, *(s.quote for s in version.sources)]
     evidence = Evidence(published=published, wording_mode=shared.wording_mode, raw=set(shared.raw),
+                        curated_roles=dict(version.values.roles),
                         source_texts=sources, wording_texts=shared.wording_texts, words_of=words_of)
     for text in sources:
         _read_text(evidence, text, is_source=True)

@@ -50,6 +50,10 @@ COMPOUND_PARTICIPLES = {"backed", "led", "aligned", "funded", "based", "owned", 
                         "controlled", "affiliated", "linked", "armed", "called"}
 
 
+# The key of the roles a curator records on a version: they are those of what it reports.
+CURATED = "*"
+
+
 @dataclass(frozen=True)
 class Role:
     key: str  # the predicate's concept, or "move" / "transfer" for where-from, where-to and to-whom

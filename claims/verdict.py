@@ -29,7 +29,7 @@ from claims.extract import SHARE, Details
 from claims.lexicon import Lexicon
 from claims.load import Base
 from claims.models import Claim, ClaimKind, EntityKind, Version
-from claims.roles import Role
+from claims.roles import CURATED, Role
 from claims.standing import Account, date_words, decide, plan_note
 from claims.text import EntityIndex
 from claims.values import DateSpan, NumRange, compare_quantity, parse_count, parse_date_span, parse_duration
@@ -215,7 +215,9 @@ def role_conflicts(mine: set[Role], theirs: set[Role], entities: EntityIndex) ->
 
     out: list[str] = []
     for role in sorted(mine, key=lambda r: (r.key, r.role, r.entity)):
-        peers = [r for r in theirs if r.key == role.key]
+        # Roles a curator recorded stand for those of whatever the version reports.
+        peers = [r for r in theirs if r.key == role.key or (
+            r.key == CURATED and role.key != "say" and role.role != "owner")]
         if not peers or any(r.role == role.role and same(r.entity, role.entity) for r in peers):
             continue
         if role.role in ("source", "destination"):

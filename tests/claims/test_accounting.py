@@ -103,3 +103,33 @@ def test_a_denied_opposite_agrees(engine: Engine) -> None:
     # 001: the presence "may not be able to continue": "end" is its denied opposite, said as possible
     reply = engine.check("The US presence in northeastern Syria may end once US troops leave Iraq.")
     assert reply.verdict == "supported"
+
+
+def _base_with(shipped_base: Base, claim) -> Base:
+    return Base(shipped_base.outlets, shipped_base.articles, shipped_base.texts, shipped_base.entities,
+                {claim.id: claim})
+
+
+def test_roles_a_curator_records_stand_where_the_texts_cannot_tell(shipped_base: Base) -> None:
+    original = shipped_base.claims["al-saidi-killed-us-drone-strike"]
+    version = original.versions[0]
+    # Texts that do not say who struck whom in words the engine reads ("a drone hit that the US
+    # conducted" names no victim by name).
+    plain = version.model_copy(update={
+        "text": "Al-Saidi died in a drone hit in Baghdad in early January 2024.",
+        "sources": [version.sources[0].model_copy(update={
+            "quote": "He was killed by a drone hit that the US conducted in early January in Baghdad."})],
+    })
+    claim = original.model_copy(update={
+        "statement": "Mushtaq Taleb al-Saidi died in a drone hit in Baghdad in early January 2024.",
+        "aliases": [], "versions": [plain]})
+    statement = "Mushtaq Taleb al-Saidi carried out a drone strike on US forces in Baghdad in January 2024."
+    # Judged against that claim directly (a one-claim base matches little on its own).
+    without = Engine(_base_with(shipped_base, claim), today=TODAY).check_against(statement, claim.id)
+    assert without.verdict != "contradicted"
+    curated = plain.model_copy(update={"values": plain.values.model_copy(
+        update={"roles": {"agent": ["us"], "patient": ["mushtaq-al-saidi"]}})})
+    with_roles = Engine(_base_with(shipped_base, claim.model_copy(update={"versions": [curated]})), today=TODAY)
+    reply = with_roles.check_against(statement, claim.id)
+    assert reply.verdict == "contradicted"
+    assert any(c.startswith("roles:") for c in conflicts(reply))
