@@ -51,6 +51,9 @@ further additional another good bad well very so such quite rather pretty fairly
 true false correct right wrong real fake news report reports reported story claim claims rumour rumor
 there here something anything everything nothing someone anyone everyone somebody anybody everybody
 """.split())  # noqa: SIM905
+# Nouns naming who speaks ("US officials said"): the attribution, not what is claimed.
+SPEAKER_NOUNS = frozenset({"official", "officials", "source", "sources", "spokesman", "spokeswoman", "spokesperson",
+                           "authorities", "government", "ministry", "minister"})
 # "during", "since", "until": relations between times, which the dates settle.
 TIME_RELATIONS = frozenset({"during", "since", "until", "till"})
 QUESTION_WORDS = frozenset({"what", "when", "where", "why", "how", "who", "whom", "which", "whether"})
@@ -115,8 +118,8 @@ def account(parts: list[Part], words: list[str], says_not: bool, evidence: Evide
     `statement_mode` is what it asserts: "done", "plan", "state" or "hedged"."""
     result = Accounting()
     for part in parts:
-        if part.word in SAY_WORDS and evidence.speakers:
-            continue  # a saying word is the attribution, checked against who the sources quote
+        if (part.word in SAY_WORDS or part.word in SPEAKER_NOUNS) and evidence.speakers:
+            continue  # the attribution ("Iraqi officials said"), checked against who the sources quote
         # The word itself (a concept that groups it with its opposite, "victory" with "defeat",
         # does not count), then its opposite, then synonyms, more specific words, misspellings.
         mode = evidence.mode_of(set(part.forms) - _opposite_concepts(part, lexicon))
@@ -191,7 +194,7 @@ def _opposite(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon
     """An evidence word meaning the opposite of the part, said about the same thing; and, when
     the evidence denies it ("may not ... continue" for "end"), the mode it is said in."""
     mine = _context(words, part.index)
-    for sentence in evidence.sentences:
+    for sentence in evidence.plain:
         for j, word in enumerate(sentence.words):
             if word.startswith(ENTITY_PREFIX) or not word.isalpha():
                 continue
@@ -208,7 +211,7 @@ def _opposite(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon
 def _sister(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon) -> str | None:
     """An alternative of the same kind the evidence names in the part's place ("shia" for "sunni")."""
     neighbours = {w for w in words[max(0, part.index - 2): part.index + 3] if w != part.word}
-    for sentence in evidence.sentences:
+    for sentence in evidence.plain:
         if sentence.alias:
             continue
         for j, raw in enumerate(sentence.raw):

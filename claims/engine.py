@@ -27,7 +27,7 @@ from claims.match import POSSIBLE, Candidate, Matcher, MatchResult
 from claims.models import Claim
 from claims.questions import positive_form
 from claims.roles import roles
-from claims.text import EntityIndex, Normalised, Normaliser
+from claims.text import ENTITY_PREFIX, EntityIndex, Normalised, Normaliser
 from claims.values import parse_date_span
 from claims.verdict import Reading, VersionView, claim_entity_ids, decide_verdict
 
@@ -204,6 +204,9 @@ class Engine:
         self._claim_entities: dict[str, set[str]] = {}
         self._evidence: dict[str, dict[str, Evidence]] = {}
         self._kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
+        # one-word entity names ("iraqi", "washington") for reading plain text
+        self._names = {n.lower(): f"{ENTITY_PREFIX}{e.id}" for e in self.entities.entities.values()
+                       for n in e.names if n.isalpha() and len(n) > 2 and not n.isupper()}
         self._text_words = lru_cache(maxsize=EVIDENCE_CACHE * 4)(lambda text: tuple(self.normaliser.words(text)[0]))
 
     def today(self) -> date:
@@ -211,15 +214,13 @@ class Engine:
 
     def _entities_of(self, claim: Claim) -> set[str]:
         if claim.id not in self._claim_entities:
-            self._claim_entities[claim.id] = claim_entity_ids(
-                claim, lambda text: self.normaliser.words(text)[1]
-            )
+            self._claim_entities[claim.id] = claim_entity_ids(claim, self._entity_ids)
         return self._claim_entities[claim.id]
 
     def _evidence_of(self, claim: Claim) -> dict[str, Evidence]:
         """Each version's evidence, read once per claim revision."""
         if claim.id not in self._evidence:
-            wordings = read_wordings(claim, self._words)
+            wordings = read_wordings(claim, self._words, self._names)
             out = {}
             for version in claim.versions:
                 published = [parse_date_span(self.base.articles[s.article].published).end for s in version.sources
@@ -230,6 +231,10 @@ class Engine:
                 self._evidence.pop(next(iter(self._evidence)))  # the oldest read: a large base is read on demand
             self._evidence[claim.id] = out
         return self._evidence[claim.id]
+
+    def _entity_ids(self, text: str) -> list[str]:
+        """The entities a text names, from its (cached) normalised words."""
+        return [w[len(ENTITY_PREFIX):] for w in self._text_words(text) if w.startswith(ENTITY_PREFIX)]
 
     def _words(self, text: str) -> list[str]:
         """A text's normalised words; quotes shared by several versions are read once."""
@@ -398,7 +403,7 @@ class Engine:
 
     @lru_cache(maxsize=65536)  # noqa: B019 - wordings are few and an engine lives for the process
     def _negated(self, wording: str) -> bool:
-        return extract(self.normaliser.words(wording)[0]).negated
+        return extract(self._words(wording)).negated
 
     def _suggestion(self, candidate: Candidate) -> Suggestion:
         claim = self.matcher.claim(candidate.claim_id)

@@ -28,7 +28,7 @@ from claims.lemmas import lemmas, past_form, readings
 from claims.lexicon import lexicon
 from claims.models import Claim, Version
 from claims.roles import CURATED, SENTENCE_MARK, Role, roles
-from claims.text import stem, term_of
+from claims.text import PHRASES, stem, term_of
 
 MODES = ("fact", "plan", "hedged", "negated")  # firmest first
 HEDGE_MARKERS = {"may", "might", "could", "possibly", "perhaps", "probably", "likely", "unlikely", "unclear",
@@ -123,9 +123,11 @@ class Evidence:
     speakers: set[str] = field(default_factory=set)
     published: list[date] = field(default_factory=list)
     curated_roles: dict[str, list[str]] = field(default_factory=dict)  # the version's `values.roles`
+    plain: list[Sentence] = field(default_factory=list)  # each clause's plain words, read at once
     source_texts: list[str] = field(default_factory=list)
     wording_texts: list[str] = field(default_factory=list)
     words_of: Callable[[str], list[str]] | None = None
+    names: dict[str, str] = field(default_factory=dict)  # one-word entity names -> "@id"
 
     @cached_property
     def _normalised(self) -> tuple[list[Sentence], list[list[str]], list[list[str]]]:
@@ -194,16 +196,22 @@ CLAUSE_MARK = "qxbreakq"  # survives normalising, so a text is normalised once a
 
 
 def plain_words(text: str) -> list[str]:
-    """A text's lower-case words as written ("didn't" as "did not")."""
-    text = text.lower().replace("’", "'").replace("n't", " not")
+    """A text's lower-case words as written, with the normaliser's phrase rules applied ("didn't"
+    is "did not", "comes to an end" is "ends"), names left as words."""
+    text = text.lower().replace("’", "'")
+    for guard, pattern, replacement in PHRASES:
+        if guard in text:
+            text = pattern.sub(replacement, text)
     return _PLAIN_WORD.findall(text)
 
 
-def read_wordings(claim: Claim, words_of: Callable[[str], list[str]]) -> Evidence:
-    """The part of the evidence every version of a claim shares: its curated wordings."""
-    evidence = Evidence(wording_texts=claim.texts(), words_of=words_of)
-    for text in claim.texts():
-        _read_text(evidence, text, is_source=False)
+def read_wordings(claim: Claim, words_of: Callable[[str], list[str]], names: dict[str, str] | None = None
+                  ) -> Evidence:
+    """The part of the evidence every version of a claim shares: its curated wordings. `names`
+    maps one-word entity names to their `@id`, for the plain clauses."""
+    evidence = Evidence(wording_texts=claim.texts(), words_of=words_of, names=names or {})
+    for n, text in enumerate(claim.texts()):
+        _read_text(evidence, text, is_source=False, alias=n > 0)
     return evidence
 
 
@@ -215,6 +223,7 @@ def read_evidence(claim: Claim, version: Version, words_of: Callable[[str], list
     shared = wordings if wordings is not None else read_wordings(claim, words_of)
     sources = [version.text, *(s.quote for s in version.sources)]
     evidence = Evidence(published=published, wording_mode=shared.wording_mode, raw=set(shared.raw),
+                        plain=list(shared.plain), names=shared.names,
                         curated_roles=dict(version.values.roles),
                         source_texts=sources, wording_texts=shared.wording_texts, words_of=words_of)
     for text in sources:
@@ -225,12 +234,17 @@ def read_evidence(claim: Claim, version: Version, words_of: Callable[[str], list
     return evidence
 
 
-def _read_text(evidence: Evidence, text: str, is_source: bool) -> None:
+def _read_text(evidence: Evidence, text: str, is_source: bool, alias: bool = False) -> None:
     table = evidence.best_mode if is_source else evidence.wording_mode
     for piece in clauses(text):
         words = plain_words(piece)
+        if not words:
+            continue
+        modes = modes_of(words)
+        named = [evidence.names.get(w, w) for w in words]
+        evidence.plain.append(Sentence(named, modes, words, is_source, alias))
         evidence.raw.update(words)
-        for word, mode in zip(words, modes_of(words), strict=True):
+        for word, mode in zip(words, modes, strict=True):
             for form in word_forms(word):
                 current = table.get(form)
                 if current is None or MODES.index(mode) < MODES.index(current):

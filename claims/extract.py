@@ -430,6 +430,8 @@ def _split_speech_dates(words: list[str], details: Details, starts: list[int]) -
     if not says or not details.dates:
         return
     say = says[0]
+    if say >= len(words) - 3:
+        return  # "..., Iraqi officials said": a trailing attribution; the dates are the event's
     complement = next((j for j in range(say + 1, len(words)) if words[j] == "that"), None)
     speech, event = [], []
     for span, start in zip(details.dates, starts, strict=True):

@@ -97,8 +97,9 @@ def verb_positions(words: list[str]) -> list[int]:
             adjectival = prev in DETERMINERS or (word in COMPOUND_PARTICIPLES and (_entity(prev) or not prev))
             if not adjectival:
                 firm.append(i)
-        elif word.endswith("ing") and prev in BE and _has_verb_reading(word):
-            firm.append(i)
+        elif word.endswith("ing") and _has_verb_reading(word) and (prev in BE or (
+                prev not in DETERMINERS and _entity(words[i + 1] if i + 1 < len(words) else ""))):
+            firm.append(i)  # "is leaving", "missiles targeting Israel"
         elif word.endswith("s") and i > 0 and _has_verb_reading(word) and (
                 _entity(prev) or prev.endswith("s") or prev in ("it", "he", "she")) and _mostly_verb(word) and not (
                 i >= 2 and words[i - 2] in DETERMINERS):  # "the US strikes": a noun after its modifier
@@ -172,8 +173,8 @@ def _clause_roles(words: list[str]) -> set[Role]:
             subjects = shared  # "X invaded Iraq and toppled Saddam": X did both
         objects = []
         for j in range(v + 1, bounds[n + 1]):
-            if words[j] == "that":
-                break
+            if words[j] == "that" or words[j] in SUBORDINATORS:
+                break  # "attacking US forces once Baghdad promised": Baghdad is the next clause's
             e = _entity(words[j])
             if e and not _after_preposition(words, j, v + 1):
                 objects.append(e)
@@ -233,8 +234,9 @@ def _clause_roles(words: list[str]) -> set[Role]:
 def _preposition_before(words: list[str], j: int) -> str | None:
     """The preposition governing the entity at words[j] ("to the @x", "by a @us drone")."""
     k = j - 1
-    while k >= 0 and (words[k] in DETERMINERS or words[k] in ("northern", "southern", "western", "eastern",
-                                                               "central", "neighbouring", "neighboring", "former")):
+    # skip what sits between the preposition and the name: "of the US-Iraq", "in northern Iraq"
+    while k >= 0 and (words[k] in DETERMINERS or _entity(words[k]) or words[k] in (
+            "northern", "southern", "western", "eastern", "central", "neighbouring", "neighboring", "former")):
         k -= 1
     if k >= 0 and words[k] in PREPOSITIONS:
         return words[k]

@@ -195,7 +195,7 @@ def _quantities(details: Details, claim: Claim, version: Version, evidence: Evid
 
 def _compare_quantity(stated: NumRange, theirs: list[NumRange], out: list[str], gaps: list[str], label: str) -> None:
     if not theirs:
-        gaps.append(f"the figure ({stated.label})")
+        gaps.append(f"the figure ({describe(stated)})")
         return
     found = {compare_quantity(stated, r) for r in theirs}
     if "agree" in found:
@@ -203,11 +203,29 @@ def _compare_quantity(stated: NumRange, theirs: list[NumRange], out: list[str], 
     if found == {"conflict"}:
         out.append(f"number: {stated.label} vs {label}")
     else:
-        gaps.append(f"a figure that settles {stated.label!r} (they give {label})")
+        given = " or ".join(describe(r) for r in theirs)
+        gaps.append(f"the figure: they give {given}, which does not settle {describe(stated)}")
 
 
-def role_conflicts(mine: set[Role], theirs: set[Role], entities: EntityIndex) -> list[str]:
-    """Roles the statement gives that the sources give to someone else, or the other way round."""
+def describe(rng: NumRange) -> str:
+    """A figure in words: 'more than 140', 'at least 70', 'about 2,500', 'several hundred'."""
+    if 0 < rng.hi <= 1 and rng.label and not rng.label[:1].isdigit():
+        return rng.label  # a share, as written ("nearly a third")
+    if rng.vague:
+        return f"{rng.lo:,.0f} to {rng.hi:,.0f}" if rng.label[:1].isdigit() else rng.label
+    if rng.hi == float("inf"):
+        return f"{'more than' if rng.lo != round(rng.lo) else 'at least'} {round(rng.lo):,}"
+    if rng.lo == 0 and rng.nominal is None:
+        return f"{'fewer than' if rng.hi != round(rng.hi) else 'at most'} {round(rng.hi):,}"
+    if rng.nominal is not None and rng.lo < rng.hi:
+        return f"about {rng.nominal:,g}"
+    return f"{rng.lo:,g}"
+
+
+def role_conflicts(mine: set[Role], theirs: set[Role], entities: EntityIndex,
+                   mentioned: frozenset[str] = frozenset()) -> list[str]:
+    """Roles the statement gives that the sources give to someone else, or the other way round;
+    `mentioned`: the entities the claim's texts name."""
 
     def same(a: str, b: str) -> bool:
         return entities.related(a, b) or bool(entities.affiliations(a) & entities.affiliations(b)
@@ -260,7 +278,9 @@ def role_conflicts(mine: set[Role], theirs: set[Role], entities: EntityIndex) ->
         if role.role == "owner":
             continue  # owners conflict only when exchanged (above)
         rivals = [r.entity for r in peers if r.role == role.role and _comparable(r.entity, role.entity, entities)]
-        if rivals and (elsewhere or role.role == "recipient") and role.role in ("agent", "recipient"):
+        # A target the sources name otherwise ("missiles targeting Iran" where they target Israel)
+        target = role.role == "patient" and role.key == "attack" and role.entity in mentioned
+        if rivals and ((role.role == "agent" and elsewhere) or target or role.role == "recipient"):
             out.append(f"who: {role.entity} vs {', '.join(sorted(set(rivals)))} ({role.role} of '{role.key}')")
     return out
 
@@ -289,10 +309,12 @@ def _comparable(a: str, b: str, entities: EntityIndex) -> bool:
 
 
 def claim_entity_ids(claim: Claim, normalise_entities) -> set[str]:
-    """Every entity a claim mentions anywhere: its wordings, versions, their quotes and values."""
+    """Every entity a claim mentions anywhere: its wordings, versions, their quotes, who said
+    them, and its values."""
     ids: set[str] = set()
     quotes = [s.quote for v in claim.versions for s in v.sources]
-    for text in (*claim.texts(), *(v.text for v in claim.versions), *quotes):
+    speakers = [s.said_by for v in claim.versions for s in v.sources if s.said_by]
+    for text in (*claim.texts(), *(v.text for v in claim.versions), *quotes, *speakers):
         ids.update(normalise_entities(text))
     for version in claim.versions:
         ids.update(version.values.places)
@@ -368,7 +390,7 @@ def judge_version(claim: Claim, version: Version, reading: Reading, evidence: Ev
     if reading.says_not and found.opposite:
         # "ISIS is not gone" against "the remaining ISIS threat": denying the opposite affirms it.
         conflicts = [c for c in conflicts if c != "the statement denies what this version reports"]
-    role_found = role_conflicts(reading.roles, evidence.roles, entities)
+    role_found = role_conflicts(reading.roles, evidence.roles, entities, frozenset(claim_entities))
     # A statement most of whose words this version does not speak to is not about what it
     # reports: a date or a number it gives for something else cannot contradict it.
     about = len(found.missing) <= 1 and (not reading.parts or len(found.missing) * 3 <= len(reading.parts))
@@ -377,9 +399,26 @@ def judge_version(claim: Claim, version: Version, reading: Reading, evidence: Ev
         conflicts = []
     conflicts += word_conflicts + role_found
     gaps += word_gaps
+    # Who acts or is acted on must be someone the claim speaks of ("by the Iraqi army");
+    # an entity only qualifying a noun ("the US-Iraq withdrawal deal") may be the claim's setting.
+    actors = [r.entity for r in reading.roles if r.role != "owner"] + details.speakers
+    unknown = [e for e in dict.fromkeys(actors) if not _accounts_for_entity(e, claim_entities, details, entities)]
+    if unknown:
+        gaps.append("who or what: " + ", ".join(unknown))
     if claim.kind is ClaimKind.PLAN and details.tense == "done":
         gaps.append("that it happened: the sources report a plan")
     return conflicts, gaps
+
+
+def _accounts_for_entity(entity: str, claim_entities: set[str], details: Details, entities: EntityIndex) -> bool:
+    """Whether the claim speaks of an entity the statement names: the entity itself, something it
+    includes (a statement about Iraq is one about Baghdad too), or, for a place, somewhere it lies
+    in. "The Iraqi army" is not accounted for by "Iraq": an army is not its country."""
+    if entity in claim_entities:
+        return True
+    if any(entity in entities.ancestors.get(other, ()) for other in claim_entities):
+        return True
+    return entity in details.places and any(entities.related(entity, other) for other in claim_entities)
 
 
 def _speakers_of(version: Version, evidence: Evidence) -> set[str]:

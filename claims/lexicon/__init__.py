@@ -31,18 +31,22 @@ class Lexicon:
     """The loaded tables, with the relations the verdict asks about. Words are lower-case lemmas."""
 
     def __init__(self, wordnet: dict, curated_axes: list[tuple[list[str], list[str]]]):
-        self._sides: dict[str, set[tuple[int, int]]] = {}
+        # Tables of tuples, not lists or sets: the garbage collector stops tracking tuples of
+        # numbers, so a table of a hundred thousand words costs no time in every collection.
+        sides: dict[str, set[tuple[int, int]]] = {}
         for n, (left, right) in enumerate([*wordnet["axes"], *curated_axes]):
             for side, words in ((0, left), (1, right)):
                 for word in words:
-                    self._sides.setdefault(word, set()).add((n, side))
-        self._senses: dict[str, list[int]] = wordnet["senses"]
-        self._hypernyms: dict[str, list[int]] = wordnet["hypernyms"]
-        self._usage: dict[str, list[int]] = wordnet["usage"]
-        self._groups: dict[str, set[int]] = {}
+                    sides.setdefault(word, set()).add((n, side))
+        self._sides: dict[str, tuple[tuple[int, int], ...]] = {w: tuple(sorted(s)) for w, s in sides.items()}
+        self._senses: dict[str, tuple[int, ...]] = {w: tuple(s) for w, s in wordnet["senses"].items()}
+        self._hypernyms: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in wordnet["hypernyms"].items()}
+        self._usage: dict[str, tuple[int, int]] = {w: (c[0], c[1]) for w, c in wordnet["usage"].items()}
+        groups: dict[str, set[int]] = {}
         for n, group in enumerate(wordnet["groups"]):
             for word in group:
-                self._groups.setdefault(word, set()).add(n)
+                groups.setdefault(word, set()).add(n)
+        self._groups: dict[str, tuple[int, ...]] = {w: tuple(g) for w, g in groups.items()}
 
     def known(self, word: str) -> bool:
         """Whether WordNet has the word at all."""
@@ -92,7 +96,7 @@ class Lexicon:
         """Whether two names are alternatives of one kind ("Sunni" / "Shia"), and not synonyms."""
         if a == b or self.synonyms(a, b):
             return False
-        return not self._groups.get(a, set()).isdisjoint(self._groups.get(b, ()))
+        return not set(self._groups.get(a, ())).isdisjoint(self._groups.get(b, ()))
 
 
 def read_polarity(path: Path = POLARITY) -> list[tuple[list[str], list[str]]]:
@@ -119,5 +123,9 @@ def lexicon() -> Lexicon:
         with _LOCK:
             if _LEXICON is None:
                 with gzip.open(WORDNET, "rt", encoding="utf-8") as f:
-                    _LEXICON = Lexicon(json.load(f), read_polarity())
+                    lexicon_ = Lexicon(json.load(f), read_polarity())
+                from claims.lemmas import warm_up  # the lemma tables are read with it, once
+
+                warm_up()
+                _LEXICON = lexicon_
     return _LEXICON
