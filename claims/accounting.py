@@ -160,6 +160,8 @@ def _opposite_concepts_of(forms: frozenset[str], lemmas_: tuple[str, ...]) -> fr
 def _related_mode(part: Part, evidence: Evidence, lexicon: Lexicon) -> str | None:
     """The firmest mode of the evidence words that are synonyms of the part, more specific than
     it, or the part misspelt; None when there are none."""
+    if not any(lexicon.known(lemma) for lemma in part.lemmas) and len(part.word) < 5:
+        return None  # neither a word WordNet knows nor long enough to be a misspelling
     modes = [evidence.mode_of(word_forms(w)) for w in evidence.words if _related(part.word, part.lemmas, w)]
     found = [m for m in modes if m is not None]
     return min(found, key=MODES.index) if found else None

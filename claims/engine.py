@@ -18,7 +18,7 @@ from typing import Any
 
 from claims import clauses
 from claims.accounting import content_parts
-from claims.evidence import Evidence, read_evidence, read_wordings
+from claims.evidence import Evidence, plain_words, read_evidence, read_wordings
 from claims.extract import Details, extract
 from claims.language import english_problem
 from claims.lexicon import lexicon
@@ -214,7 +214,7 @@ class Engine:
 
     def _entities_of(self, claim: Claim) -> set[str]:
         if claim.id not in self._claim_entities:
-            self._claim_entities[claim.id] = claim_entity_ids(claim, self._entity_ids)
+            self._claim_entities[claim.id] = claim_entity_ids(claim, self._entity_ids, self._plain_entity_ids)
         return self._claim_entities[claim.id]
 
     def _evidence_of(self, claim: Claim) -> dict[str, Evidence]:
@@ -235,6 +235,10 @@ class Engine:
     def _entity_ids(self, text: str) -> list[str]:
         """The entities a text names, from its (cached) normalised words."""
         return [w[len(ENTITY_PREFIX):] for w in self._text_words(text) if w.startswith(ENTITY_PREFIX)]
+
+    def _plain_entity_ids(self, text: str) -> list[str]:
+        """The entities a text names by one-word names ("Baghdad", "Iraqi"): cheap, for quotes."""
+        return [self._names[w][len(ENTITY_PREFIX):] for w in plain_words(text) if w in self._names]
 
     def _words(self, text: str) -> list[str]:
         """A text's normalised words; quotes shared by several versions are read once."""

@@ -308,15 +308,19 @@ def _comparable(a: str, b: str, entities: EntityIndex) -> bool:
     return bool(countries and theirs) and countries.isdisjoint(theirs)
 
 
-def claim_entity_ids(claim: Claim, normalise_entities) -> set[str]:
+def claim_entity_ids(claim: Claim, normalise_entities, quote_entities=None) -> set[str]:
     """Every entity a claim mentions anywhere: its wordings, versions, their quotes, who said
-    them, and its values."""
+    them, and its values. `quote_entities` reads a quote's entities (default: as the wordings);
+    the engine reads them from their plain words, which costs no normalising."""
     ids: set[str] = set()
-    quotes = [s.quote for v in claim.versions for s in v.sources]
-    speakers = [s.said_by for v in claim.versions for s in v.sources if s.said_by]
-    for text in (*claim.texts(), *(v.text for v in claim.versions), *quotes, *speakers):
+    for text in (*claim.texts(), *(v.text for v in claim.versions)):
         ids.update(normalise_entities(text))
+    read_quote = quote_entities or normalise_entities
     for version in claim.versions:
+        for source in version.sources:
+            ids.update(read_quote(source.quote))
+            if source.said_by:
+                ids.update(normalise_entities(source.said_by))
         ids.update(version.values.places)
         ids.update(version.values.actors)
         if version.values.speaker:

@@ -68,12 +68,13 @@ class Lexicon:
             sides_a, sides_b = sides_b, sides_a
         return any((axis, 1 - side) in sides_b for axis, side in sides_a)
 
+    @lru_cache(maxsize=131072)  # noqa: B019 - one Lexicon lives for the whole process
     def senses(self, word: str) -> frozenset[int]:
         return frozenset(self._senses.get(word, ()))
 
     def synonyms(self, a: str, b: str) -> bool:
         """Whether the two words share a common sense."""
-        return a == b or not self.senses(a).isdisjoint(self.senses(b))
+        return a == b or not self.senses(a).isdisjoint(self._senses.get(b, ()))
 
     def covers(self, general: str, specific: str) -> bool:
         """Whether `general` names a sense of `specific` or something it is a kind of: what is said
