@@ -274,20 +274,27 @@ class Engine:
             return Reply(text, "no_match", None, explanation, [], [], [NOT_ENGLISH], "none", today.isoformat())
         asked = positive_form(text)
         parts = clauses.split(asked.text) if asked.text else []
-        if len(parts) > 1 and self._curated(asked.text):
-            parts = [asked.text]
         if len(parts) > clauses.MAX_PARTS:
             explanation = (f"This message makes {len(parts)} separate claims; I check at most {clauses.MAX_PARTS} "
                            "at a time, so there is no verdict. Send them in smaller groups.")
             return Reply(text, "no_match", None, explanation, [], [], [], "none", today.isoformat())
         if len(parts) > 1:
+            # A statement that is, nearly word for word, one of the base's wordings is one claim:
+            # the curators wrote each as one ("ISIS is not gone; its remnants are still dangerous").
+            whole = self._read(asked.text, today)
+            best = whole[2].best
+            if best is not None and best.score >= CURATED_SCORE:
+                return self._single(text, self._judge(text, today, chosen, whole if chosen is None else None))
             parts = [part for part in parts if self._has_content(part)]
         replies = self._with_context([(part, self._judge(part, today, chosen)) for part in parts], today)
         if len(replies) <= 1:
-            reply = replies[0][1] if replies else self._judge(text, today, chosen)
-            reply.statement = text
-            return reply
+            return self._single(text, replies[0][1] if replies else self._judge(text, today, chosen))
         return combine(text, replies, today)
+
+    @staticmethod
+    def _single(text: str, reply: Reply) -> Reply:
+        reply.statement = text
+        return reply
 
     def _with_context(self, replies: list[tuple[str, Reply]], today: date) -> list[tuple[str, Reply]]:
         """A part too short to match alone ("..., and Iraq rejected it") is judged against the
@@ -306,12 +313,6 @@ class Engine:
             out.append((part, reply))
         return out
 
-    def _curated(self, text: str) -> bool:
-        """Whether a statement is, nearly word for word, one of the base's wordings: the curators
-        wrote each as one claim ("ISIS is not gone; its remnants are still dangerous")."""
-        best = self.matcher.match(self.normaliser.normalise(text)).best
-        return best is not None and best.score >= CURATED_SCORE
-
     def _has_content(self, text: str) -> bool:
         """Whether a part of a statement says anything ("and and" says nothing)."""
         return bool(self.normaliser.normalise(text).terms)
@@ -321,17 +322,28 @@ class Engine:
         return Reading(words, details, content_parts(words, details), roles(words),
                        hedged=details.hedged or "would" in words, says_not=says_not)
 
-    def _judge(self, text: str, today: date, chosen: str | None) -> Reply:
-        """The reply for one claim's worth of statement, matched (or, if `chosen`, picked)."""
-        asked = positive_form(text)
-        norm = self.normaliser.normalise(asked.text)
+    def _read(self, text: str, today: date) -> tuple[Normalised, Details, MatchResult]:
+        """A statement normalised, its details read, and matched."""
+        norm = self.normaliser.normalise(positive_form(text).text)
         details = extract(norm.words, self._kinds, today)
+        return norm, details, self.matcher.match(norm, details.slots())
+
+    def _judge(self, text: str, today: date, chosen: str | None,
+               read: tuple[Normalised, Details, MatchResult] | None = None) -> Reply:
+        """The reply for one claim's worth of statement, matched (or, if `chosen`, picked);
+        `read` is its `_read` when already done."""
+        if read is None and chosen is None:
+            read = self._read(text, today)
+        if read is not None:
+            norm, details, result = read
+        else:
+            norm = self.normaliser.normalise(positive_form(text).text)
+            details = extract(norm.words, self._kinds, today)
         if chosen is not None:
             expanded = self.matcher.expand(norm.terms)
             candidate = self.matcher.score(norm.terms, expanded, chosen, details.slots())
             candidate = Candidate(candidate.claim_id, min(100.0, candidate.score), candidate.wording)
             return self._verdict(text, norm, details, candidate, [], "chosen", today)
-        result = self.matcher.match(norm, details.slots())
         suggestions = [self._suggestion(c) for c in result.suggestions]
         if result.outcome == "match" and result.best is not None:
             return self._verdict(text, norm, details, result.best, suggestions, "match", today)

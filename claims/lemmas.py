@@ -59,10 +59,29 @@ def verb_lemma(word: str) -> str | None:
 
 
 def _past_tables() -> tuple[dict[str, str], dict[str, set[str]]]:
-    global _PAST, _PAST_NEAR
-    if _PAST is None or _PAST_NEAR is None:
+    """(past form -> its verb, a past form with one letter deleted -> past forms): the second is
+    only for reading misspellings, and is built with the first."""
+    global _PAST_NEAR
+    past = _past_forms()
+    if _PAST_NEAR is None:
         with _LOCK:
-            if _PAST is None or _PAST_NEAR is None:
+            if _PAST_NEAR is None:
+                near: dict[str, set[str]] = {}
+                for form in past:
+                    if len(form) >= 5:
+                        for i in range(len(form)):
+                            near.setdefault(form[:i] + form[i + 1:], set()).add(form)
+                _PAST_NEAR = near
+    return past, _PAST_NEAR
+
+
+def _past_forms() -> dict[str, str]:
+    """Every past form lemminflect's tables know, with its verb (the matcher reads irregular
+    forms with it: normalising a large base needs only this, not the misspelling index)."""
+    global _PAST
+    if _PAST is None:
+        with _LOCK:
+            if _PAST is None:
                 past: dict[str, str] = {}
                 table = lemminflect.Inflections()._getInflDict()  # the bundled table: lemma -> tag -> forms
                 for lemma, forms in table.items():
@@ -70,13 +89,8 @@ def _past_tables() -> tuple[dict[str, str], dict[str, set[str]]]:
                         for form in forms.get(tag, ()):
                             if form.isalpha() and form.islower():
                                 past.setdefault(form, lemma)
-                near: dict[str, set[str]] = {}
-                for form in past:
-                    if len(form) >= 5:
-                        for i in range(len(form)):
-                            near.setdefault(form[:i] + form[i + 1:], set()).add(form)
-                _PAST, _PAST_NEAR = past, near
-    return _PAST, _PAST_NEAR
+                _PAST = past
+    return _PAST
 
 
 @lru_cache(maxsize=16384)
@@ -123,7 +137,7 @@ def irregular_past(word: str) -> str | None:
     forms ("attacked") and for everything else. Only the shipped tables are read: no guessing."""
     if not word.isalpha():
         return None
-    verb = _past_tables()[0].get(word)
+    verb = _past_forms().get(word)
     if verb is None or verb == word:
         return None
     regular = {verb + "ed", verb + "d", verb[:-1] + "ied", verb + verb[-1:] + "ed"}
@@ -137,7 +151,7 @@ def simple_past(word: str) -> bool:
     if past_form(word) is None:
         return False
     table = lemminflect.Inflections()._getInflDict()
-    verb = _past_tables()[0].get(word)
+    verb = _past_forms().get(word)
     if verb is None:
         return True  # read as past from its spelling
     return word in table.get(verb, {}).get("VBD", ())

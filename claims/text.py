@@ -460,7 +460,7 @@ class Normaliser:
         text = " ".join(text.split())
         text, found = self.entities.replace(text)
         text = canonical_numbers(text)
-        if "/" in text or "-" in text:
+        if ("/" in text or "-" in text) and _ANY_DIGIT.search(text):
             text = numeric_dates(text)
         text = text.lower()
         for guard, pattern, replacement in PHRASES:
