@@ -24,7 +24,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from claims.load import Base
-from claims.models import Article, Claim, ClaimKind
+from claims.models import Article, Claim
+from claims.standing import version_standing
 from claims.values import parse_date_span
 
 PUBLISHER = {"@type": "Organization", "name": "Crosscheck", "url": "https://github.com/crosscheck-bot/crosscheck"}
@@ -32,7 +33,8 @@ PUBLISHER = {"@type": "Organization", "name": "Crosscheck", "url": "https://gith
 RATINGS = {
     "supported": (5, "Supported by its sources"),
     "disputed": (3, "Disputed: sources disagree"),
-    "unverified": (2, "Unverified: a plan, not confirmed as done"),
+    "unverified": (2, "Unverified: no reliable source settles it"),
+    "contradicted": (1, "Contradicted by its sources"),
 }
 
 # (target type, id) -> the day it last changed: ("claim", id), ("article", id), ("outlet", id).
@@ -56,16 +58,6 @@ def review_base_url(url: str | None) -> str:
         raise ValueError(f"{url!r} cannot be where readers find the reviews: give the public address of the "
                          "page or folder that publishes them, without ?query or #fragment")
     return url if url.endswith("/") else url + "/"
-
-
-def rate_version(claim: Claim, n_versions: int, today: date) -> str:
-    """Our rating of a version on its own: disputed if sources disagree, unverified if a past plan."""
-    if n_versions > 1:
-        return "disputed"
-    if claim.kind is ClaimKind.PLAN and claim.due_dates() and all(
-            parse_date_span(d).end < today for d in claim.due_dates()):
-        return "unverified"
-    return "supported"
 
 
 def _newest(articles: list[Article]) -> Article:
@@ -100,8 +92,10 @@ def claimreviews(base: Base, today: date, base_url: str, changes: Changes | None
             continue
         reviewed = review_date(claim, base, changes or {})
         for version in claim.versions:
-            verdict = rate_version(claim, len(claim.versions), today)
-            value, words = RATINGS[verdict]
+            rating = version_standing(claim, version, base, today)
+            value, words = RATINGS[rating.verdict]
+            if rating.note:
+                words = f"{words}. {rating.note}"
             appearances = []
             articles = [base.articles[source.article] for source in version.sources]
             for article in articles:

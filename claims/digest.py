@@ -31,6 +31,7 @@ from claims.match import MATCH
 from claims.models import Claim, ClaimKind, Version
 from claims.render import FIELD_VALUE_MAX, LABELS, Card, CardField, card_text, clip, escape, fit
 from claims.service import Crosscheck
+from claims.standing import DISPUTED, claim_standing, settles
 from claims.store import Where
 from claims.values import DateSpan, parse_count, parse_date_span
 from claims.verdict import claim_entity_ids, conflicts_with, weigh
@@ -385,32 +386,14 @@ def _change_line(item: ClaimChange) -> str:
 # --- computing a digest -------------------------------------------------------------------------
 
 
-def settles(version: Version, base: Base) -> bool:
-    """Whether a version is backed by at least one outlet the curators do not flag as unreliable."""
-    for source in version.sources:
-        article = base.articles.get(source.article)
-        outlet = base.outlets.get(article.outlet) if article else None
-        if outlet is not None and not outlet.unreliable:
-            return True
-    return False
-
-
 def standing(claim: Claim | None, base: Base) -> str:
-    """How the base judges a claim as stated, whatever anyone asked about it.
-
-    supported: one settling version that holds; contradicted: the only settling version denies
-    it; disputed: several settling versions (the sources disagree); unverified: only outlets
-    flagged unreliable back it; retired / removed: no longer in use."""
+    """How the base judges a claim as stated, whatever anyone asked about it (see
+    `claims.standing.claim_standing`); retired / removed: no longer in use."""
     if claim is None:
         return "removed"
     if claim.status != "active":
         return "retired"
-    settling = [v for v in claim.versions if settles(v, base)]
-    if not settling:
-        return "unverified"
-    if len(settling) > 1:
-        return "disputed"
-    return "supported" if settling[0].values.holds else "contradicted"
+    return claim_standing(claim, base).verdict
 
 
 def build_digest(service: Crosscheck, start: datetime, end: datetime, guild_id: str | None = None, *,
@@ -524,9 +507,9 @@ def _disputed(claim_ids: list[str], base: Base) -> list[DisputedClaim]:
         claim = base.claims.get(claim_id)
         if claim is None or claim.status != "active":
             continue
-        settling = [v for v in claim.versions if settles(v, base)]
-        if len(settling) < 2:
+        if claim_standing(claim, base).verdict != DISPUTED:
             continue
+        settling = [v for v in claim.versions if settles(v, base)]
         weights = weigh(claim, base)
         versions = sorted((VersionWeight(v.id, v.text, weights[v.id][0], len(weights[v.id][1])) for v in settling),
                           key=lambda v: (-v.weight, v.id))

@@ -14,14 +14,23 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from claims.extract import extract
+from claims import clauses
+from claims.accounting import content_parts
+from claims.evidence import Evidence, plain_words, read_evidence, read_wordings
+from claims.extract import Details, extract
+from claims.language import english_problem
+from claims.lexicon import lexicon
 from claims.load import Base
-from claims.match import Candidate, Matcher, MatchResult
-from claims.models import Claim
-from claims.text import EntityIndex, Normaliser
-from claims.verdict import VersionView, claim_entity_ids, decide
+from claims.match import POSSIBLE, Candidate, Matcher, MatchResult
+from claims.models import Article, Claim, Outlet
+from claims.questions import positive_form
+from claims.roles import roles
+from claims.text import ENTITY_PREFIX, EntityIndex, Normalised, Normaliser
+from claims.values import parse_date_span
+from claims.verdict import Reading, VersionView, claim_entity_ids, decide_verdict
 
 MAX_STATEMENT_CHARS = 1000
 VERDICTS = ("supported", "disputed", "contradicted", "unverified", "no_match")
@@ -81,6 +90,16 @@ class Suggestion:
 
 
 @dataclass
+class PartReply:
+    """One claim of a statement that makes several ("A and B"), with its own verdict."""
+
+    text: str
+    verdict: str
+    claim: ClaimRef | None
+    explanation: str
+
+
+@dataclass
 class Reply:
     """Everything the bot says about one statement; `to_json` is the public contract."""
 
@@ -93,6 +112,7 @@ class Reply:
     notes: list[str] = field(default_factory=list)
     outcome: str = "none"
     today: str = ""
+    parts: list[PartReply] = field(default_factory=list)  # one per claim, when the statement makes several
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `crosscheck check --json` (fields may be added, never renamed)."""
@@ -110,6 +130,7 @@ class Reply:
                     "outlets": v.outlets,
                     "conflicts": v.conflicts,
                     "settles": v.settles,
+                    "gaps": v.gaps,
                     "sources": [
                         {
                             "article": s.article,
@@ -132,7 +153,50 @@ class Reply:
             "notes": self.notes,
             "match": self.outcome,
             "today": self.today,
+            "parts": [
+                {"text": p.text, "verdict": p.verdict, "claim": p.claim.id if p.claim else None,
+                 "explanation": p.explanation}
+                for p in self.parts
+            ],
         }
+
+
+NOT_ENGLISH = "I can only check statements in English"
+# A statement matching a claim's wording this closely is that wording (see `Engine._curated`).
+CURATED_SCORE = 95.0
+# Claims whose evidence is kept read; a base larger than this has its evidence read on demand.
+EVIDENCE_CACHE = 20_000
+# From strongest to weakest: a statement of several claims is as strong as its weakest part.
+STRENGTH = ("supported", "disputed", "unverified", "no_match")
+
+
+def combine(text: str, replies: list[tuple[str, Reply]], today: date) -> Reply:
+    """One reply for a statement of several claims: any part contradicted makes it contradicted,
+    all supported makes it supported, otherwise the weakest part decides; a part nothing in the
+    base covers leaves the whole unverified, and says so."""
+    verdicts = [r.verdict for _, r in replies]
+    if "contradicted" in verdicts:
+        verdict = "contradicted"
+    elif all(v == "no_match" for v in verdicts):
+        verdict = "no_match"
+    elif "no_match" in verdicts:
+        verdict = "unverified"
+    else:
+        verdict = max(verdicts, key=STRENGTH.index)
+    lead = next((r for _, r in replies if r.verdict == verdict), None) or next(
+        (r for _, r in replies if r.verdict != "supported"), replies[0][1])
+    parts = [PartReply(part, r.verdict, r.claim, r.explanation) for part, r in replies]
+    lines = []
+    for n, (part, r) in enumerate(replies, 1):
+        said = r.explanation if r.verdict != "no_match" else "nothing in the claim base covers this part"
+        lines.append(f"({n}) “{part}”: {said}")
+    explanation = (f"{verdict.replace('_', ' ').capitalize()}: this makes {len(replies)} claims, judged one by "
+                   f"one. " + " ".join(lines))
+    versions = [*lead.versions, *(v for _, r in replies if r is not lead for v in r.versions)]
+    notes = list(dict.fromkeys(n for _, r in replies for n in r.notes))
+    outcome = "match" if any(r.claim for _, r in replies) else lead.outcome
+    return Reply(text, verdict, lead.claim, explanation, versions, lead.suggestions, notes, outcome,
+                 today.isoformat(), parts)
 
 
 class Engine:
@@ -145,22 +209,53 @@ class Engine:
         self.normaliser = Normaliser(self.entities)
         self.matcher = Matcher(self.normaliser, base.claims.values())
         self._claim_entities: dict[str, set[str]] = {}
+        self._evidence: dict[str, dict[str, Evidence]] = {}
         self._kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
+        # one-word entity names ("iraqi", "washington") for reading plain text
+        self._names = {n.lower(): f"{ENTITY_PREFIX}{e.id}" for e in self.entities.entities.values()
+                       for n in e.names if n.isalpha() and len(n) > 2 and not n.isupper()}
+        self._text_words = lru_cache(maxsize=EVIDENCE_CACHE * 4)(lambda text: tuple(self.normaliser.words(text)[0]))
 
     def today(self) -> date:
         return self._today or today_from_env()
 
     def _entities_of(self, claim: Claim) -> set[str]:
         if claim.id not in self._claim_entities:
-            self._claim_entities[claim.id] = claim_entity_ids(
-                claim, lambda text: self.normaliser.words(text)[1]
-            )
+            self._claim_entities[claim.id] = claim_entity_ids(claim, self._entity_ids, self._plain_entity_ids)
         return self._claim_entities[claim.id]
+
+    def _evidence_of(self, claim: Claim) -> dict[str, Evidence]:
+        """Each version's evidence, read once per claim revision."""
+        if claim.id not in self._evidence:
+            wordings = read_wordings(claim, self._words, self._names)
+            out = {}
+            for version in claim.versions:
+                published = [parse_date_span(self.base.articles[s.article].published).end for s in version.sources
+                             if s.article in self.base.articles]
+                out[version.id] = read_evidence(claim, version, self._words, self.entities.resolve, published,
+                                                wordings)
+            if len(self._evidence) >= EVIDENCE_CACHE:
+                self._evidence.pop(next(iter(self._evidence)))  # the oldest read: a large base is read on demand
+            self._evidence[claim.id] = out
+        return self._evidence[claim.id]
+
+    def _entity_ids(self, text: str) -> list[str]:
+        """The entities a text names, from its (cached) normalised words."""
+        return [w[len(ENTITY_PREFIX):] for w in self._text_words(text) if w.startswith(ENTITY_PREFIX)]
+
+    def _plain_entity_ids(self, text: str) -> list[str]:
+        """The entities a text names by one-word names ("Baghdad", "Iraqi"): cheap, for quotes."""
+        return [self._names[w][len(ENTITY_PREFIX):] for w in plain_words(text) if w in self._names]
+
+    def _words(self, text: str) -> list[str]:
+        """A text's normalised words; quotes shared by several versions are read once."""
+        return list(self._text_words(text))
 
     def update_claim(self, claim: Claim) -> None:
         """Reflect an edited, added or retired claim (the index is updated in place)."""
         self.base.claims[claim.id] = claim
         self._claim_entities.pop(claim.id, None)
+        self._evidence.pop(claim.id, None)
         self.matcher.add(claim)
 
     def remove_claim(self, claim_id: str) -> None:
@@ -168,21 +263,34 @@ class Engine:
         self.base.claims.pop(claim_id, None)
         self.base.claim_files.pop(claim_id, None)
         self._claim_entities.pop(claim_id, None)
+        self._evidence.pop(claim_id, None)
         self.matcher.remove(claim_id)
 
     def clone(self) -> Engine:
-        """An independent copy of this engine (same entities, its own base and index), for a
-        workspace whose base starts as this one's and then changes."""
+        """An independent copy of this engine (same entities and normaliser, its own base, index
+        and per-claim caches), for a workspace whose base starts as this one's and then changes."""
         other = Engine.__new__(Engine)
+        for name, value in vars(self).items():
+            if isinstance(value, dict):
+                value = dict(value)  # per-claim caches: the copy's edits must not reach this engine
+            setattr(other, name, value)
         other.base = Base(dict(self.base.outlets), dict(self.base.articles), dict(self.base.texts),
                           dict(self.base.entities), dict(self.base.claims), dict(self.base.claim_files))
-        other._today = self._today
-        other.entities = self.entities
-        other.normaliser = self.normaliser
         other.matcher = self.matcher.clone()
-        other._claim_entities = dict(self._claim_entities)
-        other._kinds = self._kinds
         return other
+
+    def update_source(self, kind: str, object_id: str, model: Outlet | Article | None, text: str = "") -> None:
+        """Reflect an edited, added or removed outlet or article."""
+        table = self.base.outlets if kind == "outlet" else self.base.articles
+        if model is None:
+            table.pop(object_id, None)
+            self.base.texts.pop(object_id, None)
+        else:
+            table[object_id] = model  # type: ignore[assignment]
+            if kind == "article":
+                self.base.texts[object_id] = text
+        if kind == "article":
+            self._evidence.clear()  # evidence reads articles' dates: read it again (articles change rarely)
 
     def match(self, statement: str) -> MatchResult:
         """Only the matching step (used by autocomplete and the review queue)."""
@@ -190,36 +298,139 @@ class Engine:
 
     def check(self, statement: str) -> Reply:
         """Check one statement. Raises StatementError for empty or oversized input."""
-        text = clean_statement(statement)
+        return self._answer(clean_statement(statement), None)
+
+    def check_against(self, statement: str, claim_id: str) -> Reply:
+        """Judge a statement against a claim the asker picked (a "did you mean" choice), by exactly
+        the rules `check` applies: the pick only replaces the matching step."""
+        claim = self.matcher.claim(claim_id)  # an unknown id is an error, before anything is judged
+        return self._answer(clean_statement(statement), claim.id)
+
+    def _answer(self, text: str, chosen: str | None) -> Reply:
         today = self.today()
-        norm = self.normaliser.normalise(text)
-        details = extract(norm.words, self._kinds)
-        result = self.matcher.match(norm, details.slots())
+        problem = english_problem(text)
+        if problem:
+            explanation = (f"{NOT_ENGLISH}: {problem}, so there is no verdict. "
+                           "Send the statement in English and I will check it.")
+            return Reply(text, "no_match", None, explanation, [], [], [NOT_ENGLISH], "none", today.isoformat())
+        asked = positive_form(text)
+        parts = clauses.split(asked.text) if asked.text else []
+        if len(parts) > clauses.MAX_PARTS:
+            explanation = (f"This message makes {len(parts)} separate claims; I check at most {clauses.MAX_PARTS} "
+                           "at a time, so there is no verdict. Send them in smaller groups.")
+            return Reply(text, "no_match", None, explanation, [], [], [], "none", today.isoformat())
+        if len(parts) > 1:
+            # A statement that is, nearly word for word, one of the base's wordings is one claim:
+            # the curators wrote each as one ("ISIS is not gone; its remnants are still dangerous").
+            whole = self._read(asked.text, today)
+            best = whole[2].best
+            if best is not None and best.score >= CURATED_SCORE:
+                return self._single(text, self._judge(text, today, chosen, whole if chosen is None else None))
+            parts = [part for part in parts if self._has_content(part)]
+        replies = self._with_context([(part, self._judge(part, today, chosen)) for part in parts], today)
+        if len(replies) <= 1:
+            return self._single(text, replies[0][1] if replies else self._judge(text, today, chosen))
+        return combine(text, replies, today)
+
+    @staticmethod
+    def _single(text: str, reply: Reply) -> Reply:
+        reply.statement = text
+        return reply
+
+    def _with_context(self, replies: list[tuple[str, Reply]], today: date) -> list[tuple[str, Reply]]:
+        """A part too short to match alone ("..., and Iraq rejected it") is judged against the
+        claims its sibling parts matched, by the same rules; it keeps that verdict only when the
+        claim speaks to every word of it."""
+        siblings = list(dict.fromkeys(r.claim.id for _, r in replies if r.claim))
+        out = []
+        for part, reply in replies:
+            if reply.verdict == "no_match" and len(replies) > 1:
+                for claim_id in siblings:
+                    tried = self._judge(part, today, claim_id)
+                    if tried.verdict in ("supported", "disputed", "contradicted"):
+                        tried.outcome = "match"
+                        reply = tried
+                        break
+            out.append((part, reply))
+        return out
+
+    def _has_content(self, text: str) -> bool:
+        """Whether a part of a statement says anything ("and and" says nothing)."""
+        return bool(self.normaliser.normalise(text).terms)
+
+    def _reading(self, norm: Normalised, details: Details, says_not: bool) -> Reading:
+        words = list(norm.words)
+        return Reading(words, details, content_parts(words, details), roles(words),
+                       hedged=details.hedged or "would" in words, says_not=says_not)
+
+    def _read(self, text: str, today: date) -> tuple[Normalised, Details, MatchResult]:
+        """A statement normalised, its details read, and matched."""
+        norm = self.normaliser.normalise(positive_form(text).text)
+        details = extract(norm.words, self._kinds, today)
+        return norm, details, self.matcher.match(norm, details.slots())
+
+    def _judge(self, text: str, today: date, chosen: str | None,
+               read: tuple[Normalised, Details, MatchResult] | None = None) -> Reply:
+        """The reply for one claim's worth of statement, matched (or, if `chosen`, picked);
+        `read` is its `_read` when already done."""
+        if read is None and chosen is None:
+            read = self._read(text, today)
+        if read is not None:
+            norm, details, result = read
+        else:
+            norm = self.normaliser.normalise(positive_form(text).text)
+            details = extract(norm.words, self._kinds, today)
+        if chosen is not None:
+            expanded = self.matcher.expand(norm.terms)
+            candidate = self.matcher.score(norm.terms, expanded, chosen, details.slots())
+            candidate = Candidate(candidate.claim_id, min(100.0, candidate.score), candidate.wording)
+            return self._verdict(text, norm, details, candidate, [], "chosen", today)
         suggestions = [self._suggestion(c) for c in result.suggestions]
-        if result.outcome != "match" or result.best is None:
-            if suggestions:
-                explanation = ("No claim in the base matches this closely enough to give a verdict. "
-                               "Did you mean one of the suggestions? The question was queued for the moderators.")
-            else:
-                explanation = ("Nothing in the claim base covers this, so there is no verdict. "
-                               "The question was queued for the moderators.")
-            return Reply(text, "no_match", None, explanation, [], suggestions, [], result.outcome,
-                         today.isoformat())
-        claim = self.matcher.claim(result.best.claim_id)
+        if result.outcome == "match" and result.best is not None:
+            return self._verdict(text, norm, details, result.best, suggestions, "match", today)
+        closest = result.best or (result.suggestions[0] if result.suggestions else None)
+        if result.outcome == "possible" and closest is not None and closest.score >= POSSIBLE:
+            # A statement saying the opposite of a claim shares fewer of its words than one
+            # repeating it. Judged against the closest claim, a statement every word of which
+            # that claim accounts for, one of them by its opposite, is about that claim.
+            reply = self._verdict(text, norm, details, closest, suggestions, "match", today)
+            if reply.verdict == "contradicted" and self._contradicted_by_meaning(reply):
+                return reply
+        if suggestions:
+            explanation = ("No claim in the base matches this closely enough to give a verdict. "
+                           "Did you mean one of the suggestions? The question was queued for the moderators.")
+        else:
+            explanation = ("Nothing in the claim base covers this, so there is no verdict. "
+                           "The question was queued for the moderators.")
+        return Reply(text, "no_match", None, explanation, [], suggestions, [], result.outcome, today.isoformat())
+
+    @staticmethod
+    def _contradicted_by_meaning(reply: Reply) -> bool:
+        judged = [v for v in reply.versions if v.judged]
+        meaning = ("opposite:", "not the same:", "roles:", "direction:", "who:")
+        return bool(judged) and all(any(c.startswith(meaning) for c in v.conflicts)
+                                    and not any(g.startswith("“") for g in v.gaps) for v in judged)
+
+    def _verdict(self, text: str, norm: Normalised, details: Details, candidate: Candidate,
+                 suggestions: list[Suggestion], outcome: str, today: date) -> Reply:
+        claim = self.matcher.claim(candidate.claim_id)
         stranger = self._foreign_place(details, claim)
         if stranger:
             # "US troops are leaving Germany": a look-alike claim about somewhere else must not
             # lend its verdict. Abstain, and offer it as a suggestion.
             explanation = (f"No claim in the base is about {stranger}, so there is no verdict. The closest claim "
                            "is offered as a suggestion; the question was queued for the moderators.")
-            return Reply(text, "no_match", None, explanation, [], [self._suggestion(result.best)], [], "possible",
+            return Reply(text, "no_match", None, explanation, [], [self._suggestion(candidate)], [], "possible",
                          today.isoformat())
-        details.negated = not self._affirms_claim(details.negated, claim, result.best.wording)
-        decision = decide(claim, details, self.base, self.entities, self._entities_of(claim), today)
-        ref = ClaimRef(claim.id, claim.statement, result.best.score, str(claim.kind), claim.topic,
-                       result.best.wording)
+        says_not = details.negated
+        details.negated = not self._affirms_claim(details.negated, claim, candidate.wording, norm.original)
+        reading = self._reading(norm, details, says_not)
+        decision = decide_verdict(claim, reading, self._evidence_of(claim), self.base, self.entities,
+                                  self._entities_of(claim), lexicon(), today)
+        wording = candidate.wording if outcome != "chosen" else claim.statement
+        ref = ClaimRef(claim.id, claim.statement, candidate.score, str(claim.kind), claim.topic, wording)
         return Reply(text, decision.verdict, ref, decision.explanation, decision.versions, suggestions,
-                     decision.notes, "match", today.isoformat())
+                     decision.notes, outcome, today.isoformat())
 
     def _foreign_place(self, details, claim: Claim) -> str | None:
         """A place the statement is about that the claim never mentions, nor anything in or around it."""
@@ -230,7 +441,7 @@ class Engine:
                 return entity.names[0] if entity else place
         return None
 
-    def _affirms_claim(self, negated: bool, claim: Claim, wording: str) -> bool:
+    def _affirms_claim(self, negated: bool, claim: Claim, wording: str, statement: str | None = None) -> bool:
         """Whether the statement asserts the claim, judged against the wording it matched.
 
         Polarity is relative: "the deal was not yet signed" affirms a claim worded "the deal
@@ -238,23 +449,18 @@ class Engine:
         if wording not in claim.texts():
             # Version texts carry contrasts ("scaled back, not ended"); compare with the claim itself.
             wording = claim.statement
-        wording_negated = extract(self.normaliser.words(wording)[0]).negated
-        return negated == wording_negated
+        if statement is not None:
+            # A part of a statement against a wording of several clauses ("ISIS is not gone; its
+            # remnants are still dangerous"): the polarity of the clause the part is about.
+            pieces = clauses.split(wording)
+            statement_terms = set(self.normaliser.terms(statement))
+            if len(pieces) > len(clauses.split(statement)):
+                wording = max(pieces, key=lambda p: len(set(self.normaliser.terms(p)) & statement_terms))
+        return negated == self._negated(wording)
 
-    def check_against(self, statement: str, claim_id: str) -> Reply:
-        """Judge a statement against a claim the asker picked (a "did you mean" choice)."""
-        text = clean_statement(statement)
-        claim = self.matcher.claim(claim_id)
-        norm = self.normaliser.normalise(text)
-        details = extract(norm.words, self._kinds)
-        expanded = self.matcher.expand(norm.terms)
-        candidate = self.matcher.score(norm.terms, expanded, claim_id, details.slots())
-        score = min(100.0, candidate.score)
-        details.negated = not self._affirms_claim(details.negated, claim, candidate.wording)
-        decision = decide(claim, details, self.base, self.entities, self._entities_of(claim), self.today())
-        ref = ClaimRef(claim.id, claim.statement, score, str(claim.kind), claim.topic, claim.statement)
-        return Reply(text, decision.verdict, ref, decision.explanation, decision.versions, [],
-                     decision.notes, "chosen", self.today().isoformat())
+    @lru_cache(maxsize=65536)  # noqa: B019 - wordings are few and an engine lives for the process
+    def _negated(self, wording: str) -> bool:
+        return extract(self._words(wording)).negated
 
     def _suggestion(self, candidate: Candidate) -> Suggestion:
         claim = self.matcher.claim(candidate.claim_id)

@@ -190,16 +190,8 @@ def _apply(engine: Engine, kind: str, object_id: str, data: dict | None, body: s
                 base.claim_files[object_id] = file
             engine.update_claim(Claim.model_validate(data))
     elif kind == "outlet":
-        if data is None:
-            base.outlets.pop(object_id, None)
-        else:
-            base.outlets[object_id] = Outlet.model_validate(data)
+        engine.update_source(kind, object_id, Outlet.model_validate(data) if data is not None else None)
     elif kind == "article":
-        if data is None:
-            base.articles.pop(object_id, None)
-            base.texts.pop(object_id, None)
-        else:
-            base.articles[object_id] = Article.model_validate(data)
-            base.texts[object_id] = body or ""
+        engine.update_source(kind, object_id, Article.model_validate(data) if data is not None else None, body or "")
     else:
         raise ValueError(f"cannot apply a {kind} change in place")

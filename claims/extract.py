@@ -2,14 +2,19 @@
 
 The verdict compares these with each version's values. Extraction works on the normalised
 words (`claims.text`), so "Sept", "2.500", "Yanks" and "pulled out" are already canonical.
+Dates a statement gives relative to today ("two years ago", "next month", "Q3 2026") are
+resolved against the `today` it is given; the date of a speech ("In August 2025, officials
+announced that...") is kept apart from the date of what was spoken of.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import pairwise
 
+from claims.lemmas import past_form, simple_past
 from claims.text import ENTITY_PREFIX, MONTH_NAMES, WORD_NUMBERS
 from claims.values import (
     MONTHS,
@@ -18,16 +23,21 @@ from claims.values import (
     Duration,
     NumRange,
     approx_range,
+    exact,
     month_span,
+    nearly_range,
     year_slots,
 )
 
-APPROX_WORDS = {"about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa",
-                "estimated", "~", "approx", "like"}
-AT_LEAST_WORDS = {"over", "above", "more", "least", "exceeding", "upwards"}
+APPROX_WORDS = {"about", "around", "approximately", "roughly", "some", "circa", "estimated", "~", "approx", "like",
+                "nearly", "almost"}
+NEARLY_WORDS = {"nearly", "almost"}
+AT_LEAST_WORDS = {"over", "above", "more", "least", "exceeding", "upwards", "beyond"}
 AT_MOST_WORDS = {"under", "below", "fewer", "less", "most", "up"}
-DURATION_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
-                  "months": "month", "year": "year", "years": "year"}
+DURATION_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "fortnight": "week",
+                  "month": "month", "months": "month", "year": "year", "years": "year", "decade": "year",
+                  "decades": "year"}
+_UNIT_SCALE = {"fortnight": 2, "decade": 10, "decades": 10}
 
 # Nouns that tell what a count counts. Counts are compared only with a claim of the same unit.
 UNIT_WORDS = {
@@ -40,6 +50,13 @@ UNIT_WORDS = {
     "bases": ("base", "bases"),
 }
 _UNIT_OF = {word: unit for unit, words in UNIT_WORDS.items() for word in words}
+SHARE = "share"  # fractions and percentages of a whole ("a third of Iraq", "40 percent")
+FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "thirds": 1 / 3, "quarter": 1 / 4, "quarters": 1 / 4, "fifth": 1 / 5,
+             "fifths": 1 / 5, "tenth": 1 / 10, "tenths": 1 / 10}
+# Words giving only an order of size: (lowest, highest) of what a reader takes them to mean.
+VAGUE_COUNTS = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2000, 9999),
+                "handful": (2, 9), "scores": (40, 99)}
+VAGUE_HUNDREDS = {"few": (200, 500), "several": (200, 999), "many": (200, 999)}
 
 SCOPE_ALL = {"all", "every", "entire", "entirely", "completely", "fully", "full", "total", "totally",
              "whole", "last", "remainder", "complete", "none", "nobody", "any"}
@@ -49,23 +66,40 @@ NEGATIONS = {"not", "no", "never", "none", "nobody", "neither", "nor", "nothing"
              "denied", "false", "fake", "hoax", "myth"}
 
 # Tense: what the statement asserts. Plans are not events: "will leave" is a plan, "left" is done.
-PLAN_MARKERS = {"will", "would", "shall", "planned", "plan", "plans", "scheduled", "expected", "due",
-                "going", "should", "supposed", "intends", "intend", "pledged", "promised", "proposed",
-                "expects", "aims", "set"}
-DONE_MARKERS = {"left", "withdrew", "withdrawn", "departed", "completed", "finished", "ended", "vacated",
-                "evacuated", "gone", "already", "done", "happened", "pulled", "exited", "quit",
-                "abandoned", "concluded", "handed", "closed"}
+PLAN_MARKERS = {"will", "would", "shall", "planned", "plan", "plans", "scheduled", "expected", "due", "going",
+                "should", "supposed", "intends", "intend", "pledged", "promised", "proposed", "expects", "aims",
+                "set"}
+# Verbs whose "to ..." names something intended, not done: "agreed to leave" is a plan.
+INTENT_VERBS = {"agree", "decide", "pledge", "promise", "plan", "vow", "aim", "intend", "expect", "schedule", "set",
+                "propose", "threaten", "seek", "want", "hope", "commit", "prepare", "offer", "be", "due", "going",
+                "suppose", "try", "ask", "urge", "call", "announce"}
+# "as planned", "on schedule": the manner of something done, not a plan.
+_AS_PLANNED = {("as", "planned"), ("as", "scheduled"), ("on", "schedule"), ("as", "agreed"), ("as", "promised")}
+DONE_MARKERS = {"already", "happened", "completed", "finished", "done", "gone", "ended", "over"}
+# Words that make a statement say only that something may be so.
+HEDGES = {"may", "might", "could", "possibly", "perhaps", "probably", "likely", "unlikely", "unclear", "uncertain",
+          "whether", "if", "expected", "maybe", "potentially", "possible", "seen", "reportedly"}
+# Participles written as part of a compound adjective ("Iran-backed", "US-led", "state-funded").
+COMPOUND_PARTICIPLES = {"backed", "led", "aligned", "funded", "based", "owned", "sponsored", "allied", "run",
+                        "controlled", "affiliated", "linked", "armed", "called", "trained", "made"}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "my",
+               "your", "so", "well", "newly", "recently", "already", "many", "some", "several", "all"}
+AUXILIARY_PASTS = {"could", "would", "should", "might", "was", "were", "had", "did", "been", "got"}
+BE_HAVE = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "got", "get", "gets"}
 RELATIVE_YEAR = {"this", "next", "last", "coming", "past"}
-SAY_WORDS = {"said", "says", "say", "stated", "announced", "confirmed", "told", "claimed", "argued",
-             "stressed", "revealed", "warned", "insisted", "declared", "remarked", "reaffirmed", "according",
-             "admitted", "denied", "explained", "noted", "added"}
+SAY_WORDS = {"said", "says", "say", "stated", "announced", "announces", "announce", "confirmed", "confirms", "told",
+             "claimed", "claims", "argued", "argues", "stressed", "revealed", "warned", "insisted", "declared",
+             "remarked", "reaffirmed", "according", "admitted", "denied", "explained", "noted", "added", "reported",
+             "reports", "writes", "wrote", "stating", "saying", "announcing"}
+SPEAKER_KINDS = {"person", "country", "org", "group"}
 
 
 @dataclass
 class Details:
     """What a statement says, in the verdict's terms."""
 
-    dates: list[DateSpan] = field(default_factory=list)
+    dates: list[DateSpan] = field(default_factory=list)  # when what the statement is about happened
+    speech_dates: list[DateSpan] = field(default_factory=list)  # when someone said it ("in August, X announced")
     counts: list[tuple[NumRange, str | None]] = field(default_factory=list)
     durations: list[Duration] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
@@ -74,11 +108,13 @@ class Details:
     scope: str | None = None
     negated: bool = False
     tense: str | None = None  # "done", "plan" or None (a present-tense statement of the plan)
+    hedged: bool = False  # the statement itself only says it may be so
+    consumed: set[int] = field(default_factory=set)  # word positions the details above were read from
 
     def slots(self) -> frozenset[str]:
         """The kinds of detail given, in the matcher's terms (see `claims.match.claim_slots`)."""
 
-        out = {f"count:{unit}" if unit else "count" for _, unit in self.counts}
+        out = {f"count:{unit}" if unit else "count" for _, unit in self.counts if unit != SHARE}
         if self.dates:
             out.add("date")
         for span in self.dates:
@@ -111,7 +147,15 @@ def _number(words: list[str], i: int) -> tuple[float, int] | None:
             else:
                 current += nxt
             used += 1
+        if i + used < len(words) and words[i + used] in ("million", "billion"):
+            current *= {"million": 1e6, "billion": 1e9}[words[i + used]]
+            used += 1
         return total + current, used
+    if word in ("a", "an", "one") and i + 1 < len(words) and words[i + 1] in ("dozen", "hundred", "thousand",
+                                                                                "million", "billion"):
+        return {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9}[words[i + 1]], 2
+    if word == "dozen":
+        return 12.0, 1
     return None
 
 
@@ -122,14 +166,16 @@ def _is_year(value: float, words: list[str], i: int, used: int) -> bool:
     return nxt not in _UNIT_OF and nxt not in ("people", "us", "@us")
 
 
-def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | None = None) -> Details:
-    """Read the details of a normalised statement (see `claims.text.Normaliser.words`)."""
+def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | None = None,
+            today: date | None = None) -> Details:
+    """Read the details of a normalised statement (see `claims.text.Normaliser.words`);
+    `today` resolves relative dates ("last year"), which are left out without it."""
     words = list(words)
     entity_kinds = entity_kinds or {}
     details = Details()
-    consumed: set[int] = set()
+    consumed = details.consumed
 
-    _extract_dates(words, details, consumed)
+    dated = _extract_dates(words, details, consumed, today)
     _extract_numbers(words, details, consumed)
 
     for i, word in enumerate(words):
@@ -138,26 +184,40 @@ def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | N
             if entity_id not in details.entities:
                 details.entities.append(entity_id)
             kind = entity_kinds.get(entity_id)
-            if kind == "person" and _near_say_word(words, i):
+            if _speaks(words, i, kind) and entity_id not in details.speakers:
                 details.speakers.append(entity_id)
             # A country is a place when the statement puts something in it ("troops in Syria"),
             # and an actor otherwise ("Iran-backed militias", "Turkey attacked").
-            if kind == "place" or (kind == "country" and _locative(words, i)):
+            if (kind == "place" and not _acts(words, i)) or (kind == "country" and _locative(words, i)):
                 if entity_id not in details.places:
                     details.places.append(entity_id)
 
-    lowered = set(words)
-    if lowered & SCOPE_SOME:
+    if set(words) & SCOPE_SOME:
         details.scope = "some"
-    if lowered & SCOPE_ALL:
+    # "last" in "last year" is a date, not the last of something.
+    if {w for i, w in enumerate(words) if i not in consumed} & SCOPE_ALL:
         details.scope = "all"
     details.negated = sum(1 for w in words if w in NEGATIONS) % 2 == 1
     details.tense = _tense(words)
+    details.hedged = hedged(words)
+    _split_speech_dates(words, details, dated)
     return details
 
 
 LOCATIVES = {"in", "into", "inside", "from", "out", "across", "within", "throughout", "leave", "leaving",
              "left", "withdraw", "withdrawing", "exit", "exiting", "at", "over", "around"}
+
+
+def _acts(words: list[str], i: int) -> bool:
+    """Whether a place is named as the one acting ("Ankara and Baghdad agreed", "Baghdad
+    pledged"): a capital standing for its government, not somewhere things happen."""
+    if _locative(words, i):
+        return False
+    after = words[i + 1: i + 4]
+    if after[:1] == ["and"] and len(after) > 1 and after[1].startswith(ENTITY_PREFIX):
+        after = after[2:]
+    verb = bool(after) and (past_form(after[0]) is not None or after[0] in SAY_WORDS)
+    return verb and after[0] not in COMPOUND_PARTICIPLES
 
 
 def _locative(words: list[str], i: int) -> bool:
@@ -171,19 +231,59 @@ def _locative(words: list[str], i: int) -> bool:
     return bool(before) and before[-1] in LOCATIVES
 
 
-def _near_say_word(words: list[str], i: int) -> bool:
-    """Whether the person at words[i] is the one speaking: "X said", "X has said", "said X",
-    "according to X" (not "the adviser to X said", where X is only named)."""
+def _speaks(words: list[str], i: int, kind: str | None) -> bool:
+    """Whether the entity at words[i] is the one speaking: "X said", "X has said", "according to
+    X", and for a person also "said X" (not "the adviser to X said", where X is only named).
+    A country, organisation or group speaks as the subject of a saying word ("Baghdad argues")."""
+    if kind not in SPEAKER_KINDS:
+        return False
     if i >= 2 and words[i - 2:i] == ["according", "to"]:
         return True
-    if i >= 1 and words[i - 1] in SAY_WORDS:
-        return True
-    return any(w in SAY_WORDS for w in words[i + 1: i + 3])
+    if kind == "person":
+        if i >= 1 and words[i - 1] in SAY_WORDS:
+            return True
+        return any(w in SAY_WORDS for w in words[i + 1: i + 3])
+    # "Iraqi government sources announced", "US officials have confirmed"
+    after = [w for w in words[i + 1: i + 5] if w not in ("officials", "sources", "government", "has", "have",
+                                                          "had", "also", "officially", "publicly", "repeatedly")]
+    return bool(after) and after[0] in SAY_WORDS and after[0] != "according"
 
 
-def _extract_dates(words: list[str], details: Details, consumed: set[int]) -> None:
+def hedged(words: list[str]) -> bool:
+    """Whether the words only say that something may be so ("may", "could", "it is unclear
+    whether", "is expected to", "can be seen as")."""
+    for i, word in enumerate(words):
+        if word in HEDGES:
+            if word == "seen" and "as" not in words[i + 1: i + 3]:
+                continue
+            if word == "expected" and "to" not in words[i + 1: i + 2]:
+                continue
+            return True
+    return False
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def _extract_dates(words: list[str], details: Details, consumed: set[int], today: date | None) -> list[int]:
+    """Read dates into details.dates; return the position each one starts at."""
+    at: list[int] = []
+
+    def add(span: DateSpan, start: int, end: int) -> None:
+        details.dates.append(span)
+        at.append(start)
+        consumed.update(range(start, end))
+
+    if today is not None:
+        _relative_dates(words, today, add, consumed)
     for i, word in enumerate(words):
         if i in consumed:
+            continue
+        # "Q3 2026", "the third quarter of 2026"
+        if word == "q" and i + 2 < len(words) and words[i + 1] in "1234" and re.fullmatch(r"(19|20)\d\d",
+                                                                                             words[i + 2]):
+            q = int(words[i + 1])
+            add(month_span(int(words[i + 2]), 3 * q - 2, 3 * q, f"Q{q} {words[i + 2]}"), i, i + 3)
             continue
         # "end of 2026", "late 2026", "the end of the year" (year from a neighbouring mention)
         if word in YEAR_PARTS or word in ("end", "beginning", "start", "middle", "close"):
@@ -194,56 +294,156 @@ def _extract_dates(words: list[str], details: Details, consumed: set[int]) -> No
                 j += 1
             if j < len(words) and re.fullmatch(r"(19|20)\d\d", words[j]):
                 first, last = YEAR_PARTS[word]
-                details.dates.append(month_span(int(words[j]), first, last, " ".join(words[i:j + 1])))
-                consumed.update(range(i, j + 1))
+                add(month_span(int(words[j]), first, last, " ".join(words[i:j + 1])), i, j + 1)
                 continue
             if j < len(words) and words[j] == "year" and word in YEAR_PARTS:
                 year = _nearest_year(words, i)
                 if year:
                     first, last = YEAR_PARTS[word]
-                    details.dates.append(month_span(year, first, last, " ".join(words[i:j + 1])))
-                consumed.update(range(i, j + 1))
+                    add(month_span(year, first, last, " ".join(words[i:j + 1])), i, j + 1)
+                else:
+                    consumed.update(range(i, j + 1))
+                continue
+        # "09 2026" is what "09/2026" leaves when a writer's slash is not read as a date
+        if re.fullmatch(r"0?[1-9]|1[0-2]", word) and i + 1 < len(words) and re.fullmatch(r"(19|20)\d\d",
+                                                                                           words[i + 1]):
+            if i == 0 or (words[i - 1] not in MONTH_NAMES and not re.fullmatch(r"\d+", words[i - 1])):
+                month, year = int(word), int(words[i + 1])
+                add(month_span(year, month, month, f"{month:02d}/{year}"), i, i + 2)
                 continue
         if word in MONTH_NAMES:
             month = MONTHS[word]
             day = None
+            start = i
             if i > 0 and re.fullmatch(r"\d{1,2}", words[i - 1]) and 1 <= int(words[i - 1]) <= 31:
                 day = int(words[i - 1])
-                consumed.add(i - 1)
+                start = i - 1
             j = i + 1
             if j < len(words) and re.fullmatch(r"\d{1,2}", words[j]) and 1 <= int(words[j]) <= 31:
                 day = int(words[j])
-                consumed.add(j)
                 j += 1
             if j < len(words) and re.fullmatch(r"(19|20)\d\d", words[j]):
                 year = int(words[j])
-                consumed.add(j)
                 span = month_span(year, month, month, f"{word} {year}")
                 if day:
                     try:
-                        exact = span.start.replace(day=day)
-                        span = DateSpan(exact, exact, f"{day} {word} {year}")
+                        exact_day = span.start.replace(day=day)
+                        span = DateSpan(exact_day, exact_day, f"{day} {word} {year}")
                     except ValueError:
                         pass
-                details.dates.append(span)
+                add(span, start, j + 1)
             else:
                 # "this September", "in June": the year is the speaker's, which we cannot know.
-                details.dates.append(month_span(2000, month, month, word, year_known=False))
-            consumed.add(i)
-            if i > 0 and words[i - 1] in RELATIVE_YEAR:
-                consumed.add(i - 1)
+                if i > 0 and words[i - 1] in RELATIVE_YEAR:
+                    start = i - 1
+                add(month_span(2000, month, month, word, year_known=False), start, j)
             continue
         if re.fullmatch(r"(19|20)\d\d", word) and i not in consumed:
             nxt = words[i + 1] if i + 1 < len(words) else ""
-            if nxt in _UNIT_OF:
-                continue  # "2000 troops" is a count
-            details.dates.append(month_span(int(word), 1, 12, word))
-            consumed.add(i)
+            before = words[i - 1] if i else ""
+            time_preposition = before in ("by", "in", "since", "until", "till", "before", "after", "from", "of", "to",
+                                          "during", "around", "early", "late", "mid")
+            if nxt in _UNIT_OF or (_unit_after(words, i + 1) and nxt.startswith(ENTITY_PREFIX) and not time_preposition
+                                   ) or before in APPROX_WORDS | AT_LEAST_WORDS | AT_MOST_WORDS | {"than"}:
+                continue  # "2000 troops", "about 2,000 US troops", "more than 2000": a count
+            add(month_span(int(word), 1, 12, word), i, i + 1)
+    return at
+
+
+_UNIT_WORDS_OF_TIME = {"year": "year", "years": "year", "month": "month", "months": "month", "decade": "decade",
+                       "decades": "decade", "week": "week", "weeks": "week"}
+
+
+def _relative_dates(words: list[str], today: date, add, consumed: set[int]) -> None:
+    """'two years ago', 'last year', 'next month', 'this past June', 'in six months'."""
+    for i, word in enumerate(words):
+        if i in consumed:
+            continue
+        # "two years ago", "a decade ago", "twelve years ago"
+        if word in _UNIT_WORDS_OF_TIME and i + 1 < len(words) and words[i + 1] == "ago":
+            amount, start = _amount_before(words, i)
+            if amount is not None:
+                add(_shifted(today, -amount, _UNIT_WORDS_OF_TIME[word], " ".join(words[start:i + 2])), start, i + 2)
+            continue
+        # "in six months", "in two years", "in two years' time"
+        if word in _UNIT_WORDS_OF_TIME and i >= 2 and words[i - 2] == "in":
+            amount, start = _amount_before(words, i)
+            if amount is not None and start == i - 1:
+                end = i + 2 if words[i + 1: i + 2] == ["time"] else i + 1
+                add(_shifted(today, amount, _UNIT_WORDS_OF_TIME[word], " ".join(words[i - 2:end])), i - 2, end)
+            continue
+        if word in ("last", "next", "this", "coming", "past", "previous") and i + 1 < len(words):
+            j = i + 1
+            if word == "this" and words[j] == "past" and j + 1 < len(words):
+                j += 1
+            unit = words[j]
+            label = " ".join(words[i:j + 1])
+            step = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1, "this": 0}[word]
+            if j > i + 1:  # "this past ..."
+                step = -1
+            if unit in ("year", "month"):
+                add(_shifted(today, step, unit, label), i, j + 1)
+            elif unit in MONTH_NAMES and j > i + 1:
+                # "this past June": the latest June before this month
+                month = MONTHS[unit]
+                year = today.year if month < today.month else today.year - 1
+                add(month_span(year, month, month, label), i, j + 1)
+
+
+def _amount_before(words: list[str], i: int) -> tuple[float | None, int]:
+    """The number right before words[i] ('two', '12', 'a'), and where it starts."""
+    if i >= 1 and words[i - 1] in ("a", "an", "one"):
+        return 1.0, i - 1
+    if (i >= 2 and words[i - 2:i] == ["a", "couple"]) or (i >= 3 and words[i - 3:i] == ["a", "couple", "of"]):
+        return 2.0, i - (3 if words[i - 1] == "of" else 2)
+    for start in range(max(0, i - 4), i):
+        found = _number(words, start)
+        if found and start + found[1] == i:
+            return found[0], start
+    return None, i
+
+
+def _shifted(today: date, amount: float, unit: str, label: str) -> DateSpan:
+    """The calendar year, or month, `amount` units from today: "two years ago" in 2026 is 2024."""
+    if unit == "decade":
+        unit, amount = "year", amount * 10
+    if unit == "week":
+        unit, amount = "month", round(amount / 4.345)
+    n = round(amount)
+    if unit == "year":
+        return month_span(today.year + n, 1, 12, label)
+    index = today.year * 12 + today.month - 1 + n
+    year, month = divmod(index, 12)
+    return month_span(year, month + 1, month + 1, label)
 
 
 def _nearest_year(words: list[str], i: int) -> int | None:
     years = [(abs(j - i), int(w)) for j, w in enumerate(words) if re.fullmatch(r"(19|20)\d\d", w)]
     return min(years)[1] if years else None
+
+
+def _split_speech_dates(words: list[str], details: Details, starts: list[int]) -> None:
+    """Dates belonging to a saying are the speech's, not the event's: "In August 2025 officials
+    announced that X would begin in September" (before the saying's "that"), "al-Sudani
+    reaffirmed in July that...", "al-Abassi confirmed it on September 8"."""
+    says = [i for i, w in enumerate(words) if w in SAY_WORDS and w != "according"]
+    if not says or not details.dates:
+        return
+    say = says[0]
+    if say >= len(words) - 3:
+        return  # "..., Iraqi officials said": a trailing attribution; the dates are the event's
+    complement = next((j for j in range(say + 1, len(words)) if words[j] == "that"), None)
+    speech, event = [], []
+    for span, start in zip(details.dates, starts, strict=True):
+        if complement is not None:
+            is_speech = start < complement
+        else:
+            is_speech = start < say or start <= say + 2 or (start > 0 and words[start - 1] == "on")
+        (speech if is_speech else event).append(span)
+    details.speech_dates, details.dates = speech, event
+
+
+# --- counts and durations --------------------------------------------------------------------------
 
 
 def _extract_numbers(words: list[str], details: Details, consumed: set[int]) -> None:
@@ -252,16 +452,32 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int]) -> 
         if i in consumed:
             i += 1
             continue
+        share = _share(words, i)
+        if share:
+            rng, used = share
+            details.counts.append((rng, SHARE))
+            consumed.update(range(i - _modifier_length(words, i), i + used))
+            i += used
+            continue
+        vague = _vague(words, i)
+        if vague:
+            rng, used = vague
+            details.counts.append((rng, _unit_after(words, i + used)))
+            consumed.update(range(i, i + used))
+            i += used
+            continue
         found = _number(words, i)
         if not found:
             # "a month-long war", "a year-long mission": one of the unit
             if words[i] in ("day", "week", "month", "year") and words[i + 1: i + 2] == ["long"]:
                 details.durations.append(Duration(1, DURATION_UNITS[words[i]]))
                 consumed.update((i, i + 1))
-            if words[i] in ("hundreds", "dozens", "thousands"):
-                scale = {"hundreds": (200, 999), "dozens": (24, 99), "thousands": (2000, 9999)}[words[i]]
-                unit = _unit_after(words, i + 1)
-                details.counts.append((NumRange(*scale, words[i]), unit))
+            elif words[i] in ("decade", "fortnight", "day", "week", "month", "year") and _bound_before(
+                    words, i) != "exact" and i > 0 and words[i - 1] in ("a", "an", "one"):
+                # "more than a decade", "less than a fortnight"
+                bound = _bound_before(words, i)
+                details.durations.append(Duration(_UNIT_SCALE.get(words[i], 1), DURATION_UNITS[words[i]], bound))
+                consumed.update(range(i - _modifier_length(words, i), i + 1))
             i += 1
             continue
         value, used = found
@@ -269,28 +485,135 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int]) -> 
             i += used
             continue
         after = i + used
-        # "12 day war", "three year timeframe": a duration
+        bound = _bound_before(words, i)
+        modifier = _modifier_length(words, i)
+        # "12 day war", "three year timeframe", "two decades": a duration
         if after < len(words) and words[after] in DURATION_UNITS:
-            details.durations.append(Duration(value, DURATION_UNITS[words[after]]))
-            consumed.update(range(i, after + 1))
+            unit_word = words[after]
+            amount = value * _UNIT_SCALE.get(unit_word, 1)
+            details.durations.append(Duration(amount, DURATION_UNITS[unit_word], bound))
+            consumed.update(range(i - modifier, after + 1))
             i = after + 1
             continue
-        before = words[max(0, i - 3): i]
         label = " ".join(words[i:after])
-        if any(w in APPROX_WORDS for w in before):
+        if bound == "about":
             rng = approx_range(value, label)
-        elif any(w in AT_LEAST_WORDS for w in before[-2:]):
+        elif bound == "nearly":
+            rng = nearly_range(value, label)
+        elif bound == "more":
+            inclusive = "least" in words[max(0, i - 2): i] or _or_more(words, after)
+            rng = NumRange(value if inclusive else value * (1 + 1e-9), float("inf"), label)
+        elif bound == "less":
+            inclusive = "most" in words[max(0, i - 2): i] or words[i - 2: i] == ["up", "to"]
+            rng = NumRange(0.0, value if inclusive else value * (1 - 1e-9), label)
+        elif _or_more(words, after):
             rng = NumRange(value, float("inf"), label)
-        elif any(w in AT_MOST_WORDS for w in before[-2:]) and "least" not in before:
-            rng = NumRange(0.0, value, label)
         else:
-            rng = NumRange(value, value, label)
+            rng = exact(value, label)
+        if after < len(words) and words[after] == "percent":
+            details.counts.append((_scaled(rng, 0.01), SHARE))
+            consumed.update(range(i - modifier, after + 1))
+            i = after + 1
+            continue
         unit = _unit_after(words, after)
-        if "$" in before or (i > 0 and words[i - 1] == "dollars"):
+        if "$" in words[max(0, i - 3): i] or (i > 0 and words[i - 1] == "dollars"):
             unit = "dollars"
         details.counts.append((rng, unit))
-        consumed.update(range(i, after))
+        consumed.update(range(i - modifier, after))
         i = after
+
+
+def _bound_before(words: list[str], i: int) -> str:
+    """How the words before a number bound it: about, nearly, more, less or exact."""
+    before = words[max(0, i - 4): i]
+    while before and before[-1] in ("a", "an", "the"):
+        before.pop()
+    last, pair = before[-1:], before[-2:]
+    if before[-3:] in (["no", "more", "than"], ["not", "more", "than"]):
+        return "less"
+    if before[-3:] in (["no", "less", "than"], ["not", "less", "than"], ["no", "fewer", "than"]):
+        return "more"
+    if (last and last[0] in NEARLY_WORDS) or pair in (["just", "under"], ["close", "to"], ["just", "shy"]):
+        return "nearly"
+    if pair in (["more", "than"], ["at", "least"], ["upwards", "of"], ["in", "excess"]) or (last and last[0] in (
+            "over", "above", "exceeding", "beyond")):
+        return "more"
+    if pair in (["less", "than"], ["fewer", "than"], ["at", "most"], ["up", "to"], ["no", "more"]) or (last and (
+            last[0] in ("under", "below"))):
+        return "less"
+    if any(w in APPROX_WORDS for w in before[-3:]):
+        return "about"
+    return "exact"
+
+
+def _or_more(words: list[str], after: int) -> bool:
+    """'70 or more', '70 attacks or more'."""
+    tail = words[after: after + 4]
+    return any(tail[k: k + 2] == ["or", "more"] for k in range(len(tail) - 1))
+
+
+def _modifier_length(words: list[str], i: int) -> int:
+    """How many words before words[i] only bound the number ('more than', 'at least', 'nearly')."""
+    n = 0
+    while i - n - 1 >= 0 and (words[i - n - 1] in APPROX_WORDS | AT_LEAST_WORDS | AT_MOST_WORDS | NEARLY_WORDS
+                              or words[i - n - 1] in ("than", "at", "just", "to", "close", "a", "an", "no")):
+        n += 1
+        if n >= 3:
+            break
+    return n
+
+
+def _share(words: list[str], i: int) -> tuple[NumRange, int] | None:
+    """'a third of', 'half of', 'two-thirds', 'nearly a third': a share of a whole."""
+    j, n = i, 1.0
+    if words[j] in ("a", "an", "one"):
+        j += 1
+    elif words[j] in WORD_NUMBERS and j + 1 < len(words) and words[j + 1] in FRACTIONS:
+        n = float(WORD_NUMBERS[words[j]])
+        j += 1
+    elif words[j] != "half":
+        return None
+    if j >= len(words) or words[j] not in FRACTIONS:
+        return None
+    if words[j] == "quarter" and j + 1 < len(words) and (words[j + 1] == "of" and j + 2 < len(words)
+                                                         and re.fullmatch(r"(19|20)\d\d", words[j + 2])):
+        return None  # "a quarter of 2026" is a date
+    value = n * FRACTIONS[words[j]]
+    label = " ".join(words[i:j + 1])
+    bound = _bound_before(words, i)
+    if bound == "nearly":
+        return nearly_range(value, label), j + 1 - i
+    if bound == "about":
+        return approx_range(value, label), j + 1 - i
+    if bound == "more":
+        return NumRange(value * (1 + 1e-9), 1.0, label), j + 1 - i
+    if bound == "less":
+        return NumRange(0.0, value * (1 - 1e-9), label), j + 1 - i
+    return exact(value, label), j + 1 - i
+
+
+def _vague(words: list[str], i: int) -> tuple[NumRange, int] | None:
+    """'hundreds', 'dozens', 'a few hundred', 'several hundred': an order of size only."""
+    word = words[i]
+    if word in VAGUE_COUNTS:
+        lo, hi = VAGUE_COUNTS[word]
+        return NumRange(lo, hi, word, vague=True), 1
+    if word == "a" and words[i + 1: i + 2] == ["handful"]:
+        lo, hi = VAGUE_COUNTS["handful"]
+        return NumRange(lo, hi, "a handful", vague=True), 2
+    j = i + 1 if word == "a" else i
+    if j < len(words) and words[j] in VAGUE_HUNDREDS and words[j + 1: j + 2] == ["hundred"]:
+        lo, hi = VAGUE_HUNDREDS[words[j]]
+        return NumRange(lo, hi, " ".join(words[i:j + 2]), vague=True), j + 2 - i
+    if j < len(words) and words[j] in VAGUE_HUNDREDS and words[j + 1: j + 2] == ["thousand"]:
+        lo, hi = VAGUE_HUNDREDS[words[j]]
+        return NumRange(lo * 10, hi * 10 + 9, " ".join(words[i:j + 2]), vague=True), j + 2 - i
+    return None
+
+
+def _scaled(rng: NumRange, factor: float) -> NumRange:
+    return NumRange(rng.lo * factor, rng.hi * factor, rng.label + " percent",
+                    None if rng.nominal is None else rng.nominal * factor, rng.vague)
 
 
 def _unit_after(words: list[str], start: int) -> str | None:
@@ -302,15 +625,28 @@ def _unit_after(words: list[str], start: int) -> str | None:
     return None
 
 
+# --- tense -----------------------------------------------------------------------------------------
+
+
 def _tense(words: list[str]) -> str | None:
-    """'done' when the statement says a thing happened, 'plan' when it says it will; else None."""
+    """'done' when the statement says a thing happened, 'plan' when it says it will; else None.
+
+    Read by meaning, not spelling: "flew", "withdrew", "went" and a misspelt past form are
+    past; "agreed to leave" is a plan (the leaving is only agreed), "left" an event."""
+    words = [w for w in words]
+    for a, b in _AS_PLANNED:
+        for k in range(len(words) - 1):
+            if words[k] == a and words[k + 1] == b:
+                words[k] = words[k + 1] = "_"
     if "already" in words or "happened" in words:
         return "done"
     # "is to leave", "are to withdraw": the scheduled future
     be_to = any(a in ("is", "are", "was", "were") and b == "to" for a, b in pairwise(words))
-    if be_to or any(w in PLAN_MARKERS for w in words):
+    due = any(w == "due" and n in ("by", "in", "on", "for") for w, n in pairwise(words))
+    markers = PLAN_MARKERS - {"due"}
+    if be_to or due or any(w in markers for w in words) or _intends(words):
         return "plan"
-    if any(w in DONE_MARKERS for w in words):
+    if any(w in DONE_MARKERS for w in words) or _past_verb(words):
         return "done"
     # "The withdrawal is complete", "US troops are out of Iraq": a finished state.
     for i, word in enumerate(words):
@@ -320,6 +656,40 @@ def _tense(words: list[str]) -> str | None:
     # "Did the US leave Iraq?" asks whether it happened.
     if (words and words[0] in ("did", "has", "have")) or "did" in words:
         return "done"
-    if any(a in ("has", "have", "had") and b.endswith("ed") for a, b in pairwise(words)):
-        return "done"
     return None
+
+
+def _intends(words: list[str]) -> bool:
+    """A verb of intent before "to" and a verb: "agreed to leave", "promised to withdraw"."""
+    for i in range(1, len(words) - 1):
+        if words[i] != "to":
+            continue
+        before = past_form(words[i - 1]) or words[i - 1]
+        if before in INTENT_VERBS or words[i - 1] in INTENT_VERBS:
+            return True
+    return False
+
+
+def _past_verb(words: list[str]) -> bool:
+    """A past form used as a verb: after be/have ("was killed", "have left"), or a simple past
+    that is not an adjective ("the proposed timeframe", "Iran-backed groups", "armed groups")."""
+    for i, word in enumerate(words):
+        if word.startswith(ENTITY_PREFIX) or word in AUXILIARY_PASTS or not word.isalpha() or past_form(word) is None:
+            continue
+        before = words[i - 1] if i else ""
+        if before in ("to", "will", "would", "can", "could", "may", "might", "must", "shall", "should"):
+            continue
+        if i >= 2 and words[i - 2] in ("has", "have", "had") and before not in ("to",):
+            return True  # "have now become", "has already left"
+        if before in BE_HAVE or (i >= 2 and words[i - 2] in BE_HAVE and before.endswith("ly")):
+            if before in ("is", "are", "be", "being", "get", "gets"):
+                continue  # "is scheduled", "are stationed": a present state
+            return True
+        if word in COMPOUND_PARTICIPLES and (before.startswith(ENTITY_PREFIX) or before in DETERMINERS):
+            continue
+        if before in DETERMINERS or before in ("most", "more", "less", "un"):
+            continue
+        if not simple_past(word):
+            continue  # "gone", "withdrawn": a participle alone asserts nothing past
+        return True
+    return False

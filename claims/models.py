@@ -213,6 +213,9 @@ class ClaimKind(StrEnum):
     FACT = "fact"  # a standing state of affairs
 
 
+RoleName = Literal["agent", "patient", "source", "destination", "recipient"]
+
+
 class Values(Strict):
     """The details a version commits to; a statement is compared with them slot by slot."""
 
@@ -227,6 +230,9 @@ class Values(Strict):
     speaker: Ident | None = None
     scope: Literal["all", "some"] | None = None
     holds: bool = True
+    # Who does what, where reading the texts cannot tell (e.g. {agent: [us], patient: [al-saidi]}):
+    # the roles of what the version reports, compared with the roles a statement gives.
+    roles: dict[RoleName, list[Ident]] = {}
 
     @field_validator("date", "as_of", "count", "duration", mode="before")
     @classmethod

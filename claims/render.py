@@ -116,6 +116,10 @@ def reply_card(reply: Reply, expanded: bool = False) -> Card:
         title = label
     description = f"{escape(reply.explanation)}\n\n**You asked:** {escape(reply.statement)}"
     fields: list[CardField] = []
+    if reply.parts:
+        # A statement of several claims: one line per claim, with its own verdict.
+        lines = [f"{LABELS[p.verdict]} — {clip(escape(p.text), 150)}" for p in reply.parts]
+        fields.append(CardField("Each claim", "\n".join(lines)))
     versions = reply.versions if expanded else reply.versions[:COMPACT_VERSIONS]
     for view in versions:
         if expanded:

@@ -58,11 +58,15 @@ PHRASES: list[tuple[str, re.Pattern[str], str]] = [
         (" no", r"\b(?:said|says|say|saying) no\b", " refused "),
         ("back in ", r"\bback in (?=(?:19|20)\d\d\b)", " in "),
         ("gonna", r"\bgonna\b", " going to "),
+        ("to an end", r"\bcom(?:e|es|ing)\s+to\s+an\s+end\b", " ends "),
+        ("to an end", r"\bcame\s+to\s+an\s+end\b", " ended "),
         ("wanna", r"\bwanna\b", " want to "),
         ("n't", r"\bcan't\b", " can not "),
         ("n't", r"\bwon't\b", " will not "),
         ("n't", r"\bain't\b", " is not "),
         ("n't", r"n't\b", " not "),
+        ("%", r"(?<=\d)\s*%", " percent "),
+        ("per cent", r"\bper cent\b", " percent "),
         ("longer", r"\bno longer\b", " not "),
         # "held" is mostly "held territory" or "held talks"; only "on hold" is a delay.
         ("hold", r"\b(?:put |placed |kept )?on hold\b", " postponed "),
@@ -117,6 +121,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "warplane": ("warplanes", "jets", "aircraft", "planes"),
     "election": ("election", "elections", "polls", "vote", "elected"),
     "budget": ("budget", "funding", "funds", "funded", "money"),
+    "station": ("station", "stationed", "based", "located", "present", "positioned"),
 }
 _SYNONYM_OF = {variant: canon for canon, variants in SYNONYMS.items() for variant in variants}
 
@@ -133,7 +138,8 @@ STOP_WORDS = frozenset(
     well right gonna wanna via per whether while during after before since until till upon within
     without across over under between among going go get got new news report reports reported
     yo dude hi hello plz srsly wtf btw anyone someone somebody lmk guess
-    completely fully entirely totally wholly partially partly happen happens happening happened occur occurs""".split()  # noqa: SIM905
+    completely fully entirely totally wholly partially partly happen happens happening happened occur occurs
+    percent half third thirds quarter quarters fifth fifths tenth tenths""".split()  # noqa: SIM905
 )
 # Words that carry meaning even though they look like filler in other settings.
 KEEP_WORDS = frozenset({"over", "out", "left", "after", "before", "during", "since", "until"})
@@ -199,6 +205,8 @@ class EntityIndex:
         self._titled_re = _titled_pattern(people, countries) if people else None
         for entity_id in self.entities:
             self.ancestors[entity_id] = frozenset(self._walk_up(entity_id))
+        self._affiliations: dict[str, frozenset[str]] = {}
+        self._country_names: dict[str, list[tuple[tuple[str, ...], bool, str]]] | None = None
 
     def _walk_up(self, entity_id: str) -> set[str]:
         seen: set[str] = set()
@@ -209,6 +217,41 @@ class EntityIndex:
                 seen.add(parent)
                 stack.extend(self.entities[parent].part_of)
         return seen
+
+    def affiliations(self, entity_id: str) -> frozenset[str]:
+        """The entity, what it is part of, and the countries its names name ("US Defense
+        Secretary" is Lloyd Austin's: he acts for the US)."""
+        if entity_id not in self._affiliations:
+            out = {entity_id, *self.ancestors.get(entity_id, ())}
+            entity = self.entities.get(entity_id)
+            if entity is not None and entity.kind in (EntityKind.PERSON, EntityKind.ORG, EntityKind.GROUP):
+                for name in entity.names:
+                    out.update(self._countries_named_in(fold(name)))
+            self._affiliations[entity_id] = frozenset(out)
+        return self._affiliations[entity_id]
+
+    def _countries_named_in(self, text: str) -> set[str]:
+        """The countries whose names occur as words of `text` ("US" in "US Defense Secretary")."""
+        if self._country_names is None:
+            by_first: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+            for entity in self.entities.values():
+                if entity.kind is EntityKind.COUNTRY:
+                    for name in entity.names:
+                        words = tuple(_name_words(fold(name)))
+                        exact = name.isupper() and len(name) <= 4
+                        if words:
+                            needle = words if exact else tuple(w.lower() for w in words)
+                            by_first.setdefault(needle[0].lower(), []).append((needle, exact, entity.id))
+            self._country_names = by_first
+        words = _name_words(text)
+        lowered = [w.lower() for w in words]
+        found = set()
+        for i, first in enumerate(lowered):
+            for needle, exact, country in self._country_names.get(first, ()):
+                haystack = words if exact else lowered
+                if tuple(haystack[i:i + len(needle)]) == needle:
+                    found.add(country)
+        return found
 
     def kind(self, entity_id: str) -> EntityKind | None:
         entity = self.entities.get(entity_id)
@@ -284,6 +327,14 @@ _TITLES = (
 )
 
 
+_NAME_WORD = re.compile(r"[\w.'’]+")
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of a name, punctuation inside a word kept ("U.S.", "Iraq's")."""
+    return [w.rstrip(".") if not w.endswith("S.") else w for w in _NAME_WORD.findall(text)]
+
+
 def _titled_pattern(people: list[str], countries: list[str]) -> re.Pattern[str]:
     """A title (and the country before it, if any) directly before a person's `@id` token."""
     country = rf"(?:{ENTITY_PREFIX}(?:{'|'.join(map(re.escape, countries))})\s+)?" if countries else ""
@@ -356,6 +407,25 @@ def canonical_numbers(text: str) -> str:
     return _NUMBER_RE.sub(sub, text) if _GROUPED.search(text) else text
 
 
+_MONTH_BY_NUMBER = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                    "november", "december"]
+_ISO_DATE = re.compile(r"(?<![\w/-])((?:19|20)\d\d)-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?![\w/-])")
+_MONTH_SLASH_YEAR = re.compile(r"(?<![\w/-])(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?![\w/-])")
+
+
+def numeric_dates(text: str) -> str:
+    """'2026-09' and '09/2026' become 'september 2026'; '2024-09-08' becomes '8 september 2024'.
+    (Day/month/year with slashes is left alone: which of the two comes first depends on the writer.)"""
+
+    def iso(m: re.Match[str]) -> str:
+        month = _MONTH_BY_NUMBER[int(m.group(2)) - 1]
+        day = f"{int(m.group(3))} " if m.group(3) else ""
+        return f" {day}{month} {m.group(1)} "
+
+    text = _ISO_DATE.sub(iso, text)
+    return _MONTH_SLASH_YEAR.sub(lambda m: f" {_MONTH_BY_NUMBER[int(m.group(1)) - 1]} {m.group(2)} ", text)
+
+
 @dataclass(frozen=True)
 class Normalised:
     """A text read for matching (`terms`) and for slot extraction (`words`, `entities`)."""
@@ -390,6 +460,8 @@ class Normaliser:
         text = " ".join(text.split())
         text, found = self.entities.replace(text)
         text = canonical_numbers(text)
+        if ("/" in text or "-" in text) and _ANY_DIGIT.search(text):
+            text = numeric_dates(text)
         text = text.lower()
         for guard, pattern, replacement in PHRASES:
             if guard in text:
@@ -426,17 +498,46 @@ def term_of(word: str) -> str | None:
     canon = _SYNONYM_OF.get(word)
     if canon:
         return canon
+    # "sent", "went", "fled": an irregular form is its verb, which the stemmer cannot see
+    verb = irregular_verb(word)
+    if verb:
+        return term_of(verb)
     stemmed = stem(word)
     return _SYNONYM_OF_STEM.get(stemmed, stemmed)
 
 
+def irregular_verb(word: str) -> str | None:
+    """The verb an irregular past form belongs to ("sent" -> "send"); None for other words."""
+    from claims.lemmas import irregular_past  # lemminflect's tables, read once, only when needed
+
+    return irregular_past(word)
+
+
 _DATE_PART_WORDS = frozenset({"end", "beginning", "start", "middle", "close", "early", "mid", "late"})
+# Words that place a statement in time relative to today ("two years ago", "last year", "next
+# month", "this past June"): slots for the verdict, not topic for the matcher.
+_RELATIVE_WORDS = frozenset({"ago", "last", "next", "this", "past", "coming", "previous"})
+_TIME_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks", "decade", "decades", "quarter"})
+_WHEN_WORDS = _DATE_PART_WORDS | _RELATIVE_WORDS
 
 
 def _date_phrase_words(words: list[str]) -> set[int]:
-    """Positions of words that only say when ('end of 2026', 'late 2026', 'end of the year')."""
+    """Positions of words that only say when ('end of 2026', 'late 2026', 'end of the year',
+    'two years ago', 'last year', 'this past june')."""
     skip: set[int] = set()
     for i, word in enumerate(words):
+        if word == "ago":
+            j = i - 1
+            if j >= 0 and words[j] in _TIME_UNITS:
+                skip.update(range(max(0, j - 1), i + 1))  # "two years ago", "a decade ago"
+            continue
+        if word in _RELATIVE_WORDS:
+            j = i + 1
+            if j < len(words) and words[j] == "past":
+                j += 1
+            if j < len(words) and (words[j] in _TIME_UNITS or words[j] in MONTH_NAMES):
+                skip.update(range(i, j + 1))
+            continue
         if word not in _DATE_PART_WORDS:
             continue
         j = i + 1
@@ -450,7 +551,7 @@ def _date_phrase_words(words: list[str]) -> set[int]:
 def terms_of(words: Iterable[str]) -> list[str]:
     """Distinct matcher tokens of the words, in order."""
     words = list(words)
-    skip = _date_phrase_words(words) if _DATE_PART_WORDS.intersection(words) else ()
+    skip = _date_phrase_words(words) if _WHEN_WORDS.intersection(words) else ()
     out: list[str] = []
     seen: set[str] = set()
     for i, word in enumerate(words):

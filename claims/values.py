@@ -99,28 +99,77 @@ def parse_date_span(text: str) -> DateSpan:
 
 @dataclass(frozen=True)
 class NumRange:
-    """An inclusive numeric interval; exact numbers have lo == hi."""
+    """An inclusive numeric interval; exact numbers have lo == hi.
+
+    `nominal` is the figure a writer gave when the interval stands around one ("about 2,500",
+    "nearly 3,000", "2,500"); None for a bound alone ("at least 70"). `vague` marks words that
+    only give an order of size ("hundreds", "several hundred", "dozens")."""
 
     lo: float
     hi: float
     label: str
+    nominal: float | None = None
+    vague: bool = False
 
     def overlaps(self, other: NumRange) -> bool:
         """Whether both can describe the same quantity."""
         return self.lo <= other.hi and other.lo <= self.hi
 
+    def within(self, other: NumRange) -> bool:
+        """Whether every value of this interval lies in the other."""
+        return other.lo <= self.lo and self.hi <= other.hi
+
 
 # How far "about 2,500" may stray: a tenth either way is what a reader grants a round figure.
 APPROX = 0.10
+# "nearly 3,000" is a little under 3,000: at most a fifth under.
+NEARLY = 0.20
+# Two round figures this close (as a share of the larger) say the same; this far apart they differ.
+SAME_FIGURE = 0.05
+OTHER_FIGURE = 0.12
 
 
 def approx_range(value: float, label: str) -> NumRange:
     """The interval a reader grants an approximate figure."""
-    return NumRange(value * (1 - APPROX), value * (1 + APPROX), label)
+    return NumRange(value * (1 - APPROX), value * (1 + APPROX), label, nominal=value)
+
+
+def nearly_range(value: float, label: str) -> NumRange:
+    """'nearly N', 'almost N', 'just under N': a little under N."""
+    return NumRange(value * (1 - NEARLY), value, label, nominal=value)
+
+
+def exact(value: float, label: str) -> NumRange:
+    return NumRange(value, value, label, nominal=value)
+
+
+def compare_quantity(stated: NumRange, source: NumRange) -> str:
+    """How a source's figure bears on a statement's: 'agree', 'conflict' or 'unsettled'.
+
+    The source supports the statement only when everything it allows, the statement allows
+    too ("about 2,500" supports "more than 2,000"); it contradicts it when they share no
+    value, or when two round figures are too far apart to be the same ("nearly 3,000" is not
+    "about 2,500"). Anything else the source leaves open: "at least 70" does not settle "more
+    than 140", and "several hundred" does not settle "at least 600"."""
+    if not stated.overlaps(source):
+        return "conflict"
+    if source.within(stated):
+        return "agree"
+    if stated.vague and source.vague:
+        return "agree"
+    if stated.nominal is not None and source.nominal is not None and not (stated.vague or source.vague):
+        gap = abs(stated.nominal - source.nominal) / max(abs(stated.nominal), abs(source.nominal), 1e-9)
+        if gap > OTHER_FIGURE:
+            return "conflict"
+        exact_statement = stated.lo == stated.hi
+        if gap <= SAME_FIGURE and (not exact_statement or stated.nominal == source.nominal):
+            return "agree"
+    return "unsettled"
 
 
 def parse_count(text: str) -> NumRange:
-    """Parse a curated count: 2500, ~2500 (about), >=70 (at least), <=5, or 200..900."""
+    """Parse a curated count: 2500, ~2500 (about), >=70 (at least), <=5, or 200..900 (a range
+    the sources give no closer than)."""
     raw = text.strip().replace(",", "").replace("_", "")
     try:
         if raw.startswith("~"):
@@ -133,9 +182,8 @@ def parse_count(text: str) -> NumRange:
             lo, hi = (float(p) for p in raw.split("..", 1))
             if hi < lo:
                 raise ValueError
-            return NumRange(lo, hi, text)
-        value = float(raw)
-        return NumRange(value, value, text)
+            return NumRange(lo, hi, text, vague=True)
+        return exact(float(raw), text)
     except ValueError:
         raise ValueError(f"cannot read count {text!r}: write 2500, ~2500, >=70, <=5 or 200..900") from None
 
@@ -145,18 +193,39 @@ DURATION_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 @dataclass(frozen=True)
 class Duration:
-    """A length of time, kept in its own unit so '12 days' never equals '12 weeks'."""
+    """A length of time, kept in its own unit so '12 days' never equals '12 weeks'.
+
+    `bound` is how the statement gives it: "exact" ("12 days"), "about", "nearly", "more"
+    ("more than a decade") or "less" ("under two weeks")."""
 
     amount: float
     unit: str
+    bound: str = "exact"
 
     @property
     def days(self) -> float:
         return self.amount * DURATION_UNITS[self.unit]
 
+    def range(self) -> NumRange:
+        """The days this duration allows; a curated or exact one allows for rounding between units."""
+        days, label = self.days, f"{self.amount:g} {self.unit}s"
+        if self.bound == "about":
+            return approx_range(days, label)
+        if self.bound == "nearly":
+            return nearly_range(days, label)
+        if self.bound == "more":
+            return NumRange(days * (1 + 1e-9), float("inf"), label)
+        if self.bound == "less":
+            return NumRange(0.0, days * (1 - 1e-9), label)
+        return NumRange(days * (1 - ROUNDING), days * (1 + ROUNDING), label, nominal=days)
+
     def agrees(self, other: Duration) -> bool:
         """Same length, allowing for rounding between units (a year is 12 months)."""
-        return abs(self.days - other.days) <= 0.05 * max(self.days, other.days)
+        return compare_quantity(self.range(), other.range()) == "agree"
+
+
+# A year is 365 days and 12 months 360: lengths this close are the same length.
+ROUNDING = 0.05
 
 
 def parse_duration(text: str) -> Duration:

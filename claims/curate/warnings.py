@@ -84,8 +84,9 @@ def missing_numbers(claim: Claim, versions: list[Version] | None = None) -> list
         CurationWarning(
             "no-number", f"{claim.id}/{version.id}",
             f"version {version.id!r} of {claim.id!r} gives no number, though the claim {why}: it can neither "
-            f"confirm nor contradict a number, so a statement giving any number at all would agree with it. "
-            f"Give the number the source reports (count), or leave it out if the source gives none.")
+            f"confirm nor contradict a number, so a statement giving one is judged by the other versions alone, "
+            f"and with none left, is never more than unverified. Give the number the source reports (count), or "
+            f"leave the version out if the source gives none.")
         for version in (claim.versions if versions is None else versions) if not version.values.count
     ]
 

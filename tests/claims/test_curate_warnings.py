@@ -43,12 +43,12 @@ def test_a_version_of_a_quantity_claim_without_a_number_warns_then_applies_when_
     assert (warning.code, warning.key) == ("no-number", f"no-number:{SYRIA}/vague")
     assert warning.message.startswith(f"version 'vague' of '{SYRIA}' gives no number, though the claim counts "
                                       "troops: it can neither confirm nor contradict a number, so a statement "
-                                      "giving any number at all would agree with it.")
+                                      "giving one is judged by the other versions alone")
     change = curator.add_version("mod:alice", SYRIA, version, accept=caught.keys)
     assert change.warnings == (warning,)
     assert curator.history(SYRIA)[-1].reason == "confirmed warnings: no-number"
-    # What the warning said would change, did: the wrong number now finds a version agreeing.
-    assert service.engine.check(statement).verdict == "disputed"
+    # As the warning says: the vague version speaks to no number, so the wrong one is still wrong.
+    assert service.engine.check(statement).verdict == "contradicted"
 
 
 def test_making_a_claim_count_something_warns_about_its_versions_without_numbers(

@@ -114,7 +114,7 @@ def test_date_spans_are_values() -> None:
 
 
 def test_an_exact_count_is_a_single_point() -> None:
-    assert parse_count("2500") == NumRange(2500.0, 2500.0, "2500")
+    assert parse_count("2500") == NumRange(2500.0, 2500.0, "2500", nominal=2500.0)
     assert (parse_count("168,000").lo, parse_count("168,000").hi) == (168000.0, 168000.0)
 
 
