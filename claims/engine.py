@@ -162,7 +162,7 @@ class Reply:
 
 
 NOT_ENGLISH = "I can only check statements in English"
-# A statement matching a claim's wording this closely is that wording (see `Engine._curated`).
+# A statement matching a claim's wording this closely, with no word of its own, is that wording.
 CURATED_SCORE = 95.0
 # Claims whose evidence is kept read; a base larger than this has its evidence read on demand.
 EVIDENCE_CACHE = 20_000
@@ -324,7 +324,8 @@ class Engine:
             # the curators wrote each as one ("ISIS is not gone; its remnants are still dangerous").
             whole = self._read(asked.text, today)
             best = whole[2].best
-            if best is not None and best.score >= CURATED_SCORE:
+            if best is not None and best.score >= CURATED_SCORE and set(whole[0].terms) <= set(
+                    self.normaliser.terms(best.wording)):
                 return self._single(text, self._judge(text, today, chosen, whole if chosen is None else None))
             parts = [part for part in parts if self._has_content(part)]
         replies = self._with_context([(part, self._judge(part, today, chosen)) for part in parts], today)

@@ -123,7 +123,10 @@ def _details(details: Details, claim: Claim, version: Version, entities: EntityI
         if not any(d.overlaps(s) for d in event_dates for s in said):
             gaps.append("when it happened")
     if speech_dates and not speech_dated and evidence is not None:
-        if not any(_said_then(d, evidence.published) for d in speech_dates):
+        # When the saying is what the claim reports ("declared victory in December 2017"), its
+        # date is the claim's; otherwise it must be when the sources reported it.
+        own = parse_date_span(values.date) if values.date else None
+        if not any(_said_then(d, evidence.published) or (own and d.overlaps(own)) for d in speech_dates):
             gaps.append(f"that it was said in {', '.join(d.label for d in speech_dates)}")
     _quantities(details, claim, version, evidence, out, gaps)
     actors = set(values.actors)
