@@ -162,23 +162,37 @@ def _related_mode(part: Part, evidence: Evidence, lexicon: Lexicon) -> str | Non
     it, or the part misspelt; None when there are none."""
     if not any(lexicon.known(lemma) for lemma in part.lemmas) and len(part.word) < 5:
         return None  # neither a word WordNet knows nor long enough to be a misspelling
-    modes = [evidence.mode_of(word_forms(w)) for w in evidence.words if _related(part.word, part.lemmas, w)]
+    senses = _senses_of(part.lemmas)
+    modes = [evidence.mode_of(word_forms(w)) for w in evidence.words if _related(part.word, senses, w)]
     found = [m for m in modes if m is not None]
     return min(found, key=MODES.index) if found else None
 
 
-@lru_cache(maxsize=262144)
-def _related(mine_word: str, mine: tuple[str, ...], word: str) -> bool:
+def _related(mine_word: str, senses: frozenset[int], word: str) -> bool:
+    """Whether an evidence word says what the part says: the part misspelt, a synonym (a sense in
+    common), or a kind of it (one of its senses is, or sits under, a sense of the part)."""
     if len(mine_word) >= 5 and len(word) >= 5 and mine_word[0] == word[0] and fuzz.ratio(mine_word, word) >= FUZZY:
         return True
+    return not senses.isdisjoint(_reaches(word))
+
+
+@lru_cache(maxsize=65536)
+def _senses_of(mine: tuple[str, ...]) -> frozenset[int]:
+    """The senses of a part's lemmas that WordNet knows."""
     lexicon = _lexicon()
-    for theirs in lemmas(word):
-        for lemma in mine:
-            if lexicon.known(lemma) and lexicon.synonyms(lemma, theirs):
-                return True
-            if lexicon.covers(lemma, theirs):
-                return True
-    return False
+    return frozenset(s for lemma in mine if lexicon.known(lemma) for s in lexicon.senses(lemma))
+
+
+@lru_cache(maxsize=262144)
+def _reaches(word: str) -> frozenset[int]:
+    """Every sense of the word's lemmas and what each is a kind of (up the hierarchy): a part is
+    related to the word when one of its senses is here. Kept per word, for every claim's evidence."""
+    lexicon = _lexicon()
+    out: set[int] = set()
+    for lemma in lemmas(word):
+        for sense in lexicon.senses(lemma):
+            out |= lexicon.ancestors(sense)
+    return frozenset(out)
 
 
 def _context(words: list[str], index: int) -> set[str]:

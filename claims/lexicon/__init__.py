@@ -82,10 +82,11 @@ class Lexicon:
         wanted = self.senses(general)
         if not wanted:
             return False
-        return any(not wanted.isdisjoint(self._ancestors(s)) for s in self.senses(specific))
+        return any(not wanted.isdisjoint(self.ancestors(s)) for s in self.senses(specific))
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one Lexicon lives for the whole process
-    def _ancestors(self, synset: int) -> frozenset[int]:
+    def ancestors(self, synset: int) -> frozenset[int]:
+        """A sense and the senses it is a kind of, up to ANCESTOR_DEPTH steps."""
         seen = {synset}
         frontier = [synset]
         for _ in range(ANCESTOR_DEPTH):
