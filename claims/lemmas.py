@@ -167,6 +167,7 @@ def _english_word(word: str) -> bool:
 def warm_up() -> None:
     """Read every table this module uses now, once, rather than on the first word that needs each
     (the tables take a fraction of a second: better paid by the first check than by the tenth)."""
+    _LEMMATIZER._getLemmaDict()
     _past_tables()
     _verbs()
     lemminflect.getAllLemmasOOV("walked", "VERB")  # loads the out-of-vocabulary model
