@@ -292,9 +292,8 @@ class Engine:
             if isinstance(value, dict):
                 value = dict(value)  # per-claim caches: the copy's edits must not reach this engine
             setattr(other, name, value)
-        other.base = Base(dict(self.base.outlets), dict(self.base.articles), dict(self.base.texts),
-                          dict(self.base.entities), dict(self.base.claims), dict(self.base.claim_files))
-        other.matcher = self.matcher.clone()
+        other.base = self.base.copy()
+        other.matcher = self.matcher.clone(source=other.base.claims)
         settle_memory(len(other.base.claims))
         return other
 

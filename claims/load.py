@@ -24,7 +24,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -73,16 +73,74 @@ class LoadError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class LazyClaims(MutableMapping[str, Claim]):
+    """A base's claims, read from their stored JSON only when one is needed.
+
+    A restart at 100,000 claims must not spend seconds building models nobody looks at: the
+    index is built from each claim's stored terms (see `claims.match.claim_payload`), and a claim
+    is parsed when a check matches it, or an edit or a digest reads it. Validated when stored.
+    """
+
+    def __init__(self, raw: dict[str, str] | None = None, status: dict[str, str] | None = None):
+        self._raw: dict[str, str] = dict(raw or {})
+        self._status: dict[str, str] = dict(status or {})
+        self._parsed: dict[str, Claim] = {}
+
+    def __getitem__(self, claim_id: str) -> Claim:
+        claim = self._parsed.get(claim_id)
+        if claim is None:
+            claim = self._parsed[claim_id] = Claim.model_validate_json(self._raw[claim_id])
+        return claim
+
+    def __setitem__(self, claim_id: str, claim: Claim) -> None:
+        self._parsed[claim_id] = claim
+        self._raw[claim_id] = ""  # the model is the truth now: never parse the old JSON again
+        self._status[claim_id] = claim.status
+
+    def __delitem__(self, claim_id: str) -> None:
+        del self._raw[claim_id]
+        self._parsed.pop(claim_id, None)
+        self._status.pop(claim_id, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._raw
+
+    def status(self, claim_id: str) -> str:
+        """A claim's status without parsing it."""
+        return self._status.get(claim_id) or self[claim_id].status
+
+    def stored_json(self, claim_id: str) -> str | None:
+        """The JSON a claim was stored as, while it has not been replaced since."""
+        return self._raw.get(claim_id) or None
+
+    def copy(self) -> LazyClaims:
+        other = LazyClaims()
+        other._raw, other._status, other._parsed = dict(self._raw), dict(self._status), dict(self._parsed)
+        return other
+
+
 @dataclass
 class Base:
-    """A validated claim base."""
+    """A validated claim base (`claims` may be read lazily: see `LazyClaims`)."""
 
     outlets: dict[str, Outlet]
     articles: dict[str, Article]
     texts: dict[str, str]
     entities: dict[str, Entity]
-    claims: dict[str, Claim]
+    claims: MutableMapping[str, Claim]
     claim_files: dict[str, str] = field(default_factory=dict)
+
+    def copy(self) -> Base:
+        """A copy whose dictionaries can change apart (the models are shared: they are frozen)."""
+        claims = self.claims.copy() if isinstance(self.claims, LazyClaims) else dict(self.claims)
+        return Base(dict(self.outlets), dict(self.articles), dict(self.texts), dict(self.entities), claims,
+                    dict(self.claim_files))
 
     def fingerprint(self) -> str:
         """A hash of the base's content, to tell whether the shipped base changed."""

@@ -39,7 +39,7 @@ import threading
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -142,6 +142,8 @@ class _Batch:
     Term ids index the batch's own `terms`, so a worker process can read a batch without the
     index's vocabulary; the index maps them to its ids with one lookup per distinct term."""
 
+    ids: list[str]  # per claim
+    own: np.ndarray  # per claim: how many of its texts are its own wordings (statement, aliases)
     terms: list[str]  # batch-local term id -> term, in order of first use
     slots: list[frozenset[str]]  # per claim
     vocab: np.ndarray  # each claim's distinct term ids in order of first use, claim after claim
@@ -155,12 +157,15 @@ class _Batch:
 def read_batch(normaliser: Normaliser, claims: Iterable[Claim]) -> _Batch:
     """Normalise claims' wordings into a `_Batch` (the slow part of indexing)."""
     local: dict[str, int] = {}
-    columns = {name: array("i") for name in ("vocab", "vocab_len", "wordings", "wording_text", "wording_len",
+    columns = {name: array("i") for name in ("own", "vocab", "vocab_len", "wordings", "wording_text", "wording_len",
                                              "wording_terms")}
     vocab, vocab_len, wordings = columns["vocab"], columns["vocab_len"], columns["wordings"]
     wording_text, wording_len, wording_terms = columns["wording_text"], columns["wording_len"], columns["wording_terms"]
     slots: list[frozenset[str]] = []
+    claim_ids: list[str] = []
     for claim in claims:
+        claim_ids.append(claim.id)
+        columns["own"].append(1 + len(claim.aliases))
         distinct: dict[int, None] = {}
         count = 0
         for i, terms in enumerate(claim_terms(normaliser, claim)):
@@ -177,7 +182,48 @@ def read_batch(normaliser: Normaliser, claims: Iterable[Claim]) -> _Batch:
         slots.append(claim_slots(claim))
     arrays = {name: np.frombuffer(column, dtype=np.int32) if column else np.zeros(0, dtype=np.int32)
               for name, column in columns.items()}
-    return _Batch(terms=list(local), slots=slots, **arrays)
+    return _Batch(ids=claim_ids, terms=list(local), slots=slots, **arrays)
+
+
+# A claim's index entry as text, so a restart can skip normalising it (`claims.store.terms`):
+#   own \t slots (comma-separated) \t wordings (text index, then its terms; wordings |-separated)
+# Terms never hold a space, a tab, a comma or a |: they are stems, entity ids and concept names.
+def claim_payload(normaliser: Normaliser, claim: Claim) -> str:
+    """What indexing a claim computes, as text: reading it back gives the same index entry."""
+    wordings = [f"{i} {' '.join(terms)}" for i, terms in enumerate(claim_terms(normaliser, claim)) if terms]
+    return f"{1 + len(claim.aliases)}\t{','.join(sorted(claim_slots(claim)))}\t{'|'.join(wordings)}"
+
+
+def batch_of_payloads(entries: Iterable[tuple[str, str]]) -> _Batch:
+    """A `_Batch` from (claim id, `claim_payload`) pairs: `read_batch` without normalising."""
+    local: dict[str, int] = {}
+    columns = {name: array("i") for name in ("own", "vocab", "vocab_len", "wordings", "wording_text", "wording_len",
+                                             "wording_terms")}
+    own, vocab, vocab_len, wordings = columns["own"], columns["vocab"], columns["vocab_len"], columns["wordings"]
+    wording_text, wording_len, wording_terms = columns["wording_text"], columns["wording_len"], columns["wording_terms"]
+    slots: list[frozenset[str]] = []
+    ids: list[str] = []
+    for claim_id, payload in entries:
+        own_count, slot_text, wording_text_all = payload.split("\t")
+        ids.append(claim_id)
+        own.append(int(own_count))
+        slots.append(frozenset(slot_text.split(",")) if slot_text else frozenset())
+        distinct: dict[int, None] = {}
+        count = 0
+        for wording in wording_text_all.split("|") if wording_text_all else ():
+            index, *terms = wording.split(" ")
+            term_ids = [local.setdefault(t, len(local)) for t in terms]
+            wording_terms.extend(term_ids)
+            wording_len.append(len(term_ids))
+            wording_text.append(int(index))
+            distinct.update(dict.fromkeys(term_ids))
+            count += 1
+        wordings.append(count)
+        vocab.extend(distinct)
+        vocab_len.append(len(distinct))
+    arrays = {name: np.frombuffer(column, dtype=np.int32) if column else np.zeros(0, dtype=np.int32)
+              for name, column in columns.items()}
+    return _Batch(ids=ids, terms=list(local), slots=slots, **arrays)
 
 
 # Normalising is most of the cost of indexing a large base, and each claim is independent: from
@@ -316,9 +362,15 @@ class Matcher:
     Safe to use from several threads: reads and edits take a lock. `build_seconds` says how
     long the constructor spent normalising the wordings and building the index."""
 
-    def __init__(self, normaliser: Normaliser, claims: Iterable[Claim] = ()):
+    def __init__(self, normaliser: Normaliser, claims: Iterable[Claim] = (), *,
+                 source: MutableMapping[str, Claim] | None = None, payloads: list[tuple[str, str]] | None = None):
+        """Index `claims`; or, with `payloads` ((claim id, `claim_payload`) of every active claim),
+        build the same index without normalising. `source` holds the claims by id (it may read
+        them lazily: a claim is only looked at when it is scored); by default the index keeps its
+        own."""
         self.normaliser = normaliser
         self._lock = threading.RLock()
+        self._source: MutableMapping[str, Claim] = source if source is not None else {}
         # terms
         self._term_id: dict[str, int] = {}
         self._term_str: list[str] = []
@@ -328,7 +380,8 @@ class Matcher:
         self._fuzzy_ok = _Column(np.bool_)  # in the vocabulary fuzzy expansion searches
         # claims, one row each; a removed claim's row stays (dead) until compaction
         self._row_of: dict[str, int] = {}
-        self._claims: list[Claim | None] = []
+        self._ids: list[str | None] = []  # per row: its claim's id (None once removed)
+        self._own: list[int] = []  # per row: how many of its texts are the claim's own wordings
         self._row_slots: list[frozenset[str]] = []
         self._alive = _Column(np.bool_)
         self._slot_mask = _Column(np.int64)
@@ -361,16 +414,22 @@ class Matcher:
         self._expand_generation = 0
         self._expand_cache: dict[str, dict[str, float]] = {}
         self.build_seconds: dict[str, float] = {}
-        self._bulk_load(claims)
+        if payloads is not None:
+            self._bulk_load_payloads(payloads)
+        else:
+            self._bulk_load(claims)
 
-    def clone(self) -> Matcher:
+    def clone(self, source: MutableMapping[str, Claim] | None = None) -> Matcher:
         """An independent copy: editing it leaves this one as it is. A workspace that edits a
         base it shared with others gets a clone with its edits applied, which costs a copy of
-        the arrays instead of normalising every wording again."""
+        the arrays instead of normalising every wording again. `source` holds its claims (by
+        default a copy of this one's)."""
         with self._lock:
             other = Matcher.__new__(Matcher)
             for name, value in vars(self).items():
-                if isinstance(value, _Column):
+                if name == "_source":
+                    value = source if source is not None else dict(value)
+                elif isinstance(value, _Column):
                     value = _Column(value.data.dtype, value.view())
                 elif isinstance(value, list | dict):
                     value = type(value)(value)
@@ -389,20 +448,41 @@ class Matcher:
         for claim in claims:
             latest.pop(claim.id, None)  # a later copy of a claim replaces the earlier one
             latest[claim.id] = claim if claim.status == "active" else None
+            self._source.setdefault(claim.id, claim)
+        active = [claim for claim in latest.values() if claim is not None]
+        self._bulk(batch for _, batch in _read_batches(self.normaliser, active))
+
+    def _bulk_load_payloads(self, payloads: list[tuple[str, str]]) -> None:
+        self._bulk(batch_of_payloads(payloads[start:start + BATCH_CLAIMS])
+                   for start in range(0, len(payloads), BATCH_CLAIMS))
+
+    def _bulk(self, batches: Iterable[_Batch]) -> None:
+        """Append batches with the posting arrays built once at the end (not grown claim by claim)."""
         started = time.perf_counter()
         with self._lock:
             columns = [getattr(self, name) for name in self._row_columns()]
             for column in columns:
                 column.bulk()
-            active = [claim for claim in latest.values() if claim is not None]
-            for batch_claims, batch in _read_batches(self.normaliser, active):
-                self._append_batch(batch_claims, batch, index_postings=False)
+            for batch in batches:
+                self._append_batch(batch, index_postings=False)
             normalised = time.perf_counter()
             for column in columns:
                 column.finish()
             self._build_postings()
             self._inverse_min_weights()  # the first check need not wait for these
         self.build_seconds = {"normalise": normalised - started, "index": time.perf_counter() - normalised}
+
+    def payload(self, claim_id: str) -> str:
+        """An indexed claim's `claim_payload`, read back from the index (to store for a restart)."""
+        with self._lock:
+            row = self._row_of[claim_id]
+            first, last = int(self._wording_start.data[row]), int(self._wording_end.data[row])
+            wordings = []
+            for w in range(first, last):
+                start, end = int(self._wording_terms_start.data[w]), int(self._wording_terms_end.data[w])
+                terms = " ".join(self._term_str[t] for t in self._wording_terms.data[start:end].tolist())
+                wordings.append(f"{int(self._wording_text.data[w])} {terms}")
+            return f"{self._own[row]}\t{','.join(sorted(self._row_slots[row]))}\t{'|'.join(wordings)}"
 
     def _intern(self, term: str) -> int:
         tid = self._term_id.get(term)
@@ -432,15 +512,16 @@ class Matcher:
                 masks[place[0]] |= place[1]
         return masks[0], masks[1]
 
-    def _append_batch(self, claims: list[Claim], batch: _Batch, index_postings: bool = True) -> None:
+    def _append_batch(self, batch: _Batch, index_postings: bool = True) -> None:
         """Append a row per claim, with a few vectorised steps per column rather than per term."""
-        first_row = len(self._claims)
-        n = len(claims)
+        first_row = len(self._ids)
+        n = len(batch.ids)
         ids = np.fromiter((self._intern(t) for t in batch.terms), dtype=np.int32, count=len(batch.terms))
         vocab = ids[batch.vocab]
-        for offset, claim in enumerate(claims):
-            self._row_of[claim.id] = first_row + offset
-        self._claims.extend(claims)
+        for offset, claim_id in enumerate(batch.ids):
+            self._row_of[claim_id] = first_row + offset
+        self._ids.extend(batch.ids)
+        self._own.extend(batch.own.tolist())
         slots = [self._slot_sets.setdefault(s, s) for s in batch.slots]
         self._row_slots.extend(slots)
         self._alive.extend(np.ones(n, dtype=np.bool_))
@@ -517,7 +598,8 @@ class Matcher:
         batch = read_batch(self.normaliser, [claim])  # outside the lock: normalising is the slow part
         with self._lock:
             self.remove(claim.id)  # another thread may have added it meanwhile
-            self._append_batch([claim], batch)
+            self._source[claim.id] = claim
+            self._append_batch(batch)
 
     def remove(self, claim_id: str) -> None:
         """Drop a claim from the index."""
@@ -526,7 +608,7 @@ class Matcher:
             if row is None:
                 return
             self._alive.data[row] = False
-            self._claims[row] = None
+            self._ids[row] = None
             start, end = int(self._vocab_start.data[row]), int(self._vocab_end.data[row])
             for tid in self._vocab.data[start:end].tolist():
                 self._df[tid] -= 1
@@ -534,8 +616,8 @@ class Matcher:
                     self._term_leaves(tid)
             self._alive_count -= 1
             self._generation += 1
-            dead = len(self._claims) - self._alive_count
-            if dead >= _COMPACT_MIN and dead > _COMPACT_SHARE * len(self._claims):
+            dead = len(self._ids) - self._alive_count
+            if dead >= _COMPACT_MIN and dead > _COMPACT_SHARE * len(self._ids):
                 self._compact()
 
     @staticmethod
@@ -546,20 +628,19 @@ class Matcher:
 
     def _compact(self) -> None:
         """Rebuild the arrays without the removed claims' rows (their terms are kept)."""
-        kept = [row for row, claim in enumerate(self._claims) if claim is not None]
+        kept = [row for row, claim_id in enumerate(self._ids) if claim_id is not None]
         batch = self._batch_of_rows(np.array(kept, dtype=np.int64))
-        claims = [self._claims[row] for row in kept]
         columns = []
         for name in self._row_columns():
             column = _Column(getattr(self, name).data.dtype)
             column.bulk()
             setattr(self, name, column)
             columns.append(column)
-        self._row_of, self._claims, self._row_slots = {}, [], []
+        self._row_of, self._ids, self._own, self._row_slots = {}, [], [], []
         self._df = [0] * len(self._term_str)
         self._fuzzy_ok = _Column(np.bool_, np.zeros(len(self._term_str), dtype=np.bool_))
         self._alive_count = 0
-        self._append_batch(claims, batch, index_postings=False)  # type: ignore[arg-type]
+        self._append_batch(batch, index_postings=False)
         for column in columns:
             column.finish()
         self._build_postings()
@@ -575,6 +656,8 @@ class Matcher:
         starts, ends = self._wording_terms_start.view()[wording_at], self._wording_terms_end.view()[wording_at]
         terms_at, _ = _ranges(starts, ends)
         return _Batch(
+            ids=[self._ids[row] for row in rows.tolist()],  # type: ignore[misc]
+            own=np.array([self._own[row] for row in rows.tolist()], dtype=np.int32),
             terms=list(self._term_str), slots=[self._row_slots[row] for row in rows.tolist()],
             vocab=self._vocab.view()[vocab_at], vocab_len=vocab_len, wordings=wordings,
             wording_text=self._wording_text.view()[wording_at], wording_len=(ends - starts).astype(np.int32),
@@ -669,8 +752,7 @@ class Matcher:
             if not arrays:
                 return set()
             rows = np.unique(np.concatenate(arrays))
-            claims = self._claims
-            return {c.id for c in (claims[r] for r in rows.tolist()) if c is not None}
+            return {claim_id for claim_id in (self._ids[r] for r in rows.tolist()) if claim_id is not None}
 
     # --- step 2: scoring ------------------------------------------------------------------------
 
@@ -693,8 +775,8 @@ class Matcher:
 
     def _score_row(self, row: int, q: _Query) -> Candidate:
         """`score` for an indexed row: the same arithmetic in the same order, so the same float."""
-        claim = self._claims[row]
-        assert claim is not None
+        claim_id = self._ids[row]
+        assert claim_id is not None
         start, end = int(self._vocab_start.data[row]), int(self._vocab_end.data[row])
         vocabulary = set(self._vocab.data[start:end].tolist())
         explained = 0.0
@@ -730,13 +812,14 @@ class Matcher:
                     score += COUNT_BONUS if slot.startswith("count:") else SLOT_BONUS
                 elif slot == "count" and any(x.startswith("count") for x in entry_slots):
                     score += SLOT_BONUS
+        claim = self._source[claim_id]  # read here, for its wording: only the claims scored are read
         if best_wording < 0:
             wording = claim.statement
         else:
             texts = (*claim.texts(), *(v.text for v in claim.versions))
             wording = texts[int(self._wording_text.data[best_wording])]
         # Ranking keeps the bonus above 100; only what is shown is capped.
-        return Candidate(claim.id, round(score, 1), wording)
+        return Candidate(claim_id, round(score, 1), wording)
 
     def score(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]], claim_id: str,
               slots: frozenset[str] = frozenset()) -> Candidate:
@@ -783,9 +866,7 @@ class Matcher:
         carries the words: "the quake killed 300" may tie between the death-toll claim and a
         claim one of whose versions mentions the toll in passing. The claim whose own wording
         says it is the one the statement is about."""
-        claim = self._claims[row]
-        assert claim is not None
-        own_texts = 1 + len(claim.aliases)  # a row's wordings are its statement, aliases, then versions
+        own_texts = self._own[row]  # a row's wordings are its statement, aliases, then versions
         first, last = int(self._wording_start.data[row]), int(self._wording_end.data[row])
         wordings = []
         for w in range(first, last):
@@ -839,10 +920,9 @@ class Matcher:
             return _result(self._ranked(contenders, q, {})[:MAX_SUGGESTIONS])
 
     def claim(self, claim_id: str) -> Claim:
-        """The indexed claim with this id."""
-        claim = self._claims[self._row_of[claim_id]]
-        assert claim is not None
-        return claim
+        """The indexed claim with this id (KeyError when it is not indexed: unknown or retired)."""
+        self._row_of[claim_id]
+        return self._source[claim_id]
 
     def _search(self, q: _Query) -> list[Candidate]:
         """The best claims (by score, then id) that `match` can show: up to MAX_SUGGESTIONS, all
@@ -866,7 +946,7 @@ class Matcher:
         win the tie (`_ranked`), so a bound equal to the bar is scored (with slack for the
         rounding). As the bar only rises, every claim that could change the result is scored
         exactly."""
-        rows = len(self._claims)
+        rows = len(self._ids)
         if not rows:
             return []
         _, idf = self._idf_table()

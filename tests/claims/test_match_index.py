@@ -363,11 +363,11 @@ def test_removing_most_of_the_base_compacts_the_index_and_keeps_it_exact(
     claims = list(base.claims.values())
     matcher = Matcher(engine.normaliser, claims)
     reference = Reference(engine.normaliser, claims)
-    rows_before = len(matcher._claims)
+    rows_before = len(matcher._ids)
     for claim in claims[::2]:
         matcher.remove(claim.id)
         reference.remove(claim.id)
-    assert len(matcher._claims) < rows_before  # compacted: the removed claims' rows are gone
+    assert len(matcher._ids) < rows_before  # compacted: the removed claims' rows are gone
     assert len(matcher) == len(reference.entries) == len(claims) - len(claims[::2])
     statements = statements_for(shipped_base, seed=5, per_claim=1)[::2]
     check_all(engine, matcher, reference, statements)
