@@ -3,6 +3,7 @@
     crosscheck bench [--sizes ...]          matching: the index against a rapidfuzz peer and a full scan, by base size
     crosscheck bench workspaces             memory with many servers; the first check after an edit
     crosscheck bench privacy                retention on 1,000,000 checks; a person's show and erase
+    crosscheck bench restart                time to the first answer after a restart at 100,000 claims
 """
 
 from __future__ import annotations
@@ -99,3 +100,15 @@ def register(main: click.Group) -> None:
 
         [count] = _numbers(checks, "--checks")
         _report(lambda progress: bench_privacy.run(progress, count, servers, people), bench_privacy.table, as_json)
+
+    @bench.command()
+    @click.option("--size", default="100000", show_default=True, metavar="N", help="Claims in the base.")
+    @click.option("--seed", type=int, default=None, help="Seed of the synthetic base and statements.")
+    @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+    def restart(size: str, seed: int | None, as_json: bool) -> None:
+        """Time to the first answer: a first start, a restart, a restart with the stored index entries dropped."""
+        from benchmarks import restart as bench_restart
+
+        [count] = _numbers(size, "--size")
+        _report(lambda progress: bench_restart.run(count, seed if seed is not None else bench_restart.DEFAULT_SEED,
+                                                   progress), bench_restart.table, as_json)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -218,12 +219,18 @@ def combine(text: str, replies: list[tuple[str, Reply]], today: date) -> Reply:
 class Engine:
     """Matches statements against a base and decides verdicts. Holds no I/O."""
 
-    def __init__(self, base: Base, today: date | None = None):
+    def __init__(self, base: Base, today: date | None = None,
+                 stored_terms: Callable[[Normaliser], list[tuple[str, str]] | None] | None = None):
+        """An engine over `base`. `stored_terms`, given this engine's normaliser, may return every
+        active claim's index entry (`claims.match.claim_payload`) so the index is built without
+        normalising the base (a restart); None from it means "normalise"."""
         self.base = base
         self._today = today
         self.entities = EntityIndex(base.entities.values())
         self.normaliser = Normaliser(self.entities)
-        self.matcher = Matcher(self.normaliser, base.claims.values())
+        payloads = stored_terms(self.normaliser) if stored_terms is not None else None
+        self.matcher = Matcher(self.normaliser, base.claims.values() if payloads is None else (),
+                               source=base.claims, payloads=payloads)
         self._claim_entities: dict[str, set[str]] = {}
         self._evidence: dict[str, dict[str, Evidence]] = {}
         self._kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}

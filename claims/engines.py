@@ -6,7 +6,12 @@ base. An engine is therefore kept per *key*, the workspaces of a chain that hold
 own, and every workspace with the same key shares it. A workspace's first edit gives it a new
 key; its engine is then a clone of its parent's with its own rows applied, which costs a copy
 of the index, not a rebuild. Engines not used for a while are dropped (least recently used
-first) and rebuilt on the next use.
+first) and rebuilt on the next use. A workspace with a thousand rows of its own or more (an
+imported base) is read whole instead.
+
+A base read whole is indexed from each claim's stored index entry (`claims.store.terms`) when
+it has one under the same reading of text, so a restart does not normalise the base again;
+the entries it lacked are stored in the background once its engine is built.
 
 Every read goes through `sync`, which applies what the change feed says happened since the
 last look (in this process or any other): an edited claim is re-indexed alone, an outlet or an
@@ -19,18 +24,37 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import date
 
 from claims.engine import Engine
-from claims.load import Base
+from claims.load import Base, LazyClaims
+from claims.match import claim_payload
 from claims.models import Article, Claim, Outlet
 from claims.store import Store
 from claims.store.feed import ChangeRow
+from claims.store.terms import claim_key
+from claims.text import Normaliser
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CAPACITY = 32
 EMPTY_KEY: tuple[str, ...] = ()
+# Normalising this many claims at start-up is cheaper than not trusting the stored terms at all;
+# past it (a first start, a new release) the base is read the usual way, in parallel.
+MAX_MISSES = 1000
+# A workspace with more rows of its own than this (an imported base) is read whole, in bulk,
+# rather than cloned from its parent's engine with its rows applied one by one.
+CLONE_UP_TO = 1000
+
+
+@dataclass
+class _Reading:
+    """What building an engine found of its base's stored index entries."""
+
+    missing: list[str] = field(default_factory=list)  # active claims with no entry stored
+    reused: int = 0  # claims indexed from their entry
+    surplus: bool = False  # entries stored that no claim of this base is stored as
 
 
 class Engines:
@@ -49,6 +73,8 @@ class Engines:
         self._with_rows = store.objects.workspaces_with_rows()
         self._servers: dict[str, str] = {}
         self.builds = 0  # engines built or cloned (for tests and the memory benchmark)
+        self.terms_reused = 0  # claims indexed from stored terms (for tests and the restart benchmark)
+        self._savers: list[threading.Thread] = []
 
     # --- lookups --------------------------------------------------------------------------------
 
@@ -121,14 +147,68 @@ class Engines:
         if not key:
             return Engine(Base({}, {}, {}, {}, {}), today=self.today)
         own = self.store.objects.own(key[0])
-        if len(key) == 1 or any(row.kind == "entity" for row in own):
-            # A base of its own, or one that names things differently: read it whole.
-            return Engine(self.store.objects.load(key), today=self.today)
+        if len(key) == 1 or len(own) > CLONE_UP_TO or any(row.kind == "entity" for row in own):
+            # A base of its own (or mostly its own), or one that names things differently: read it whole.
+            base = self.store.objects.load(key, lazy=True)
+            assert isinstance(base.claims, LazyClaims)
+            reading = _Reading()
+            try:
+                engine = Engine(base, today=self.today,
+                                stored_terms=lambda normaliser: self._stored_terms(base.claims, normaliser, reading))
+                self.terms_reused += reading.reused
+            except ValueError:  # an entry that does not read back (a damaged table): trust none of them
+                log.warning("the stored index entries do not read back; reading every claim again", exc_info=True)
+                engine = Engine(base, today=self.today)
+                self.store.terms.forget_reading(engine.normaliser.fingerprint())
+                reading = _Reading([cid for cid in base.claims if base.claims.status(cid) == "active"])
+            self._save_terms(engine, base.claims, reading)
+            return engine
         parent = self._engine_for(key[1:])
         engine = parent.clone()
         for row in own:
             _apply(engine, row.kind, row.id, row.data, row.body, row.file)
         return engine
+
+    def _stored_terms(self, claims: LazyClaims, normaliser: Normaliser,
+                      reading: _Reading) -> list[tuple[str, str]] | None:
+        """Every active claim's index entry from `claim_terms`, normalising the few not stored;
+        None (read the base the usual way) when too many are missing. What was found is noted
+        in `reading`."""
+        keys = {cid: claim_key(claims.stored_json(cid) or "") for cid in claims if claims.status(cid) == "active"}
+        stored = self.store.terms.load(normaliser.fingerprint())
+        reading.missing = [cid for cid, key in keys.items() if key not in stored]
+        # entries of claims changed or removed since (or of another base read the same way)
+        reading.surplus = len(stored) > len(keys) - len(reading.missing)
+        if len(reading.missing) > max(MAX_MISSES, len(keys) // 10):
+            return None
+        fresh = {cid: claim_payload(normaliser, claims[cid]) for cid in reading.missing}
+        reading.reused = len(keys) - len(reading.missing)
+        return [(cid, fresh[cid] if cid in fresh else stored[key]) for cid, key in keys.items()]
+
+    def _save_terms(self, engine: Engine, claims: LazyClaims, reading: _Reading) -> None:
+        """Store the index entries of the claims that had none, for the next start, in the
+        background (the first answer need not wait for the write); note the reading is in use;
+        drop the entries no claim is stored as any more."""
+        fingerprint = engine.normaliser.fingerprint()
+        entries = {claim_key(claims.stored_json(cid) or ""): engine.matcher.payload(cid) for cid in reading.missing}
+        forget = bool(entries) or reading.surplus
+
+        def save() -> None:
+            try:
+                self.store.terms.save(fingerprint, entries)
+                if forget:
+                    self.store.terms.forget_unused()
+            except Exception:  # a cache: failing to keep it costs the next start time, nothing else
+                log.warning("could not store the index entries for the next start", exc_info=True)
+
+        saver = threading.Thread(target=save, name="crosscheck-terms", daemon=True)
+        self._savers.append(saver)
+        saver.start()
+
+    def wait_saved(self) -> None:
+        """Wait until the index entries being stored in the background are stored."""
+        while self._savers:
+            self._savers.pop().join()
 
     # --- following the change feed --------------------------------------------------------------
 

@@ -131,6 +131,9 @@ class Crosscheck:
         return FeedFollower(self.store.path, caught_up, poll_seconds).start()
 
     def close(self) -> None:
+        """Finish the background writes (the check log, the index entries kept for the next
+        start) and close the store."""
         if self._log is not None:
             self._log.close()
+        self.engines.wait_saved()
         self.store.close()

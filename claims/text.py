@@ -9,11 +9,15 @@ dates: what the matcher compares).
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
 
@@ -448,6 +452,28 @@ class Normaliser:
 
     def __init__(self, entities: EntityIndex):
         self.entities = entities
+        self._fingerprint: str | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of everything that decides what a text normalises to and how a claim is indexed:
+        the code (its source), the libraries' versions, and the base's entities. Terms
+        stored for a restart (`claims.store.terms`) are used only under the same fingerprint,
+        so a change to any of these reads every claim again."""
+        if self._fingerprint is None:
+            digest = hashlib.sha256()
+            for module in ("claims.text", "claims.lemmas", "claims.match", "claims.values", "claims.models"):
+                spec = importlib.util.find_spec(module)
+                origin = spec.origin if spec is not None else None
+                digest.update(Path(origin).read_bytes() if origin else module.encode())
+            for package in ("snowballstemmer", "PyStemmer", "lemminflect"):
+                try:
+                    digest.update(f"{package}={importlib.metadata.version(package)}".encode())
+                except importlib.metadata.PackageNotFoundError:
+                    digest.update(f"{package}=absent".encode())
+            for entity in sorted(self.entities.entities.values(), key=lambda e: e.id):
+                digest.update(entity.model_dump_json().encode())
+            self._fingerprint = digest.hexdigest()[:24]
+        return self._fingerprint
 
     def words(self, text: str) -> tuple[list[str], list[str]]:
         """Lower-case words with entities as `@id` and numbers canonical; plus the entity ids."""

@@ -10,6 +10,7 @@
     store.settings                 # per-server settings and the database's notes
     store.digests                  # digest schedules and the periods posted
     store.cooldowns                # per-member rate limits, shared by every bot process
+    store.terms                    # each claim's index entry, so a restart skips normalising
 
 SQLite is the embedded default (one machine). The shipped claim base is imported into the
 read-only `shipped` workspace on first run and again whenever a release changes it; the
@@ -33,6 +34,7 @@ from claims.store.migrations import DEFAULT, SHIPPED, migrate, server_workspace_
 from claims.store.objects import ObjectStore, StaleRevision, Stored
 from claims.store.privacy import PrivacyStore
 from claims.store.settings import Settings
+from claims.store.terms import TermsStore
 from claims.store.workspaces import Workspace, WorkspaceError, WorkspaceStore
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,7 @@ class Store:
         self.settings = Settings(self.db)
         self.digests = DigestStore(self.db)
         self.cooldowns = Cooldowns(self.db)
+        self.terms = TermsStore(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -384,6 +384,13 @@ def _v5_check_ids(tx: Transaction, db: Database) -> None:
     tx.execute("INSERT INTO id_blocks (name, next_id) SELECT 'checks', coalesce(max(id), 0) + 1 FROM checks")
 
 
+def _v8_claim_terms(tx: Transaction, db: Database) -> None:
+    # Each claim's index entry, for restarts that skip normalising (see claims.store.terms).
+    tx.execute("CREATE TABLE claim_terms (fingerprint TEXT NOT NULL, claim_key TEXT NOT NULL, payload TEXT NOT NULL, "
+               "PRIMARY KEY (fingerprint, claim_key))")
+    tx.execute("CREATE TABLE claim_term_readings (fingerprint TEXT PRIMARY KEY, used_at TEXT NOT NULL)")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -391,12 +398,13 @@ class Migration:
     apply: Callable[[Transaction, Database], None]
 
 
-# Version 3 is reserved for a change being made alongside (curation tools).
+# Versions 3, 6 and 7 are left for changes being made alongside.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workspaces", _v1_workspaces),
     Migration(2, "privacy", _v2_privacy),
     Migration(4, "cooldowns", _v4_cooldowns),
     Migration(5, "check id blocks", _v5_check_ids),
+    Migration(8, "claim terms", _v8_claim_terms),
 )
 LATEST = max(m.version for m in MIGRATIONS)
 

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from claims.load import Base
+from claims.load import Base, LazyClaims
 from claims.models import Article, Claim, Entity, Outlet
 from claims.store.database import Database, StoreError, Transaction, now_iso
 from claims.store.feed import record_change
@@ -80,9 +80,11 @@ class ObjectStore:
         row = next((by_ws[ws] for ws in chain if ws in by_ws), None)
         return _stored(kind, object_id, row)
 
-    def load(self, chain: tuple[str, ...], kinds: tuple[str, ...] = KINDS, tx: Transaction | None = None) -> Base:
+    def load(self, chain: tuple[str, ...], kinds: tuple[str, ...] = KINDS, tx: Transaction | None = None,
+             lazy: bool = False) -> Base:
         """The base the first workspace of `chain` sees (or only some kinds of its objects; read
-        inside `tx` when given)."""
+        inside `tx` when given). `lazy` leaves the claims as stored until each is asked for
+        (`LazyClaims`): what a restart wants, not what an edit does."""
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         if chain:
             marks = ", ".join("?" * len(chain))
@@ -93,7 +95,7 @@ class ObjectStore:
             for row in sorted(found, key=lambda r: -depth[r["workspace_id"]]):
                 rows[(row["kind"], row["id"])] = row
         live = sorted((r for r in rows.values() if r["data"] is not None), key=lambda r: (r["position"], r["id"]))
-        return base_of_rows(live)
+        return base_of_rows(live, lazy)
 
     def own(self, workspace_id: str) -> list[Stored]:
         """The rows a workspace itself holds (additions, replacements and removals)."""
@@ -223,13 +225,16 @@ def upsert_object(tx: Transaction, row: dict[str, Any]) -> None:
                f"ON CONFLICT (workspace_id, kind, id) DO UPDATE SET {updates}", [row[n] for n in names])
 
 
-def base_of_rows(rows: list[dict[str, Any]]) -> Base:
-    """Models from stored rows (already resolved and ordered)."""
+def base_of_rows(rows: list[dict[str, Any]], lazy: bool = False) -> Base:
+    """Models from stored rows (already resolved and ordered); with `lazy`, claims stay JSON
+    until read (`LazyClaims`)."""
     outlets: dict[str, Outlet] = {}
     articles: dict[str, Article] = {}
     texts: dict[str, str] = {}
     entities: dict[str, Entity] = {}
     claims: dict[str, Claim] = {}
+    raw: dict[str, str] = {}
+    status: dict[str, str] = {}
     files: dict[str, str] = {}
     for row in rows:
         kind, data = row["kind"], row["data"]
@@ -241,7 +246,11 @@ def base_of_rows(rows: list[dict[str, Any]]) -> Base:
         elif kind == "entity":
             entities[row["id"]] = Entity.model_validate_json(data)
         elif kind == "claim":
-            claims[row["id"]] = Claim.model_validate_json(data)
+            if lazy:
+                raw[row["id"]] = data
+                status[row["id"]] = row["status"] or "active"
+            else:
+                claims[row["id"]] = Claim.model_validate_json(data)
             if row["file"]:
                 files[row["id"]] = row["file"]
-    return Base(outlets, articles, texts, entities, claims, files)
+    return Base(outlets, articles, texts, entities, LazyClaims(raw, status) if lazy else claims, files)
