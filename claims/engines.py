@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 
 from claims.engine import Engine
@@ -49,6 +50,9 @@ class Engines:
         self._with_rows = store.objects.workspaces_with_rows()
         self._servers: dict[str, str] = {}
         self.builds = 0  # engines built or cloned (for tests and the memory benchmark)
+        # Told of every change applied, whichever thread's sync applied it (a check, an edit, the
+        # feed follower): `Crosscheck.follow` hands these to the bot as on_crosscheck_changes.
+        self.listeners: list[Callable[[list[ChangeRow]], None]] = []
 
     # --- lookups --------------------------------------------------------------------------------
 
@@ -133,7 +137,7 @@ class Engines:
     # --- following the change feed --------------------------------------------------------------
 
     def sync(self) -> list[ChangeRow]:
-        """Apply every change since the last look; return them (oldest first)."""
+        """Apply every change since the last look; return them (oldest first), and tell the listeners."""
         with self.lock:
             latest = self.store.feed.latest()
             applied: list[ChangeRow] = []
@@ -145,7 +149,10 @@ class Engines:
                     self._apply_change(change)
                     self._seen = change.seq
                     applied.append(change)
-            return applied
+        if applied:
+            for listener in list(self.listeners):
+                listener(applied)
+        return applied
 
     def _apply_change(self, change: ChangeRow) -> None:
         ws = change.workspace_id

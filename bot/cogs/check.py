@@ -22,6 +22,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import error_line, tell_user
+from bot.cogs.follow import FollowButton
 from bot.embeds import NO_PINGS, to_embed
 from claims.engine import MAX_STATEMENT_CHARS, Reply, StatementError
 from claims.render import FIELD_VALUE_MAX, Card, CardField, clip, escape, fit, reply_card
@@ -84,7 +85,8 @@ def answers_for_message(service: Crosscheck, content: str, **where: Any) -> list
 
 
 def reply_view(ans: Answer) -> discord.ui.View | None:
-    """Buttons under a reply: all sources, helpful / not helpful, and did-you-mean choices."""
+    """Buttons under a reply: all sources, helpful / not helpful, notify me (when a claim
+    answered it: `bot.cogs.follow`), and did-you-mean choices."""
     if ans.check_id is None:
         return None
     view = discord.ui.View(timeout=None)
@@ -92,7 +94,8 @@ def reply_view(ans: Answer) -> discord.ui.View | None:
         view.add_item(SourcesButton(ans.check_id))
     view.add_item(FeedbackButton(ans.check_id, True))
     view.add_item(FeedbackButton(ans.check_id, False))
-
+    if ans.reply.claim is not None:
+        view.add_item(FollowButton(ans.check_id))
     if ans.reply.suggestions and ans.reply.claim is None:
         view.add_item(SuggestionSelect(ans.check_id, [(s.id, s.text) for s in ans.reply.suggestions]))
     return view
