@@ -27,7 +27,8 @@ from claims.store.feed import ChangeRow, FeedFollower
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.check", "bot.cogs.moderation", "bot.cogs.digest", "bot.cogs.privacy", "bot.cogs.follow")
+EXTENSIONS = ("bot.cogs.check", "bot.cogs.moderation", "bot.cogs.digest", "bot.cogs.privacy", "bot.cogs.follow",
+              "bot.cogs.onboarding")
 WARM_UP_STATEMENT = "US troops are leaving Iraq"  # checked, not logged, at start-up
 FRIENDLY_ERROR = "Sorry, something went wrong while doing that. It has been logged for the team."
 BUSY_LINE = "The claim database is busy right now; nothing was lost. Please try again in a moment."
