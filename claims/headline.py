@@ -139,8 +139,7 @@ def describe(reply: Reply, base: Base, entities: EntityIndex, today: date) -> Re
         best = max((s.credibility for v in agreeing for s in v.sources), default=0)
         reply.headline = (f"only low-credibility outlets report it (best {best}/100)" if reply.weakly_sourced
                           else f"{outlets(n)} report{'s' if n == 1 else ''} it")
-        reply.why = (f"Only {outlets(n)} report{'s' if n == 1 else ''} it, none scoring {WEAK_BELOW}/100 or more: "
-                     "treat it with care." if reply.weakly_sourced else
+        reply.why = (_weak_why(n, best) if reply.weakly_sourced else
                      f"{_backed(agreeing)} report{'s' if n == 1 else ''} it as you put it; no source says otherwise.")
         if reply.notes:
             reply.why += f" {reply.notes[0]}"
@@ -157,6 +156,12 @@ def describe(reply: Reply, base: Base, entities: EntityIndex, today: date) -> Re
     if reply.as_of:
         reply.headline += f", as of {month_words(reply.as_of)}"
     return reply
+
+
+def _weak_why(n: int, best: int) -> str:
+    if n == 1:
+        return f"Only 1 outlet reports it, and it scores {best}/100 ({band(best)}): treat it with care."
+    return f"Only {n} outlets report it, none scoring {WEAK_BELOW}/100 or more: treat it with care."
 
 
 class _Names:
@@ -264,13 +269,25 @@ def _unverified(claim, agreeing: list[VersionView], partial: list[VersionView], 
         dates = [v.values.date for v in versions if v.values.date] or claim.due_dates()
         due = " / ".join(dict.fromkeys(date_words(d) for d in dates))
         headline = f"a plan due {due}; no source says it happened" if due else "a plan; no source says it happened"
-        return headline, plan_note(claim, versions, today) or "The sources report a plan, not an event."
+        return headline, _plan_why(claim, versions, today)
     if not partial:
         flagged = ", ".join(sorted({s.outlet_name for v in agreeing for s in v.sources}))
         return ("only outlets flagged as unreliable report it",
                 f"The curators flag every outlet that reports it as unreliable: {flagged}.")
     said = "; ".join(dict.fromkeys(_gap_words(g, names) for g in gaps[:2]))
     return said, f"{_backed(views)} report something close, but not all of it."
+
+
+def _plan_why(claim, versions, today: date) -> str:
+    """Whether the plan's date has passed, in words the headline has not used yet."""
+    note = plan_note(claim, versions, today) or ""
+    if "that date has passed" in note:
+        return "That date has passed; the sources report only the plan, and no source reports it done."
+    if "part of that has passed" in note:
+        return "Part of that has passed; the sources report only the plan, and no source reports it done."
+    if "still ahead" in note:
+        return f"That is still ahead as of {today.strftime('%-d %B %Y')}: the sources report only the plan."
+    return "The sources report a plan, not an event."
 
 
 _GAPS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
