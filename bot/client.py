@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import traceback
+from collections.abc import Callable
 
 import discord
 from discord import app_commands
@@ -26,7 +27,9 @@ from claims.store.feed import ChangeRow, FeedFollower
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.check", "bot.cogs.moderation", "bot.cogs.digest", "bot.cogs.privacy")
+EXTENSIONS = ("bot.cogs.check", "bot.cogs.moderation", "bot.cogs.digest", "bot.cogs.privacy", "bot.cogs.follow",
+              "bot.cogs.onboarding")
+WARM_UP_STATEMENT = "US troops are leaving Iraq"  # checked, not logged, at start-up
 FRIENDLY_ERROR = "Sorry, something went wrong while doing that. It has been logged for the team."
 BUSY_LINE = "The claim database is busy right now; nothing was lost. Please try again in a moment."
 
@@ -109,6 +112,7 @@ class CrosscheckBot(commands.AutoShardedBot):
         self.settings = settings
         self.sync_on_start = sync_on_start
         self._follower: FeedFollower | None = None
+        self._heard: Callable[[list[ChangeRow]], None] | None = None
 
     def owns_guild(self, guild_id: int | str) -> bool:
         """Whether this process runs the shard a server belongs to (its digests are this process's)."""
@@ -124,22 +128,26 @@ class CrosscheckBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         # Many checks at once: their log rows are written in batches, off the answers' path.
         self.service.log_in_background()
-        # The engine most servers share (they inherit `default` and never edited it) is built
-        # before the first question, not by it: at 100,000 claims that is seconds.
-        await asyncio.to_thread(lambda: self.service.engine)
+        # Load the engine and what its first check reads (the lexicon: ~1 s) before going online,
+        # so the first question after a start is answered as fast as the others.
+        await asyncio.to_thread(self.service.engine.check, WARM_UP_STATEMENT)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.sync_on_start and self.runs_first_shard:
             await self.sync_commands(force=False)
         loop = asyncio.get_running_loop()
 
-        def heard(changes: list[ChangeRow]) -> None:  # in the follower's thread
-            loop.call_soon_threadsafe(self.dispatch, "crosscheck_changes", changes)
+        def heard(changes: list[ChangeRow]) -> None:  # in whichever thread applied them
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(self.dispatch, "crosscheck_changes", changes)
 
+        self._heard = heard
         self._follower = self.service.follow(heard)
 
     async def close(self) -> None:
         if self._follower is not None:
+            if self._heard is not None:
+                self.service.unfollow(self._heard)
             await asyncio.to_thread(self._follower.stop)
             self._follower = None
         await super().close()

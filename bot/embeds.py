@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import discord
 
 from claims.render import Card
@@ -18,3 +20,17 @@ def to_embed(card: Card) -> discord.Embed:
     if card.footer:
         embed.set_footer(text=card.footer)
     return embed
+
+
+def when(iso: str | None, style: str = "f") -> str:
+    """A stored ISO time as a Discord timestamp, which each reader sees in their own time zone
+    and language ("f": 30 November 2026 14:05; "R": 3 hours ago; "D": the day). Not a mention."""
+    if not iso:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # the store writes UTC (`now_iso`)
+    return discord.utils.format_dt(moment, style)  # type: ignore[arg-type]

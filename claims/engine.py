@@ -21,8 +21,10 @@ from typing import Any
 
 from claims import clauses
 from claims.accounting import content_parts
+from claims.checkworthy import triage
 from claims.evidence import Evidence, plain_words, read_evidence, read_wordings
 from claims.extract import Details, extract
+from claims.headline import describe
 from claims.language import english_problem
 from claims.lexicon import lexicon
 from claims.load import Base
@@ -130,6 +132,17 @@ class Reply:
     outcome: str = "none"
     today: str = ""
     parts: list[PartReply] = field(default_factory=list)  # one per claim, when the statement makes several
+    # What the card leads with (`claims.headline`): what was asked (statement, yes_no, open), the
+    # answer about it in one line, one line of why, the newest source's date when it asks about
+    # now, and whether the verdict rests on low-credibility outlets only.
+    asked: str = "statement"
+    headline: str = ""
+    why: str = ""
+    as_of: str | None = None
+    weakly_sourced: bool = False
+    # Why it is answered but not queued for the moderators (a greeting, a command...; see
+    # `claims.checkworthy`); None when it is check-worthy.
+    not_queued: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `crosscheck check --json` (fields may be added, never renamed)."""
@@ -175,6 +188,12 @@ class Reply:
                  "explanation": p.explanation}
                 for p in self.parts
             ],
+            "asked": self.asked,
+            "headline": self.headline,
+            "why": self.why,
+            "as_of": self.as_of,
+            "weakly_sourced": self.weakly_sourced,
+            "not_queued": self.not_queued,
         }
 
 
@@ -323,13 +342,18 @@ class Engine:
 
     def check(self, statement: str) -> Reply:
         """Check one statement. Raises StatementError for empty or oversized input."""
-        return self._answer(clean_statement(statement), None)
+        return self._presented(self._answer(clean_statement(statement), None))
 
     def check_against(self, statement: str, claim_id: str) -> Reply:
         """Judge a statement against a claim the asker picked (a "did you mean" choice), by exactly
         the rules `check` applies: the pick only replaces the matching step."""
         claim = self.matcher.claim(claim_id)  # an unknown id is an error, before anything is judged
-        return self._answer(clean_statement(statement), claim.id)
+        return self._presented(self._answer(clean_statement(statement), claim.id))
+
+    def _presented(self, reply: Reply) -> Reply:
+        """The reply with whether it goes to the review queue and what its card leads with."""
+        triage(reply, self.normaliser)
+        return describe(reply, self.base, self.entities, self.today())
 
     def _answer(self, text: str, chosen: str | None) -> Reply:
         today = self.today()

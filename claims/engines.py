@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -75,6 +76,9 @@ class Engines:
         self.builds = 0  # engines built or cloned (for tests and the memory benchmark)
         self.terms_reused = 0  # claims indexed from stored terms (for tests and the restart benchmark)
         self._savers: list[threading.Thread] = []
+        # Told of every change applied, whichever thread's sync applied it (a check, an edit, the
+        # feed follower): `Crosscheck.follow` hands these to the bot as on_crosscheck_changes.
+        self.listeners: list[Callable[[list[ChangeRow]], None]] = []
 
     # --- lookups --------------------------------------------------------------------------------
 
@@ -213,7 +217,7 @@ class Engines:
     # --- following the change feed --------------------------------------------------------------
 
     def sync(self) -> list[ChangeRow]:
-        """Apply every change since the last look; return them (oldest first)."""
+        """Apply every change since the last look; return them (oldest first), and tell the listeners."""
         with self.lock:
             latest = self.store.feed.latest()
             applied: list[ChangeRow] = []
@@ -225,7 +229,10 @@ class Engines:
                     self._apply_change(change)
                     self._seen = change.seq
                     applied.append(change)
-            return applied
+        if applied:
+            for listener in list(self.listeners):
+                listener(applied)
+        return applied
 
     def _apply_change(self, change: ChangeRow) -> None:
         ws = change.workspace_id

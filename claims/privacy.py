@@ -45,6 +45,11 @@ OFF = 0
 # How long the link to a person's pseudonym outlives their last question even with retention
 # off: the longest digest period (a week, 25 hours longer across a clock change) and a day.
 ASKER_MEMORY = timedelta(days=8)
+# "Notify me" lasts this long, then ends like any retention (following again starts it anew).
+FOLLOW_DAYS = 365
+# A message owed to someone (an answer, a changed verdict) and not sent within this long is
+# dropped with the user id it held.
+NOTICE_DAYS = 7
 
 
 class PrivacyError(ValueError):
@@ -158,6 +163,9 @@ def apply_retention(store: Store, now: datetime | None = None, *, guild_id: str 
     mark = lap("askers", mark)
     votes = privacy.unlink_votes()
     mark = lap("votes", mark)
+    # Messages owed and never sent, or whose question's text is now erased; follows past their time.
+    store.follows.expire(_iso(moment - timedelta(days=NOTICE_DAYS)), _iso(moment - timedelta(days=FOLLOW_DAYS)))
+    mark = lap("notices", mark)
     audit = privacy.scrub_audit()
     # Rate-limit windows a day old are over whatever the limit: their pseudonyms need not stay.
     store.cooldowns.forget_older_than(24 * 3600, now=moment.timestamp())
@@ -194,7 +202,8 @@ class PersonalData:
 
     @property
     def empty(self) -> bool:
-        return not (self.footprint.checks or self.footprint.votes or self.footprint.last_seen)
+        return not (self.footprint.checks or self.footprint.votes or self.footprint.last_seen
+                    or self.footprint.follows)
 
     @property
     def kept_until(self) -> datetime | None:

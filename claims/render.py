@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from claims.credibility import band, in_words
 from claims.engine import Reply
+from claims.headline import month_words, outlets
 from claims.verdict import SourceView, VersionView
 
 # Discord's embed limits.
@@ -35,9 +37,59 @@ LABELS = {
     "unverified": "❔ Unverified",
     "no_match": "🔎 No match",
 }
-# Versions shown in the compact reply; the "All sources" button shows every one.
-COMPACT_VERSIONS = 4
-COMPACT_SOURCES = 3
+# A yes-or-no question is answered yes or no; an open one ("how many...?") with the answer.
+YES_NO_LABELS = {
+    "supported": "✅ Yes",
+    "disputed": "⚖️ The sources disagree",
+    "contradicted": "❌ No",
+    "unverified": "❔ Not confirmed",
+    "no_match": "🔎 No match",
+}
+ANSWER_LABEL = "💬 Answer"
+WEAK_LABELS = {
+    ("statement", "supported"): "⚠️ Supported, weakly sourced",
+    ("statement", "contradicted"): "❌ Contradicted, weakly sourced",
+    ("yes_no", "supported"): "⚠️ Yes, but weakly sourced",
+    ("yes_no", "contradicted"): "❌ No, but weakly sourced",
+    ("open", "supported"): "⚠️ Answer, weakly sourced",
+}
+# The compact card (what everyone sees at once) stays within this many characters; everything
+# else is behind the "All sources" button (the expanded card).
+COMPACT_MAX = 700
+# Outlet names and speakers are clipped to this in the compact card ("All sources" shows them whole).
+COMPACT_NAME = 40
+
+
+@dataclass(frozen=True)
+class Room:
+    """How much of each part a compact card shows; the card tries each `ROOMS` in turn until
+    it fits within COMPACT_MAX."""
+
+    sources: int
+    quote: int
+    others: int
+    other_chars: int
+    asked: int
+    why: int
+    part_chars: int
+    suggestions: int
+    version: int  # the text of the version the card rests on
+
+
+ROOMS = (
+    Room(sources=2, quote=110, others=3, other_chars=100, asked=150, why=200, part_chars=110, suggestions=3,
+         version=150),
+    Room(sources=1, quote=110, others=2, other_chars=90, asked=150, why=170, part_chars=90, suggestions=3,
+         version=120),
+    Room(sources=1, quote=80, others=1, other_chars=80, asked=150, why=130, part_chars=70, suggestions=2,
+         version=100),
+    Room(sources=1, quote=60, others=0, other_chars=0, asked=110, why=100, part_chars=55, suggestions=1,
+         version=80),
+    Room(sources=1, quote=45, others=0, other_chars=0, asked=70, why=80, part_chars=45, suggestions=1,
+         version=60),
+)
+EXPANDED = Room(sources=10_000, quote=FIELD_VALUE_MAX, others=10_000, other_chars=FIELD_NAME_MAX, asked=1000,
+                why=DESCRIPTION_MAX, part_chars=150, suggestions=10, version=FIELD_NAME_MAX)
 
 
 @dataclass
@@ -78,69 +130,141 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _source_line(source: SourceView, expanded: bool) -> str:
-    who = f" — said by {escape(source.said_by)}" if source.said_by else ""
-    when = f"{source.published}{' (est.)' if source.published_estimate else ''}"
+def label(reply: Reply) -> str:
+    """The verdict as the first line says it: a question gets "Yes" or "No", an open question
+    its answer, and a verdict resting on low-credibility outlets only says it is weakly sourced."""
+    if reply.weakly_sourced and (reply.asked, reply.verdict) in WEAK_LABELS:
+        return WEAK_LABELS[(reply.asked, reply.verdict)]
+    if reply.asked == "open" and reply.verdict in ("supported", "disputed"):
+        return ANSWER_LABEL
+    if reply.asked == "yes_no":
+        return YES_NO_LABELS[reply.verdict]
+    return LABELS[reply.verdict]
+
+
+def title_of(reply: Reply) -> str:
+    """The card's first line: the verdict about what was asked, and the answer in a few words."""
+    return f"{label(reply)} — {reply.headline}" if reply.headline else label(reply)
+
+
+def _published(source: SourceView) -> str:
+    return f"{month_words(source.published)}{' (est.)' if source.published_estimate else ''}"
+
+
+def _source_line(source: SourceView, quote: int, reasons: bool = False, name: int = FIELD_NAME_MAX) -> str:
+    who = f" — said by {escape(clip(source.said_by, name))}" if source.said_by else ""
     flag = " ⚠️ flagged unreliable" if source.unreliable else ""
-    line = (f"**{escape(source.outlet_name)}** · credibility {source.credibility}/100{flag} · {when}{who}\n"
-            f"> “{escape(source.quote)}”")
-    if expanded and source.reasons:
+    outlet = escape(clip(source.outlet_name, name))
+    line = (f"**{outlet}** · {in_words(source.credibility)}{flag} · {_published(source)}{who}\n"
+            f"> “{escape(clip(source.quote, quote))}”")
+    if reasons and source.reasons:
         line += "\n" + "\n".join(f"-# {escape(r)}" for r in source.reasons)
     return line
 
 
-def _version_field(view: VersionView, expanded: bool) -> CardField:
-    mark = "✓ Agrees" if view.agrees else "✗ Other version"
-    name = clip(f"{mark} · weight {view.weight:.2f} · {escape(view.text)}", FIELD_NAME_MAX)
-    sources = view.sources if expanded else view.sources[:COMPACT_SOURCES]
-    lines = [_source_line(s, expanded) for s in sources]
-    hidden = len(view.sources) - len(sources)
+def _backing(view: VersionView) -> str:
+    """'3 outlets, best 49/100 (mixed)'."""
+    best = max((s.credibility for s in view.sources), default=0)
+    return f"{outlets(len(view.outlets))}, best {best}/100 ({band(best)})"
+
+
+def _version_name(view: VersionView, chars: int = FIELD_NAME_MAX) -> str:
+    mark = "✓ Agrees" if view.agrees else "✗ The sources"
+    return clip(f"{mark}: {escape(view.text)}", chars)
+
+
+def _sources_value(view: VersionView, room: Room) -> str:
+    shown = view.sources[:room.sources]
+    lines = [_source_line(s, room.quote, name=COMPACT_NAME) for s in shown]
+    hidden = len(view.sources) - len(shown)
     if hidden:
-        lines.append(f"…and {hidden} more source{'s' if hidden > 1 else ''} (press **All sources**)")
+        lines.append(f"…and {hidden} more source{'s' if hidden > 1 else ''} (**All sources**)")
     value = ""
     for line in lines:
         candidate = f"{value}\n{line}" if value else line
         if len(candidate) > FIELD_VALUE_MAX:
-            value = clip(candidate, FIELD_VALUE_MAX)
-            break
+            return clip(candidate, FIELD_VALUE_MAX)
         value = candidate
-    return CardField(name, value or "—")
+    return value or "—"
 
 
-def reply_card(reply: Reply, expanded: bool = False) -> Card:
-    """The card for a reply; `expanded` shows every source with the outlets' credibility reasons."""
-    label = LABELS[reply.verdict]
-    if reply.claim:
-        title = f"{label} — {reply.claim.text}"
-    else:
-        title = label
-    description = f"{escape(reply.explanation)}\n\n**You asked:** {escape(reply.statement)}"
+def _compact(reply: Reply, room: Room) -> Card:
+    description = f"{escape(clip(reply.why or reply.explanation, room.why))}\n\n**You asked:** " \
+                  f"{escape(clip(reply.statement, room.asked))}"
     fields: list[CardField] = []
     if reply.parts:
         # A statement of several claims: one line per claim, with its own verdict.
+        lines = [f"{LABELS[p.verdict]} — {clip(escape(p.text), room.part_chars)}" for p in reply.parts]
+        fields.append(CardField("Each claim", "\n".join(lines)))
+    lead, others = _lead(reply)
+    if lead is not None:
+        fields.append(CardField(_version_name(lead, room.version), _sources_value(lead, room)))
+    if others:
+        shown = others[:room.others]
+        lines = [f"{'✓' if v.agrees else '✗'} {escape(clip(v.text, room.other_chars))} — {_backing(v)}"
+                 for v in shown]
+        hidden = len(others) - len(shown)
+        if hidden:
+            lines.append(f"{'…and ' if shown else ''}{hidden} {'more' if shown else 'other'} version"
+                         f"{'s' if hidden > 1 else ''} (**All sources**)")
+        fields.append(CardField("Other versions", "\n".join(lines)))
+    if reply.suggestions and reply.claim is None:
+        fields.append(CardField("Did you mean", "\n".join(
+            f"• {escape(clip(s.text, 100))} (`{s.id}`)" for s in reply.suggestions[:room.suggestions])))
+    return Card(title_of(reply), description, COLOURS[reply.verdict], fields, _footer(reply), reply.verdict)
+
+
+def _lead(reply: Reply) -> tuple[VersionView | None, list[VersionView]]:
+    """The version the first line is about (the agreeing one, or for a contradiction the one the
+    sources give instead), and the other versions, judged first."""
+    if not reply.versions:
+        return None, []
+    return reply.versions[0], reply.versions[1:]
+
+
+def _footer(reply: Reply) -> str:
+    if reply.claim:
+        return f"claim {reply.claim.id} · match {reply.claim.score:.0f}/100 · checked {reply.today}"
+    if reply.not_queued:
+        return f"no verdict · not queued ({reply.not_queued}) · checked {reply.today}"
+    return f"no verdict · queued for the moderators · checked {reply.today}"
+
+
+def _expanded(reply: Reply) -> Card:
+    why = reply.why or reply.explanation
+    extra = f"\n\n{escape(reply.explanation)}" if reply.explanation != why else ""
+    description = f"{escape(why)}{extra}\n\n**You asked:** {escape(reply.statement)}"
+    fields: list[CardField] = []
+    if reply.parts:
         lines = [f"{LABELS[p.verdict]} — {clip(escape(p.text), 150)}" for p in reply.parts]
         fields.append(CardField("Each claim", "\n".join(lines)))
-    versions = reply.versions if expanded else reply.versions[:COMPACT_VERSIONS]
-    for view in versions:
-        if expanded:
-            # One field per source, so every quote and every outlet's reasons fit.
-            for i, source in enumerate(view.sources):
-                head = _version_field(view, False).name if i == 0 else f"↳ {clip(escape(view.text), 200)}"
-                fields.append(CardField(head, clip(_source_line(source, True), FIELD_VALUE_MAX)))
-        else:
-            fields.append(_version_field(view, expanded))
-    if len(reply.versions) > len(versions):
-        fields.append(CardField("More", f"{len(reply.versions) - len(versions)} more versions (press **All sources**)"))
+    for view in reply.versions:
+        # One field per source, so every quote and every outlet's reasons fit.
+        for i, source in enumerate(view.sources or [None]):
+            head = f"{_version_name(view)} · {_backing(view)}" if i == 0 else f"↳ {clip(escape(view.text), 200)}"
+            value = _source_line(source, FIELD_VALUE_MAX, reasons=True) if source else "—"
+            fields.append(CardField(clip(head, FIELD_NAME_MAX), clip(value, FIELD_VALUE_MAX)))
     if reply.suggestions:
         fields.append(CardField(
             "Related claims" if reply.claim else "Did you mean",
             "\n".join(f"• {escape(s.text)} (`{s.id}`, match {s.score:.0f})" for s in reply.suggestions),
         ))
-    if reply.claim:
-        footer = f"claim {reply.claim.id} · match {reply.claim.score:.0f}/100 · as of {reply.today}"
-    else:
-        footer = f"no verdict · queued for the moderators · as of {reply.today}"
-    return fit(Card(title, description, COLOURS[reply.verdict], fields, footer, reply.verdict))
+    return Card(title_of(reply), description, COLOURS[reply.verdict], fields, _footer(reply), reply.verdict)
+
+
+def reply_card(reply: Reply, expanded: bool = False) -> Card:
+    """The card for a reply. Compact (the default): the answer about what was asked, one line of
+    why, the sources of the version it rests on and the other versions in a line each, within
+    COMPACT_MAX characters; `expanded` ("All sources"): every version and source, with the
+    outlets' credibility reasons."""
+    if expanded:
+        return fit(_expanded(reply))
+    card = _compact(reply, ROOMS[0])
+    for room in ROOMS[1:]:
+        if card.size() <= COMPACT_MAX:
+            break
+        card = _compact(reply, room)
+    return fit(card)
 
 
 def fit(card: Card) -> Card:

@@ -122,13 +122,17 @@ class Crosscheck:
     def follow(self, on_changes: Callable[[list[ChangeRow]], None] | None = None,
                poll_seconds: float = 1.0) -> FeedFollower:
         """Apply changes as soon as any process makes them (not only at the next check), and tell
-        `on_changes` what they were (e.g. a digest schedule changed elsewhere). Stop it before closing."""
-        def caught_up() -> None:
-            changes = self.sync()
-            if changes and on_changes is not None:
-                on_changes(changes)
+        `on_changes` what they were (e.g. a digest schedule changed elsewhere, a claim someone
+        follows was edited here), whichever thread applied them: a check, an edit or the follower.
+        Stop it, and `unfollow(on_changes)`, before closing."""
+        if on_changes is not None:
+            self.engines.listeners.append(on_changes)
+        return FeedFollower(self.store.path, self.sync, poll_seconds).start()
 
-        return FeedFollower(self.store.path, caught_up, poll_seconds).start()
+    def unfollow(self, on_changes: Callable[[list[ChangeRow]], None]) -> None:
+        """Stop telling `on_changes` of changes."""
+        if on_changes in self.engines.listeners:
+            self.engines.listeners.remove(on_changes)
 
     def close(self) -> None:
         """Finish the background writes (the check log, the index entries kept for the next

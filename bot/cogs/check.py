@@ -22,10 +22,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import error_line, tell_user
+from bot.cogs.follow import FollowButton
 from bot.embeds import NO_PINGS, to_embed
 from claims.engine import MAX_STATEMENT_CHARS, Reply, StatementError
-from claims.render import Card, reply_card
-from claims.sentences import checkworthy_sentences
+from claims.render import FIELD_VALUE_MAX, Card, CardField, clip, escape, fit, reply_card
+from claims.sentences import split_message
 from claims.service import Crosscheck
 
 if TYPE_CHECKING:
@@ -60,21 +61,32 @@ def answer(service: Crosscheck, statement: str, *, user_id: str | None = None, g
 
 
 def answers_for_message(service: Crosscheck, content: str, **where: Any) -> list[Answer]:
-    """Answer each check-worthy sentence of a message; sentences with no match are left out
-    unless nothing matched, in which case the first one says so (and is queued)."""
-    sentences = checkworthy_sentences(content)
-    if not sentences:
-        raise StatementError("there is no statement in that message to check")
-    answers = [answer(service, s[:MAX_STATEMENT_CHARS], **where) for s in sentences]
-    matched = [a for a in answers if a.reply.verdict != "no_match"]
-    return matched or answers[:1]
+    """Answer each check-worthy sentence of a message (`claims.sentences`). Sentences with no
+    match get one line, not a card of their own (unless nothing matched: then the first of them
+    gets its card); those that were not checked are listed with why. Both lists go on the first
+    card, under "Other sentences"."""
+    split = split_message(content)
+    if not split.sentences:
+        skipped = "; ".join(f"“{clip(s.text, 60)}”: {s.reason}" for s in split.skipped[:3])
+        raise StatementError("there is no statement in that message to check" + (f" ({skipped})" if skipped else ""))
+    answers = [answer(service, s[:MAX_STATEMENT_CHARS], **where) for s in split.sentences]
+    shown = [a for a in answers if a.reply.verdict != "no_match"] or answers[:1]
+    lines = [f"“{escape(clip(a.reply.statement, 80))}” — no match in the claim base"
+             + ("" if a.reply.not_queued else ", queued for the moderators") for a in answers if a not in shown]
+    lines += [f"“{escape(clip(s.text, 80))}” — not checked: {s.reason}" for s in split.skipped]
+    if lines:
+        card = shown[0].card
+        card.fields.append(CardField("Other sentences", clip("\n".join(lines), FIELD_VALUE_MAX)))
+        shown[0].card = fit(card)
+    return shown
 
 
 # --- components (persistent across restarts: their custom ids carry the check id) ----------------
 
 
 def reply_view(ans: Answer) -> discord.ui.View | None:
-    """Buttons under a reply: all sources, helpful / not helpful, and did-you-mean choices."""
+    """Buttons under a reply: all sources, helpful / not helpful, notify me (when a claim
+    answered it: `bot.cogs.follow`), and did-you-mean choices."""
     if ans.check_id is None:
         return None
     view = discord.ui.View(timeout=None)
@@ -82,6 +94,8 @@ def reply_view(ans: Answer) -> discord.ui.View | None:
         view.add_item(SourcesButton(ans.check_id))
     view.add_item(FeedbackButton(ans.check_id, True))
     view.add_item(FeedbackButton(ans.check_id, False))
+    if ans.reply.claim is not None:
+        view.add_item(FollowButton(ans.check_id))
     if ans.reply.suggestions and ans.reply.claim is None:
         view.add_item(SuggestionSelect(ans.check_id, [(s.id, s.text) for s in ans.reply.suggestions]))
     return view
@@ -330,8 +344,10 @@ class Check(commands.Cog):
                     statement: app_commands.Range[str, 1, MAX_STATEMENT_CHARS], private: bool = False) -> None:
         """/check statement: [private:]"""
         where = _where(interaction)
+        # How it was asked: a private answer is never followed up in the channel (`bot.cogs.follow`).
+        via = "private" if private else "discord"
         answers = await self._answer_in_time(
-            interaction, lambda: [answer(self.bot.service, statement, **where)], private)
+            interaction, lambda: [answer(self.bot.service, statement, via=via, **where)], private)
         await self._send(interaction, answers, private)
 
     async def fact_check_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
@@ -368,7 +384,7 @@ class Check(commands.Cog):
                                 allowed_mentions=NO_PINGS, mention_author=False)
             return
         where = {"user_id": str(message.author.id), "guild_id": str(message.guild.id) if message.guild else None,
-                 "channel_id": str(message.channel.id)}
+                 "channel_id": str(message.channel.id), "via": "mention"}
         try:
             ans = await self.in_checks(functools.partial(answer, self.bot.service, statement[:MAX_STATEMENT_CHARS],
                                                          **where))

@@ -28,7 +28,7 @@ from discord.ext import commands
 
 from bot.client import error_line, tell_user
 from bot.config import Settings
-from bot.embeds import NO_PINGS
+from bot.embeds import NO_PINGS, when
 from bot.permissions import NotModerator, require_moderator
 from bot.privacy_schedule import RetentionScheduler
 from claims.privacy import (
@@ -117,6 +117,9 @@ def footprint_embed(data: PersonalData, where: str, settings: Settings) -> disco
             lines.append(f"• {fp.checks - fp.with_text:,} counted only: their text, your id and the channel are "
                          "already erased (or were never stored)")
         lines.append(f"**{_s(fp.votes, 'vote')}** on answers (👍/👎)")
+        if fp.follows:
+            lines.append(f"**{_s(fp.follows, 'claim')} you follow** (🔔 Notify me): your user id, kept so that I can "
+                         "send you a direct message when their verdict changes, until you stop following")
         if data.linked_until:
             lines.append(f"\nThese are linked to you through a random number until {_day(data.linked_until)} "
                          "(later if you ask again), so that digests count people right. After that, or once you "
@@ -136,6 +139,8 @@ def confirmation(data: PersonalData, where: str) -> str:
         parts.append(f"the text, your user id and the channel of the {_s(fp.with_text, 'question')} still kept")
     unlinked = _s(fp.checks, "question") + (f" and {_s(fp.votes, 'vote')}" if fp.votes else "")
     parts.append(f"the link between you and your {unlinked}")
+    if fp.follows:
+        parts.append(f"the {_s(fp.follows, 'claim')} you follow")
     return (f"⚠️ **Erase what Crosscheck keeps about you {where.replace('**', '')}?**\n"
             f"This erases {' and '.join(parts)}. They stay in the totals here as no one's. This cannot be undone.\n"
             "-# Answers already posted in a channel are Discord messages: delete those in Discord.")
@@ -143,11 +148,12 @@ def confirmation(data: PersonalData, where: str) -> str:
 
 def erased_words(done: Erased, where: str) -> str:
     """What an erasure did, in the person's words."""
-    if not (done.unlinked or done.votes):
+    if not (done.unlinked or done.votes or done.follows):
         return f"Nothing to erase: I keep nothing about you {where}."
     text = f"the text, your user id and the channel of {_s(done.checks, 'question')}; " if done.checks else ""
     votes = f" and {_s(done.votes, 'vote')}" if done.votes else ""
-    return (f"✅ Erased {where}: {text}{_s(done.unlinked, 'question')}{votes} no longer linked to you. "
+    follows = f" You no longer follow {_s(done.follows, 'claim')}." if done.follows else ""
+    return (f"✅ Erased {where}: {text}{_s(done.unlinked, 'question')}{votes} no longer linked to you.{follows} "
             "I keep nothing about you here now.")
 
 
@@ -242,6 +248,29 @@ class ConfirmEraseButton(discord.ui.DynamicItem[discord.ui.Button],
         await interaction.response.edit_message(content=erased_words(done, _where_words(interaction)), view=None)
 
 
+class UnfollowAllButton(discord.ui.DynamicItem[discord.ui.Button],
+                        template=r"cc:priv:unf:(?P<scope>\d+|dm):(?P<user>\d+)"):
+    """Under /privacy show: stop following every claim followed here."""
+
+    def __init__(self, scope: str, user_id: int):
+        super().__init__(discord.ui.Button(label="Stop following all", style=discord.ButtonStyle.secondary, emoji="🔕",
+                                           custom_id=f"cc:priv:unf:{scope}:{user_id}"))
+        self.scope, self.user_id = scope, user_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str]):
+        return cls(match["scope"], int(match["user"]))
+
+    @friendly_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if await _not_theirs(interaction, self.scope, self.user_id):
+            return
+        ended = await asyncio.to_thread(_service(interaction).store.follows.unfollow,
+                                        "" if self.scope == DM else self.scope, str(self.user_id))
+        await interaction.response.edit_message(
+            content=f"🔕 You no longer follow {_s(ended, 'claim')} {_where_words(interaction)}.", embed=None, view=None)
+
+
 class CancelEraseButton(discord.ui.DynamicItem[discord.ui.Button],
                         template=r"cc:priv:keep:(?P<scope>\d+|dm):(?P<user>\d+)"):
     def __init__(self, scope: str, user_id: int):
@@ -273,7 +302,7 @@ class Privacy(commands.Cog):
         self.retention = RetentionScheduler(bot.service.store.path)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(EraseButton, ConfirmEraseButton, CancelEraseButton)
+        self.bot.add_dynamic_items(EraseButton, ConfirmEraseButton, CancelEraseButton, UnfollowAllButton)
         # cog_load runs inside the bot's event loop, so the AsyncIOScheduler binds to it.
         self.retention.start()
 
@@ -297,6 +326,8 @@ class Privacy(commands.Cog):
             return
         view = discord.ui.View(timeout=None)
         view.add_item(EraseButton(_scope(interaction), interaction.user.id))
+        if data.footprint.follows:
+            view.add_item(UnfollowAllButton(_scope(interaction), interaction.user.id))
         await self._say(interaction, None, embed=embed, view=view)
 
     @privacy.command(name="erase", description="Erase what Crosscheck keeps about you here (asks you to confirm)")
@@ -333,7 +364,7 @@ class Privacy(commands.Cog):
         if days is None:
             current = await asyncio.to_thread(store.privacy.retention, guild)
             own = await asyncio.to_thread(store.privacy.setting, guild)
-            who = " (the operator's default)" if own is None else f" (set {own.updated_at[:10]})"
+            who = " (the operator's default)" if own is None else f" (set {when(own.updated_at, 'D')})"
             await self._say(interaction, retention_words(current) + who)
             return
         try:

@@ -15,6 +15,7 @@ from bot.curate_cli.common import (
     yes_option,
 )
 from claims.curate import new_claim_data, values_from
+from claims.curate.queue import chatter_line
 from claims.models import ClaimKind
 
 
@@ -35,9 +36,13 @@ def register(main: click.Group) -> None:
     @click.pass_context
     def review_list(ctx: click.Context, limit: int) -> None:
         """Open items: grouped questions, how many asked and when."""
-        groups = curator(ctx).review_queue(limit)
+        found = curator(ctx)
+        groups = found.review_queue(limit)
         if not groups:
             click.echo("the review queue is empty")
+        chatter = chatter_line(found.not_queued())
+        if chatter:
+            click.echo(chatter)
         for g in groups:
             people = len(g.askers)
             click.echo(f"#{g.key}  asked {g.count}× by {people} {'person' if people == 1 else 'people'}, "

@@ -25,6 +25,9 @@ from claims.store.objects import MODELS
 from claims.text import EntityIndex, Normaliser
 
 Model = Outlet | Article | Entity | Claim
+# Marks on queued questions that answer them: each person who asked is then owed the answer
+# (`claims.store.follows.queue_answers`), in the same transaction as the change.
+ANSWERING_MARKS = ("link", "new_claim")
 
 
 class CurationError(ValueError):
@@ -167,6 +170,7 @@ class CurationBase:
         self.service.sync()  # validation reads the base: let it be the latest
         stamp = now_iso()
         chain = self.chain
+        owed = 0
         try:
             # Nothing inside the transaction may ask the engines (they take their own lock, and
             # a thread answering a check holds that one while it reads the database).
@@ -178,11 +182,15 @@ class CurationBase:
                     reason=reason, file=file, body=body, undo_of=undo_of, check_undo=check_undo)
                 if marks:
                     self.store.checks.mark(tx, marks[0], marks[1], actor, object_id, at=stamp)
+                    if marks[1] in ANSWERING_MARKS:
+                        owed = self.store.follows.queue_answers(tx, marks[0], object_id, self.workspace_id)
                 if then is not None:
                     then(tx, audit_id)
         except StaleRevision as exc:
             raise ConflictError(self._conflict(kind, object_id, exc.expected, exc.current)) from None
         self.service.sync()
+        if owed:
+            summary += f"; {owed} {'person' if owed == 1 else 'people'} who asked will get the answer"
         return Change(audit_id, action, kind, object_id, summary, revision)
 
     def _write_batch(self, actor: str, action: str, target_type: str, target_id: str,

@@ -6,6 +6,7 @@ The queue is the server's own (see `claims.review`); the claims it leads to are 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from claims import review
@@ -13,6 +14,16 @@ from claims.curate.base import Change, CurationError
 from claims.curate.claims import ClaimCuration, topic_file, with_warnings
 from claims.curate.warnings import Accept, alias_warnings
 from claims.store import Where, now_iso
+
+# The review list counts the chatter of this many days, so moderators see its volume.
+CHATTER_DAYS = 7
+
+
+def chatter_line(counts: dict[str, int], days: int = CHATTER_DAYS) -> str | None:
+    """'Not queued in the last 7 days: 4 a greeting or small talk, 1 a command.' (None: none)."""
+    if not counts:
+        return None
+    return f"Not queued in the last {days} days: " + ", ".join(f"{n} {why}" for why, n in counts.items()) + "."
 
 
 class QueueCuration(ClaimCuration):
@@ -26,6 +37,13 @@ class QueueCuration(ClaimCuration):
         """Open groups of questions the bot could not answer (or matched loosely)."""
         self.service.flush_log()  # questions this process just answered are in the queue too
         return review.queue(self.store, self.normaliser, self.where, limit)
+
+    def not_queued(self, days: int = CHATTER_DAYS) -> dict[str, int]:
+        """How many questions of the last `days` were answered but kept out of the queue, by
+        reason (a greeting, a command...: `claims.checkworthy`), most first."""
+        self.service.flush_log()
+        since = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+        return self.store.checks.not_queued(self.where, since)
 
     def review_item(self, key: int) -> review.QueueGroup:
         """One open item of the queue (CurationError when there is none by that number)."""

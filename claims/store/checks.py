@@ -96,6 +96,7 @@ class CheckLog:
             "via": entry.via,
             "asker": pseudonym(tx, scope_of(guild_id), entry.user_id, stamp) if entry.user_id else None,
             "erased_at": None if keep else stamp,
+            "not_queued": getattr(reply, "not_queued", None),
         }, returning=None)
 
     def get(self, check_id: int) -> dict[str, Any] | None:
@@ -144,15 +145,27 @@ class CheckLog:
     # --- the review queue -------------------------------------------------------------------------
 
     def queued(self, where: Where) -> list[dict[str, Any]]:
-        """Checks waiting for a moderator: unanswered or loosely matched, not yet handled.
+        """Checks waiting for a moderator: unanswered or loosely matched, not yet handled, and not
+        chatter (`not_queued`: a greeting, a command... see `claims.checkworthy`).
 
         Who asked is given as a pseudonym only: moderators' views count people, never name them."""
         condition, args = where.sql("c")
         return self.db.query(
             "SELECT c.id, c.guild_id, c.statement, c.asked_at, c.asker, c.verdict, c.outcome, c.score, c.suggestions "
             "FROM checks c LEFT JOIN review r ON r.check_id = c.id "
-            f"WHERE r.check_id IS NULL AND (c.outcome != 'match' OR c.score < ?) AND {condition} ORDER BY c.id",
-            [LOOSE_MATCH, *args])
+            "WHERE r.check_id IS NULL AND (c.outcome != 'match' OR c.score < ?) AND c.not_queued IS NULL "
+            f"AND {condition} ORDER BY c.id", [LOOSE_MATCH, *args])
+
+    def not_queued(self, where: Where, since: str | None = None) -> dict[str, int]:
+        """How many checks since `since` were answered but kept out of the queue, by reason
+        (so moderators see the volume of chatter without reading it)."""
+        condition, args = where.sql()
+        if since:
+            condition, args = f"{condition} AND asked_at >= ?", [*args, since]
+        rows = self.db.query(f"SELECT not_queued, count(*) AS n FROM checks WHERE not_queued IS NOT NULL AND "
+                             f"(outcome != 'match' OR score < ?) AND {condition} GROUP BY not_queued ORDER BY n DESC",
+                             [LOOSE_MATCH, *args])
+        return {r["not_queued"]: int(r["n"]) for r in rows}
 
     def mark(self, tx: Transaction, check_ids: list[int], action: str, actor: str, claim_id: str | None = None,
              at: str | None = None) -> None:

@@ -20,9 +20,10 @@ log = logging.getLogger(__name__)
 
 # What a change touched: an object of a base (by kind), a workspace's base as a whole (created,
 # imported, re-parented), who curates a workspace, which workspace a server uses, a server's
-# settings, or its digest schedule.
+# settings, its digest schedule, or a message owed to someone (`claims.store.follows`).
 NOTIFY_CHANNEL = "crosscheck_changes"
-SCOPES = ("claim", "outlet", "article", "entity", "workspace", "curators", "server", "settings", "schedule")
+SCOPES = ("claim", "outlet", "article", "entity", "workspace", "curators", "server", "settings", "schedule",
+          "notice")
 
 
 @dataclass(frozen=True)

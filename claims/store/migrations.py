@@ -384,6 +384,54 @@ def _v5_check_ids(tx: Transaction, db: Database) -> None:
     tx.execute("INSERT INTO id_blocks (name, next_id) SELECT 'checks', coalesce(max(id), 0) + 1 FROM checks")
 
 
+def _v6_not_queued(tx: Transaction, db: Database) -> None:
+    # Chatter is answered and counted but not queued for the moderators (`claims.checkworthy`):
+    # the reason is kept with the check; NULL is a question the queue takes.
+    tx.execute("ALTER TABLE checks ADD COLUMN not_queued TEXT")
+
+
+def _v7_notifications(tx: Transaction, db: Database) -> None:
+    for statement in _statements("""
+-- People who asked to hear when a claim's verdict changes ("Notify me"): an explicit opt-in,
+-- shown by /privacy show and removed by unfollowing or by /privacy erase.
+CREATE TABLE follows (
+    id {serial},
+    scope TEXT NOT NULL,            -- the server it was followed in ('' for direct messages)
+    workspace_id TEXT NOT NULL,     -- whose base judges the claim
+    claim_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    standing TEXT NOT NULL,         -- the claim's verdict when followed, or when last told
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX follows_once ON follows (scope, claim_id, user_id);
+CREATE INDEX follows_claim ON follows (claim_id);
+-- Messages owed to people: an answer to a queued question, or a followed claim's new verdict.
+-- `dedupe` is the guarantee against sending twice: one row per person and event, written before
+-- anything is sent; a process sends a row only after moving it from pending to sending itself.
+CREATE TABLE notices (
+    id {serial},
+    dedupe TEXT NOT NULL,
+    kind TEXT NOT NULL,             -- answer | verdict
+    guild_id TEXT,                  -- where it was asked or followed (NULL: direct messages)
+    workspace_id TEXT NOT NULL,
+    claim_id TEXT NOT NULL,
+    user_id TEXT,                   -- whom to tell; NULL once sent, dropped or erased
+    channel_id TEXT,                -- where they asked in public: the fallback when a DM fails
+    check_id BIGINT,                -- the question it answers (answer)
+    follow_id BIGINT,               -- the follow it is for (verdict)
+    before TEXT,                    -- the verdict they last heard (verdict)
+    after TEXT,                     -- the verdict now (verdict)
+    status TEXT NOT NULL,           -- pending | sending | sent | failed | dropped
+    created_at TEXT NOT NULL,
+    done_at TEXT,
+    delivered TEXT                  -- dm | channel
+);
+CREATE UNIQUE INDEX notices_once ON notices (dedupe);
+CREATE INDEX notices_status ON notices (status, guild_id);
+""", db.backend):
+        tx.execute(statement)
+
+
 def _v8_claim_terms(tx: Transaction, db: Database) -> None:
     # Each claim's index entry, for restarts that skip normalising (see claims.store.terms).
     tx.execute("CREATE TABLE claim_terms (fingerprint TEXT NOT NULL, claim_key TEXT NOT NULL, payload TEXT NOT NULL, "
@@ -404,6 +452,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "privacy", _v2_privacy),
     Migration(4, "cooldowns", _v4_cooldowns),
     Migration(5, "check id blocks", _v5_check_ids),
+    Migration(6, "checks not queued", _v6_not_queued),
+    Migration(7, "follows and notices", _v7_notifications),
     Migration(8, "claim terms", _v8_claim_terms),
 )
 LATEST = max(m.version for m in MIGRATIONS)

@@ -97,6 +97,7 @@ class Footprint:
     newest: str | None  # their latest check
     votes: int
     last_seen: str | None  # when the link to their pseudonym was last refreshed
+    follows: int = 0  # claims they follow ("Notify me")
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,12 @@ class Erased:
     unlinked: int = 0  # checks no longer linked to the person (including those already without text)
     votes: int = 0  # votes whose user id was erased
     audit: int = 0  # audit rows that lost a copy of a question's wording
+    follows: int = 0  # claims they no longer follow
+    notices: int = 0  # messages owed to them, no longer sent
 
     def __add__(self, other: Erased) -> Erased:
         return Erased(self.checks + other.checks, self.unlinked + other.unlinked, self.votes + other.votes,
-                      self.audit + other.audit)
+                      self.audit + other.audit, self.follows + other.follows, self.notices + other.notices)
 
 
 class PrivacyStore:
@@ -254,8 +257,10 @@ class PrivacyStore:
     def footprint(self, scope: str, user_id: str) -> Footprint:
         """What the log holds about a person in one scope: found through their pseudonym."""
         link = self.db.one("SELECT asker, last_seen FROM askers WHERE scope = ? AND user_id = ?", [scope, str(user_id)])
+        follows = int(self.db.scalar("SELECT count(*) FROM follows WHERE scope = ? AND user_id = ?",
+                                     [scope, str(user_id)]) or 0)
         if link is None:
-            return Footprint(scope, 0, 0, None, None, None, 0, None)
+            return Footprint(scope, 0, 0, None, None, None, 0, None, follows)
         condition, args = _where_scope(scope)
         row = self.db.one(
             "SELECT count(*) AS checks, count(statement) AS with_text, min(asked_at) AS oldest, "
@@ -263,7 +268,7 @@ class PrivacyStore:
             f"FROM checks WHERE asker = ? AND {condition}", [link["asker"], *args]) or {}
         votes = self.db.scalar("SELECT count(*) FROM feedback WHERE voter = ?", [link["asker"]])
         return Footprint(scope, int(row.get("checks") or 0), int(row.get("with_text") or 0), row.get("oldest"),
-                         row.get("oldest_kept"), row.get("newest"), int(votes or 0), link["last_seen"])
+                         row.get("oldest_kept"), row.get("newest"), int(votes or 0), link["last_seen"], follows)
 
     def scopes_of(self, user_id: str) -> list[str]:
         """Every scope where the log holds something about this person (for the operator)."""
@@ -275,11 +280,14 @@ class PrivacyStore:
         scopes |= {scope_of(r["guild_id"]) for r in self.db.query(
             "SELECT DISTINCT c.guild_id FROM feedback f JOIN checks c ON c.id = f.check_id WHERE f.user_id = ?",
             [str(user_id)])}
+        scopes |= {r["scope"] for r in self.db.query("SELECT DISTINCT scope FROM follows WHERE user_id = ?",
+                                                    [str(user_id)])}
         return sorted(scopes)
 
     def erase_person(self, scope: str, user_id: str, stamp: str) -> Erased:
-        """Erase a person's statements, ids and channels in one scope, unlink their votes, and drop
-        their pseudonym, in one transaction. Their checks and votes still count, as no one's."""
+        """Erase a person's statements, ids and channels in one scope, unlink their votes, drop
+        their pseudonym, end the claims they follow and drop the messages owed to them there, in
+        one transaction. Their checks and votes still count, as no one's."""
         user_id = str(user_id)
         condition, args = _where_scope(scope)
         erase = "statement = NULL, user_id = NULL, channel_id = NULL, erased_at = coalesce(erased_at, ?)"
@@ -300,9 +308,13 @@ class PrivacyStore:
             near, extra = _where_scope(scope, "c")
             votes += tx.execute(f"UPDATE feedback SET user_id = NULL WHERE user_id = ? AND EXISTS (SELECT 1 FROM "
                                 f"checks c WHERE c.id = feedback.check_id AND {near})", [user_id, *extra])
+            follows = tx.execute("DELETE FROM follows WHERE scope = ? AND user_id = ?", [scope, user_id])
+            owed, owed_args = _where_scope(scope)
+            notices = tx.execute("UPDATE notices SET status = 'dropped', user_id = NULL, channel_id = NULL, "
+                                 f"done_at = ? WHERE user_id = ? AND {owed}", [stamp, user_id, *owed_args])
         audit = self.scrub_audit()
         self.checkpoint()
-        return Erased(checks + stray, unlinked + stray, votes, audit)
+        return Erased(checks + stray, unlinked + stray, votes, audit, follows, notices)
 
     def erase_text(self, scope: str | None, text: str, stamp: str) -> Erased:
         """Erase the checks whose statement contains `text` (any case), in one scope or (None) all.

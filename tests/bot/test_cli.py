@@ -86,7 +86,7 @@ def test_check_prints_the_verdict_outlets_with_credibility_and_an_exact_quote(
             break
     else:
         pytest.fail("no outlet with its credibility in:\n" + result.stdout)
-    assert "as of 2026-11-21" in result.stdout
+    assert "checked 2026-11-21" in result.stdout
 
 
 @pytest.mark.parametrize("statement", [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from claims.credibility import band
 from claims.engine import ClaimRef, Engine, Reply, Suggestion
 from claims.render import (
     DESCRIPTION_MAX,
@@ -96,23 +97,30 @@ def test_a_huge_reply_keeps_within_every_limit(expanded: bool) -> None:
     assert card.fields[0].name.startswith("✓ Agrees")
 
 
-def test_a_long_claim_wording_is_clipped_with_a_mark() -> None:
-    card = reply_card(huge_reply(versions=1, sources=1))
-    assert len(card.title) == TITLE_MAX
+def test_a_long_headline_is_clipped_with_a_mark() -> None:
+    reply = huge_reply(versions=1, sources=1)
+    reply.headline = "the sources say " + "something long " * 30
+    card = reply_card(reply)
+    assert TITLE_MAX - 2 <= len(card.title) <= TITLE_MAX
+    assert card.title.startswith("⚖️ Disputed — the sources say something long")
     assert card.title.endswith("…")
 
 
-def test_a_compact_card_shows_four_versions_and_says_how_many_more() -> None:
+def test_a_compact_card_shows_the_lead_version_then_three_others_in_a_line_each() -> None:
     reply = huge_reply(versions=6, sources=1)
     for view in reply.versions:
         view.text = f"Version {view.id}"
         view.sources = [SourceView(**{**vars(view.sources[0]), "quote": "short quote", "outlet_name": "Outlet"})]
-    reply.explanation = "Explanation"
+    reply.explanation = reply.why = "Explanation"
+    reply.statement = "Statement"
     card = reply_card(reply)
-    assert [f.name.split(" · ")[-1] for f in card.fields[:4]] == ["Version v0", "Version v1", "Version v2",
-                                                                   "Version v3"]
-    assert card.fields[4].name == "More" and card.fields[4].value.startswith("2 more versions")
-    assert card.fields[5].name == "Related claims"
+    assert card.fields[0].name == "✓ Agrees: Version v0"
+    assert card.fields[0].value.startswith("**Outlet** · credibility 50/100 (mixed) · August 2025 (est.)")
+    assert card.fields[1].name == "Other versions"
+    assert card.fields[1].value.splitlines() == [
+        "✗ Version v1 — 1 outlet, best 50/100 (mixed)", "✓ Version v2 — 1 outlet, best 50/100 (mixed)",
+        "✗ Version v3 — 1 outlet, best 50/100 (mixed)", "…and 2 more versions (**All sources**)"]
+    assert len(card.fields) == 2, "related claims are for All sources: a claim matched"
     assert len(reply_card(reply, expanded=True).fields) == 6 + 1  # every version, then the suggestions
 
 
@@ -141,9 +149,13 @@ def test_no_part_of_a_huge_card_can_ping() -> None:
 
 
 def test_a_1000_character_markdown_statement_is_echoed_escaped(engine: Engine, markdown_statement: str) -> None:
-    card = reply_card(engine.check(markdown_statement))
-    assert "**You asked:** " + escape(markdown_statement)[:200] in card.description
+    reply = engine.check(markdown_statement)
+    card = reply_card(reply)
+    assert "**You asked:** " + escape(markdown_statement[:100]) in card.description, "the compact card clips it"
     assert "@everyone" not in all_text(card)
+    assert card.description.endswith("…")
+    whole = reply_card(reply, expanded=True)
+    assert whole.description.endswith("**You asked:** " + escape(markdown_statement)), "All sources shows it whole"
 
 
 # --- the card as text -----------------------------------------------------------------------------
@@ -153,12 +165,14 @@ def test_card_text_shows_verdict_outlets_credibility_quotes_and_claim(engine: En
     reply = engine.check("Only 1,000 US troops are left in Iraq")
     card = reply_card(reply)
     text = card_text(card)
-    assert text.startswith("❌ Contradicted — " + reply.claim.text)
+    assert text.startswith("❌ Contradicted — the sources say about 2,500, not 1,000\n")
     assert "You asked: Only 1,000 US troops are left in Iraq" in text
-    for source in reply.versions[0].sources[:3]:
-        assert f"{source.outlet_name} · credibility {source.credibility}/100" in text
+    assert "✗ The sources: About 2,500 U.S. troops are in Iraq." in text
+    for source in reply.versions[0].sources[:2]:
+        assert f"{source.outlet_name} · credibility {source.credibility}/100 ({band(source.credibility)})" in text
         assert f"“{source.quote}”" in text
-    assert f"[claim troops-in-iraq · match 100/100 · as of {reply.today}]" in text
+    assert "…and 1 more source (All sources)" in text
+    assert f"[claim troops-in-iraq · match 100/100 · checked {reply.today}]" in text
 
 
 def test_card_text_has_every_field_of_the_card(engine: Engine) -> None:
@@ -181,8 +195,15 @@ def test_card_text_echoes_the_statement_verbatim(engine: Engine) -> None:
 
 
 def test_a_no_match_card_says_it_was_queued(engine: Engine) -> None:
-    card = reply_card(engine.check("good morning everyone"))
-    assert card.title == "🔎 No match"
+    card = reply_card(engine.check("Bitcoin will hit 100k by the end of 2026"))
+    assert card.title == "🔎 No match — nothing in the claim base covers this"
     assert card.verdict == "no_match"
     assert card.footer.startswith("no verdict · queued for the moderators")
     assert card.fields == []
+
+
+def test_a_greeting_is_answered_but_its_card_says_it_was_not_queued(engine: Engine) -> None:
+    card = reply_card(engine.check("good morning everyone"))
+    assert card.title == "🔎 No match — nothing in the claim base covers this"
+    assert "It was not queued for the moderators (a greeting or small talk)." in card_text(card)
+    assert card.footer.startswith("no verdict · not queued (a greeting or small talk)")

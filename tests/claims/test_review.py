@@ -57,7 +57,7 @@ def test_a_question_becomes_a_new_claim(service: Crosscheck, curator: Curator) -
 
 
 def test_dismissed_items_leave_the_queue_and_can_come_back(service: Crosscheck, curator: Curator) -> None:
-    ask(service, "good morning everyone, how is it going", "u1")
+    ask(service, "Bitcoin will hit 100k by the end of 2026", "u1")  # chatter is not queued at all
     [group] = curator.review_queue()
     change = curator.dismiss("mod:alice", group.key, "not a claim")
     assert curator.review_queue() == []

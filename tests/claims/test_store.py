@@ -167,7 +167,7 @@ def test_a_logged_check_records_the_statement_claim_score_and_verdict(seeded_sto
 
 
 def test_a_servers_checks_are_read_only_for_that_server(seeded_store: Store, engine: Engine) -> None:
-    reply = engine.check("good morning everyone")
+    reply = engine.check("Bitcoin will hit 100k by the end of 2026")
     seeded_store.checks.log(reply, workspace_id="guild-1", guild_id="1")
     seeded_store.checks.log(reply, workspace_id="guild-2", guild_id="2")
     seeded_store.checks.log(reply, workspace_id=DEFAULT)

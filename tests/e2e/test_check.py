@@ -24,6 +24,7 @@ from embed_checks import (
     NO_PINGS,
     assert_no_rejected_calls,
     assert_within_embed_limits,
+    embed_size,
     is_ephemeral,
 )
 from fakediscord import JSON, Call, FakeDiscord, InteractionHandle, RunBot, run_client
@@ -32,7 +33,8 @@ from bot.client import FRIENDLY_ERROR, CrosscheckBot
 from bot.cogs.check import MENU_NAME
 from claims.engine import Reply
 from claims.models import Claim
-from claims.render import COLOURS, escape
+from claims.render import COLOURS, COMPACT_MAX, COMPACT_NAME, clip, escape
+from claims.render import label as label_of
 from claims.service import Checked, Crosscheck
 from claims.store import StoreError
 
@@ -109,10 +111,15 @@ def check_id_of(call: Call) -> int:
 
 
 async def slash_check(server: FakeDiscord, statement: str, **options: Any) -> tuple[InteractionHandle, Call]:
-    """Run /check as `user` (default: the plain member); return the handle and the bot's callback."""
+    """Run /check as `user` (default: the plain member); return the handle and the bot's callback
+    (after a deferral, which a busy machine can cause, the follow-up that answered instead)."""
     user = options.pop("user", None)
     handle = await server.send_slash_command("check", {"statement": statement, **options}, user=user)
-    return handle, await handle.callback()
+    call = await handle.callback()
+    if call.json.get("type") == 5 and await handle.wait_until(lambda h: h.answer is not None, timeout=30):
+        assert handle.answer is not None
+        return handle, handle.answer
+    return handle, call
 
 
 async def mention(server: FakeDiscord, text: str, **kwargs: Any) -> tuple[JSON, Call]:
@@ -196,22 +203,22 @@ async def test_a_restart_syncs_only_when_the_command_tree_changed(
         _, call = await slash_check(discord_server, SUPPORTED)
         assert "Supported" in only_embed(call)["title"]
 
-    class BotWithAbout(CrosscheckBot):
+    class BotWithVersion(CrosscheckBot):
         """The bot with one more command, as after an upgrade that added it."""
 
         async def setup_hook(self) -> None:
-            @app_commands.command(name="about", description="What Crosscheck is")
-            async def about(interaction: discord.Interaction) -> None:
+            @app_commands.command(name="version", description="Which Crosscheck this is")
+            async def version(interaction: discord.Interaction) -> None:
                 await interaction.response.send_message("Crosscheck", ephemeral=True)
 
-            self.tree.add_command(about)
+            self.tree.add_command(version)
             await super().setup_hook()
 
-    async with run_client(discord_server, make_crosscheck_bot(bot_cls=BotWithAbout)):
+    async with run_client(discord_server, make_crosscheck_bot(bot_cls=BotWithVersion)):
         sync = await discord_server.wait_for_call("PUT", sync_path)
         synced = {c["name"] for c in sync.json}
-        assert {"check", MENU_NAME, "about"} <= synced
-        assert synced - {"about"} == {c["name"] for c in discord_server.calls_matching("PUT", sync_path)[0].json}
+        assert {"check", MENU_NAME, "version"} <= synced
+        assert synced - {"version"} == {c["name"] for c in discord_server.calls_matching("PUT", sync_path)[0].json}
     assert len(discord_server.calls_matching("PUT", sync_path)) == 2
 
 
@@ -244,7 +251,7 @@ async def test_check_answers_with_a_card_for_each_verdict(
         str(discord_server.member.id), str(discord_server.guild.id), str(discord_server.channel("general").id))
     check_id = row["id"]
     ids = custom_ids(data["components"])
-    assert embed["footer"]["text"].endswith("as of 2026-11-21")  # the engine's today
+    assert embed["footer"]["text"].endswith("checked 2026-11-21")  # the engine's today
 
     if verdict == "no_match":
         assert "queued for the moderators" in embed["description"]
@@ -252,17 +259,20 @@ async def test_check_answers_with_a_card_for_each_verdict(
         assert ids == [f"cc:fb:{check_id}:1", f"cc:fb:{check_id}:0"]
         return
     assert expected.claim is not None
-    assert expected.claim.text in embed["title"]
+    # The first line is the answer about what was asked; the claim's wording is not in it.
+    assert embed["title"] == f"{label_of(expected)} — {expected.headline}"
     footer = embed["footer"]["text"]
     assert f"claim {expected.claim.id}" in footer
     assert f"match {expected.claim.score:.0f}/100" in footer
-    assert ids == [f"cc:src:{check_id}", f"cc:fb:{check_id}:1", f"cc:fb:{check_id}:0"]
+    assert ids == [f"cc:src:{check_id}", f"cc:fb:{check_id}:1", f"cc:fb:{check_id}:0", f"cc:follow:{check_id}"]
     # The first field lists the leading version's sources: outlet, credibility and the quote.
     source = expected.versions[0].sources[0]
     first = embed["fields"][0]["value"]
-    assert f"**{escape(source.outlet_name)}** · credibility {source.credibility}/100" in first
-    assert f"“{escape(source.quote)}”" in first
-    assert all("credibility" in f["value"] for f in embed["fields"] if f["name"] != "Related claims")
+    assert f"**{escape(clip(source.outlet_name, COMPACT_NAME))}** · credibility {source.credibility}/100" in first
+    # The compact card clips a long quote (All sources shows it whole) and keeps within ~700 characters.
+    assert f"“{escape(source.quote[:40])}" in first
+    assert embed_size(embed) <= COMPACT_MAX
+    assert all("credibility" in f["value"] for f in embed["fields"] if f["name"] != "Other versions")
 
 
 async def test_a_private_check_is_ephemeral(discord_server: FakeDiscord, crosscheck_bot: CrosscheckBot) -> None:
@@ -289,7 +299,8 @@ async def test_a_slow_check_is_deferred_then_answered_by_a_follow_up(
     monkeypatch.setattr(service, "check", slow_check)
     monkeypatch.setattr(loaded_module(crosscheck_bot, "bot.cogs.check"), "DEFER_AFTER_SECONDS", 0.05)
 
-    handle, call = await slash_check(discord_server, SUPPORTED, private=True)
+    handle = await discord_server.send_slash_command("check", {"statement": SUPPORTED, "private": True})
+    call = await handle.callback()
     assert call.json["type"] == 5
     assert call.json["data"]["flags"] == EPHEMERAL
     followup = await handle.followup()
@@ -348,7 +359,8 @@ async def test_the_context_menu_on_a_message_without_a_claim_says_so(
 
     assert call.json["type"] == 4
     assert is_ephemeral(call.json["data"])
-    assert call.json["data"]["content"] == "I can't check that: there is no statement in that message to check."
+    assert call.json["data"]["content"] == ("I can't check that: there is no statement in that message to check "
+                                            "(“lol ok”: too short).")
 
 
 # --------------------------------------------------------------------------- mentions
@@ -369,13 +381,14 @@ async def test_a_mention_gets_a_reply_in_the_channel_that_pings_nobody(
     assert embed["description"].endswith(f"**You asked:** {escape(SUPPORTED)}")
     check_id = check_id_of(reply)
     assert custom_ids(reply.json["components"]) == [f"cc:src:{check_id}", f"cc:fb:{check_id}:1",
-                                                    f"cc:fb:{check_id}:0"]
+                                                    f"cc:fb:{check_id}:0", f"cc:follow:{check_id}"]
     # Discord pings nobody for this message: not the author, nor anyone else.
     assert reply.response["mentions"] == []
     assert reply.response["mention_roles"] == [] and not reply.response["mention_everyone"]
     assert len(discord_server.calls_matching("POST", r"/channels/\d+/messages")) == 1
     [row] = logged_checks(crosscheck_bot.service)
-    assert (row["statement"], row["user_id"], row["via"]) == (SUPPORTED, str(discord_server.member.id), "discord")
+    # Logged as asked in public by mention: an answer owed later may come back to this channel.
+    assert (row["statement"], row["user_id"], row["via"]) == (SUPPORTED, str(discord_server.member.id), "mention")
 
 
 async def test_a_bare_mention_explains_how_to_ask(discord_server: FakeDiscord, crosscheck_bot: CrosscheckBot) -> None:
@@ -610,7 +623,8 @@ async def test_did_you_mean_answers_with_the_chosen_claims_verdict(
     chosen = engine.check_against(LOOSE, choice)
     assert chosen.claim is not None
     chosen_embed = only_embed(answer)
-    assert chosen_embed["title"].endswith(chosen.claim.text)
+    assert chosen_embed["title"] == f"✅ Supported — {chosen.headline}"
+    assert escape(chosen.versions[0].text[:60]) in chosen_embed["fields"][0]["name"]
     assert chosen_embed["color"] == COLOURS[chosen.verdict]
     assert f"claim {choice}" in chosen_embed["footer"]["text"]
 

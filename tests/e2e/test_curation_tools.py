@@ -299,8 +299,9 @@ async def test_linking_a_queued_question_warns_before_it_breaks_answers(
     discord_server: FakeDiscord, crosscheck: CrosscheckBot
 ) -> None:
     question = "Washington's GIs are not garrisoned next door in Syria"
-    await discord_server.send_slash_command("check", {"statement": question})
-    await asyncio.sleep(0.2)
+    asked = await discord_server.send_slash_command("check", {"statement": question})
+    assert await asked.wait_until(lambda h: h.answer is not None, timeout=30)
+    crosscheck.service.flush_log()
     [logged] = crosscheck.service.store.checks.between(None)
     handle = await warned(discord_server, "review", "link", {"item": logged["id"], "claim": SYRIA})
     assert escape(f"the queued question {question!r} denies what") in handle.original_message["content"]
@@ -388,8 +389,9 @@ async def test_a_queued_question_becomes_a_claim_with_values_given_as_options(
     discord_server: FakeDiscord, crosscheck: CrosscheckBot
 ) -> None:
     question = "Are Washington's GIs garrisoned next door in Syria?"
-    await discord_server.send_slash_command("check", {"statement": question})
-    await asyncio.sleep(0.2)
+    asked = await discord_server.send_slash_command("check", {"statement": question})
+    assert await asked.wait_until(lambda h: h.answer is not None, timeout=30)
+    crosscheck.service.flush_log()
     [logged] = crosscheck.service.store.checks.between(None)
     modal = await open_modal(discord_server, "review", "new", {
         "item": logged["id"], "article": ARTICLE, "topic": "syria", "unit": "troops", "count": "~900",
@@ -399,7 +401,7 @@ async def test_a_queued_question_becomes_a_claim_with_values_given_as_options(
     answer = await submit(discord_server, modal, {
         "id": "gis-next-door", "statement": "About 900 US troops are garrisoned next door in Syria",
         "kind": "quantity", "article id": ARTICLE, "quote": SHORT_QUOTE})
-    made = escape(f"made review item #{logged['id']} into claim gis-next-door")
+    made = escape(f"made review item #{logged['id']} into claim gis-next-door; 1 person who asked will get the answer")
     assert reply_text(answer) == f"✅ #1 {made} (revision 1)"
     stored = stored_claim(crosscheck, "gis-next-door")
     assert stored is not None

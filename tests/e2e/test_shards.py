@@ -9,9 +9,13 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from conftest import TODAY
 from fakediscord import FakeDiscord, FakeGuild, RunBot
 
 from bot.client import CrosscheckBot, shard_of
+from claims.curate import Curator
+from claims.service import Crosscheck
+from claims.store import Where
 from claims.store.digests import make_schedule
 
 ALIAS = "GIs in Syria number about nine hundred"
@@ -106,3 +110,31 @@ async def test_a_members_cooldown_outlives_the_process_that_counted_it(
     await second.close()  # shard 1's process stops; another takes its place
     await run_bot(make_crosscheck_bot(dev_guild_id=None, shard_count=2, shard_ids=[1], check_rate=2))
     assert (await ask()).startswith("Slow down a little")
+
+
+async def test_a_follower_hears_a_changed_verdict_once_however_many_processes_run(
+        discord_server: FakeDiscord, second_guild: FakeGuild, shards: tuple[CrosscheckBot, CrosscheckBot],
+        crosscheck_db) -> None:
+    _, second = shards
+    member = second_guild.owner_member
+    handle = await discord_server.send_slash_command("check", {"statement": "About 900 US troops are in Syria"},
+                                                     user=member, guild=second_guild)
+    assert await handle.wait_until(lambda h: h.original_message is not None, timeout=30)
+    second.service.flush_log()
+    [row] = second.service.store.checks.between(Where(str(second_guild.id)))
+    pressed = await discord_server.send_component(f"cc:follow:{row['id']}", handle.original_message["id"], user=member)
+    assert (await pressed.callback()).json["data"]["content"].startswith("🔔")
+
+    # The operator edits the base both servers inherit, from the terminal: both processes hear of it.
+    cli = Crosscheck.open(crosscheck_db, today=TODAY)
+    try:
+        Curator(cli, workspace_id="default").edit_version("cli:op", "troops-in-syria", "about-900", None,
+                                                          values={"holds": False})
+    finally:
+        cli.close()
+    dm = discord_server.dm_channel(member)
+    assert await eventually(lambda: discord_server.calls_matching("POST", rf"/channels/{dm.id}/messages"))
+    await asyncio.sleep(2.5)  # both processes have long heard of the change by now
+    [sent] = discord_server.calls_matching("POST", rf"/channels/{dm.id}/messages")
+    assert "is now ❌ Contradicted" in sent.json["content"]
+    assert [r["status"] for r in second.service.store.db.query("SELECT status FROM notices")] == ["sent"]

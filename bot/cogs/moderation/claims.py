@@ -26,11 +26,11 @@ from bot.cogs.moderation.common import (
     apply,
     check_access,
     curator_for,
-    history_embed,
-    listing_embed,
     modal_id,
     reply,
     send_embed,
+    send_history,
+    send_listing,
     still_curator,
 )
 from bot.cogs.moderation.versions import SourceCommands, VersionCommands
@@ -199,8 +199,7 @@ class Claims(commands.Cog):
         lines = [f"`{c.id}` {escape(clip(c.statement, 120))}" + (" *(retired)*" if c.status == "retired" else "")
                  for c in claims]
         filters = ", ".join(f"{k} {v}" for k, v in (("topic", topic), ("status", status), ("kind", kind)) if v)
-        await send_embed(interaction, listing_embed(f"Claims{' — ' + filters if filters else ''}", lines,
-                                                    "narrow with topic, status or kind"))
+        await send_listing(interaction, f"Claims{' — ' + filters if filters else ''}", lines)
 
     @claim.command(name="search", description="Claims the bot would match these words to, and claims containing them")
     @app_commands.describe(text="A statement, or words, or part of an id")
@@ -219,8 +218,7 @@ class Claims(commands.Cog):
                 how = f"in its {hit.where}"
             retired = " *(retired)*" if hit.claim.status == "retired" else ""
             lines.append(f"{how} · `{hit.claim.id}` {escape(clip(hit.claim.statement, 120))}{retired}")
-        await send_embed(interaction, listing_embed(f"Search: {text}", lines or ["Nothing found."],
-                                                    "use more words", colour=0x1ABC9C))
+        await send_listing(interaction, f"Search: {text}", lines, colour=0x1ABC9C, empty="Nothing found.")
 
     @claim.command(name="history", description="Every change to a claim: who, when, what")
     @app_commands.autocomplete(claim=claim_autocomplete)
@@ -229,7 +227,7 @@ class Claims(commands.Cog):
         if not entries:
             await reply(interaction, f"No changes recorded for `{escape(claim)}`.")
             return
-        await send_embed(interaction, history_embed(f"History of {claim}", entries))
+        await send_history(interaction, f"History of {claim}", entries)
 
     # --- changing -------------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.embeds import NO_PINGS
+from bot.embeds import NO_PINGS, when
+from bot.paging import send_pages
 from bot.permissions import NotModerator, require_curator, require_moderator, require_moderator_or_curator
 from claims.curate import Accept, Change, ConflictError, CurationError, Curator, NeedsConfirmation
 from claims.render import clip, escape
@@ -152,31 +153,26 @@ VALUE_DESCRIPTIONS = {
 }
 
 
-def history_embed(title: str, entries: list, undo_hint: str = "Undo a change with /claim undo change:<#>"
-                  ) -> discord.Embed:
-    """The last 20 changes to something: who, when, what, and which were undone."""
+def history_lines(entries: list) -> list[str]:
+    """Changes to something, oldest first: who, when, what, and which were undone."""
     lines = []
-    for e in entries[-20:]:
+    for e in entries:
         undone = f" ~~undone by #{e.undone_by}~~" if e.undone_by else ""
         count = len((e.after or {}).get("changes") or {}) if e.target_type == "topic" else 0
         at_once = f" ({count} claims at once)" if count else ""
-        lines.append(f"**#{e.id}** {e.at[:16]} {escape(e.actor.split(':')[-1])} `{e.action}`{at_once}{undone}"
+        lines.append(f"**#{e.id}** {when(e.at)} {escape(e.actor.split(':')[-1])} `{e.action}`{at_once}{undone}"
                      + (f" — {escape(e.reason)}" if e.reason else ""))
-    embed = discord.Embed(title=clip(title, 256), description=clip("\n".join(lines), 4096), colour=0x95A5A6)
-    embed.set_footer(text=undo_hint)
-    return embed
+    return lines
 
 
-def listing_embed(title: str, lines: list[str], more_hint: str, colour: int = 0x3498DB) -> discord.Embed:
-    """A list in an embed: as many lines as fit, and how many more there are."""
-    shown: list[str] = []
-    room = 4000
-    for line in lines:
-        if len(line) + 1 > room:
-            break
-        shown.append(line)
-        room -= len(line) + 1
-    embed = discord.Embed(title=clip(title, 256), description="\n".join(shown) or "—", colour=colour)
-    hidden = len(lines) - len(shown)
-    embed.set_footer(text=f"{len(lines)} in all" + (f" · {hidden} not shown: {more_hint}" if hidden else ""))
-    return embed
+async def send_history(interaction: discord.Interaction, title: str, entries: list,
+                       undo_hint: str = "Undo a change with /claim undo change:<#>") -> None:
+    """Every change, in pages; the newest page first."""
+    await send_pages(interaction, clip(title, 256), history_lines(entries), footer=undo_hint, colour=0x95A5A6,
+                     last_first=True)
+
+
+async def send_listing(interaction: discord.Interaction, title: str, lines: list[str], colour: int = 0x3498DB,
+                       empty: str = "—") -> None:
+    """A list, in pages of PAGE_ROWS rows."""
+    await send_pages(interaction, clip(title, 256), lines, colour=colour, empty=empty)

@@ -20,12 +20,12 @@ from bot.cogs.moderation.common import (
     apply,
     check_access,
     curator_for,
-    history_embed,
     listed,
-    listing_embed,
     moderator_group,
     reply,
     send_embed,
+    send_history,
+    send_listing,
 )
 from claims.curate import CurationError
 from claims.models import EntityKind
@@ -54,8 +54,7 @@ class Entities(commands.Cog):
         entities = await asyncio.to_thread(lambda: curator_for(interaction).entities(kind))
         lines = [f"`{e.id}` {e.kind}: {escape(', '.join(e.names))}"
                  + (f" (in {', '.join(e.part_of)})" if e.part_of else "") for e in entities]
-        await send_embed(interaction, listing_embed(f"Entities{' — ' + kind if kind else ''}", lines,
-                                                    "narrow with kind"))
+        await send_listing(interaction, f"Entities{' — ' + kind if kind else ''}", lines)
 
     @entity.command(name="show", description="An entity, and every claim and entity that uses it")
     @app_commands.autocomplete(entity=entity_autocomplete)
@@ -82,7 +81,7 @@ class Entities(commands.Cog):
         if not entries:
             await reply(interaction, f"No changes recorded for `{escape(entity)}`.")
             return
-        await send_embed(interaction, history_embed(f"History of {entity}", entries))
+        await send_history(interaction, f"History of {entity}", entries)
 
     @entity.command(name="add", description="Add an entity and the names text finds it by")
     @app_commands.describe(id="Id, lowercase-with-dashes (new-zealand)", kind="What it is",

@@ -27,9 +27,11 @@ from bot.cogs.moderation.common import (
     curator_for,
     moderator_group,
     reply,
-    send_embed,
 )
+from bot.embeds import when
+from bot.paging import send_pages
 from claims.curate import CurationError, values_from
+from claims.curate.queue import chatter_line
 from claims.render import clip, escape
 
 if TYPE_CHECKING:
@@ -49,19 +51,21 @@ class Review(commands.Cog):
 
     @review.command(name="list", description="Questions the bot could not answer, grouped, most asked first")
     async def review_list(self, interaction: discord.Interaction) -> None:
-        groups = await asyncio.to_thread(lambda: curator_for(interaction).review_queue(15))
+        curator = curator_for(interaction)
+        groups = await asyncio.to_thread(curator.review_queue)
+        chatter = chatter_line(await asyncio.to_thread(curator.not_queued))
         if not groups:
-            await reply(interaction, "The review queue is empty. 🎉")
+            await reply(interaction, "The review queue is empty. 🎉" + (f"\n-# {chatter}" if chatter else ""))
             return
         lines = []
         for g in groups:
             people = len(g.askers)
             hint = f" · maybe `{g.suggestions[0]}`" if g.suggestions else ""
             lines.append(f"**#{g.key}** ×{g.count} ({people} {'person' if people == 1 else 'people'}, last "
-                         f"{g.last_asked[:16]}){hint}\n> {escape(clip(g.statement, 200))}")
-        embed = discord.Embed(title="Review queue", description=clip("\n".join(lines), 4096), colour=0xE67E22)
-        embed.set_footer(text="/review link item:<#> claim:<id> · /review new item:<#> · /review dismiss item:<#>")
-        await send_embed(interaction, embed)
+                         f"{when(g.last_asked, 'R')}){hint}\n> {escape(clip(g.statement, 200))}")
+        footer = "/review link item:<#> claim:<id> · /review new item:<#> · /review dismiss item:<#>"
+        await send_pages(interaction, "Review queue", lines, colour=0xE67E22,
+                         footer=f"{chatter} {footer}" if chatter else footer)
 
     @review.command(name="link", description="Answer a queued question with a claim (its wording becomes an alias)")
     @app_commands.autocomplete(claim=claim_autocomplete)

@@ -20,8 +20,9 @@ from bot.cogs.moderation.common import (
     curator_for,
     moderator_group,
     reply,
-    send_embed,
+    send_listing,
 )
+from claims.credibility import band
 from claims.models import CRITERIA_LABELS, CRITERIA_POINTS
 from claims.render import clip, escape
 
@@ -44,10 +45,10 @@ class Sources(commands.Cog):
 
     @source.command(name="list", description="Outlets with their credibility")
     async def source_list(self, interaction: discord.Interaction) -> None:
-        lines = [f"**{o.credibility}/100** `{o.id}` {escape(o.name)}" + (" ⚠️ flagged" if o.unreliable else "")
+        lines = [f"**{o.credibility}/100** ({band(o.credibility)}) `{o.id}` {escape(o.name)}"
+                 + (" ⚠️ flagged" if o.unreliable else "")
                  for o in await asyncio.to_thread(lambda: curator_for(interaction).outlets())]
-        embed = discord.Embed(title="Outlets", description=clip("\n".join(lines) or "—", 4096), colour=0x3498DB)
-        await send_embed(interaction, embed)
+        await send_listing(interaction, "Outlets", lines)
 
     @source.command(name="rate", description="Re-rate one of an outlet's nine credibility criteria, with a reason")
     @app_commands.describe(outlet="Outlet id", criterion="Which criterion", rating="yes, partly, no or unknown",

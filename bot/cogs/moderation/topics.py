@@ -17,11 +17,10 @@ from bot.cogs.moderation.common import (
     apply,
     check_access,
     curator_for,
-    history_embed,
-    listing_embed,
     moderator_group,
     reply,
-    send_embed,
+    send_history,
+    send_listing,
 )
 from claims.render import escape
 
@@ -44,7 +43,7 @@ class Topics(commands.Cog):
     async def list_(self, interaction: discord.Interaction) -> None:
         topics = await asyncio.to_thread(lambda: curator_for(interaction).topics())
         lines = [f"`{t.name}` {t.active} active, {t.retired} retired" for t in topics]
-        await send_embed(interaction, listing_embed("Topics", lines or ["No claims yet."], "—"))
+        await send_listing(interaction, "Topics", lines, empty="No claims yet.")
 
     @topic.command(name="retire", description="Retire every claim of a topic at once (one undo restores them)")
     @app_commands.describe(topic="The topic", reason="Why (kept in every claim's history)")
@@ -66,5 +65,5 @@ class Topics(commands.Cog):
         if not entries:
             await reply(interaction, f"No changes recorded for the topic `{escape(topic)}`.")
             return
-        await send_embed(interaction, history_embed(f"History of the topic {topic}", entries,
-                                                    "Undo one at once with /claim undo change:<#>"))
+        await send_history(interaction, f"History of the topic {topic}", entries,
+                           "Undo one at once with /claim undo change:<#>")
