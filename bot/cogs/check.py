@@ -242,8 +242,14 @@ async def within_rate(interaction: discord.Interaction) -> bool:
     """An app-command check: a member checking faster than the limit is told to wait."""
     bot = interaction.client
     cog = bot.get_cog("Check")  # type: ignore[attr-defined]
-    retry = await cog.in_db(slow_down, bot.service, bot.settings, interaction.guild_id,  # type: ignore[union-attr]
-                            interaction.user.id)
+    try:
+        retry = await cog.in_db(slow_down, bot.service, bot.settings,  # type: ignore[union-attr]
+                                interaction.guild_id, interaction.user.id)
+    except Exception as exc:
+        # discord.py hands only AppCommandErrors raised by a check to the tree's on_error: anything
+        # else (a dropped database connection) ended the interaction unanswered, and Discord showed
+        # "The application did not respond". A CheckFailure carries the user's line instead.
+        raise app_commands.CheckFailure(error_line(exc, "/check")) from exc
     if retry is None:
         return True
     settings = bot.settings  # type: ignore[attr-defined]
