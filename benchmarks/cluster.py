@@ -43,6 +43,7 @@ import itertools
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -143,14 +144,20 @@ def rerun_under_postgres(command: Sequence[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="cc-cluster-marker-") as folder:
         marker = Path(folder) / "started"
         env = {**os.environ, STARTED_MARKER: str(marker)}
-        try:
-            done = subprocess.run(["bash", str(WITH_POSTGRES), *command], env=env, check=False)
-        except KeyboardInterrupt:  # the child got the same Ctrl-C and cleans up after itself
-            return 130
-        if done.returncode != 0 and not marker.exists():
+        child = subprocess.Popen(["bash", str(WITH_POSTGRES), *command], env=env)
+        while True:
+            try:
+                code = child.wait()
+                break
+            except KeyboardInterrupt:
+                # Ctrl-C reached the whole process group: the benchmark stops its processes, then
+                # with_postgres.sh its server. Killing it now (as subprocess.run would) would leave
+                # the server running.
+                continue
+        if code != 0 and not marker.exists():
             print("error: PostgreSQL could not be started here (scripts/with_postgres.sh, above)", file=sys.stderr)
             return EXIT_NO_POSTGRES
-        return done.returncode
+        return code
 
 
 def mark_started() -> None:
@@ -784,12 +791,19 @@ def run(options: Options, progress: Progress | None = None) -> dict[str, Any]:
     mark_started()
     say = progress or (lambda line: None)
     w = World(options, server, say)
+    # SIGTERM (a CI timeout, `kill`) cleans up as Ctrl-C does, rather than leaving bot processes behind.
+    previous = signal.signal(signal.SIGTERM, _interrupted)
     try:
         w.database = w.new_database("main")
         w.service = Crosscheck.open(w.database)  # migrates, imports the shipped base: the processes find it ready
         return asyncio.run(_run(w, say))
     finally:
         w.close()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 # --- the table ------------------------------------------------------------------------------------
