@@ -75,6 +75,14 @@ def backends(url: str, application: str) -> int:
                                  "AND datname = current_database()", [application]).fetchone()[0])
 
 
+def listening(url: str, application: str) -> bool:
+    """Whether a process named `application` has a connection LISTENing (its change-feed follower)."""
+    with _admin(url) as admin:
+        return bool(admin.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                                  "AND datname = current_database() AND query ILIKE 'LISTEN %%'",
+                                  [application]).fetchone()[0])
+
+
 def terminate_backends(url: str, application: str) -> int:
     """Kill every connection of the processes named `application` (`pg_terminate_backend`); how many."""
     with _admin(url) as admin:
