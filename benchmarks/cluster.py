@@ -25,7 +25,7 @@ processes (`crosscheck run --shard-count S --shard-ids ...`, each its own OS pro
    at once over every server; acknowledgement delays by the fake's clock (dispatch to the
    callback's arrival) and the slowest complete answer; then a sustained closed loop for
    checks/s per process (and how many connections waited for a lock meanwhile).
-5. **cold start** at 100,000 claims: the synthetic base of `benchmarks.matching` imported into
+5. **cold start** at 100,000 claims: the synthetic base of `benchmarks.synthetic` imported into
    `default` of a database of its own; one bot process started on it; the time to its first
    answered /check and its peak RSS (`VmHWM`).
 
@@ -76,7 +76,8 @@ from benchmarks.cluster_world import (
     terminate_backends,
     wait_for_sessions,
 )
-from benchmarks.matching import DEFAULT_SEED, _percentile, bench_queries
+from benchmarks.matching import _percentile
+from benchmarks.synthetic import DEFAULT_SEED, bench_queries
 
 Progress = Callable[[str], None]
 
@@ -667,7 +668,7 @@ async def measure_load(w: World, phase: Phase, progress: Progress) -> tuple[list
 
 async def measure_cold_start(w: World, progress: Progress) -> dict[str, Any]:
     """One process on a database holding a large base: process start to first answer; peak RSS."""
-    from benchmarks.matching import synthetic_base
+    from benchmarks.synthetic import synthetic_base
     from claims.load import load_base
     from claims.store import DEFAULT, Store
 
