@@ -4,6 +4,7 @@
     crosscheck bench workspaces             memory with many servers; the first check after an edit
     crosscheck bench privacy                retention on 1,000,000 checks; a person's show and erase
     crosscheck bench restart                time to the first answer after a restart at 100,000 claims
+    crosscheck bench cluster                bot processes on PostgreSQL through the fake Discord (issue 15)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 import click
 
 EXIT_UNAVAILABLE = 3
+EXIT_INTERRUPTED = 130
 
 
 def _numbers(text: str, option: str) -> list[int]:
@@ -112,3 +114,64 @@ def register(main: click.Group) -> None:
         [count] = _numbers(size, "--size")
         _report(lambda progress: bench_restart.run(count, seed if seed is not None else bench_restart.DEFAULT_SEED,
                                                    progress), bench_restart.table, as_json)
+
+    @bench.command()
+    @click.option("--servers", default=50, show_default=True, help="Servers in the fake Discord (every digest fires).")
+    @click.option("--members", default=20, show_default=True, help="Members of each server (its owner only probes).")
+    @click.option("--processes", default="1,2,4", show_default=True, metavar="N,N,...",
+                  help="Bot processes for the acknowledgement and throughput figures; the most also run the "
+                       "edits and the digests. The shard count is the largest of these and --cooldown-processes.")
+    @click.option("--cooldown-processes", default=3, show_default=True,
+                  help="Bot processes for the cooldown figures (0 skips them).")
+    @click.option("--loads", default="200,400,800", show_default=True, metavar="N,N,...",
+                  help="/check interactions sent at once, per process count.")
+    @click.option("--edits", default=30, show_default=True, help="Edits before, and again after, the connection kill.")
+    @click.option("--sustain", "sustain_s", default=15.0, show_default=True, metavar="SECONDS",
+                  help="How long the sustained load for checks/s runs (0 skips it).")
+    @click.option("--sustain-concurrency", default=8, show_default=True,
+                  help="Askers per process in the sustained load (each asks again once answered).")
+    @click.option("--claims", type=click.IntRange(min=0), default=100_000, show_default=True, metavar="N",
+                  help="Claims in the cold-start base (0 skips the cold start).")
+    @click.option("--digests", type=click.Choice(["wait", "overlap", "skip"]), default="wait", show_default=True,
+                  help="Digests at the next whole minute: measured alone (wait), while the load figures run "
+                       "(overlap: shorter, the digests then fire during them), or not at all.")
+    @click.option("--digest-checks", default=3, show_default=True,
+                  help="Checks asked in each server before its digest (an empty digest is not posted).")
+    @click.option("--check-rate", default=5, show_default=True, help="CHECK_RATE of the cooldown processes.")
+    @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+    def cluster(servers: int, members: int, processes: str, cooldown_processes: int, loads: str, edits: int,
+                sustain_s: float, sustain_concurrency: int, claims: int, digests: str, digest_checks: int,
+                check_rate: int, as_json: bool) -> None:
+        """Several real bot processes on one PostgreSQL database through the fake Discord: edits seen
+        across processes (and after a killed connection), digests posted once, cooldowns across
+        processes, acknowledgements under bursts, checks/s, and a cold start at 100,000 claims.
+
+        Needs a checkout (it drives tests/e2e/fakediscord.py). Without $CROSSCHECK_POSTGRES_SERVER it
+        runs itself again under scripts/with_postgres.sh (a throwaway server). Takes several minutes;
+        progress goes to standard error."""
+        import os
+
+        from benchmarks import cluster as bench_cluster
+
+        options = bench_cluster.Options(
+            servers=servers, members=members, processes=tuple(_numbers(processes, "--processes")),
+            cooldown_processes=cooldown_processes, loads=tuple(_numbers(loads, "--loads")), edits=edits,
+            sustain_s=sustain_s, sustain_concurrency=sustain_concurrency, claims=claims, digests=digests,
+            digest_checks=digest_checks, check_rate=check_rate)
+        try:
+            options.validate()
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        if not os.environ.get("CROSSCHECK_POSTGRES_SERVER"):
+            command = [sys.executable, "-m", "bot.cli", "bench", "cluster", *options.args()]
+            sys.exit(bench_cluster.rerun_under_postgres(command + (["--json"] if as_json else [])))
+        # Progress goes to standard error even with --json: the run takes minutes, and stdout stays JSON.
+        try:
+            report = bench_cluster.run(options, lambda line: click.echo(line, err=True))
+        except RuntimeError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_UNAVAILABLE)
+        except KeyboardInterrupt:
+            click.echo("interrupted: every process and database of the run was stopped", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        click.echo(json.dumps(report) if as_json else bench_cluster.table(report))

@@ -689,6 +689,34 @@ async def test_a_locked_database_says_the_database_is_busy(
     assert "Supported" in only_embed(after)["title"]
 
 
+async def test_a_database_lost_while_counting_the_cooldown_still_answers_the_interaction(
+    discord_server: FakeDiscord, crosscheck_bot: CrosscheckBot, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture
+) -> None:
+    # The cooldown is counted in an app-command check, before the command runs: an error there
+    # used to leave the interaction unanswered (discord.py only reports AppCommandErrors raised by
+    # checks), which `crosscheck bench cluster` found after killing a process's connections.
+    cooldowns = crosscheck_bot.service.store.cooldowns
+    real_hit = cooldowns.hit
+    failures = [StoreError("the database postgresql://x cannot be used right now (terminating connection due to "
+                           "administrator command); nothing was changed. Try again in a moment")]
+
+    def hit(*args: Any, **kwargs: Any) -> float | None:
+        if failures:
+            raise failures.pop()
+        return real_hit(*args, **kwargs)
+
+    monkeypatch.setattr(cooldowns, "hit", hit)
+
+    _, call = await slash_check(discord_server, SUPPORTED)
+
+    assert call.json["type"] == 4 and is_ephemeral(call.json["data"])
+    assert call.json["data"]["content"].startswith(BUSY)
+    assert "store unavailable during /check" in caplog.text and "administrator command" in caplog.text
+    _, after = await slash_check(discord_server, SUPPORTED)
+    assert "Supported" in only_embed(after)["title"]
+
+
 async def test_an_error_in_the_context_menu_gives_one_friendly_line(
     discord_server: FakeDiscord, crosscheck_bot: CrosscheckBot, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture
