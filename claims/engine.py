@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -247,9 +248,16 @@ class Engine:
         self._today = today
         self.entities = EntityIndex(base.entities.values())
         self.normaliser = Normaliser(self.entities)
+        # The English tables (~1 s to read) are read beside the stored index entries: much of a
+        # restart is spent waiting for the database and for the workers parsing the entries.
+        english = threading.Thread(target=lexicon, name="crosscheck-lexicon", daemon=True)
+        english.start()
         payloads = stored_terms(self.normaliser) if stored_terms is not None else None
+        if payloads is None:
+            english.join()  # normalising forks workers that read the tables: never fork mid-read
         self.matcher = Matcher(self.normaliser, base.claims.values() if payloads is None else (),
                                source=base.claims, payloads=payloads)
+        english.join()
         self._claim_entities: dict[str, set[str]] = {}
         self._evidence: dict[str, dict[str, Evidence]] = {}
         self._kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
@@ -257,7 +265,6 @@ class Engine:
         self._names = {n.lower(): f"{ENTITY_PREFIX}{e.id}" for e in self.entities.entities.values()
                        for n in e.names if n.isalpha() and len(n) > 2 and not n.isupper()}
         self._text_words = lru_cache(maxsize=EVIDENCE_CACHE * 4)(lambda text: tuple(self.normaliser.words(text)[0]))
-        lexicon()  # English tables read once per process, now, not at the first check
         settle_memory(len(base.claims))
 
     def today(self) -> date:

@@ -102,6 +102,12 @@ class ObjectStore:
         rows = self.db.query("SELECT * FROM objects WHERE workspace_id = ? ORDER BY position, id", [workspace_id])
         return [_stored(r["kind"], r["id"], r) for r in rows]
 
+    def own_summary(self, workspace_id: str) -> tuple[int, bool]:
+        """How many rows a workspace itself holds, and whether any is an entity (without reading them)."""
+        [row] = self.db.query("SELECT count(*) AS n, coalesce(max(kind = 'entity'), 0) AS entities FROM objects "
+                              "WHERE workspace_id = ?", [workspace_id])
+        return int(row["n"]), bool(row["entities"])
+
     def workspaces_with_rows(self) -> set[str]:
         """The workspaces that hold any row of their own."""
         return {r["workspace_id"] for r in self.db.query("SELECT DISTINCT workspace_id FROM objects")}
