@@ -355,3 +355,23 @@ $CC claims add --id bihar-1981-worst --kind quantity --unit deaths --topic pukhr
     --quote "In what was probably India's worst rail disaster, a train plunged off a bridge and into a river in 1981 in Bihar state, killing an estimated 500 to 800 people." \
     --version-id estimate --version-text "A train plunged off a bridge into a river in Bihar in 1981, killing an estimated 500 to 800" \
     --count 500..800 --date 1981 --places bihar
+
+# 6. A second pass, after checking what members would ask (cases.yaml) against the base above:
+#    26 of 40 answers were acceptable at first (31 with the engine fixes of this branch); what
+#    follows is what a moderator can fix with the tools, each for a whole class of statements.
+# - The train's name holds two cities' names: "Indore-Patna Express" was read as the places
+#   Indore and Patna, which contradicted every claim placed at Pukhrayan. The name as one entity
+#   (there is no kind for a train or a vehicle: org is the nearest) stops that.
+$CC entities add --id indore-patna-express --kind org --name "Indore-Patna Express" \
+    --name "Patna-Indore Express" --name "Indore-Rajendranagar Express" --name "Indore Patna Express"
+# - Members (and the headlines) say "near Kanpur", "the Kanpur train accident": Kanpur Dehat is
+#   rural Kanpur, so it is placed in Kanpur (a "near" place is not something the tools can say).
+$CC entities edit kanpur-dehat --part-of kanpur
+# - "The railway minister announced ..." left "railway" unaccounted for: the title as his name.
+$CC entities alias add suresh-prabhu "Railway Minister"
+$CC entities alias add suresh-prabhu "railways minister"
+# - The alias "... left the rails ..." made "came off the rails" read as its opposite (come vs
+#   leave): a false contradiction, so it goes.
+$CC claims alias remove coaches-derailed "14 bogies of the train left the rails near Pukhrayan"
+# - "on board" was not matched to "carrying ... passengers".
+$CC claims alias add passengers-on-board "There were more than 500 passengers on board the train"
