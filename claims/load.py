@@ -505,7 +505,8 @@ def reference_problems(
         if version.id in seen_versions:
             out.append(((*vloc, "id"), f"claim {claim.id!r}: version id {version.id!r} is used twice"))
         seen_versions.add(version.id)
-        refs = [*version.values.places, *version.values.actors]
+        refs = [*version.values.places, *version.values.actors,
+                *(ref for ids in version.values.roles.values() for ref in ids)]
         if version.values.speaker:
             refs.append(version.values.speaker)
         for ref in refs:

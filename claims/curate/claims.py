@@ -220,6 +220,9 @@ def with_entity_ids(data: dict[str, Any], entities: dict[str, Entity]) -> dict[s
                     values[field] = [entity_id(v, field, version.get("id")) for v in given]
                 elif not many and given:
                     values[field] = entity_id(given, field, version.get("id"))
+            if isinstance(values.get("roles"), dict):
+                values["roles"] = {role: [entity_id(v, f"roles: {role}", version.get("id")) for v in who]
+                                   if isinstance(who, list) else who for role, who in values["roles"].items()}
             version = {**version, "values": values}
         out.append(version)
     if problems:

@@ -55,9 +55,10 @@ class EntityCuration(CurationBase):
             claims = list(self.store.objects.load(self.chain, kinds=("claim",)).claims.values())
         for claim in claims:
             for version in claim.versions:
-                roles = [role for role, ids in (("place", version.values.places), ("actor", version.values.actors),
-                                               ("speaker", [version.values.speaker] if version.values.speaker else []))
-                         if entity_id in ids]
+                uses = [("place", version.values.places), ("actor", version.values.actors),
+                        ("speaker", [version.values.speaker] if version.values.speaker else []),
+                        *((f"role {role}", ids) for role, ids in version.values.roles.items())]
+                roles = [role for role, ids in uses if entity_id in ids]
                 if roles:
                     out.append(EntityUse("claim", claim.id, f"version {version.id}: {', '.join(roles)}"))
         return out
@@ -142,7 +143,7 @@ class EntityCuration(CurationBase):
                 more = f"; and {len(uses) - 10} more" if len(uses) > 10 else ""
                 shown = "; ".join(str(u) for u in uses[:10]) + more
                 raise CurationError(f"entity {entity_id!r} is still used by {shown}. Change those first (a "
-                                    "version's places, actors or speaker; an entity's part_of), then remove it")
+                                    "version's places, actors, speaker or roles; an entity's part_of), then remove it")
 
         def build(current):
             if current is None:

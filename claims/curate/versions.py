@@ -17,8 +17,9 @@ from claims.curate.warnings import Accept, CurationWarning, missing_numbers
 from claims.models import Claim, SourceRef, Values, Version
 
 # The values a version can give, in the order they are shown and edited.
-VALUE_FIELDS = ("date", "as_of", "count", "duration", "scope", "places", "actors", "speaker", "holds")
+VALUE_FIELDS = ("date", "as_of", "count", "duration", "scope", "places", "actors", "speaker", "roles", "holds")
 LIST_FIELDS = ("places", "actors")
+ROLE_NAMES = ("agent", "patient", "source", "destination", "recipient")
 _TRUE = {"true", "yes", "y", "1", "happened"}
 _FALSE = {"false", "no", "n", "0", "denied", "did not happen"}
 
@@ -41,6 +42,39 @@ def _holds(value: object) -> bool:
                         "no: the source reports it did not)")
 
 
+def _roles(value: str | dict[str, Any]) -> dict[str, list[str]]:
+    """Roles given as a mapping, or as text: "agent=us; patient=al-saidi, kataib-hezbollah"."""
+    if isinstance(value, dict):
+        pairs = [(str(role), who) for role, who in value.items()]
+    else:
+        pairs = []
+        for part in (p.strip() for p in value.split(";")):
+            if not part:
+                continue
+            role, equals, who = part.partition("=")
+            if not equals:
+                raise CurationError(f"roles: {part!r} is not role=entities; write e.g. "
+                                    "'agent=us; patient=al-saidi' (roles: " + ", ".join(ROLE_NAMES) + ")")
+            pairs.append((role, who))
+    out: dict[str, list[str]] = {}
+    for role, who in pairs:
+        role = role.strip().casefold()
+        if role not in ROLE_NAMES:
+            raise CurationError(f"roles: {role!r} is not a role; the roles are {', '.join(ROLE_NAMES)} "
+                                "(agent: who acts; patient: who it is done to; source/destination: from/to where; "
+                                "recipient: who receives)")
+        names = _listed(who)
+        if not names:
+            raise CurationError(f"roles: {role} names no entity")
+        out[role] = names
+    return out
+
+
+def format_roles(roles: dict[str, list[str]]) -> str:
+    """Roles as the text `_roles` reads back."""
+    return "; ".join(f"{role}={', '.join(who)}" for role, who in roles.items())
+
+
 def values_from(**given: Any) -> dict[str, Any]:
     """A new version's values from the options a moderator filled in (blank ones left out).
 
@@ -56,6 +90,8 @@ def values_from(**given: Any) -> dict[str, Any]:
             out[field] = _listed(value)
         elif field == "holds":
             out[field] = _holds(value)
+        elif field == "roles":
+            out[field] = _roles(value)
         else:
             out[field] = str(value).strip()
     return out
@@ -75,6 +111,8 @@ def value_changes(**given: Any) -> dict[str, Any]:
             out[field] = _listed(value) if value != "" else []
         elif field == "holds":
             out[field] = _holds(value) if value != "" else True
+        elif field == "roles":
+            out[field] = _roles(value) if value != "" else {}
         else:
             out[field] = str(value).strip() or None
     return out
@@ -89,6 +127,8 @@ def format_values_block(values: Values) -> str:
             text = ", ".join(value)
         elif field == "holds":
             text = "yes" if value else "no"
+        elif field == "roles":
+            text = format_roles(value)
         else:
             text = value or ""
         lines.append(f"{field}: {text}".rstrip())
