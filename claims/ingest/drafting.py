@@ -184,7 +184,7 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
 
 # Conflicts about the details a version commits to (`claims.verdict._details`), as opposed to
 # words or roles the sources put otherwise: the first make another version, the others do not.
-DETAIL_CONFLICTS = ("date:", "count:", "duration:", "place:", "scope:", "speaker:", "who:",
+DETAIL_CONFLICTS = ("date:", "number:", "duration:", "place:", "scope:", "speaker:", "who:",
                     "the statement denies", "this version denies")
 
 
@@ -236,7 +236,7 @@ def _conflict_reason(versions: list[Version], closest: VersionView) -> str:
     said = []
     for conflict in closest.conflicts:
         m = re.match(r"(\w+): (.+) vs (.+)$", conflict)
-        if m and m.group(1) in ("date", "count", "duration", "place", "scope", "speaker", "who"):
+        if m and m.group(1) in ("date", "number", "duration", "place", "scope", "speaker", "who"):
             said.append((m.group(1), m.group(3), m.group(2)))
     if said:
         theirs = ", ".join(f"{what} *{their}*" for what, their, _ in said)

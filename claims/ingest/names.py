@@ -33,7 +33,8 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 september october november december read share""".split())  # noqa: SIM905
 _TITLE_WORDS = frozenset("""minister president prime secretary general gen gen. lt colonel col commander
 ambassador senator sen spokesman spokeswoman spokesperson adviser advisor chief deputy vice acting former
-mr mr. mrs mrs. ms ms. dr dr. sheikh defense defence foreign interior state cpl cpl. sgt sgt. pm""".split())  # noqa: SIM905
+mr mr. mrs mrs. ms ms. dr dr. sheikh defense defence foreign interior state cpl cpl. sgt sgt. pm governor mayor
+judge professor prof prof. king queen prince emir""".split())  # noqa: SIM905
 _ORG_WORDS = frozenset("""agency ministry council committee command forces force army navy corps party front
 movement group coalition organisation organization union university institute news tv television channel
 times post journal press network department office bureau commission alliance brigade brigades resistance
@@ -82,12 +83,12 @@ def unknown_names(sentence: str, position: int, entities: EntityIndex) -> list[N
         words = m.group().rstrip(".,;:").split()
         # Titles and sentence openers are not part of a name ("Iraqi Defense Minister X" -> X).
         while words and (words[0].casefold().rstrip(",") in _TITLE_WORDS or words[0].casefold() in _NOT_NAMES
-                         or entities.resolve(words[0]) is not None and len(words) > 1):
+                         or (entities.resolve(words[0]) is not None and len(words) > 1)):
             words.pop(0)
         if not words:
             continue
         name = " ".join(words).strip(" ,.;:'’\"“”").removesuffix("’s").removesuffix("'s")
-        if len(name) < 3 or name.isupper() and len(name) <= 3 or name.casefold() in _NOT_NAMES:
+        if len(name) < 3 or (name.isupper() and len(name) <= 3) or name.casefold() in _NOT_NAMES:
             continue
         if len(words) == 1 and m.start() == 0:
             continue  # one capitalised word opening a sentence is usually just its first word

@@ -41,8 +41,8 @@ _CHROME = re.compile(
     r"(?:all rights reserved|copyright|©)\b.*|cookies?\b.*|photo:.*|image:.*|source:.*|tags?:.*)\W*$",
     re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*|\d[\d,.]*")
-_FUNCTION_WORDS = frozenset("over out up down in on off about by for to with as at from into after before since "
-                            "until like near past round through under".split())
+_FUNCTION_WORDS = frozenset("""over out up down in on off about by for to with as at from into after before since
+until like near past round through under""".split())  # noqa: SIM905
 
 
 @dataclass(frozen=True)
