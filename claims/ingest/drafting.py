@@ -150,7 +150,7 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
 def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: str, reply: Reply,
            details: Details, published: date, speaker_text: str | None, cited: dict[str, set[str]]) -> Draft | str:
     """The draft one claim of a sentence gives, or why it gives none."""
-    if reply.claim is None:
+    if reply.claim is None and _full_sentence(sentence):
         reply = _closest(engine, part, reply, published) or reply
     if reply.claim is None:
         if not _checkable(details):
@@ -190,6 +190,11 @@ DETAIL_CONFLICTS = ("date:", "number:", "duration:", "place:", "scope:", "speake
 
 def _detail_conflicts(view: VersionView) -> list[str]:
     return [c for c in view.conflicts if c.startswith(DETAIL_CONFLICTS)]
+
+
+def _full_sentence(sentence: str) -> bool:
+    """Whether the sentence ends as a sentence does (a heading or a caption does not)."""
+    return sentence.rstrip(" ”\"'’)").endswith((".", "!", "?"))
 
 
 def _closest(engine: Engine, part: str, reply: Reply, published: date) -> Reply | None:
