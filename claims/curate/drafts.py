@@ -55,7 +55,7 @@ class Ingested:
         """One line: what was added and drafted."""
         kinds = Counter(d.action for d in self.drafts)
         drafted = ", ".join(f"{n} {_plural(action, n)}" for action, n in kinds.items()) or "nothing new"
-        head = f"added article {self.article_id}" if self.added else f"article {self.article_id} was already added"
+        head = f"article {self.article_id}" + ("" if self.added else " was already added")
         again = f" ({self.already} drafted before)" if self.already else ""
         return f"{head}; drafted {drafted}{again}; {len(self.skipped)} sentences skipped"
 
@@ -219,8 +219,8 @@ def edited(draft: StoredDraft, edits: dict[str, Any]) -> dict[str, Any]:
             data["values"] = {k: v for k, v in merged.items() if v not in (None, "", [])}
         elif key == "entity":
             data["entity"] = {**(data.get("entity") or {}), **value}
-        elif value is not None:
-            data[key] = value.strip() if isinstance(value, str) else value
+        else:  # None clears (who said it, a unit)
+            data[key] = (value.strip() or None) if isinstance(value, str) else value
     return data
 
 
