@@ -101,6 +101,11 @@ class DraftCuration(VersionCuration, EntityCuration, SourceCuration):
             drafting = draft_article(self.engine, article.id, text, article.published_date())
         except ArticleError as exc:
             raise CurationError(str(exc)) from None
+        if existing is None:
+            copied = self._copy_of(drafting.checked)
+            if copied:
+                raise CurationError(f"every sentence of this article is already in article {copied!r}: it is a copy, "
+                                    "and drafts nothing new; it was not added")
         keys = [d.key for d in drafting.drafts]
         known = self.store.drafts.keys(self.workspace_id, keys) if keys else set()
         new = [d for d in drafting.drafts if d.key not in known]
@@ -133,6 +138,17 @@ class DraftCuration(VersionCuration, EntityCuration, SourceCuration):
         base = self.base
         for article_id, body in base.texts.items():
             if len(body) >= len(text) // 2 and normalise_quote(body) == wanted:
+                return article_id
+        return None
+
+    def _copy_of(self, sentences: list[str]) -> str | None:
+        """The article every one of these sentences is already in, word for word, if one is."""
+        if not sentences:
+            return None
+        wanted = [normalise_quote(s) for s in sentences]
+        for article_id, body in self.base.texts.items():
+            text = normalise_quote(body)
+            if all(s in text for s in wanted):
                 return article_id
         return None
 

@@ -96,6 +96,7 @@ class Drafting:
     drafts: list[Draft] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     sentences: int = 0
+    checked: list[str] = field(default_factory=list)  # the sentences worth drafting from
 
 
 def draft_article(engine: Engine, article_id: str, text: str, published: date) -> Drafting:
@@ -113,6 +114,7 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
         if sentence.skipped:
             out.skipped.append(Skip(sentence.position, sentence.text, sentence.skipped))
             continue
+        out.checked.append(sentence.text)
         try:
             parts = engine.check_parts(sentence.text, today=published)
         except StatementError as exc:
@@ -164,8 +166,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     agreeing = [v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
     if agreeing:
         version = agreeing[0]
-        if version.id in cited.get(claim.id, set()):
-            return ALREADY_CITED
+        if claim.id in cited:
+            return ALREADY_CITED  # the moderators already placed this article's account of the claim
         reason = (f"agrees with *{version.text}* ({claim.id}/{version.id}); matched “{clip(reply.claim.wording, 90)}” "
                   f"({reply.claim.score:.0f}/100)")
         return Draft(SOURCE, position, sentence, reason, _key(article_id, SOURCE, sentence, claim.id, version.id),

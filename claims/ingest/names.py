@@ -17,13 +17,14 @@ from claims.text import EntityIndex
 
 _SAY = "|".join(sorted((w for w in SAY_WORDS if w not in ("according",)), key=len, reverse=True))
 _WHO = r"((?:[A-Z][\w.'’-]*|al-[\w'’-]+|bin|of|the|for)(?:\s+(?:[A-Z][\w.'’-]*|al-[\w'’-]+|bin|of|the|for)){0,7})"
-_LOWER_WHO = r"((?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,4}?(?:officials?|sources?|sources familiar with the matter|" \
-             r"spokes(?:man|woman|person)|ministry|media|diplomats?|analysts?|observers?))"
+_LOWER_WHO = r"((?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,4}?(?:officials?|sources?|spokes(?:man|woman|person)|" \
+             r"ministry|media|diplomats?|analysts?|observers?)" \
+             r"(?:\s+(?:familiar with|close to|briefed on|involved in)\s+the\s+(?:matter|talks|negotiations|plan))?)"
 _ACCORDING = re.compile(rf"\baccording to\s+{_WHO}", re.UNICODE)
 _ACCORDING_LOWER = re.compile(rf"\baccording to\s+{_LOWER_WHO}", re.IGNORECASE)
 _SUBJECT_SAYS = re.compile(rf"{_WHO}\s*,?\s+(?:has\s+|have\s+|had\s+|also\s+|officially\s+)*(?:{_SAY})\b")
 _LOWER_SUBJECT_SAYS = re.compile(rf"{_LOWER_WHO}\s+(?:have\s+|has\s+|had\s+|also\s+)*(?:{_SAY})\b", re.IGNORECASE)
-_SAYS_SUBJECT = re.compile(rf"\b(?:said|says|told)\s+{_WHO}")
+_SAYS_SUBJECT = re.compile(rf"\b(?:said|says)\s+{_WHO}")
 _EDGE_WORDS = {"the", "of", "for", "bin"}
 # Words that open a sentence without naming anyone.
 _NOT_NAMES = frozenset("""a an the this that these those it its he she they we i you his her their our on in at
@@ -49,7 +50,7 @@ _CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*)(?:\s+(?:
 def said_by(sentence: str) -> str | None:
     """Who the sentence says is speaking, as written ("Iraqi Defense Minister Thabet al-Abbasi",
     "sources familiar with the matter"); None when it quotes no one."""
-    for pattern in (_ACCORDING, _ACCORDING_LOWER, _SAYS_SUBJECT, _SUBJECT_SAYS, _LOWER_SUBJECT_SAYS):
+    for pattern in (_ACCORDING, _ACCORDING_LOWER, _SUBJECT_SAYS, _SAYS_SUBJECT, _LOWER_SUBJECT_SAYS):
         m = pattern.search(sentence)
         if m:
             who = _trim(m.group(1))
