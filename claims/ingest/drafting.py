@@ -48,6 +48,9 @@ HEDGED = "it only says something may be so"
 MAX_STATEMENT = 300
 # A suggestion this close is judged as the claim meant (see `_closest`).
 CLOSEST_SCORE = 50.0
+# Another suggestion this close, agreeing with nothing left unsettled, is drafted too (see `_also`).
+ALSO_SCORE = 45.0
+ALSO_GAPS = 1
 
 
 @dataclass(frozen=True)
@@ -127,11 +130,13 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
             details = extract(engine.normaliser.normalise(positive_form(part).text).words, kinds, published)
             draft = _draft(engine, article_id, sentence.position, sentence.text, part, reply, details, published,
                            speaker_text, cited)
-            if isinstance(draft, str):
-                why_not.append(draft)
-            elif draft.key not in seen_keys:
-                seen_keys.add(draft.key)
-                made.append(draft)
+            found = [draft, *_also(engine, article_id, sentence, part, reply, published, speaker_text, cited, draft)]
+            for one in found:
+                if isinstance(one, str):
+                    why_not.append(one)
+                elif one.key not in seen_keys:
+                    seen_keys.add(one.key)
+                    made.append(one)
         if made:
             out.drafts.extend(made)
             for name in names.unknown_names(sentence.text, sentence.position, engine.entities):
@@ -159,7 +164,7 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
             return NOTHING_CHECKABLE
         if details.hedged:
             return HEDGED
-        values = fill.values_of(details, engine.entities, published, text=part)
+        values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text)
     claim = engine.base.claims[reply.claim.id]
     judged = [v for v in reply.versions if v.judged]
@@ -175,7 +180,7 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     if claim.id in cited:
         return ALREADY_CITED
     closest = min(judged or reply.versions, key=lambda v: len(_detail_conflicts(v)), default=None)
-    values = fill.values_of(details, engine.entities, published, claim.unit, text=part)
+    values = fill.values_of(details, engine.entities, published, claim.unit, text=part, said_by=speaker_text)
     taken = {v.id for v in claim.versions}
     version_id = _unique(_version_slug(values) or f"from-{article_id}"[:60], taken)
     reason = _conflict_reason(claim.versions, closest) if closest else "no version of the claim speaks to it"
@@ -192,6 +197,32 @@ DETAIL_CONFLICTS = ("date:", "number:", "duration:", "place:", "scope:", "speake
 
 def _detail_conflicts(view: VersionView) -> list[str]:
     return [c for c in view.conflicts if c.startswith(DETAIL_CONFLICTS)]
+
+
+def _also(engine: Engine, article_id: str, sentence, part: str, reply: Reply, published: date,
+          speaker_text: str | None, cited: dict[str, set[str]], drafted: Draft | str) -> list[Draft]:
+    """Other claims a sentence reports: a report packs several facts in one sentence ("about 2,500
+    troops are in Iraq, mainly at three bases"). A close suggestion one of whose versions agrees
+    with it, judged by the same rules, is drafted as a source too."""
+    if not _full_sentence(sentence.text):
+        return []
+    out = []
+    taken = {reply.claim.id} if reply.claim else set()
+    if isinstance(drafted, Draft) and drafted.claim_id:
+        taken.add(drafted.claim_id)
+    for suggestion in reply.suggestions:
+        if suggestion.score < ALSO_SCORE or suggestion.id in taken or suggestion.id in cited:
+            continue
+        judged = engine.judge_against(part, suggestion.id, today=published)
+        agreeing = [v for v in judged.versions if v.judged and v.agrees and len(v.gaps) <= ALSO_GAPS]
+        if agreeing and judged.claim is not None:
+            version = agreeing[0]
+            reason = (f"also agrees with *{version.text}* ({suggestion.id}/{version.id}); close to "
+                      f"“{clip(judged.claim.wording, 90)}” ({suggestion.score:.0f}/100)")
+            out.append(Draft(SOURCE, sentence.position, sentence.text, reason,
+                             _key(article_id, SOURCE, sentence.text, suggestion.id, version.id),
+                             claim_id=suggestion.id, version_id=version.id, said_by=speaker_text))
+    return out
 
 
 def _full_sentence(sentence: str) -> bool:

@@ -91,8 +91,9 @@ def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpa
 
 
 def values_of(details: Details, entities: EntityIndex, published: date, unit: str | None = None,
-              text: str = "") -> dict[str, Any]:
-    """The values a sentence (`text`, read as `details`) gives, as a version's `values` (only those it gives)."""
+              text: str = "", said_by: str | None = None) -> dict[str, Any]:
+    """The values a sentence (`text`, read as `details`) gives, as a version's `values` (only those
+    it gives). `said_by` is who the sentence quotes, as written: the speaker when it names an entity."""
     out: dict[str, Any] = {}
     when = main_date(details.dates, published, text)
     if when is not None:
@@ -108,6 +109,8 @@ def values_of(details: Details, entities: EntityIndex, published: date, unit: st
     if details.places:
         out["places"] = list(details.places)
     speaker = details.speakers[0] if details.speakers else None
+    if speaker is None and said_by:
+        speaker = entities.resolve(said_by)
     if speaker:
         out["speaker"] = speaker
     actors = [e for e in details.entities if e not in details.places and entities.kind(e) in ACTOR_KINDS]
