@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from claims.engine import Engine
+from claims.engine import Engine, today_from_env
 from claims.ingest import draft_article
 from claims.ingest.drafting import CLAIM, ENTITY, SOURCE, VERSION, Draft
 from claims.load import Base, load_base, normalise_quote
@@ -173,7 +173,7 @@ def run(progress: Callable[[str], None] | None = None, base_dir: Path | None = N
     rows = []
     for article_id in sorted(base.texts):
         reduced, expected = without_article(base, article_id)
-        engine = Engine(reduced, today=today or date.today())
+        engine = Engine(reduced, today=today or today_from_env())
         article = base.articles[article_id]
         started = time.perf_counter()
         drafting = draft_article(engine, article_id, base.texts[article_id], article.published_date())

@@ -137,6 +137,15 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
                 elif one.key not in seen_keys:
                     seen_keys.add(one.key)
                     made.append(one)
+        for piece in _pieces(sentence.text):
+            for _, reply in engine.check_parts(piece, today=published):
+                if reply.claim is None or any(d.claim_id == reply.claim.id for d in made):
+                    continue
+                one = _draft(engine, article_id, sentence.position, sentence.text, piece, reply, Details(),
+                             published, speaker_text, cited)
+                if isinstance(one, Draft) and one.action == SOURCE and one.key not in seen_keys:
+                    seen_keys.add(one.key)
+                    made.append(one)
         if made:
             out.drafts.extend(made)
             for name in names.unknown_names(sentence.text, sentence.position, engine.entities):
@@ -184,7 +193,7 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     taken = {v.id for v in claim.versions}
     version_id = _unique(_version_slug(values) or f"from-{article_id}"[:60], taken)
     reason = _conflict_reason(claim.versions, closest) if closest else "no version of the claim speaks to it"
-    return Draft(VERSION, position, sentence, f"{reason} ({claim.id})",
+    return Draft(VERSION, position, sentence, f"{reason} ({claim.id}, matched {reply.claim.score:.0f}/100)",
                  _key(article_id, VERSION, sentence, claim.id), claim_id=claim.id, version_id=version_id,
                  values=values, said_by=speaker_text)
 
@@ -223,6 +232,21 @@ def _also(engine: Engine, article_id: str, sentence, part: str, reply: Reply, pu
                              _key(article_id, SOURCE, sentence.text, suggestion.id, version.id),
                              claim_id=suggestion.id, version_id=version.id, said_by=speaker_text))
     return out
+
+
+# Where a report's long sentence joins one fact to the next: ", with ...", "; ", "—", ", while ...",
+# "... and those stationed in ...". Plain English syntax, not any topic's words.
+_JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|as)\b)|;\s+|\s*[—–]\s*|"
+                    r"\s+and\s+(?=(?:the|those|its|their|all|some|several|hundreds|thousands|[A-Z])\b)")
+MIN_PIECE_WORDS = 5
+
+
+def _pieces(sentence: str) -> list[str]:
+    """The facts a long sentence joins, each long enough to be matched on its own (none when it
+    joins nothing): each is also judged, and drafted when it agrees with a claim."""
+    pieces = [p.strip(" ,.") for p in _JOINS.split(sentence)]
+    pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
+    return pieces if len(pieces) > 1 else []
 
 
 def _full_sentence(sentence: str) -> bool:
