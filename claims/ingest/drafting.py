@@ -241,12 +241,26 @@ _JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|
 MIN_PIECE_WORDS = 5
 
 
+# Who said it, as a report attaches it to a fact: ", the coast guard said", "according to X, ",
+# "X told reporters that". The fact is also matched without it (who said it is kept as `said_by`).
+_ATTRIBUTION = re.compile(
+    r",\s*(?:according to [^,.;]+|[^,.;]{1,80}?\s(?:said|says|told [^,.;]+|stated|announced|confirmed|reported))"
+    r"(?=\s*[,.;]|\s*$)|^(?:according to [^,]+,\s*)|^[^,.;]{1,80}?\s(?:said|says|told [^,.;]+?)\s+(?:that\s+)?",
+    re.IGNORECASE)
+
+
 def _pieces(sentence: str) -> list[str]:
-    """The facts a long sentence joins, each long enough to be matched on its own (none when it
-    joins nothing): each is also judged, and drafted when it agrees with a claim."""
+    """The facts a long sentence joins, each long enough to be matched on its own, and the
+    sentence without who said it (none when it joins nothing and quotes no one): each is also
+    judged, and drafted when it agrees with a claim."""
     pieces = [p.strip(" ,.") for p in _JOINS.split(sentence)]
     pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
-    return pieces if len(pieces) > 1 else []
+    pieces = pieces if len(pieces) > 1 else []
+    for text in [sentence, *pieces]:
+        bare = _ATTRIBUTION.sub("", text).strip(" ,.")
+        if bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
+            pieces.append(bare)
+    return list(dict.fromkeys(pieces))
 
 
 def _full_sentence(sentence: str) -> bool:

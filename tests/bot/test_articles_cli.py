@@ -52,7 +52,7 @@ def test_a_report_is_added_reviewed_and_its_drafts_accepted_and_rejected(cli: Cl
     assert "add as a source → final-withdrawal-date/end-2026" in added.output
     assert "why: conflicts with number *~2500* of *about-2500*: the article says *3100*" in added.output
     assert "quote: “About 3,100 U.S. troops are stationed in Iraq, according to the Pentagon.”" in added.output
-    assert "count: ~3100 · places: iraq · said by: Pentagon" in added.output
+    assert "count: ~3100 · places: iraq · speaker: us · said by: Pentagon" in added.output
     # The review queue shows them, grouped by article.
     listed = cli("review", "list")
     assert "drafts from articles" in listed.output and "article eu-today-2025-03-10-" in listed.output

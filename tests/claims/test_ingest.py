@@ -53,10 +53,10 @@ def test_a_sentence_agreeing_with_a_version_drafts_it_as_a_source(engine: Engine
 def test_a_sentence_conflicting_with_every_version_drafts_a_new_version_saying_what_conflicts(engine: Engine) -> None:
     [version] = drafts_by_action(engine)[VERSION]
     assert version.claim_id == "troops-in-iraq"
-    assert version.values == {"count": "~3100", "places": ["iraq"]}
+    assert version.values == {"count": "~3100", "places": ["iraq"], "speaker": "us"}  # the Pentagon speaks for the US
     assert version.said_by == "Pentagon"
     assert version.reason == ("conflicts with number *~2500* of *about-2500*: the article says *3100* "
-                              "(troops-in-iraq)")
+                              "(troops-in-iraq, matched 100/100)")
 
 
 def test_a_sentence_no_claim_bears_on_drafts_a_new_claim_with_its_values(engine: Engine) -> None:
@@ -162,12 +162,13 @@ def test_drafts_change_no_verdict_until_accepted_and_accepting_goes_through_the_
     result = curator.add_article_with_drafts("mod:alice", REPORT, outlet="eu-today", published="2025-03-10")
     version = next(d for d in result.drafts if d.action == VERSION)
     assert service.engine.check("About 3,100 US troops are in Iraq").verdict == "contradicted"
-    change = curator.accept_draft("mod:alice", version.id, {"values": {"speaker": "Pentagon"}})
+    change = curator.accept_draft("mod:alice", version.id, {"values": {"scope": "all"}})
     assert change.action == "claim.version.add" and f"draft #{version.id}" in change.summary
     assert service.engine.check("About 3,100 US troops are in Iraq").verdict == "disputed"
     claim, _ = curator.claim("troops-in-iraq")
     new = claim.versions[-1]
-    assert (new.values.count, new.values.speaker, new.sources[0].article) == ("~3100", "us", result.article_id)
+    assert (new.values.count, new.values.speaker, new.values.scope) == ("~3100", "us", "all")
+    assert new.sources[0].article == result.article_id
     assert curator.draft(version.id).status == "accepted"
     with pytest.raises(CurationError, match="already accepted"):
         curator.accept_draft("mod:bob", version.id)
