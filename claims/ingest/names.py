@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from claims.extract import SAY_WORDS
-from claims.text import EntityIndex
+from claims.lemmas import readings
+from claims.text import ENTITY_PREFIX, EntityIndex
 
 _SAY = "|".join(sorted((w for w in SAY_WORDS if w not in ("according",)), key=len, reverse=True))
 _WHO = r"((?:[A-Z][\w.'’-]*|al-[\w'’-]+|bin|of|the|for)(?:\s+(?:[A-Z][\w.'’-]*|al-[\w'’-]+|bin|of|the|for)){0,7})"
@@ -24,6 +25,8 @@ _ACCORDING = re.compile(rf"\baccording to\s+{_WHO}", re.UNICODE)
 _ACCORDING_LOWER = re.compile(rf"\baccording to\s+{_LOWER_WHO}", re.IGNORECASE)
 _SUBJECT_SAYS = re.compile(rf"{_WHO}\s*,?\s+(?:has\s+|have\s+|had\s+|also\s+|officially\s+)*(?:{_SAY})\b")
 _LOWER_SUBJECT_SAYS = re.compile(rf"{_LOWER_WHO}\s+(?:have\s+|has\s+|had\s+|also\s+)*(?:{_SAY})\b", re.IGNORECASE)
+# "Hussein Alawi, advisor to the prime minister, stated": the speaker is the one the apposition describes.
+_APPOSITIVE_SAYS = re.compile(rf"{_WHO},\s+(?:an?\s+|the\s+)?[a-z][^,]*,\s+(?:has\s+|had\s+|also\s+)*(?:{_SAY})\b")
 _SAYS_SUBJECT = re.compile(rf"\b(?:said|says)\s+{_WHO}")
 _EDGE_WORDS = {"the", "of", "for", "bin"}
 # Words that open a sentence without naming anyone.
@@ -50,7 +53,8 @@ _CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*)(?:\s+(?:
 def said_by(sentence: str) -> str | None:
     """Who the sentence says is speaking, as written ("Iraqi Defense Minister Thabet al-Abbasi",
     "sources familiar with the matter"); None when it quotes no one."""
-    for pattern in (_ACCORDING, _ACCORDING_LOWER, _SUBJECT_SAYS, _SAYS_SUBJECT, _LOWER_SUBJECT_SAYS):
+    for pattern in (_ACCORDING, _ACCORDING_LOWER, _APPOSITIVE_SAYS, _SUBJECT_SAYS, _SAYS_SUBJECT,
+                    _LOWER_SUBJECT_SAYS):
         m = pattern.search(sentence)
         if m:
             who = _trim(m.group(1))
@@ -81,11 +85,16 @@ def unknown_names(sentence: str, position: int, entities: EntityIndex) -> list[N
     """Names in the sentence that no entity of the workspace goes by (people, agencies, places)."""
     out = []
     for m in _CAPITALISED_RUN.finditer(sentence):
-        words = m.group().rstrip(".,;:").split()
-        # Titles and sentence openers are not part of a name ("Iraqi Defense Minister X" -> X).
+        # Names the workspace knows are taken out first ("Baghdad Airport", "Iraqi" in "Iraqi Defense
+        # Minister X"); what is left of the run after the last of them may be a new name.
+        replaced = entities.replace(m.group().rstrip(".,;:"))[0]
+        words = replaced.split(ENTITY_PREFIX)[-1].split()
+        if replaced.count(ENTITY_PREFIX):
+            words = words[1:]  # the last known name's id
+        # Titles and sentence openers are not part of a name ("Defense Minister X" -> X).
         while words and (words[0].casefold().rstrip(",") in _TITLE_WORDS or words[0].casefold() in _NOT_NAMES
-                         or (entities.resolve(words[0]) is not None and len(words) > 1)):
-            words.pop(0)
+                         or not (words[0][:1].isupper() or words[0].startswith("al-"))):
+            words.pop(0)  # also what a known name leaves ("-led" of "U.S.-led")
         if not words:
             continue
         name = " ".join(words).strip(" ,.;:'’\"“”").removesuffix("’s").removesuffix("'s")
@@ -93,6 +102,9 @@ def unknown_names(sentence: str, position: int, entities: EntityIndex) -> list[N
             continue
         if len(words) == 1 and m.start() == 0:
             continue  # one capitalised word opening a sentence is usually just its first word
+        lowered = [w.casefold().strip(".,’'") for w in words]
+        if all(readings(w) for w in lowered) and not set(lowered) & (_ORG_WORDS | _PLACE_WORDS):
+            continue  # capitalised English words ("Major Strategic Shift", a heading's "Withdraw"), not a name
         if entities.resolve(name) is not None:
             continue
         before = sentence[:m.start()].split()[-1:] or [""]
