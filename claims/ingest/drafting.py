@@ -44,7 +44,6 @@ ACTIONS = (SOURCE, VERSION, CLAIM, ENTITY)
 
 ALREADY_CITED = "the base already cites this article for that claim"
 NOTHING_CHECKABLE = "nothing to check: no date, number, place or name, and no claim in the base it bears on"
-HEDGED = "it only says something may be so"
 MAX_STATEMENT = 300
 # A suggestion this close is judged as the claim meant (see `_closest`).
 CLOSEST_SCORE = 50.0
@@ -171,8 +170,6 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     if reply.claim is None:
         if not _checkable(details):
             return NOTHING_CHECKABLE
-        if details.hedged:
-            return HEDGED
         values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text)
     claim = engine.base.claims[reply.claim.id]
