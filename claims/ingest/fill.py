@@ -9,6 +9,7 @@ against the article's publication day by `extract`.
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 from typing import Any
 
@@ -39,6 +40,8 @@ def date_text(span: DateSpan, published: date) -> str:
         part = _PARTS.get((start.month, end.month))
         if part:
             return f"{_PART_WORDS[part]} {start.year}"
+    if whole_months and (start.month, end.month) == (1, 12):
+        return f"{start.year}..{end.year}"
     if whole_months:
         return f"{start.year}-{start.month:02d}..{end.year}-{end.month:02d}"
     return f"{start.isoformat()}..{end.isoformat()}"
@@ -72,6 +75,12 @@ def best_count(details: Details, unit: str | None = None) -> tuple[NumRange, str
     return (with_unit or counts or [None])[0]
 
 
+# "between 2019 and 2020", "in 2019 and 2020", "from 2014 to 2017", "2019-2020": one span, not two dates.
+_YEAR_RANGE = re.compile(r"\b(?:between|in)\s+(?:\w+\s+)?(\d{4})\s+and\s+(?:\w+\s+)?(\d{4})\b|"
+                         r"\bfrom\s+(?:\w+\s+)?(\d{4})\s+(?:to|until|through|till)\s+(?:\w+\s+)?(\d{4})\b|"
+                         r"\b(\d{4})\s*[-–]\s*(\d{4})\b")
+
+
 def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpan | None:
     """The date a sentence gives for what it reports: the first, made as precise as the sentence
     makes it ("by September of this year": September of the year the sentence names). A month
@@ -85,6 +94,12 @@ def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpa
                 for d in dates]
     if not resolved:
         return None
+    ranged = _YEAR_RANGE.search(text)
+    if ranged:
+        low, high = sorted(int(y) for y in ranged.groups() if y)
+        spans = [d for d in resolved if d.start.year in (low, high) or d.end.year in (low, high)]
+        if len(spans) >= 2:
+            return DateSpan(min(d.start for d in spans), max(d.end for d in spans), f"{low}..{high}")
     first = resolved[0]
     narrower = [d for d in resolved[1:] if d.within(first) and (d.end - d.start) < (first.end - first.start)]
     return narrower[0] if narrower else first

@@ -11,10 +11,11 @@ import pytest
 
 from claims.curate import CurationError, Curator
 from claims.engine import Engine
+from claims.extract import extract
 from claims.ingest import ArticleError, article_problem, draft_article
 from claims.ingest.checks import MAX_ARTICLE_CHARS
 from claims.ingest.drafting import CLAIM, ENTITY, SOURCE, VERSION
-from claims.ingest.fill import count_text, date_text
+from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
 from claims.load import quote_in_text
 from claims.service import Crosscheck
@@ -95,13 +96,23 @@ def test_an_article_the_base_already_cites_drafts_nothing_for_what_it_cites(engi
 
 @pytest.mark.parametrize(("span", "published", "text"), [
     ("2026-09", PUBLISHED, "2026-09"), ("end of 2026", PUBLISHED, "end of 2026"), ("2025", PUBLISHED, "2025"),
-    ("2024-09-08", PUBLISHED, "2024-09-08"), ("2019..2020", PUBLISHED, "2019"),
+    ("2024-09-08", PUBLISHED, "2024-09-08"), ("2019..2020", PUBLISHED, "2019..2020"),
 ])
 def test_dates_are_written_as_curators_write_them(span: str, published: date, text: str) -> None:
-    parsed = parse_date_span(span)
-    assert parse_date_span(date_text(parsed, published)) .start == parsed.start
-    if ".." not in span:
-        assert date_text(parsed, published) == text
+    assert date_text(parse_date_span(span), published) == text
+
+
+@pytest.mark.parametrize(("sentence", "dates", "expected"), [
+    ("Militias carried out attacks on U.S. bases in 2019 and 2020.", ["2019", "2020"], "2019..2020"),
+    ("U.S. forces are to vacate most of their bases by September of this year.", ["2025"], "2025-09"),
+    ("The deal may leave room for a limited number of troops.", [], None),
+])
+def test_the_date_a_sentence_gives_is_read_as_precisely_as_it_says_it(engine: Engine, sentence: str,
+                                                                      dates: list[str], expected: str | None) -> None:
+    details = extract(engine.normaliser.normalise(sentence).words, {}, PUBLISHED)
+    assert [d.start.year for d in details.dates if d.year_known] == [int(y) for y in dates]
+    found = main_date(details.dates, PUBLISHED, sentence)
+    assert (date_text(found, PUBLISHED) if found else None) == expected
 
 
 @pytest.mark.parametrize("count", ["2500", "~2500", ">=70", "200..999"])
