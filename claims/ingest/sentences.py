@@ -67,7 +67,7 @@ def article_sentences(text: str, normaliser: Normaliser | None = None) -> list[S
     for line in text.splitlines():
         if not line.strip():
             continue
-        for piece in _segmenter().segment(line):
+        for piece in _joined(_segmenter().segment(line)):
             sentence = " ".join(piece.split())
             if not sentence:
                 continue
@@ -75,6 +75,25 @@ def article_sentences(text: str, normaliser: Normaliser | None = None) -> list[S
             reason = REPEATED if key in seen else skip_reason(sentence, text, normaliser)
             seen.add(key)
             out.append(Sentence(len(out), sentence, reason))
+    return out
+
+
+def _joined(pieces: list[str]) -> list[str]:
+    """The pieces with an abbreviation the splitter cut off put back ("U." + "S. Withdrawal from
+    Iraq Officially Begins", "U.S." + "Withdrawal ..."): a piece of one short word ending in a full
+    stop, followed on the same line, opens the next piece."""
+    out: list[str] = []
+    carry = ""
+    for piece in pieces:
+        text = f"{carry} {piece}" if carry else piece
+        carry = ""
+        words = text.split()
+        if len(words) == 1 and len(words[0]) <= 5 and words[0].endswith(".") and words[0][:1].isupper():
+            carry = text
+            continue
+        out.append(text)
+    if carry:
+        out.append(carry)
     return out
 
 

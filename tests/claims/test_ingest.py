@@ -5,11 +5,12 @@ accepting and rejecting go through the curator, audited and undoable."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from claims.curate import CurationError, Curator
+from claims.digest import build_digest
 from claims.engine import Engine
 from claims.extract import extract
 from claims.ingest import ArticleError, article_problem, draft_article
@@ -17,6 +18,7 @@ from claims.ingest.checks import MAX_ARTICLE_CHARS
 from claims.ingest.drafting import CLAIM, ENTITY, SOURCE, VERSION
 from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
+from claims.ingest.sentences import article_sentences
 from claims.load import quote_in_text
 from claims.service import Crosscheck
 from claims.values import parse_count, parse_date_span
@@ -225,3 +227,19 @@ def test_a_copy_of_an_article_already_in_the_base_is_refused(curator: Curator) -
     with pytest.raises(CurationError, match="is a copy"):
         curator.add_article_with_drafts("mod:alice", copy + "Tags: Iraq", outlet="iswnews", published="2024-09-10")
     assert curator.store.db.scalar("SELECT count(*) FROM drafts") == 0
+
+
+def test_an_accepted_draft_shows_in_the_digest_as_what_changed(curator: Curator, service: Crosscheck) -> None:
+    result = curator.add_article_with_drafts("mod:alice", REPORT, outlet="eu-today", published="2025-03-10")
+    source = next(d for d in result.drafts if d.action == SOURCE)
+    curator.accept_draft("mod:alice", source.id)
+    now = datetime.now(UTC)
+    digest = build_digest(service, now - timedelta(days=1), now + timedelta(minutes=1))
+    changes = {c.target_id: c for c in digest.changes}
+    assert changes["final-withdrawal-date"].what == ("new source",)
+
+
+def test_sentences_are_the_articles_own_with_abbreviations_kept_whole() -> None:
+    found = article_sentences("U.S. Withdrawal from Iraq Officially Begins\nDr. Smith said the troops left on Monday.")
+    assert [s.text for s in found] == ["U.S. Withdrawal from Iraq Officially Begins",
+                                       "Dr. Smith said the troops left on Monday."]
