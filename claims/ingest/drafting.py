@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -159,6 +159,25 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
                                 f"a {name.kind} the workspace does not know yet", _key(article_id, ENTITY, name.name),
                                 entity={"id": entity_id, "kind": name.kind, "names": [name.name]}))
     out.drafts.sort(key=lambda d: (d.position, ACTIONS.index(d.action)))
+    out.drafts = _distinct_ids(out.drafts)
+    return out
+
+
+def _distinct_ids(drafts: list[Draft]) -> list[Draft]:
+    """The drafts with no two new claims, nor two new versions of one claim, under one id (each
+    was made unique among what the base has; accepting both must not then clash)."""
+    claims: set[str] = set()
+    versions: dict[str, set[str]] = {}
+    out = []
+    for draft in drafts:
+        if draft.action == CLAIM and draft.claim_id:
+            draft = replace(draft, claim_id=_unique(draft.claim_id, claims))
+            claims.add(draft.claim_id)  # type: ignore[arg-type]
+        elif draft.action == VERSION and draft.claim_id and draft.version_id:
+            taken = versions.setdefault(draft.claim_id, set())
+            draft = replace(draft, version_id=_unique(draft.version_id, taken))
+            taken.add(draft.version_id)  # type: ignore[arg-type]
+        out.append(draft)
     return out
 
 
