@@ -12,6 +12,11 @@ the same comparison of details with every version), against the article's public
 - it matches nothing, and gives something checkable (a date, a number, a place, a name): draft a
   new claim with a first version.
 
+A report's sentences are longer than a user's question and often carry several facts, so a
+sentence no claim matches is also judged against its closest claim (`_closest`), close claims
+that agree are drafted beside the one matched (`_also`), and the facts a sentence joins, or
+states without who said them, are judged one by one (`_pieces`): the same rules each time.
+
 The quote is always the sentence itself, so it is in the article by construction; names the
 workspace does not know become entity drafts. Each draft carries a `key` that is the same
 whenever the same article gives the same draft again, so adding an article twice drafts
@@ -30,7 +35,7 @@ from claims.engine import Engine, Reply, StatementError
 from claims.extract import Details, extract
 from claims.ingest import fill, names
 from claims.ingest.checks import require_article
-from claims.ingest.sentences import article_sentences
+from claims.ingest.sentences import Sentence, article_sentences
 from claims.load import normalise_quote
 from claims.models import ClaimKind, Version
 from claims.questions import positive_form
@@ -106,9 +111,7 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
     engine's base. Raises ArticleError when the text is not an article's (see `checks`)."""
     require_article(text)
     out = Drafting()
-    kinds = {eid: str(e.kind) for eid, e in engine.entities.entities.items()}
-    cited = _cited(engine, article_id)
-    seen_keys: set[str] = set()
+    run = _Run(engine, article_id, published, _cited(engine, article_id))
     new_names: dict[str, names.NewName] = {}
     sentences = article_sentences(text, engine.normaliser)
     out.sentences = len(sentences)
@@ -118,48 +121,80 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
             continue
         out.checked.append(sentence.text)
         try:
-            parts = engine.check_parts(sentence.text, today=published)
+            made, why_not = _sentence_drafts(run, sentence)
         except StatementError as exc:
             out.skipped.append(Skip(sentence.position, sentence.text, str(exc)))
             continue
-        speaker_text = names.said_by(sentence.text)
-        made: list[Draft] = []
-        why_not: list[str] = []
-        for part, reply in parts:
-            details = extract(engine.normaliser.normalise(positive_form(part).text).words, kinds, published)
-            draft = _draft(engine, article_id, sentence.position, sentence.text, part, reply, details, published,
-                           speaker_text, cited)
-            found = [draft, *_also(engine, article_id, sentence, part, reply, published, speaker_text, cited, draft)]
-            for one in found:
-                if isinstance(one, str):
-                    why_not.append(one)
-                elif one.key not in seen_keys:
-                    seen_keys.add(one.key)
-                    made.append(one)
-        for piece in _pieces(sentence.text):
-            for _, reply in engine.check_parts(piece, today=published):
-                if reply.claim is None or any(d.claim_id == reply.claim.id for d in made):
-                    continue
-                one = _draft(engine, article_id, sentence.position, sentence.text, piece, reply, Details(),
-                             published, speaker_text, cited)
-                if isinstance(one, Draft) and one.action == SOURCE and one.key not in seen_keys:
-                    seen_keys.add(one.key)
-                    made.append(one)
         if made:
             out.drafts.extend(made)
             for name in names.unknown_names(sentence.text, sentence.position, engine.entities):
                 new_names.setdefault(name.name.casefold(), name)
         else:
             out.skipped.append(Skip(sentence.position, sentence.text, "; ".join(dict.fromkeys(why_not))))
-    taken = set(engine.entities.entities)
-    for name in new_names.values():
-        entity_id = _unique(_slug(name.name), taken)
-        taken.add(entity_id)
-        out.drafts.append(Draft(ENTITY, name.position, name.name,
-                                f"a {name.kind} the workspace does not know yet", _key(article_id, ENTITY, name.name),
-                                entity={"id": entity_id, "kind": name.kind, "names": [name.name]}))
+    out.drafts.extend(_entity_drafts(engine, article_id, list(new_names.values())))
     out.drafts.sort(key=lambda d: (d.position, ACTIONS.index(d.action)))
     out.drafts = _distinct_ids(out.drafts)
+    return out
+
+
+@dataclass
+class _Run:
+    """What drafting one article keeps from sentence to sentence."""
+
+    engine: Engine
+    article_id: str
+    published: date
+    cited: dict[str, set[str]]  # the versions, by claim, that already cite the article
+    seen: set[str] = field(default_factory=set)  # the keys drafted so far
+
+    def __post_init__(self) -> None:
+        self.kinds = {eid: str(e.kind) for eid, e in self.engine.entities.entities.items()}
+
+
+def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[str]]:
+    """A sentence's drafts, and why its claims drafted nothing (when they did not): each claim it
+    makes (`Engine.check_parts`), other claims close to it that agree (`_also`), and the facts it
+    joins, or states without who said them, that agree with a claim (`_pieces`)."""
+    engine, published = run.engine, run.published
+    speaker_text = names.said_by(sentence.text)
+    made: list[Draft] = []
+    why_not: list[str] = []
+
+    def keep(found: Draft | str) -> None:
+        if isinstance(found, str):
+            why_not.append(found)
+        elif found.key not in run.seen:
+            run.seen.add(found.key)
+            made.append(found)
+
+    for part, reply in engine.check_parts(sentence.text, today=published):
+        details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published)
+        draft = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details, published,
+                       speaker_text, run.cited)
+        keep(draft)
+        for other in _also(engine, run.article_id, sentence, part, reply, published, speaker_text, run.cited, draft):
+            keep(other)
+    for piece in _pieces(sentence.text):
+        for _, reply in engine.check_parts(piece, today=published):
+            if reply.claim is None or any(d.claim_id == reply.claim.id for d in made):
+                continue
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, piece, reply, Details(),
+                         published, speaker_text, run.cited)
+            if isinstance(one, Draft) and one.action == SOURCE:
+                keep(one)
+    return made, why_not
+
+
+def _entity_drafts(engine: Engine, article_id: str, found: list[names.NewName]) -> list[Draft]:
+    """A draft for each name the workspace does not know, with an id of its own."""
+    taken = set(engine.entities.entities)
+    out = []
+    for name in found:
+        entity_id = _unique(_slug(name.name), taken)
+        taken.add(entity_id)
+        out.append(Draft(ENTITY, name.position, name.name, f"a {name.kind} the workspace does not know yet",
+                         _key(article_id, ENTITY, name.name),
+                         entity={"id": entity_id, "kind": name.kind, "names": [name.name]}))
     return out
 
 
@@ -224,7 +259,7 @@ def _detail_conflicts(view: VersionView) -> list[str]:
     return [c for c in view.conflicts if c.startswith(DETAIL_CONFLICTS)]
 
 
-def _also(engine: Engine, article_id: str, sentence, part: str, reply: Reply, published: date,
+def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply: Reply, published: date,
           speaker_text: str | None, cited: dict[str, set[str]], drafted: Draft | str) -> list[Draft]:
     """Other claims a sentence reports: a report packs several facts in one sentence ("about 2,500
     troops are in Iraq, mainly at three bases"). A close suggestion one of whose versions agrees
