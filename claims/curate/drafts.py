@@ -16,6 +16,7 @@ queue; so does undoing a rejection. Drafts change no verdict until accepted.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -80,8 +81,6 @@ class DraftCuration(VersionCuration, EntityCuration, SourceCuration):
         """Store an article and draft from it (see `claims.ingest`), in one transaction. The same
         text added again (under any id) drafts only what it had not drafted before. Refused, with
         nothing written, when the text is not an article's, or when it drafts nothing at all."""
-        import time
-
         problem = article_problem(text)
         if problem:
             raise CurationError(problem)
@@ -90,10 +89,13 @@ class DraftCuration(VersionCuration, EntityCuration, SourceCuration):
         if existing is None and outlet not in self.base.outlets:
             raise CurationError(f"unknown outlet {outlet!r}; add the outlet first (`crosscheck sources add-outlet`, "
                                 "or /source add-outlet in Discord)")
-        data = {"id": existing or article_id or article_id_for(outlet, published, text), "outlet": outlet,
-                "published": published, "url": url, "title": title, "byline": byline,
-                "path": f"claims/base/articles/{existing or article_id or 'x'}.txt"}
-        article = validated(Article, {**data, "path": f"claims/base/articles/{data['id']}.txt"})
+        if existing is not None:
+            article = self.base.articles[existing]  # drafted again as it was stored (its date, its outlet)
+        else:
+            new_id = article_id or article_id_for(outlet, published, text)
+            article = validated(Article, {"id": new_id, "outlet": outlet, "published": published, "url": url,
+                                          "title": title, "byline": byline,
+                                          "path": f"claims/base/articles/{new_id}.txt"})
         if existing is None and article.id in self.base.articles:
             raise CurationError(f"an article with id {article.id!r} already exists with another text; choose another "
                                 "id (or leave it out: one is made from the outlet, date and text)")
