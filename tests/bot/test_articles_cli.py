@@ -87,6 +87,9 @@ def test_a_report_is_added_reviewed_and_its_drafts_accepted_and_rejected(cli: Cl
     ("Le retrait des troupes américaines d'Irak sera terminé fin 2026, selon le ministère de la défense "
      "à Bagdad.".encode(), "not written in English"),
     (b"caf\xe9 " * 40, "is not UTF-8 text"),
+    (b"The troops left Iraq on Monday. " * 160_000, "an article's text is at most 500,000 characters"),  # 5 MB
+    (b"<!DOCTYPE html><html><body>" + b"<p>The troops left Iraq on Monday.</p>" * 20 + b"</body></html>",
+     "this is an HTML page"),
 ])
 def test_bad_files_are_refused_and_nothing_is_written(cli: Cli, tmp_path: Path, db_path: Path, content: bytes,
                                                       said: str) -> None:
