@@ -49,7 +49,13 @@ ACTIONS = (SOURCE, VERSION, CLAIM, ENTITY)
 
 ALREADY_CITED = "the base already cites this article for that claim"
 NOTHING_CHECKABLE = "nothing to check: no date, number, place or name, and no claim in the base it bears on"
+INTERPRETATION = "an interpretation (what something marks, reflects or suggests), not a report: no claim of its own"
 MAX_STATEMENT = 300
+# What an analyst reads into events rather than what happened or was said: like an opinion, it
+# makes no claim of its own (a sentence matching a claim is still drafted as its source).
+_INTERPRETS = re.compile(r"\b(?:marks?|marked|reflects?|reflected|represents?|represented|indicates?|indicated|"
+                         r"suggests?|suggested|signals?|signalled|signaled|underscores?|underscored|"
+                         r"highlights?|highlighted|symboli[sz]es?|symboli[sz]ed)\b")
 # A suggestion this close is judged as the claim meant (see `_closest`).
 CLOSEST_SCORE = 50.0
 # Another suggestion this close, agreeing with nothing left unsettled, is drafted too (see `_also`).
@@ -224,6 +230,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     if reply.claim is None:
         if not _checkable(details):
             return NOTHING_CHECKABLE
+        if _INTERPRETS.search(part):
+            return INTERPRETATION
         values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text)
     claim = engine.base.claims[reply.claim.id]

@@ -243,3 +243,11 @@ def test_sentences_are_the_articles_own_with_abbreviations_kept_whole() -> None:
     found = article_sentences("U.S. Withdrawal from Iraq Officially Begins\nDr. Smith said the troops left on Monday.")
     assert [s.text for s in found] == ["U.S. Withdrawal from Iraq Officially Begins",
                                        "Dr. Smith said the troops left on Monday."]
+
+
+def test_an_interpretation_is_no_claim_of_its_own(engine: Engine) -> None:
+    text = "The ferry reform in Norland marks a turning point for the islands' economy since 2019."
+    drafting = draft_article(engine, "report-1", text, PUBLISHED)
+    assert not drafting.drafts
+    [skipped] = drafting.skipped
+    assert skipped.reason.startswith("an interpretation (what something marks, reflects or suggests)")
