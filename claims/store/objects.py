@@ -104,8 +104,9 @@ class ObjectStore:
 
     def own_summary(self, workspace_id: str) -> tuple[int, bool]:
         """How many rows a workspace itself holds, and whether any is an entity (without reading them)."""
-        [row] = self.db.query("SELECT count(*) AS n, coalesce(max(kind = 'entity'), 0) AS entities FROM objects "
-                              "WHERE workspace_id = ?", [workspace_id])
+        # CASE, not max(kind = 'entity'): PostgreSQL has no max() of booleans.
+        [row] = self.db.query("SELECT count(*) AS n, coalesce(max(CASE WHEN kind = 'entity' THEN 1 ELSE 0 END), 0) "
+                              "AS entities FROM objects WHERE workspace_id = ?", [workspace_id])
         return int(row["n"]), bool(row["entities"])
 
     def workspaces_with_rows(self) -> set[str]:
