@@ -23,6 +23,7 @@ from test_moderation import (
 )
 
 from bot.client import CrosscheckBot
+from claims.curate import Curator
 
 UPDATE = 7  # the callback type of a button that edits its message
 # A report as Discord gives a pasted option: one line.
@@ -133,6 +134,16 @@ async def test_a_draft_is_rejected_and_adding_the_report_again_drafts_nothing_tw
     text, embed, _ = card(answer)
     assert "was already added; drafted nothing new (2 drafted before)" in text
     assert embed is not None and "draft 1 of 1 pending" in embed["footer"]["text"]  # the one left pending
+
+    # Another moderator accepts it meanwhile (here from the terminal): Accept on the card says so
+    # and moves on, writing nothing twice.
+    curator = Curator(crosscheck.service, guild_id=str(discord_server.guild.id))
+    [pending] = curator.drafts()
+    curator.accept_draft("cli:other", pending.id)
+    late = await press(discord_server, message_of(discord_server, handle), "Accept")
+    text, embed, _ = card(late.json["data"])
+    assert "was already accepted" in text and "No drafts left to review" in text and embed is None
+    assert [r["action"] for r in audit_rows(crosscheck)].count("claim.version.add") == 1
 
 
 async def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_written(

@@ -123,9 +123,17 @@ class DraftView(discord.ui.View):
             await reply(interaction, warning_text(exc), view=ConfirmView(interaction, work, exc))
             return
         except CurationError as exc:
-            await self.show_next(interaction, refusal_text(exc), advance=False)
+            # Handled meanwhile (confirmed after a warning, or by another moderator): move on.
+            gone = await asyncio.to_thread(self._handled, self.current.id)
+            await self.show_next(interaction, refusal_text(exc), advance=gone)
             return
         await self.show_next(interaction, done_text(change))
+
+    def _handled(self, draft_id: int) -> bool:
+        try:
+            return self.curator.draft(draft_id).status != "pending"
+        except CurationError:
+            return True
 
     @discord.ui.button(label="Accept", style=discord.ButtonStyle.success)
     async def accept(self, interaction: discord.Interaction, _button: discord.ui.Button) -> None:
