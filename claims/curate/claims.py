@@ -12,6 +12,7 @@ from claims.curate.base import Change, CurationBase, CurationError, errors_of
 from claims.curate.warnings import Accept, CurationWarning, alias_warnings, missing_numbers
 from claims.load import Base, reference_problems
 from claims.models import Claim, Entity
+from claims.store import Transaction
 from claims.text import fold
 
 # The values of a version that name entities, and whether each holds a list of them.
@@ -48,8 +49,10 @@ class ClaimCuration(CurationBase):
         return direct[:limit]
 
     def add_claim(self, actor: str, data: dict[str, Any] | Claim, file: str | None = None,
-                  accept: Accept = ()) -> Change:
-        """Add a new claim (with at least one sourced version).
+                  accept: Accept = (), then: Callable[[Transaction, int], None] | None = None,
+                  reason: str | None = None) -> Change:
+        """Add a new claim (with at least one sourced version). `then` runs last in the write's
+        transaction, with its audit id (an accepted draft is marked so, in the same transaction).
 
         Warns (see `claims.curate.warnings`) about versions without a number when the claim
         counts something, and about aliases that would break other answers."""
@@ -63,7 +66,7 @@ class ClaimCuration(CurationBase):
             return claim
 
         change = self._write(actor, "claim.add", "claim", claim.id, build, summary=f"added claim {claim.id}",
-                             file=file or topic_file(claim.topic), reason=with_warnings(None, warned))
+                             file=file or topic_file(claim.topic), reason=with_warnings(reason, warned), then=then)
         return replace(change, warnings=warned)
 
     def edit_claim(self, actor: str, claim_id: str, expected_revision: int | None, *,
@@ -132,7 +135,7 @@ class ClaimCuration(CurationBase):
               *, summary: str, reason: str | None = None, marks: tuple[list[int], str] | None = None,
               accept: Accept = (), checks: Checks | None = None,
               engine_checks: Callable[[Claim], list[CurationWarning]] | None = None,
-              file: str | None = None) -> Change:
+              file: str | None = None, then: Callable[[Transaction, int], None] | None = None) -> Change:
         """Change an existing claim: `change` edits its data (a dict) in place.
 
         With `checks` (warnings from the claim before and after) or `engine_checks` (warnings
@@ -162,7 +165,8 @@ class ClaimCuration(CurationBase):
             return claim
 
         written = self._write(actor, action, "claim", claim_id, build, expected_revision=expected_revision,
-                              summary=summary, reason=with_warnings(reason, warned), marks=marks, file=file)
+                              summary=summary, reason=with_warnings(reason, warned), marks=marks, file=file,
+                              then=then)
         return replace(written, warnings=warned)
 
     def _require_new(self, claim_id: str) -> None:

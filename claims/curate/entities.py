@@ -9,6 +9,7 @@ Every change to an entity rebuilds the engines that see it (it can change how an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,8 @@ class EntityCuration(CurationBase):
                     out.append(EntityUse("claim", claim.id, f"version {version.id}: {', '.join(roles)}"))
         return out
 
-    def add_entity(self, actor: str, data: dict[str, Any]) -> Change:
+    def add_entity(self, actor: str, data: dict[str, Any],
+                   then: Callable[[Transaction, int], None] | None = None) -> Change:
         """Add an entity: an id, a kind, the names it goes by, what it is part of."""
         data = {**data, "names": _names(data.get("names") or [])}
         entity = validated(Entity, data)
@@ -76,7 +78,7 @@ class EntityCuration(CurationBase):
                 raise CurationError(f"an entity with id {entity.id!r} already exists ({', '.join(current.names)})")
             return entity
 
-        return self._write(actor, "entity.add", "entity", entity.id, build,
+        return self._write(actor, "entity.add", "entity", entity.id, build, then=then,
                            summary=f"added {entity.kind} {entity.id}: {', '.join(entity.names)}")
 
     def edit_entity(self, actor: str, entity_id: str, expected_revision: int | None = None, *,

@@ -9,12 +9,14 @@ values, which the curator then validates like the YAML base (entity names are re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from claims.curate.base import Change, CurationError
 from claims.curate.claims import ClaimCuration, counts_the_same
 from claims.curate.warnings import Accept, CurationWarning, missing_numbers
 from claims.models import Claim, SourceRef, Values, Version
+from claims.store import Transaction
 
 # The values a version can give, in the order they are shown and edited.
 VALUE_FIELDS = ("date", "as_of", "count", "duration", "scope", "places", "actors", "speaker", "roles", "holds")
@@ -160,7 +162,8 @@ class VersionCuration(ClaimCuration):
         return _version_of(claim, version_id), revision
 
     def add_version(self, actor: str, claim_id: str, version: dict[str, Any] | Version,
-                    expected_revision: int | None = None, accept: Accept = ()) -> Change:
+                    expected_revision: int | None = None, accept: Accept = (),
+                    then: Callable[[Transaction, int], None] | None = None) -> Change:
         """Add a version (what another source reports), with its article and verbatim quote.
         Warns when the claim counts something and the version gives no number."""
         new = version.model_dump() if isinstance(version, Version) else version
@@ -175,7 +178,7 @@ class VersionCuration(ClaimCuration):
             return missing_numbers(after, [_version_of(after, version_id)])
 
         return self._edit(actor, "claim.version.add", claim_id, expected_revision, change, accept=accept,
-                          checks=checks, summary=f"added version {version_id} to {claim_id}")
+                          checks=checks, summary=f"added version {version_id} to {claim_id}", then=then)
 
     def edit_version(self, actor: str, claim_id: str, version_id: str, expected_revision: int | None, *,
                      text: str | None = None, values: dict[str, Any] | None = None, reason: str | None = None,
@@ -218,7 +221,8 @@ class VersionCuration(ClaimCuration):
                           summary=f"removed version {claim_id}/{version_id}")
 
     def add_source(self, actor: str, claim_id: str, version_id: str, source: dict[str, Any] | SourceRef,
-                   expected_revision: int | None = None) -> Change:
+                   expected_revision: int | None = None,
+                   then: Callable[[Transaction, int], None] | None = None) -> Change:
         """Add another source (article and verbatim quote) to an existing version."""
         new = source.model_dump() if isinstance(source, SourceRef) else source
 
@@ -230,7 +234,7 @@ class VersionCuration(ClaimCuration):
                 raise CurationError(f"{claim_id}/{version_id} already cites that quote of {new.get('article')!r}")
             found["sources"] = [*found["sources"], new]
 
-        return self._edit(actor, "claim.source.add", claim_id, expected_revision, change,
+        return self._edit(actor, "claim.source.add", claim_id, expected_revision, change, then=then,
                           summary=f"added a source to {claim_id}/{version_id}: {new.get('article')}")
 
     def remove_source(self, actor: str, claim_id: str, version_id: str, article: str,

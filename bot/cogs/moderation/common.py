@@ -24,7 +24,7 @@ CURATOR_COMMANDS = frozenset({
     "claim add", "claim edit", "claim alias", "claim retire", "claim restore", "claim undo",
     "claim version add", "claim version edit", "claim version remove", "claim source add", "claim source remove",
     "entity add", "entity edit", "entity alias", "entity remove", "topic retire", "topic restore",
-    "source rate", "source add-outlet", "source add-article", "review link", "review new",
+    "source rate", "source add-outlet", "source add-article", "review link", "review new", "review drafts",
 })
 READER_COMMANDS = frozenset({"claim show", "claim history", "claim list", "claim search", "entity list",
                              "entity show", "entity history", "topic list", "topic history", "source list"})
