@@ -534,7 +534,18 @@ class Matcher:
         known = self._term_id.get
         ids = [known(t, -1) for t in terms]
         if -1 in ids:
-            ids = [tid if tid >= 0 else self._intern(t) for t, tid in zip(terms, ids, strict=True)]
+            with self._lock:
+                ids = [known(t, -1) for t in terms]  # as of now, under the lock
+                new = list(dict.fromkeys(t for t, tid in zip(terms, ids, strict=True) if tid < 0))
+                first = len(self._term_str)
+                self._term_id.update(zip(new, range(first, first + len(new)), strict=True))
+                self._term_str.extend(new)
+                self._df.extend([0] * len(new))
+                # one append per column for all of them (a call per term cost a second at a restart)
+                self._term_len.extend([len(t) for t in new])
+                self._term_mask.extend([_char_mask(t) for t in new])
+                self._fuzzy_ok.extend([False] * len(new))
+                ids = [known(t) for t in terms]
         return np.array(ids, dtype=np.int32)
 
     def _slot_mask_of(self, slots: frozenset[str]) -> tuple[int, int]:
