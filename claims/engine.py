@@ -30,9 +30,10 @@ from claims.lexicon import lexicon
 from claims.load import Base
 from claims.match import POSSIBLE, Candidate, Matcher, MatchResult
 from claims.models import Article, Claim, Outlet
+from claims.places import place_index
 from claims.questions import positive_form
 from claims.roles import roles
-from claims.text import ENTITY_PREFIX, EntityIndex, Normalised, Normaliser
+from claims.text import ENTITY_PREFIX, Normalised, Normaliser, Vocabulary
 from claims.values import parse_date_span
 from claims.verdict import Reading, VersionView, claim_entity_ids, decide_verdict
 
@@ -245,8 +246,10 @@ class Engine:
         normalising the base (a restart); None from it means "normalise"."""
         self.base = base
         self._today = today
-        self.entities = EntityIndex(base.entities.values())
-        self.normaliser = Normaliser(self.entities)
+        # The base's entities, and every country and major subdivision as a place (`claims.places`).
+        self.entities = place_index(base.entities.values())
+        self.vocabulary = Vocabulary(base.terms.values())
+        self.normaliser = Normaliser(self.entities, self.vocabulary)
         payloads = stored_terms(self.normaliser) if stored_terms is not None else None
         self.matcher = Matcher(self.normaliser, base.claims.values() if payloads is None else (),
                                source=base.claims, payloads=payloads)
@@ -255,7 +258,8 @@ class Engine:
         self._kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
         # one-word entity names ("iraqi", "washington") for reading plain text
         self._names = {n.lower(): f"{ENTITY_PREFIX}{e.id}" for e in self.entities.entities.values()
-                       for n in e.names if n.isalpha() and len(n) > 2 and not n.isupper()}
+                       for n in e.names if n.isalpha() and len(n) > 2 and not n.isupper()
+                       and n not in self.entities.as_written}
         self._text_words = lru_cache(maxsize=EVIDENCE_CACHE * 4)(lambda text: tuple(self.normaliser.words(text)[0]))
         lexicon()  # English tables read once per process, now, not at the first check
         settle_memory(len(base.claims))
@@ -271,7 +275,7 @@ class Engine:
     def _evidence_of(self, claim: Claim) -> dict[str, Evidence]:
         """Each version's evidence, read once per claim revision."""
         if claim.id not in self._evidence:
-            wordings = read_wordings(claim, self._words, self._names)
+            wordings = read_wordings(claim, self._words, self._names, self.vocabulary)
             out = {}
             for version in claim.versions:
                 published = [parse_date_span(self.base.articles[s.article].published).end for s in version.sources
@@ -289,7 +293,7 @@ class Engine:
 
     def _plain_entity_ids(self, text: str) -> list[str]:
         """The entities a text names by one-word names ("Baghdad", "Iraqi"): cheap, for quotes."""
-        return [self._names[w][len(ENTITY_PREFIX):] for w in plain_words(text) if w in self._names]
+        return [self._names[w][len(ENTITY_PREFIX):] for w in plain_words(text, self.vocabulary) if w in self._names]
 
     def _words(self, text: str) -> list[str]:
         """A text's normalised words; quotes shared by several versions are read once."""
@@ -410,13 +414,14 @@ class Engine:
 
     def _reading(self, norm: Normalised, details: Details, says_not: bool) -> Reading:
         words = list(norm.words)
-        return Reading(words, details, content_parts(words, details), roles(words),
+        term = self.vocabulary.term_of
+        return Reading(words, details, content_parts(words, details, term), roles(words, term),
                        hedged=details.hedged or "would" in words, says_not=says_not)
 
     def _read(self, text: str, today: date) -> tuple[Normalised, Details, MatchResult]:
         """A statement normalised, its details read, and matched."""
         norm = self.normaliser.normalise(positive_form(text).text)
-        details = extract(norm.words, self._kinds, today)
+        details = extract(norm.words, self._kinds, today, self.vocabulary.units)
         return norm, details, self.matcher.match(norm, details.slots())
 
     def _judge(self, text: str, today: date, chosen: str | None,
@@ -429,7 +434,7 @@ class Engine:
             norm, details, result = read
         else:
             norm = self.normaliser.normalise(positive_form(text).text)
-            details = extract(norm.words, self._kinds, today)
+            details = extract(norm.words, self._kinds, today, self.vocabulary.units)
         if chosen is not None:
             expanded = self.matcher.expand(norm.terms)
             candidate = self.matcher.score(norm.terms, expanded, chosen, details.slots())
@@ -510,7 +515,7 @@ class Engine:
 
     @lru_cache(maxsize=65536)  # noqa: B019 - wordings are few and an engine lives for the process
     def _negated(self, wording: str) -> bool:
-        return extract(self._words(wording)).negated
+        return extract(self._words(wording), units=self.vocabulary.units).negated
 
     def _suggestion(self, candidate: Candidate) -> Suggestion:
         claim = self.matcher.claim(candidate.claim_id)

@@ -15,8 +15,8 @@ the entries it lacked are stored in the background once its engine is built.
 
 Every read goes through `sync`, which applies what the change feed says happened since the
 last look (in this process or any other): an edited claim is re-indexed alone, an outlet or an
-article is replaced, and an entity change (which can change how every text reads) rebuilds the
-engines that see it.
+article is replaced, and an entity or vocabulary change (which can change how every text reads)
+rebuilds the engines that see it, and only those.
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ MAX_MISSES = 1000
 # A workspace with more rows of its own than this (an imported base) is read whole, in bulk,
 # rather than cloned from its parent's engine with its rows applied one by one.
 CLONE_UP_TO = 1000
+# Rows that change how every text reads: a workspace holding one is read whole, and a change
+# to one rebuilds the engines that see it.
+READ_WHOLE = ("entity", "term")
 
 
 @dataclass
@@ -151,7 +154,7 @@ class Engines:
         if not key:
             return Engine(Base({}, {}, {}, {}, {}), today=self.today)
         own = self.store.objects.own(key[0])
-        if len(key) == 1 or len(own) > CLONE_UP_TO or any(row.kind == "entity" for row in own):
+        if len(key) == 1 or len(own) > CLONE_UP_TO or any(row.kind in READ_WHOLE for row in own):
             # A base of its own (or mostly its own), or one that names things differently: read it whole.
             base = self.store.objects.load(key, lazy=True)
             assert isinstance(base.claims, LazyClaims)
@@ -236,7 +239,7 @@ class Engines:
 
     def _apply_change(self, change: ChangeRow) -> None:
         ws = change.workspace_id
-        if change.scope in ("claim", "outlet", "article", "entity"):
+        if change.scope in ("claim", "outlet", "article", *READ_WHOLE):
             if ws is None:
                 return
             if ws not in self._with_rows:
@@ -251,7 +254,7 @@ class Engines:
             for key, engine in list(self._engines.items()):
                 if ws not in key:
                     continue
-                if change.scope == "entity":
+                if change.scope in READ_WHOLE:
                     del self._engines[key]
                     continue
                 stored = self.store.objects.get(key, change.scope, change.target_id or "")

@@ -1,4 +1,4 @@
-"""The claim bases of workspaces: outlets, articles, entities and claims, layered.
+"""The claim bases of workspaces: outlets, articles, entities, vocabulary terms and claims, layered.
 
 A workspace's base is its parent's base with the workspace's own rows on top: a row adds or
 replaces an object, a row whose data is NULL removes it. Reading walks a workspace's chain
@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from claims.load import Base, LazyClaims
-from claims.models import Article, Claim, Entity, Outlet
+from claims.models import Article, Claim, Entity, Outlet, Term
 from claims.store.database import Database, StoreError, Transaction, now_iso
 from claims.store.feed import record_change
 
-KINDS = ("outlet", "article", "entity", "claim")
-MODELS: dict[str, type[Outlet] | type[Article] | type[Entity] | type[Claim]] = {
-    "outlet": Outlet, "article": Article, "entity": Entity, "claim": Claim}
+# "term": an entry of the base's vocabulary (`claims.models.Term`), stored under its `Term.id`.
+KINDS = ("outlet", "article", "entity", "term", "claim")
+MODELS: dict[str, type[Outlet] | type[Article] | type[Entity] | type[Term] | type[Claim]] = {
+    "outlet": Outlet, "article": Article, "entity": Entity, "term": Term, "claim": Claim}
 
 
 class StaleRevision(StoreError):
@@ -183,7 +184,7 @@ class ObjectStore:
         stamp = now_iso()
         rows: list[dict[str, Any]] = []
         for kind, objects in (("outlet", base.outlets), ("article", base.articles), ("entity", base.entities),
-                              ("claim", base.claims)):
+                              ("term", base.terms), ("claim", base.claims)):
             for model in objects.values():
                 rows.append({
                     "workspace_id": workspace_id, "kind": kind, "id": model.id, "data": model.model_dump_json(),
@@ -214,7 +215,7 @@ class ObjectStore:
         return dropped
 
 
-def _as_model(kind: str, data: dict[str, Any] | None) -> Outlet | Article | Entity | Claim | None:
+def _as_model(kind: str, data: dict[str, Any] | None) -> Outlet | Article | Entity | Term | Claim | None:
     return MODELS[kind].model_validate(data) if data is not None else None
 
 
@@ -232,6 +233,7 @@ def base_of_rows(rows: list[dict[str, Any]], lazy: bool = False) -> Base:
     articles: dict[str, Article] = {}
     texts: dict[str, str] = {}
     entities: dict[str, Entity] = {}
+    terms: dict[str, Term] = {}
     claims: dict[str, Claim] = {}
     raw: dict[str, str] = {}
     status: dict[str, str] = {}
@@ -245,6 +247,8 @@ def base_of_rows(rows: list[dict[str, Any]], lazy: bool = False) -> Base:
             texts[row["id"]] = row["body"] or ""
         elif kind == "entity":
             entities[row["id"]] = Entity.model_validate_json(data)
+        elif kind == "term":
+            terms[row["id"]] = Term.model_validate_json(data)
         elif kind == "claim":
             if lazy:
                 raw[row["id"]] = data
@@ -253,4 +257,4 @@ def base_of_rows(rows: list[dict[str, Any]], lazy: bool = False) -> Base:
                 claims[row["id"]] = Claim.model_validate_json(data)
             if row["file"]:
                 files[row["id"]] = row["file"]
-    return Base(outlets, articles, texts, entities, LazyClaims(raw, status) if lazy else claims, files)
+    return Base(outlets, articles, texts, entities, LazyClaims(raw, status) if lazy else claims, files, terms)
