@@ -547,7 +547,8 @@ def vocabulary_problems(terms: list[tuple[Term, Loc]]) -> list[tuple[Loc, str]]:
 
     out: list[tuple[Loc, str]] = []
     seen: dict[str, Loc] = {}
-    owner: dict[tuple[str, str], str] = {}
+    # A concept's name is read as itself: no other concept may take it as a word.
+    owner: dict[tuple[str, str], str] = {(t.kind, t.name): t.name for t, _ in terms}
     for term, loc in terms:
         if term.id in seen:
             out.append(((*loc, "name"), f"{term.kind} {term.name!r} is given twice; merge its words into one entry"))

@@ -4,6 +4,7 @@
     crosscheck claims version add|edit|remove      crosscheck claims source add|remove
     crosscheck claims topic list|retire|restore
     crosscheck entities list|show|add|edit|alias|remove
+    crosscheck vocabulary list|show|add|remove|history
     crosscheck sources list|rate|add-outlet|add-article
     crosscheck review list|link|new|dismiss
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import click
 
 from bot.curate_cli import claims as claims_commands
-from bot.curate_cli import entities, review, sources, topics, versions
+from bot.curate_cli import entities, review, sources, topics, versions, vocabulary
 
 
 def register(claims: click.Group, main: click.Group) -> None:
@@ -25,5 +26,6 @@ def register(claims: click.Group, main: click.Group) -> None:
     versions.register(claims)
     topics.register(claims)
     entities.register(main)
+    vocabulary.register(main)
     sources.register(main)
     review.register(main)

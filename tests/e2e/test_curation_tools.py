@@ -364,7 +364,7 @@ async def test_every_command_is_classified_and_the_lists_name_only_real_commands
             names |= {c.qualified_name for c in top.walk_commands() if not hasattr(c, "walk_commands")}
         else:
             names.add(top.name)
-    moderation = {n for n in names if n.split()[0] in ("claim", "entity", "topic", "source", "review")}
+    moderation = {n for n in names if n.split()[0] in ("claim", "entity", "vocabulary", "topic", "source", "review")}
     assert moderation >= CURATOR_COMMANDS | READER_COMMANDS  # no stale names
     # What is neither curates nothing: this server's queue only.
     assert moderation - CURATOR_COMMANDS - READER_COMMANDS == {"review list", "review dismiss"}
