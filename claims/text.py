@@ -189,7 +189,7 @@ class EntityIndex:
         self._exact = exact
         self._folded = folded
         self._exact_re = _alternation(exact, flags=0)
-        self._folded_re = _alternation(folded, flags=re.IGNORECASE)
+        # (the case-blind pattern, `_folded_re`, is compiled when a text first needs it: rarely)
         self._folded_lower_re = _alternation(folded, flags=0)
         people = sorted(e.id for e in self.entities.values() if e.kind is EntityKind.PERSON)
         self._people = frozenset(people)
@@ -199,6 +199,11 @@ class EntityIndex:
             self.ancestors[entity_id] = frozenset(self._walk_up(entity_id))
         self._affiliations: dict[str, frozenset[str]] = {}
         self._country_names: dict[str, list[tuple[tuple[str, ...], bool, str]]] | None = None
+
+    def _folded_re(self) -> re.Pattern[str]:
+        found = _alternation(self._folded, flags=re.IGNORECASE)
+        assert found is not None
+        return found
 
     def _walk_up(self, entity_id: str) -> set[str]:
         seen: set[str] = set()
@@ -275,12 +280,12 @@ class EntityIndex:
         if "us" in text:
             text = _CHAT_US.sub("US", text)
             text = _THE_US.sub(r"\1 US", text)
-        if self._folded_re is not None:
+        if self._folded_lower_re is not None:
             lower = text.lower()
             if len(lower) == len(text):
                 text = self._replace_in_lower_case(text, lower, found)
             else:  # a letter whose lower case is longer ("İ"): match case-blind in the text itself
-                text = self._folded_re.sub(sub_folded, text)
+                text = self._folded_re().sub(sub_folded, text)
         if self._exact_re is not None and (len(self._exact) > 32 or any(name in text for name in self._exact)):
             text = self._exact_re.sub(sub_exact, text)
         # "Defence Minister al-Abassi" is al-Abassi: a title before a person's name is part of it.
@@ -361,9 +366,21 @@ def _trie_pattern(names: Iterable[str]) -> str:
 def _alternation(names: dict[str, str], flags: int) -> re.Pattern[str] | None:
     if not names:
         return None
-    body = _trie_pattern(names)
+    return _compiled_alternation(tuple(sorted(names)), flags)
+
+
+@lru_cache(maxsize=64)
+def _compiled_alternation(names: tuple[str, ...], flags: int) -> re.Pattern[str]:
+    """The pattern for these names (cached: every base shares the thousands of place names
+    `claims.places` adds, and building their trie costs more than a base's own names)."""
+    body = _names_trie(names)
     # Names may end in punctuation ("U.S."), so bound them by what is around, not by \b.
     return re.compile(rf"(?<![\w@])(?P<name>{body})(?![\w])(?:'s)?", flags)
+
+
+@lru_cache(maxsize=16)
+def _names_trie(names: tuple[str, ...]) -> str:
+    return _trie_pattern(names)
 
 
 _NUMBER_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)(?![\w.]*\d)")

@@ -6,9 +6,21 @@ from __future__ import annotations
 
 import click
 
-from bot.curate_cli.common import actor_option, curator, diff, done, reason_option, run
+from bot.curate_cli.common import actor_option, curator, done, reason_option, run
 from claims.curate.vocabulary import KINDS
 from claims.models import term_key
+
+
+def word_changes(before: dict | None, after: dict | None) -> str:
+    """What a change did to an entry's words ("added: a, b; removed: c")."""
+    if before is None:
+        return "created: " + ", ".join((after or {}).get("words", []))
+    if after is None:
+        return "removed: " + ", ".join(before.get("words", []))
+    old, new = before.get("words", []), after.get("words", [])
+    parts = [f"added: {', '.join(w for w in new if w not in old)}" if set(new) - set(old) else "",
+             f"removed: {', '.join(w for w in old if w not in new)}" if set(old) - set(new) else ""]
+    return "; ".join(p for p in parts if p) or "no change to its words"
 
 
 def register(main: click.Group) -> None:
@@ -80,5 +92,4 @@ def register(main: click.Group) -> None:
         for e in entries:
             undone = f" (undone by #{e.undone_by})" if e.undone_by else ""
             click.echo(f"#{e.id} {e.at} {e.actor} {e.action}{undone}" + (f" — {e.reason}" if e.reason else ""))
-            for line in diff(e.before, e.after):
-                click.echo(f"    {line}")
+            click.echo(f"    {word_changes(e.before, e.after)}")

@@ -14,6 +14,7 @@ from claims.export import export_base
 from claims.load import LoadError, load_base
 from claims.models import Term
 from claims.service import Crosscheck
+from claims.store import DEFAULT, Store
 from claims.text import ENGLISH, term_of
 from tests.conftest import TODAY
 
@@ -142,6 +143,17 @@ def test_a_vocabulary_problem_is_reported_with_file_and_line(base_copy: Path) ->
     assert any(p.startswith("claims/base/vocabulary.yaml:9: vocabulary[2]: kind:") for p in problems)
     assert any(p.startswith("claims/base/vocabulary.yaml:13: vocabulary[3]: name:") for p in problems)
     assert any(p.startswith("claims/base/vocabulary.yaml:14: vocabulary[3]: words:") for p in problems)
+
+
+def test_a_release_that_changes_only_the_vocabulary_is_imported_again(db_path: Path, base_copy: Path) -> None:
+    seeded_store = Store(db_path)
+    path = base_copy / "claims" / "base" / "vocabulary.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[drone, drones, uav, uavs]",
+                                                             "[drone, drones, uav, uavs, quadcopter]"),
+                    encoding="utf-8")
+    assert seeded_store.ensure_shipped(base_copy)
+    assert "quadcopter" in seeded_store.load_base(DEFAULT).terms["concept:drone"].words
+    seeded_store.close()
 
 
 def test_a_base_without_a_vocabulary_reads_with_english_alone(base_copy: Path) -> None:
