@@ -1,7 +1,9 @@
 """Text normalisation shared by the claim base and users' statements.
 
 Both sides go through the same steps, so "Yanks", "U.S." and "American" meet as the entity `us`,
-"Sept" as "september", "2.500" as 2500, and "pulled out" as the concept `withdraw`. The result
+"Sept" as "september", "2.500" as 2500, "died" and "killed" as the concept `kill`, and (with
+the starter base's vocabulary, `Vocabulary`) "pulled out" as `withdraw`. What every English
+reader knows is here; what a topic's writers mean by their words is its base's. The result
 keeps two views of a text: `words` (lower-case, entities and numbers canonical, every word kept:
 what slot extraction reads) and `terms` (stemmed concept tokens without stop words, numbers or
 dates: what the matcher compares).
