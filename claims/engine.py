@@ -33,7 +33,7 @@ from claims.models import Article, Claim, Outlet
 from claims.places import place_index
 from claims.questions import positive_form
 from claims.roles import roles
-from claims.text import ENTITY_PREFIX, Normalised, Normaliser, Vocabulary
+from claims.text import ENTITY_PREFIX, Normalised, Normaliser, vocabulary_of
 from claims.values import parse_date_span
 from claims.verdict import Reading, VersionView, claim_entity_ids, decide_verdict
 
@@ -248,7 +248,7 @@ class Engine:
         self._today = today
         # The base's entities, and every country and major subdivision as a place (`claims.places`).
         self.entities = place_index(base.entities.values())
-        self.vocabulary = Vocabulary(base.terms.values())
+        self.vocabulary = vocabulary_of(base.terms.values())
         self.normaliser = Normaliser(self.entities, self.vocabulary)
         payloads = stored_terms(self.normaliser) if stored_terms is not None else None
         self.matcher = Matcher(self.normaliser, base.claims.values() if payloads is None else (),

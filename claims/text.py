@@ -668,3 +668,21 @@ def terms_of(words: Iterable[str], term: TermReader = term_of) -> list[str]:
 
 
 ENGLISH = Vocabulary()  # no topic's words: English alone
+_SHARED: dict[str, Vocabulary] = {}
+SHARED_VOCABULARIES = 64
+
+
+def vocabulary_of(terms: Iterable[Term]) -> Vocabulary:
+    """The vocabulary of these entries: one object for every engine whose base has the same
+    ones, so they share its cache of words read (and the English caches keyed by it)."""
+    found = Vocabulary(terms)
+    if not found.terms:
+        return ENGLISH
+    key = found.digest()
+    shared = _SHARED.get(key)
+    if shared is not None:
+        return shared
+    if len(_SHARED) >= SHARED_VOCABULARIES:  # a process serving many edited vocabularies keeps the latest
+        _SHARED.pop(next(iter(_SHARED)))
+    _SHARED[key] = found
+    return found

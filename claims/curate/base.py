@@ -23,7 +23,7 @@ from claims.places import place_index
 from claims.service import Crosscheck
 from claims.store import DEFAULT, SHIPPED, StaleRevision, Stored, Transaction, now_iso
 from claims.store.objects import MODELS
-from claims.text import Normaliser, Vocabulary
+from claims.text import Normaliser, vocabulary_of
 
 Model = Outlet | Article | Entity | Term | Claim
 # Marks on queued questions that answer them: each person who asked is then owed the answer
@@ -143,7 +143,7 @@ class CurationBase:
         if engine is not None:
             return engine.normaliser
         base = self.base
-        return Normaliser(place_index(base.entities.values()), Vocabulary(base.terms.values()))
+        return Normaliser(place_index(base.entities.values()), vocabulary_of(base.terms.values()))
 
     @property
     def chain(self) -> tuple[str, ...]:

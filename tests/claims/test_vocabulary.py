@@ -13,8 +13,10 @@ from claims.engine import Engine
 from claims.export import export_base
 from claims.load import LoadError, load_base
 from claims.models import Term
+from claims.notify import changed_claims
 from claims.service import Crosscheck
 from claims.store import DEFAULT, Store
+from claims.store.feed import ChangeRow
 from claims.text import ENGLISH, term_of
 from tests.conftest import TODAY
 
@@ -88,6 +90,12 @@ def test_a_new_concept_joins_a_topics_words_and_can_be_removed(service: Crossche
     curator.remove_term("cli:me", "concept", "quake", reason="not this topic")
     with pytest.raises(CurationError, match="no concept 'quake'"):
         curator.term("concept", "quake")
+
+
+def test_followers_of_every_claim_are_rechecked_after_a_vocabulary_change() -> None:
+    # A topic's words decide how every statement reads, so any followed verdict may move.
+    assert changed_claims([ChangeRow(1, "default", None, "term", "concept:withdraw")]) is None
+    assert changed_claims([ChangeRow(1, "default", None, "claim", "x")]) == {"x"}
 
 
 def test_a_word_is_read_one_way_only_and_filler_is_refused(curator: Curator) -> None:
