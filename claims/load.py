@@ -553,6 +553,9 @@ def vocabulary_problems(terms: list[tuple[Term, Loc]]) -> list[tuple[Loc, str]]:
         if term.id in seen:
             out.append(((*loc, "name"), f"{term.kind} {term.name!r} is given twice; merge its words into one entry"))
         seen[term.id] = loc
+        if term.kind == "concept" and term.name in STOP_WORDS and term.name not in KEEP_WORDS:
+            out.append(((*loc, "name"), f"concept {term.name!r} is an English filler word the matcher never reads; "
+                        "name the concept by a word of its own"))
         for n, word in enumerate(term.words):
             if term.kind == "concept" and word in STOP_WORDS and word not in KEEP_WORDS:
                 out.append(((*loc, "words", n), f"{term.kind} {term.name!r}: {word!r} is an English filler word the "

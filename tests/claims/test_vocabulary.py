@@ -105,6 +105,8 @@ def test_a_word_is_read_one_way_only_and_filler_is_refused(curator: Curator) -> 
         curator.add_words("cli:me", "concept", "troop", ["attack"])
     with pytest.raises(CurationError, match="'the' is an English filler word"):
         curator.add_words("cli:me", "concept", "troop", ["the"])
+    with pytest.raises(CurationError, match="concept 'which' is an English filler word"):
+        curator.add_words("cli:me", "concept", "which", ["whichever"])
     with pytest.raises(CurationError, match="without words: remove the entry instead"):
         curator.remove_words("cli:me", "unit", "bases", ["base", "bases"])
     assert curator.history("concept:remain", "term") == []
