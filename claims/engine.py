@@ -247,8 +247,8 @@ class Engine:
         self.base = base
         self._today = today
         # The base's entities, and every country and major subdivision as a place (`claims.places`).
-        self.entities = place_index(base.entities.values())
         self.vocabulary = vocabulary_of(base.terms.values())
+        self.entities = place_index(base.entities.values(), self.vocabulary.titles)
         self.normaliser = Normaliser(self.entities, self.vocabulary)
         payloads = stored_terms(self.normaliser) if stored_terms is not None else None
         self.matcher = Matcher(self.normaliser, base.claims.values() if payloads is None else (),

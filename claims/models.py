@@ -208,6 +208,7 @@ class Entity(Strict):
 class TermKind(StrEnum):
     CONCEPT = "concept"  # words and phrases read as one idea when claims are matched
     UNIT = "unit"  # the nouns a count counts
+    TITLE = "title"  # written before a person's name as part of it ("seismologist", "fire chief")
 
 
 # A concept or unit is one lower-case word; what is read as it may be a phrase ("pulled out").

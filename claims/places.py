@@ -115,7 +115,8 @@ def known_places(entities: Iterable[Entity]) -> tuple[list[Entity], set[str]]:
     return out, as_written
 
 
-def place_index(entities: Iterable[Entity]) -> EntityIndex:
-    """An entity index of the base's entities and every place `known_places` adds."""
+def place_index(entities: Iterable[Entity], titles: Iterable[str] = ()) -> EntityIndex:
+    """An entity index of the base's entities and every place `known_places` adds (and the
+    base's own titles, `Vocabulary.titles`)."""
     found, as_written = known_places(entities)
-    return EntityIndex(found, as_written)
+    return EntityIndex(found, as_written, titles)

@@ -170,9 +170,10 @@ _ENTITY_TOKEN = re.compile(rf"{ENTITY_PREFIX}([a-z0-9-]+)")
 class EntityIndex:
     """Finds entity names in text, longest name first; short all-capital names match only in capitals."""
 
-    def __init__(self, entities: Iterable[Entity], as_written: Iterable[str] = ()):
+    def __init__(self, entities: Iterable[Entity], as_written: Iterable[str] = (), titles: Iterable[str] = ()):
         """`as_written`: names that match only as written, capitals included (a place's name that
-        is also an English word: "Georgia", "Chad", "Victoria")."""
+        is also an English word: "Georgia", "Chad", "Victoria"); `titles`: a topic's titles
+        written before a person's name, beyond the English ones (a base's `Vocabulary.titles`)."""
         self.entities: dict[str, Entity] = {}
         self.ancestors: dict[str, frozenset[str]] = {}
         self.as_written = frozenset(as_written)
@@ -196,7 +197,7 @@ class EntityIndex:
         people = sorted(e.id for e in self.entities.values() if e.kind is EntityKind.PERSON)
         self._people = frozenset(people)
         countries = sorted(e.id for e in self.entities.values() if e.kind is EntityKind.COUNTRY)
-        self._titled_re = _titled_pattern(people, countries) if people else None
+        self._titled_re = _titled_pattern(people, countries, tuple(titles)) if people else None
         for entity_id in self.entities:
             self.ancestors[entity_id] = frozenset(self._walk_up(entity_id))
         self._affiliations: dict[str, frozenset[str]] = {}
@@ -334,11 +335,16 @@ def _name_words(text: str) -> list[str]:
     return [w.rstrip(".") if not w.endswith("S.") else w for w in _NAME_WORD.findall(text)]
 
 
-def _titled_pattern(people: list[str], countries: list[str]) -> re.Pattern[str]:
-    """A title (and the country before it, if any) directly before a person's `@id` token."""
+def _titled_pattern(people: list[str], countries: list[str], titles: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """A title (and the country before it, if any) directly before a person's `@id` token;
+    `titles` are a topic's own, beyond the English `_TITLES`."""
     country = rf"(?:{ENTITY_PREFIX}(?:{'|'.join(map(re.escape, countries))})\s+)?" if countries else ""
     person = "|".join(map(re.escape, people))
-    return re.compile(rf"(?<![\w@]){country}\b{_TITLES}\.?\s+(?={ENTITY_PREFIX}(?:{person})(?![\w-]))",
+    title = _TITLES
+    if titles:  # longest first, so "fire chief" is taken whole; a space in one matches any spacing
+        own = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(titles, key=lambda t: (-len(t), t)))
+        title = rf"(?:{_TITLES}|{own})"
+    return re.compile(rf"(?<![\w@]){country}\b{title}\.?\s+(?={ENTITY_PREFIX}(?:{person})(?![\w-]))",
                       re.IGNORECASE)
 
 
@@ -454,7 +460,8 @@ GENERAL_UNITS = {"dollars": "dollars", "usd": "dollars", "$": "dollars"}
 class Vocabulary:
     """A base's topic words, ready to read text with: its concepts (words and phrases read as one
     idea: "pulled out" and "drawdown" as `withdraw`) on top of the English ones in `SYNONYMS`,
-    and its units (what the noun after a number counts) on top of `GENERAL_UNITS`."""
+    its units (what the noun after a number counts) on top of `GENERAL_UNITS`, and its titles
+    (written before a person's name, on top of `_TITLES`)."""
 
     def __init__(self, terms: Iterable[Term] = ()):
         self.terms: tuple[Term, ...] = tuple(sorted(terms, key=lambda t: t.id))
@@ -462,7 +469,11 @@ class Vocabulary:
         own: dict[str, str] = {}
         phrases: dict[str, str] = {}
         self.units: dict[str, str] = dict(GENERAL_UNITS)
+        titles: set[str] = set()
         for term in self.terms:
+            if term.kind == TermKind.TITLE:
+                titles.update(term.words)
+                continue
             if term.kind == TermKind.UNIT:
                 for word in (term.name, *term.words):
                     self.units[word] = term.name
@@ -478,6 +489,7 @@ class Vocabulary:
         self._concept_of_stem = {**_SYNONYM_OF_STEM,
                                  **{stem(word): canon for word, canon in own.items() if len(word) > 3}}
         self._phrases = phrases
+        self.titles: tuple[str, ...] = tuple(sorted(titles))
         # Longest first, bounded by what is around (a phrase may hold a hyphen); spaces as in the text.
         self._phrase_re = (re.compile(rf"(?<![\w@])(?:{_trie_pattern(phrases)})(?![\w])") if phrases else None)
         self.term_of: TermReader = (

@@ -1,6 +1,6 @@
 """`crosscheck vocabulary list|show|add|remove|history`: the topic's own words — concepts (words
-and phrases read as one idea) and units (what a count counts) — beside the English the engine
-knows. Every change is audited and undone with `crosscheck claims undo #`."""
+and phrases read as one idea), units (what a count counts) and titles (written before a person's
+name) — beside the English the engine knows. Every change is audited and undone with `crosscheck claims undo #`."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def register(main: click.Group) -> None:
 
     @main.group()
     def vocabulary() -> None:
-        """The topic's words: concepts (quake: earthquake, tremor, "seismic event") and units (deaths: dead, killed)."""
+        """The topic's words: concepts (quake: earthquake), units (deaths: dead), titles (seismologist)."""
 
     @vocabulary.command("list")
     @click.option("--kind", type=click.Choice(KINDS), default=None)
@@ -58,7 +58,7 @@ def register(main: click.Group) -> None:
     @actor_option
     @click.pass_context
     def add(ctx: click.Context, kind: str, name: str, words: tuple[str, ...], actor: str) -> None:
-        """Read WORDS (words, or phrases in quotes) as the concept or unit NAME; adds NAME if new.
+        """Read WORDS (words, or phrases in quotes) as the concept, unit or titles NAME; adds NAME if new.
 
         e.g. `crosscheck vocabulary add concept quake earthquake tremor "seismic event"`"""
         found = curator(ctx)

@@ -143,7 +143,8 @@ class CurationBase:
         if engine is not None:
             return engine.normaliser
         base = self.base
-        return Normaliser(place_index(base.entities.values()), vocabulary_of(base.terms.values()))
+        vocabulary = vocabulary_of(base.terms.values())
+        return Normaliser(place_index(base.entities.values(), vocabulary.titles), vocabulary)
 
     @property
     def chain(self) -> tuple[str, ...]:

@@ -98,6 +98,16 @@ def test_followers_of_every_claim_are_rechecked_after_a_vocabulary_change() -> N
     assert changed_claims([ChangeRow(1, "default", None, "claim", "x")]) == {"x"}
 
 
+def test_a_topics_title_before_a_persons_name_is_read_as_part_of_it(service: Crosscheck) -> None:
+    said = "Seismologist Sabit al-Abassi said the tremor was over"
+    before = service.engine_for(service.workspace_of("111")).normaliser.words(said)[0]
+    assert before[:2] == ["seismologist", "@al-abassi"]
+    Curator(service, guild_id="111").add_words("cli:me", "title", "science", ["seismologist", "chief seismologist"])
+    after = service.engine_for(service.workspace_of("111")).normaliser.words("Chief Seismologist " + said[13:])[0]
+    assert after[:2] == ["@al-abassi", "said"]
+    assert service.engine_for(service.workspace_of("222")).normaliser.words(said)[0] == before
+
+
 def test_a_word_is_read_one_way_only_and_filler_is_refused(curator: Curator) -> None:
     with pytest.raises(CurationError, match="'left' already belongs to concept 'withdraw'"):
         curator.add_words("cli:me", "concept", "remain", ["left"])

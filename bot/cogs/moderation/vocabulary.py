@@ -1,6 +1,7 @@
-"""/vocabulary: the topic's own words — concepts (words and phrases read as one idea) and units
-(what a count counts) — beside the English the engine knows. The same operations as
-`crosscheck vocabulary`, through the same curator: validated, audited, undone with /claim undo."""
+"""/vocabulary: the topic's own words — concepts (words and phrases read as one idea), units
+(what a count counts) and titles (written before a person's name) — beside the English the
+engine knows. The same operations as `crosscheck vocabulary`, through the same curator:
+validated, audited, undone with /claim undo."""
 
 from __future__ import annotations
 
@@ -64,7 +65,8 @@ class Vocabulary(commands.Cog):
         await reply(interaction, f"{term.kind} `{term.name}` (revision {revision}): {escape(', '.join(term.words))}")
 
     @vocabulary.command(name="add", description="Read words or phrases as a concept or unit (added if new)")
-    @app_commands.describe(kind="concept: one idea; unit: what a count counts", name="The concept or unit, one word",
+    @app_commands.describe(kind="concept: one idea; unit: what a count counts; title: before a person's name",
+                           name="The concept, unit or group of titles, one word",
                            words="Words or phrases read as it, comma-separated (earthquake, seismic event)")
     @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.autocomplete(name=term_autocomplete)
