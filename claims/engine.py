@@ -29,7 +29,7 @@ from claims.language import english_problem
 from claims.lexicon import lexicon
 from claims.load import Base
 from claims.match import POSSIBLE, Candidate, Matcher, MatchResult
-from claims.models import Article, Claim, Outlet
+from claims.models import Article, Claim, EntityKind, Outlet
 from claims.places import place_index
 from claims.questions import positive_form
 from claims.roles import roles
@@ -488,9 +488,13 @@ class Engine:
                      decision.notes, outcome, today.isoformat())
 
     def _foreign_place(self, details, claim: Claim) -> str | None:
-        """A place the statement is about that the claim never mentions, nor anything in or around it."""
+        """A place the statement is about that the claim never mentions, nor anything in or around
+        it: one it puts something in, or any country or region the base does not curate (the
+        places every base knows, `claims.places`: "an earthquake struck Peru" in a base about Chile)."""
         known = self._entities_of(claim)
-        for place in details.places:
+        uncurated = [e for e in details.entities if e not in self.base.entities
+                     and self.entities.kind(e) in (EntityKind.COUNTRY, EntityKind.PLACE)]
+        for place in [*details.places, *uncurated]:
             if not any(self.entities.related(place, other) for other in known):
                 entity = self.entities.entities.get(place)
                 return entity.names[0] if entity else place

@@ -37,8 +37,9 @@ PLAN_MARKERS = {"will", "shall", "planned", "scheduled", "set", "due", "going", 
                 "pledged", "promised", "proposed", "expects", "plans", "plan", "intended", "envisaged"}
 NEGATION_MARKERS = {"not", "never", "no", "without", "neither", "nor"}
 # Clauses end at punctuation and at words that start another clause.
-_CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]+|\s-\s|\b(?:but|while|whereas|although|though|which|who)\b",
-                           re.IGNORECASE)
+# (A point or comma between digits is part of a number: "8.8", "2,500".)
+_CLAUSE_BREAK = re.compile(r"(?!(?<=\d)[.,]\d)[,;:.!?()\[\]—–]+|\s-\s"
+                           r"|\b(?:but|while|whereas|although|though|which|who)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)

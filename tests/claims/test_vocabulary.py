@@ -11,13 +11,14 @@ import pytest
 from claims.curate import CurationError, Curator
 from claims.engine import Engine
 from claims.export import export_base
-from claims.load import LoadError, load_base
-from claims.models import Term
+from claims.load import Base, LoadError, load_base
+from claims.models import Article, Claim, Entity, SourceRef, Term, Values, Version
 from claims.notify import changed_claims
 from claims.service import Crosscheck
 from claims.store import DEFAULT, Store
 from claims.store.feed import ChangeRow
 from claims.text import ENGLISH, term_of
+from tests.claims.test_verdict import OUTLETS
 from tests.conftest import TODAY
 
 SLANG = "US troops skedaddled from Iraq in 2011"
@@ -200,3 +201,36 @@ def test_a_statement_about_a_place_no_claim_covers_is_not_contradicted(engine: E
     reply = engine.check("About 9,000 US troops are stationed in Bolivia")
     assert reply.verdict == "no_match"
     assert engine.check("ISIS was defeated in Peru in 2019").verdict == "no_match"
+
+
+# --- a topic far from the starter's ------------------------------------------------------------------
+
+QUAKE_TEXT = ("A magnitude 8.8 earthquake struck Chile on Saturday, killing at least 700 people. "
+              "The quake struck off the coast of the Maule region.")
+
+
+def quake_engine() -> Engine:
+    """A base about one earthquake, with its topic's words: English alone does not know a tremor is a quake."""
+    articles = {f"{o}-1": Article(id=f"{o}-1", outlet=o, published="2010-02", path=f"articles/{o}-1.txt")
+                for o in OUTLETS}
+    quote = "A magnitude 8.8 earthquake struck Chile on Saturday"
+    claim = Claim(id="chile-quake", kind="event", statement="A magnitude 8.8 earthquake struck Chile in February 2010.",
+                  versions=[Version(id="v1", text="A magnitude 8.8 earthquake struck Chile in February 2010.",
+                                    values=Values(date="2010-02", places=["chile"]),
+                                    sources=[SourceRef(article="high-outlet-1", quote=quote),
+                                             SourceRef(article="mid-outlet-1", quote=quote)])])
+    entities = {"chile": Entity(id="chile", kind="country", names=["Chile", "Chilean"])}
+    terms = {"concept:quake": Term(kind="concept", name="quake", words=["earthquake", "tremor", "seismic event"])}
+    base = Base(dict(OUTLETS), articles, dict.fromkeys(articles, QUAKE_TEXT), entities, {claim.id: claim},
+                terms=terms)
+    return Engine(base, today=TODAY)
+
+
+def test_an_earthquake_somewhere_no_claim_covers_gets_no_verdict() -> None:
+    engine = quake_engine()
+    assert engine.check("A magnitude 8.8 earthquake struck Chile in February 2010").verdict == "supported"
+    assert engine.check("A tremor struck Chile in February 2010").verdict == "supported"
+    # Peru acts in nothing and is not put "in" anything here, yet the statement is about it.
+    reply = engine.check("A magnitude 8.8 earthquake struck Peru in February 2010")
+    assert (reply.verdict, reply.claim) == ("no_match", None)
+    assert reply.explanation.startswith("No claim in the base is about Peru")
