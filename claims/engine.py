@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -250,9 +251,16 @@ class Engine:
         self.vocabulary = vocabulary_of(base.terms.values())
         self.entities = place_index(base.entities.values(), self.vocabulary.titles)
         self.normaliser = Normaliser(self.entities, self.vocabulary)
+        # The English tables (~1 s to read) are read beside the stored index entries: much of a
+        # restart is spent waiting for the database and for the workers parsing the entries.
+        english = threading.Thread(target=lexicon, name="crosscheck-lexicon", daemon=True)
+        english.start()
         payloads = stored_terms(self.normaliser) if stored_terms is not None else None
+        if payloads is None:
+            english.join()  # normalising forks workers that read the tables: never fork mid-read
         self.matcher = Matcher(self.normaliser, base.claims.values() if payloads is None else (),
                                source=base.claims, payloads=payloads)
+        english.join()
         self._claim_entities: dict[str, set[str]] = {}
         self._evidence: dict[str, dict[str, Evidence]] = {}
         self._kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
@@ -261,7 +269,6 @@ class Engine:
                        for n in e.names if n.isalpha() and len(n) > 2 and not n.isupper()
                        and n not in self.entities.as_written}
         self._text_words = lru_cache(maxsize=EVIDENCE_CACHE * 4)(lambda text: tuple(self.normaliser.words(text)[0]))
-        lexicon()  # English tables read once per process, now, not at the first check
         settle_memory(len(base.claims))
 
     def today(self) -> date:

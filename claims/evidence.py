@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 
-from claims.extract import Details, extract
+from claims.extract import OPINION_VERBS, Details, extract
 from claims.lemmas import lemmas, past_form, readings
 from claims.lexicon import lexicon
 from claims.models import Claim, Version
@@ -32,7 +32,7 @@ from claims.text import ENGLISH, PHRASES, TermReader, Vocabulary, stem, term_of
 
 MODES = ("fact", "plan", "hedged", "negated")  # firmest first
 HEDGE_MARKERS = {"may", "might", "could", "possibly", "perhaps", "probably", "likely", "unlikely", "unclear",
-                 "uncertain", "whether", "if", "maybe", "potentially", "should", "would"}
+                 "uncertain", "whether", "if", "maybe", "potentially", "should", "would", *OPINION_VERBS}
 PLAN_MARKERS = {"will", "shall", "planned", "scheduled", "set", "due", "going", "committed", "intends", "aims",
                 "pledged", "promised", "proposed", "expects", "plans", "plan", "intended", "envisaged"}
 NEGATION_MARKERS = {"not", "never", "no", "without", "neither", "nor"}

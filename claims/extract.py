@@ -69,8 +69,10 @@ INTENT_VERBS = {"agree", "decide", "pledge", "promise", "plan", "vow", "aim", "i
 _AS_PLANNED = {("as", "planned"), ("as", "scheduled"), ("on", "schedule"), ("as", "agreed"), ("as", "promised")}
 DONE_MARKERS = {"already", "happened", "completed", "finished", "done", "gone", "ended", "over"}
 # Words that make a statement say only that something may be so.
+# What someone only suspects or thinks is so ("officials suspect a rail fracture") is not said to be so.
+OPINION_VERBS = frozenset({"suspect", "suspects", "suspected", "think", "thinks", "believe", "believes"})
 HEDGES = {"may", "might", "could", "possibly", "perhaps", "probably", "likely", "unlikely", "unclear", "uncertain",
-          "whether", "if", "expected", "maybe", "potentially", "possible", "seen", "reportedly"}
+          "whether", "if", "expected", "maybe", "potentially", "possible", "seen", "reportedly", *OPINION_VERBS}
 # Participles written as part of a compound adjective ("Iran-backed", "US-led", "state-funded").
 COMPOUND_PARTICIPLES = {"backed", "led", "aligned", "funded", "based", "owned", "sponsored", "allied", "run",
                         "controlled", "affiliated", "linked", "armed", "called", "trained", "made"}
@@ -119,13 +121,19 @@ class Details:
         return frozenset(out)
 
 
+# Scale words after digits: "2.5 million"; and South Asian English's lakh (100,000) and crore
+# (10 million), as Indian and Pakistani outlets write sums and counts ("Rs 3.5 lakh").
+DIGIT_SCALES = {"million": 1e6, "billion": 1e9, "thousand": 1e3, "hundred": 1e2, "lakh": 1e5, "lakhs": 1e5,
+                "crore": 1e7, "crores": 1e7}
+
+
 def _number(words: list[str], i: int) -> tuple[float, int] | None:
     """A number at words[i] (digits or words like 'two thousand five hundred'); value and length."""
     word = words[i]
     if re.fullmatch(r"\d+(?:\.\d+)?", word):
         value, used = float(word), 1
-        if i + 1 < len(words) and words[i + 1] in ("million", "billion", "thousand", "hundred"):
-            value *= {"million": 1e6, "billion": 1e9, "thousand": 1e3, "hundred": 1e2}[words[i + 1]]
+        if i + 1 < len(words) and words[i + 1] in DIGIT_SCALES:
+            value *= DIGIT_SCALES[words[i + 1]]
             used = 2
         return value, used
     if word in WORD_NUMBERS and word not in ("hundred", "thousand"):

@@ -39,7 +39,7 @@ import threading
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -232,6 +232,7 @@ def batch_of_payloads(entries: Iterable[tuple[str, str]]) -> _Batch:
 PARALLEL_FROM = 20_000
 BATCH_CLAIMS = 4_096
 _FORKED: tuple[Normaliser, list[Claim]] | None = None  # what forked workers read (copy-on-write)
+_FORKED_PAYLOADS: list[tuple[str, str]] | None = None
 
 
 def _read_range(bounds: tuple[int, int]) -> _Batch:
@@ -240,24 +241,54 @@ def _read_range(bounds: tuple[int, int]) -> _Batch:
     return read_batch(normaliser, claims[bounds[0]:bounds[1]])
 
 
+def _read_payload_range(bounds: tuple[int, int]) -> _Batch:
+    assert _FORKED_PAYLOADS is not None
+    return batch_of_payloads(_FORKED_PAYLOADS[bounds[0]:bounds[1]])
+
+
+def _work_ranges(count: int) -> tuple[bool, list[tuple[int, int]]]:
+    """Whether `count` items are worth forked workers, and the ranges to read them in."""
+    workers = min(os.cpu_count() or 1, 8)
+    parallel = count >= PARALLEL_FROM and workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    step = min(BATCH_CLAIMS, max(256, count // (workers * 8))) if parallel else BATCH_CLAIMS
+    return parallel, [(start, min(start + step, count)) for start in range(0, count, step)]
+
+
+def _in_workers(read: Callable[[tuple[int, int]], _Batch], ranges: list[tuple[int, int]]) -> Iterator[_Batch]:
+    with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 8)) as pool:
+        yield from pool.imap(read, ranges)
+
+
 def _read_batches(normaliser: Normaliser, claims: list[Claim]) -> Iterator[tuple[list[Claim], _Batch]]:
     """The claims in batches, read in worker processes for large bases, else here; in order."""
     global _FORKED
-    workers = min(os.cpu_count() or 1, 8)
-    parallel = len(claims) >= PARALLEL_FROM and workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
-    step = min(BATCH_CLAIMS, max(256, len(claims) // (workers * 8))) if parallel else BATCH_CLAIMS
-    ranges = [(start, min(start + step, len(claims))) for start in range(0, len(claims), step)]
+    parallel, ranges = _work_ranges(len(claims))
     if not parallel:
         for a, b in ranges:
             yield claims[a:b], read_batch(normaliser, claims[a:b])
         return
     _FORKED = (normaliser, claims)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for (a, b), batch in zip(ranges, pool.imap(_read_range, ranges), strict=True):
-                yield claims[a:b], batch
+        for (a, b), batch in zip(ranges, _in_workers(_read_range, ranges), strict=True):
+            yield claims[a:b], batch
     finally:
         _FORKED = None
+
+
+def _payload_batches(payloads: list[tuple[str, str]]) -> Iterator[_Batch]:
+    """Stored index entries in batches, parsed in worker processes for large bases (parsing
+    100,000 of them is seconds of a restart), else here; in order."""
+    global _FORKED_PAYLOADS
+    parallel, ranges = _work_ranges(len(payloads))
+    if not parallel:
+        for a, b in ranges:
+            yield batch_of_payloads(payloads[a:b])
+        return
+    _FORKED_PAYLOADS = payloads
+    try:
+        yield from _in_workers(_read_payload_range, ranges)
+    finally:
+        _FORKED_PAYLOADS = None
 
 
 def _starts(lengths: np.ndarray, offset: int) -> np.ndarray:
@@ -453,8 +484,7 @@ class Matcher:
         self._bulk(batch for _, batch in _read_batches(self.normaliser, active))
 
     def _bulk_load_payloads(self, payloads: list[tuple[str, str]]) -> None:
-        self._bulk(batch_of_payloads(payloads[start:start + BATCH_CLAIMS])
-                   for start in range(0, len(payloads), BATCH_CLAIMS))
+        self._bulk(_payload_batches(payloads))
 
     def _bulk(self, batches: Iterable[_Batch]) -> None:
         """Append batches with the posting arrays built once at the end (not grown claim by claim)."""
@@ -499,6 +529,14 @@ class Matcher:
                     self._fuzzy_ok.extend([False])
         return tid
 
+    def _intern_all(self, terms: list[str]) -> np.ndarray:
+        """`_intern` of many terms at once: a restart interns ~300,000, and a call each cost seconds."""
+        known = self._term_id.get
+        ids = [known(t, -1) for t in terms]
+        if -1 in ids:
+            ids = [tid if tid >= 0 else self._intern(t) for t, tid in zip(terms, ids, strict=True)]
+        return np.array(ids, dtype=np.int32)
+
     def _slot_mask_of(self, slots: frozenset[str]) -> tuple[int, int]:
         masks = [0, 0]
         for slot in sorted(slots):  # bits in a fixed order, however the set was built
@@ -516,7 +554,7 @@ class Matcher:
         """Append a row per claim, with a few vectorised steps per column rather than per term."""
         first_row = len(self._ids)
         n = len(batch.ids)
-        ids = np.fromiter((self._intern(t) for t in batch.terms), dtype=np.int32, count=len(batch.terms))
+        ids = self._intern_all(batch.terms)
         vocab = ids[batch.vocab]
         for offset, claim_id in enumerate(batch.ids):
             self._row_of[claim_id] = first_row + offset

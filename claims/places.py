@@ -18,16 +18,25 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pycountry
 
-from claims.lexicon import lexicon
 from claims.models import Entity, EntityKind
 from claims.text import EntityIndex, fold
 
 # Names this short are mostly codes or words ("Ain", "Sud"): left out.
 MIN_NAME = 4
 PREFIX = "iso-"
+# The one-word names that are also English words (built from WordNet by scripts/build_place_words.py).
+PLACE_WORDS = Path(__file__).resolve().parent / "lexicon" / "place_words.txt"
+
+
+@lru_cache(maxsize=1)
+def english_place_words() -> frozenset[str]:
+    """Place names that are also English words, lower-case (read once per process)."""
+    lines = PLACE_WORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ def known_places(entities: Iterable[Entity]) -> tuple[list[Entity], set[str]]:
     curated = list(entities)
     taken = {fold(name).casefold(): entity for entity in curated for name in entity.names}
     ids = {entity.id for entity in curated}
-    words = lexicon()
+    words = english_place_words()
     out = list(curated)
     as_written: set[str] = set()
     country_ids: dict[str, str] = {}
@@ -96,7 +105,7 @@ def known_places(entities: Iterable[Entity]) -> tuple[list[Entity], set[str]]:
         ids.add(entity.id)
         for name in names:
             taken[fold(name).casefold()] = entity
-            if " " not in name and words.known(name.lower()):
+            if " " not in name and name.lower() in words:
                 as_written.add(fold(name).strip())
         return entity.id
 

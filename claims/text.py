@@ -547,6 +547,7 @@ class Normaliser:
                     digest.update(f"{package}=absent".encode())
             for entity in sorted(self.entities.entities.values(), key=lambda e: e.id):
                 digest.update(entity.model_dump_json().encode())
+            digest.update(f"as written={','.join(sorted(self.entities.as_written))}".encode())
             digest.update(f"vocabulary={self.vocabulary.digest()}".encode())
             self._fingerprint = digest.hexdigest()[:24]
         return self._fingerprint

@@ -433,6 +433,20 @@ def _speakers_of(version: Version, evidence: Evidence) -> set[str]:
     return set(evidence.speakers) | set(version.values.actors)
 
 
+def superseded(claim: Claim, details: Details) -> set[str]:
+    """The versions of a running tally (a death toll counted "as of" a day) that a later count
+    replaces: each version counted as of a day before the newest count. A later toll does not
+    contradict an earlier one, it updates it, so only the newest counts are weighed, unless the
+    statement itself places what it says before the newest count ("on the first day, ...")."""
+    counted = {v.id: parse_date_span(v.values.as_of) for v in claim.versions if v.values.as_of}
+    if len(counted) < 2:
+        return set()
+    newest = max(span.start for span in counted.values())
+    if any(span.end < newest for span in [*details.dates, *details.speech_dates]):
+        return set()
+    return {vid for vid, span in counted.items() if span.end < newest}
+
+
 def decide_verdict(claim: Claim, reading: Reading, evidences: dict[str, Evidence], base: Base, entities: EntityIndex,
                    claim_entities: set[str], lexicon: Lexicon, today: date) -> Decision:
     """The verdict for a statement already matched to `claim`."""
@@ -443,10 +457,11 @@ def decide_verdict(claim: Claim, reading: Reading, evidences: dict[str, Evidence
     quoting = {v.id for v in claim.versions
                if any(entities.related(s, t) or s in entities.affiliations(t) for s in speakers
                       for t in _speakers_of(v, evidences[v.id]))} if speakers else set()
+    replaced = superseded(claim, details)
     for version in claim.versions:
         evidence = evidences[version.id]
         conflicts, gaps = judge_version(claim, version, reading, evidence, base, entities, claim_entities, lexicon)
-        judged = True
+        judged = version.id not in replaced  # an earlier count of a tally: shown, not weighed
         if speakers and not quoting:
             theirs = sorted(_speakers_of(version, evidence))
             if theirs:
@@ -506,4 +521,4 @@ def _explain(claim: Claim, verdict: str, rule: str, views: list[VersionView], to
 
 
 __all__ = ["Decision", "Reading", "SourceView", "VersionView", "claim_entity_ids", "conflicts_with", "date_words",
-           "decide_verdict", "due_note", "source_views", "weigh"]
+           "decide_verdict", "due_note", "source_views", "superseded", "weigh"]

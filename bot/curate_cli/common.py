@@ -113,7 +113,7 @@ def value_options(editing: bool):
                                                               f"'end of 2026'){clear}."),
             click.option("--as-of", "as_of", default=None, help=f"For a running tally: the day the count was true, "
                                                                 f"which later reports replace{clear}."),
-            click.option("--count", default=None, help=f"The number it reports (2500, ~2500, >=70, 100-200){clear}."),
+            click.option("--count", default=None, help=f"The number it reports (2500, ~2500, >=70, 100..200){clear}."),
             click.option("--duration", default=None, help=f"How long (12 days, 3 years){clear}."),
             click.option("--scope", type=click.Choice(["all", "some", ""] if editing else ["all", "some"]),
                          default=None, help=f"All or some (of the troops, of the bases){clear}."),

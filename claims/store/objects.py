@@ -103,6 +103,13 @@ class ObjectStore:
         rows = self.db.query("SELECT * FROM objects WHERE workspace_id = ? ORDER BY position, id", [workspace_id])
         return [_stored(r["kind"], r["id"], r) for r in rows]
 
+    def own_summary(self, workspace_id: str) -> tuple[int, bool]:
+        """How many rows a workspace itself holds, and whether any changes how text reads (an
+        entity or a vocabulary term), without reading them."""
+        [row] = self.db.query("SELECT count(*) AS n, coalesce(max(CASE WHEN kind IN ('entity', 'term') THEN 1 "
+                              "ELSE 0 END), 0) AS reads_text FROM objects WHERE workspace_id = ?", [workspace_id])
+        return int(row["n"]), bool(row["reads_text"])
+
     def workspaces_with_rows(self) -> set[str]:
         """The workspaces that hold any row of their own."""
         return {r["workspace_id"] for r in self.db.query("SELECT DISTINCT workspace_id FROM objects")}

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from claims.evidence import modes_of
 from claims.extract import Details, extract
 from claims.text import Normaliser
 from claims.values import Duration
@@ -99,6 +100,13 @@ def test_hundreds_of_troops_is_a_range_of_hundreds(read: Read) -> None:
 def test_a_million_multiplies_the_number_before_it(read: Read) -> None:
     ((rng, _),) = read("3.4 million people").counts
     assert rng.lo == rng.hi == 3_400_000
+
+
+@pytest.mark.parametrize(("text", "value"), [("Rs 3.5 lakh for each family", 350_000),
+                                            ("2 crore rupees in compensation", 20_000_000)])
+def test_lakh_and_crore_multiply_the_number_before_them(read: Read, text: str, value: int) -> None:
+    ((rng, _),) = read(text).counts
+    assert rng.lo == rng.hi == value
 
 
 def test_700_million_dollars_is_a_count_of_dollars(read: Read) -> None:
@@ -208,3 +216,14 @@ def test_slots_name_the_kinds_of_detail_given(read: Read) -> None:
 
 def test_a_war_a_month_long_lasts_one_month(read: Read) -> None:
     assert read("Israel and Iran fought a month-long war").durations == [Duration(1, "month")]
+
+
+@pytest.mark.parametrize("statement", ["Officials suspect a rail fracture caused the crash",
+                                       "Investigators believe the driver fell asleep"])
+def test_what_someone_only_suspects_or_believes_is_hedged(read: Read, statement: str) -> None:
+    assert read(statement).hedged
+
+
+def test_a_source_that_only_suspects_a_cause_says_it_as_possible() -> None:
+    words = ["railway", "officials", "suspect", "a", "rail", "fracture"]
+    assert modes_of(words) == ["fact", "fact", "fact", "hedged", "hedged", "hedged"]

@@ -68,6 +68,21 @@ def test_an_index_read_from_stored_entries_is_the_index_normalising_builds(engin
         assert restored.match(statement) == normalised.match(statement)
 
 
+def test_entries_parsed_in_worker_processes_give_the_same_index(
+    engine: Engine, shipped_base: Base, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claims.match as match
+
+    claims = [c for c in synthetic_base(shipped_base, 500, seed=4).claims.values() if c.status == "active"]
+    payloads = [(c.id, claim_payload(engine.normaliser, c)) for c in claims]
+    source = {c.id: c for c in claims}
+    here = Matcher(engine.normaliser, source=source, payloads=payloads)
+    monkeypatch.setattr(match, "BATCH_CLAIMS", 61)  # entries straddle batch boundaries
+    monkeypatch.setattr(match, "PARALLEL_FROM", 100)
+    in_workers = Matcher(engine.normaliser, source=source, payloads=payloads)
+    assert _index_state(in_workers) == _index_state(here)
+
+
 def test_a_restart_reads_every_claims_entry_and_answers_as_before(imported: Path | str) -> None:
     first, before = started(imported)
     assert first.engines.terms_reused == 0  # nothing stored yet: every claim was normalised

@@ -343,3 +343,40 @@ def test_sources_are_listed_most_credible_first() -> None:
     reply = Engine(base, today=TODAY).check("About 2,500 US troops are in Iraq")
     assert [s.credibility for s in reply.versions[0].sources] == [100, 40, 10]
     assert weights(reply) == {"about-2500": 1.5}
+
+
+# --- a running tally: a later count replaces an earlier one -----------------------------------------
+
+
+def tally(ident: str, count: str, as_of: str, *sources: SourceRef) -> Version:
+    return Version(id=ident, text=f"{count} US troops are in Iraq.", values=Values(count=count, as_of=as_of),
+                   sources=list(sources))
+
+
+def test_a_later_count_of_a_tally_replaces_the_earlier_one_rather_than_disputing_it() -> None:
+    base = small_base(
+        tally("count-1000", "~1000", "2024-09-01", source("high-outlet", QUOTE_1000)),
+        tally("count-2500", "~2500", "2024-09-20", source("mid-outlet", QUOTE_2500)),
+    )
+    now = Engine(base, today=TODAY).check("About 2,500 US troops are in Iraq")
+    assert now.verdict == "supported"
+    assert {v.id: v.judged for v in now.versions} == {"count-2500": True, "count-1000": False}  # shown, not weighed
+    assert Engine(base, today=TODAY).check("About 1,000 US troops are in Iraq").verdict == "contradicted"
+
+
+def test_a_statement_dated_before_the_newest_count_is_judged_against_every_count() -> None:
+    base = small_base(
+        tally("count-1000", "~1000", "2024-09-01", source("high-outlet", QUOTE_1000)),
+        tally("count-2500", "~2500", "2024-09-20", source("mid-outlet", QUOTE_2500)),
+    )
+    reply = Engine(base, today=TODAY).check("About 1,000 US troops were in Iraq on 1 September 2024")
+    assert all(v.judged for v in reply.versions)
+    assert reply.verdict != "contradicted"
+
+
+def test_counts_without_an_as_of_day_are_all_weighed() -> None:
+    base = small_base(
+        version("about-1000", "~1000", source("high-outlet", QUOTE_1000)),
+        tally("count-2500", "~2500", "2024-09-20", source("mid-outlet", QUOTE_2500)),
+    )
+    assert Engine(base, today=TODAY).check("About 2,500 US troops are in Iraq").verdict == "disputed"

@@ -145,7 +145,7 @@ SCOPES = [app_commands.Choice(name="all", value="all"), app_commands.Choice(name
 VALUE_DESCRIPTIONS = {
     "date": "The date it reports (YYYY-MM-DD, YYYY-MM, YYYY, end of YYYY)",
     "as_of": "For a running tally: the day the count was true (later reports replace it)",
-    "count": "The number it reports (2500, ~2500, >=70, 100-200)",
+    "count": "The number it reports (2500, ~2500, >=70, 100..200)",
     "duration": "How long (12 days, 3 years)",
     "scope": "All or some (of the troops, of the bases)",
     "places": "Where: entities, comma-separated (autocompletes)",
