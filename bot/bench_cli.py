@@ -5,6 +5,7 @@
     crosscheck bench privacy                retention on 1,000,000 checks; a person's show and erase
     crosscheck bench restart                time to the first answer after a restart at 100,000 claims
     crosscheck bench cluster                bot processes on PostgreSQL through the fake Discord (issue 15)
+    crosscheck bench ingest [--base DIR]    drafting from articles, leave-one-article-out (issue 13)
 """
 
 from __future__ import annotations
@@ -114,6 +115,21 @@ def register(main: click.Group) -> None:
         [count] = _numbers(size, "--size")
         _report(lambda progress: bench_restart.run(count, seed if seed is not None else bench_restart.DEFAULT_SEED,
                                                    progress), bench_restart.table, as_json)
+
+    @bench.command()
+    @click.option("--base", "base_dir", type=click.Path(file_okay=False, exists=True), default=None,
+                  help="A base folder (sources.yaml, claims/base/...); default: the shipped base.")
+    @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+    def ingest(base_dir: str | None, as_json: bool) -> None:
+        """Drafting from articles, leave-one-article-out: for each article, the base without what it
+        alone contributes, the article drafted against it, and the drafts compared with what the curated
+        base records for it (recall, precision, values, seconds per article)."""
+        from pathlib import Path
+
+        from benchmarks import ingest as bench_ingest
+
+        _report(lambda progress: bench_ingest.run(progress, Path(base_dir) if base_dir else None),
+                bench_ingest.table, as_json)
 
     @bench.command()
     @click.option("--servers", default=50, show_default=True, help="Servers in the fake Discord (every digest fires).")

@@ -361,24 +361,45 @@ class Engine:
         claim = self.matcher.claim(claim_id)  # an unknown id is an error, before anything is judged
         return self._presented(self._answer(clean_statement(statement), claim.id))
 
+    def judge_against(self, statement: str, claim_id: str, today: date | None = None) -> Reply:
+        """`check_against` for one claim's worth of statement, against `today` (default: the
+        engine's), without the card's presentation: for drafting from a report (`claims.ingest`)."""
+        claim = self.matcher.claim(claim_id)
+        return self._judge(clean_statement(statement), today or self.today(), claim.id)
+
     def _presented(self, reply: Reply) -> Reply:
         """The reply with whether it goes to the review queue and what its card leads with."""
         triage(reply, self.normaliser)
         return describe(reply, self.base, self.entities, self.today())
 
+    def check_parts(self, statement: str, today: date | None = None) -> list[tuple[str, Reply]]:
+        """Each claim a statement makes, with its own reply, judged as `check` judges them before
+        combining them into one ("A, and B" gives two); a statement of one claim gives one.
+        `today` (default: the engine's) resolves relative dates: a report's own publication day.
+        For drafting from an article (`claims.ingest`), where each claim is drafted apart."""
+        text = clean_statement(statement)
+        return self._part_replies(text, None, today or self.today())
+
     def _answer(self, text: str, chosen: str | None) -> Reply:
         today = self.today()
+        replies = self._part_replies(text, chosen, today)
+        if len(replies) == 1:
+            return self._single(text, replies[0][1])
+        return combine(text, replies, today)
+
+    def _part_replies(self, text: str, chosen: str | None, today: date) -> list[tuple[str, Reply]]:
         problem = english_problem(text)
         if problem:
             explanation = (f"{NOT_ENGLISH}: {problem}, so there is no verdict. "
                            "Send the statement in English and I will check it.")
-            return Reply(text, "no_match", None, explanation, [], [], [NOT_ENGLISH], "none", today.isoformat())
+            return [(text, Reply(text, "no_match", None, explanation, [], [], [NOT_ENGLISH], "none",
+                                 today.isoformat()))]
         asked = positive_form(text)
         parts = clauses.split(asked.text) if asked.text else []
         if len(parts) > clauses.MAX_PARTS:
             explanation = (f"This message makes {len(parts)} separate claims; I check at most {clauses.MAX_PARTS} "
                            "at a time, so there is no verdict. Send them in smaller groups.")
-            return Reply(text, "no_match", None, explanation, [], [], [], "none", today.isoformat())
+            return [(text, Reply(text, "no_match", None, explanation, [], [], [], "none", today.isoformat()))]
         if len(parts) > 1:
             # A statement that is, nearly word for word, one of the base's wordings is one claim:
             # the curators wrote each as one ("ISIS is not gone; its remnants are still dangerous").
@@ -386,12 +407,14 @@ class Engine:
             best = whole[2].best
             if best is not None and best.score >= CURATED_SCORE and set(whole[0].terms) <= set(
                     self.normaliser.terms(best.wording)):
-                return self._single(text, self._judge(text, today, chosen, whole if chosen is None else None))
+                return [(text, self._judge(text, today, chosen, whole if chosen is None else None))]
             parts = [part for part in parts if self._has_content(part)]
         replies = self._with_context([(part, self._judge(part, today, chosen)) for part in parts], today)
-        if len(replies) <= 1:
-            return self._single(text, replies[0][1] if replies else self._judge(text, today, chosen))
-        return combine(text, replies, today)
+        if not replies:
+            return [(text, self._judge(text, today, chosen))]
+        if len(replies) == 1:
+            return [(text, replies[0][1])]
+        return replies
 
     @staticmethod
     def _single(text: str, reply: Reply) -> Reply:

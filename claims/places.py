@@ -84,6 +84,18 @@ def _id(code: str) -> str:
     return PREFIX + code.lower()
 
 
+@lru_cache(maxsize=1)
+def _known_ids() -> frozenset[str]:
+    countries, subdivisions = _gazetteer()
+    return frozenset(_id(p.code) for p in (*countries, *subdivisions))
+
+
+def known_place(entity_id: str) -> bool:
+    """Whether an id is one of the places every base knows ("iso-pe", Peru): a claim may name it
+    without the base curating it."""
+    return entity_id.startswith(PREFIX) and entity_id in _known_ids()
+
+
 def known_places(entities: Iterable[Entity]) -> tuple[list[Entity], set[str]]:
     """The base's entities followed by every country and first-level subdivision it does not
     already name; and the names to match only as written (those that are also English words)."""

@@ -168,8 +168,8 @@ def compare_quantity(stated: NumRange, source: NumRange) -> str:
 
 
 def parse_count(text: str) -> NumRange:
-    """Parse a curated count: 2500, ~2500 (about), >=70 (at least), <=5, or 200..900 (a range
-    the sources give no closer than)."""
+    """Parse a curated count: 2500, ~2500 (about), >=70 (at least), >500 (more than), <=5, <20
+    (fewer than), or 200..900 (a range the sources give no closer than)."""
     raw = text.strip().replace(",", "").replace("_", "")
     try:
         if raw.startswith("~"):
@@ -178,6 +178,11 @@ def parse_count(text: str) -> NumRange:
             return NumRange(float(raw[2:]), float("inf"), text)
         if raw.startswith("<="):
             return NumRange(0.0, float(raw[2:]), text)
+        # strict bounds, as a report words them ("more than 500", "fewer than 20")
+        if raw.startswith(">"):
+            return NumRange(float(raw[1:]) * (1 + 1e-9), float("inf"), text)
+        if raw.startswith("<"):
+            return NumRange(0.0, float(raw[1:]) * (1 - 1e-9), text)
         if ".." in raw:
             lo, hi = (float(p) for p in raw.split("..", 1))
             if hi < lo:
@@ -185,7 +190,7 @@ def parse_count(text: str) -> NumRange:
             return NumRange(lo, hi, text, vague=True)
         return exact(float(raw), text)
     except ValueError:
-        raise ValueError(f"cannot read count {text!r}: write 2500, ~2500, >=70, <=5 or 200..900") from None
+        raise ValueError(f"cannot read count {text!r}: write 2500, ~2500, >=70, >500, <=5, <20 or 200..900") from None
 
 
 DURATION_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}

@@ -7,6 +7,7 @@
     crosscheck vocabulary list|show|add|remove|history
     crosscheck sources list|rate|add-outlet|add-article
     crosscheck review list|link|new|dismiss
+    crosscheck articles add|drafts|skipped|accept|reject
 
 A change that may break answers prints its warnings and asks before writing anything
 (`--yes` applies it anyway); a refusal says what is wrong and exits non-zero (see `common`).
@@ -16,8 +17,8 @@ from __future__ import annotations
 
 import click
 
+from bot.curate_cli import articles, entities, review, sources, topics, versions, vocabulary
 from bot.curate_cli import claims as claims_commands
-from bot.curate_cli import entities, review, sources, topics, versions, vocabulary
 
 
 def register(claims: click.Group, main: click.Group) -> None:
@@ -29,3 +30,4 @@ def register(claims: click.Group, main: click.Group) -> None:
     vocabulary.register(main)
     sources.register(main)
     review.register(main)
+    articles.register(main)

@@ -113,7 +113,8 @@ def value_options(editing: bool):
                                                               f"'end of 2026'){clear}."),
             click.option("--as-of", "as_of", default=None, help=f"For a running tally: the day the count was true, "
                                                                 f"which later reports replace{clear}."),
-            click.option("--count", default=None, help=f"The number it reports (2500, ~2500, >=70, 100..200){clear}."),
+            click.option("--count", default=None,
+                         help=f"The number it reports (2500, ~2500, >=70, >500, <20, 100..200){clear}."),
             click.option("--duration", default=None, help=f"How long (12 days, 3 years){clear}."),
             click.option("--scope", type=click.Choice(["all", "some", ""] if editing else ["all", "some"]),
                          default=None, help=f"All or some (of the troops, of the bases){clear}."),
@@ -121,6 +122,9 @@ def value_options(editing: bool):
             click.option("--actors", default=None, help=f"Who acted: entities, by id or name, comma-separated{clear}."),
             click.option("--speaker", default=None, help=f"Who said it: an entity of any kind (a person, an "
                                                          f"agency), by id or name{clear}."),
+            click.option("--roles", default=None, help=f"Who does what, where the text cannot tell: role=entities "
+                                                       f"separated by ';' (agent=us; patient=al-saidi), roles agent, "
+                                                       f"patient, source, destination, recipient{clear}."),
             click.option("--holds", type=click.Choice(["yes", "no"]), default=None,
                          help="no: the source reports it did NOT happen (default yes)."),
         ]):
@@ -129,7 +133,7 @@ def value_options(editing: bool):
     return add
 
 
-VALUE_NAMES = ("date", "as_of", "count", "duration", "scope", "places", "actors", "speaker", "holds")
+VALUE_NAMES = ("date", "as_of", "count", "duration", "scope", "places", "actors", "speaker", "roles", "holds")
 
 
 def pop_values(kwargs: dict) -> dict:

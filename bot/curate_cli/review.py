@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.curate_cli.articles import show_drafts
 from bot.curate_cli.common import (
     actor_option,
     curator,
@@ -38,7 +39,8 @@ def register(main: click.Group) -> None:
         """Open items: grouped questions, how many asked and when."""
         found = curator(ctx)
         groups = found.review_queue(limit)
-        if not groups:
+        drafts = found.drafts(limit=limit)
+        if not groups and not drafts:
             click.echo("the review queue is empty")
         chatter = chatter_line(found.not_queued())
         if chatter:
@@ -49,6 +51,9 @@ def register(main: click.Group) -> None:
                        f"last {g.last_asked}: {g.statement}")
             if g.suggestions:
                 click.echo(f"      suggestions: {', '.join(g.suggestions)}")
+        if drafts:
+            click.echo("drafts from articles (accept or reject with `crosscheck articles accept|reject ID`):")
+            show_drafts(drafts)
 
     @review.command()
     @click.argument("key", type=int)

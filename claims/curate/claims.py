@@ -12,6 +12,8 @@ from claims.curate.base import Change, CurationBase, CurationError, errors_of
 from claims.curate.warnings import Accept, CurationWarning, alias_warnings, missing_numbers
 from claims.load import Base, reference_problems
 from claims.models import Claim, Entity
+from claims.places import known_place, known_places
+from claims.store import Transaction
 from claims.text import fold
 
 # The values of a version that name entities, and whether each holds a list of them.
@@ -48,8 +50,10 @@ class ClaimCuration(CurationBase):
         return direct[:limit]
 
     def add_claim(self, actor: str, data: dict[str, Any] | Claim, file: str | None = None,
-                  accept: Accept = ()) -> Change:
-        """Add a new claim (with at least one sourced version).
+                  accept: Accept = (), then: Callable[[Transaction, int], None] | None = None,
+                  reason: str | None = None) -> Change:
+        """Add a new claim (with at least one sourced version). `then` runs last in the write's
+        transaction, with its audit id (an accepted draft is marked so, in the same transaction).
 
         Warns (see `claims.curate.warnings`) about versions without a number when the claim
         counts something, and about aliases that would break other answers."""
@@ -63,7 +67,7 @@ class ClaimCuration(CurationBase):
             return claim
 
         change = self._write(actor, "claim.add", "claim", claim.id, build, summary=f"added claim {claim.id}",
-                             file=file or topic_file(claim.topic), reason=with_warnings(None, warned))
+                             file=file or topic_file(claim.topic), reason=with_warnings(reason, warned), then=then)
         return replace(change, warnings=warned)
 
     def edit_claim(self, actor: str, claim_id: str, expected_revision: int | None, *,
@@ -132,7 +136,7 @@ class ClaimCuration(CurationBase):
               *, summary: str, reason: str | None = None, marks: tuple[list[int], str] | None = None,
               accept: Accept = (), checks: Checks | None = None,
               engine_checks: Callable[[Claim], list[CurationWarning]] | None = None,
-              file: str | None = None) -> Change:
+              file: str | None = None, then: Callable[[Transaction, int], None] | None = None) -> Change:
         """Change an existing claim: `change` edits its data (a dict) in place.
 
         With `checks` (warnings from the claim before and after) or `engine_checks` (warnings
@@ -162,7 +166,8 @@ class ClaimCuration(CurationBase):
             return claim
 
         written = self._write(actor, action, "claim", claim_id, build, expected_revision=expected_revision,
-                              summary=summary, reason=with_warnings(reason, warned), marks=marks, file=file)
+                              summary=summary, reason=with_warnings(reason, warned), marks=marks, file=file,
+                              then=then)
         return replace(written, warnings=warned)
 
     def _require_new(self, claim_id: str) -> None:
@@ -192,15 +197,17 @@ def with_entity_ids(data: dict[str, Any], entities: dict[str, Entity]) -> dict[s
     """A claim's data with the entities its versions' values name given by id.
 
     A moderator may type an entity's name ("New Zealand") where its id (`new-zealand`) is
-    stored; a name that is no entity's is refused, saying how to add it."""
+    stored, and name any country or region (`claims.places`: "Peru" is `iso-pe`) without adding
+    it; a name that is no entity's is refused, saying how to add it."""
     versions = data.get("versions")
     if not isinstance(versions, list):
         return data
-    by_name = {fold(name).strip().casefold(): entity.id for entity in entities.values() for name in entity.names}
+    everyone, _ = known_places(entities.values())
+    by_name = {fold(name).strip().casefold(): entity.id for entity in everyone for name in entity.names}
     problems: list[str] = []
 
     def entity_id(value: object, field: str, version_id: object) -> object:
-        if not isinstance(value, str) or value in entities:
+        if not isinstance(value, str) or value in entities or known_place(value):
             return value
         found = by_name.get(fold(value).strip().casefold())
         if found is None:
@@ -220,6 +227,9 @@ def with_entity_ids(data: dict[str, Any], entities: dict[str, Entity]) -> dict[s
                     values[field] = [entity_id(v, field, version.get("id")) for v in given]
                 elif not many and given:
                     values[field] = entity_id(given, field, version.get("id"))
+            if isinstance(values.get("roles"), dict):
+                values["roles"] = {role: [entity_id(v, f"roles: {role}", version.get("id")) for v in who]
+                                   if isinstance(who, list) else who for role, who in values["roles"].items()}
             version = {**version, "values": values}
         out.append(version)
     if problems:

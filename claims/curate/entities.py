@@ -9,6 +9,7 @@ Every change to an entity rebuilds the engines that see it (it can change how an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,14 +56,16 @@ class EntityCuration(CurationBase):
             claims = list(self.store.objects.load(self.chain, kinds=("claim",)).claims.values())
         for claim in claims:
             for version in claim.versions:
-                roles = [role for role, ids in (("place", version.values.places), ("actor", version.values.actors),
-                                               ("speaker", [version.values.speaker] if version.values.speaker else []))
-                         if entity_id in ids]
+                uses = [("place", version.values.places), ("actor", version.values.actors),
+                        ("speaker", [version.values.speaker] if version.values.speaker else []),
+                        *((f"role {role}", ids) for role, ids in version.values.roles.items())]
+                roles = [role for role, ids in uses if entity_id in ids]
                 if roles:
                     out.append(EntityUse("claim", claim.id, f"version {version.id}: {', '.join(roles)}"))
         return out
 
-    def add_entity(self, actor: str, data: dict[str, Any]) -> Change:
+    def add_entity(self, actor: str, data: dict[str, Any],
+                   then: Callable[[Transaction, int], None] | None = None) -> Change:
         """Add an entity: an id, a kind, the names it goes by, what it is part of."""
         data = {**data, "names": _names(data.get("names") or [])}
         entity = validated(Entity, data)
@@ -75,7 +78,7 @@ class EntityCuration(CurationBase):
                 raise CurationError(f"an entity with id {entity.id!r} already exists ({', '.join(current.names)})")
             return entity
 
-        return self._write(actor, "entity.add", "entity", entity.id, build,
+        return self._write(actor, "entity.add", "entity", entity.id, build, then=then,
                            summary=f"added {entity.kind} {entity.id}: {', '.join(entity.names)}")
 
     def edit_entity(self, actor: str, entity_id: str, expected_revision: int | None = None, *,
@@ -142,7 +145,7 @@ class EntityCuration(CurationBase):
                 more = f"; and {len(uses) - 10} more" if len(uses) > 10 else ""
                 shown = "; ".join(str(u) for u in uses[:10]) + more
                 raise CurationError(f"entity {entity_id!r} is still used by {shown}. Change those first (a "
-                                    "version's places, actors or speaker; an entity's part_of), then remove it")
+                                    "version's places, actors, speaker or roles; an entity's part_of), then remove it")
 
         def build(current):
             if current is None:

@@ -44,6 +44,8 @@ class HistoryCuration(CurationBase):
             raise CurationError("an undo cannot be undone; make the change again instead")
         if entry.target_type == "review":
             return self._undo_dismiss(actor, entry)
+        if entry.target_type == "draft":
+            return self._undo_reject(actor, entry)
         if entry.target_type == "base":
             raise CurationError("an import cannot be undone; import the export you made before it")
         if entry.target_type == "topic":
@@ -59,6 +61,7 @@ class HistoryCuration(CurationBase):
 
         def mark_undone(tx: Transaction, undo_id: int) -> None:
             self.store.audit.mark_undone(tx, audit_id, undo_id)
+            self.store.drafts.reopen(tx, self.workspace_id, audit_id)  # a draft it accepted waits again
             if entry.action in ("review.link", "review.new_claim"):
                 # The questions go back to the queue with the change undone.
                 marked = self.store.checks.marked(tx, entry.target_id, entry.action.split(".")[1], entry.at)
@@ -112,6 +115,19 @@ class HistoryCuration(CurationBase):
                                   f"undo of #{entry.id}", stamp, undo_of=entry.id)
             self.store.audit.mark_undone(tx, entry.id, undo_id)
         return Change(undo_id, "undo", "review", entry.target_id, f"undid #{entry.id}: item back in the queue")
+
+
+    def _undo_reject(self, actor: str, entry: AuditEntry) -> Change:
+        """Put a rejected draft back in the queue."""
+        self._require_writable()
+        stamp = now_iso()
+        with self.store.transaction() as tx:
+            undo_id = self._audit(tx, actor, "undo", "draft", entry.target_id, None, entry.before,
+                                  f"undo of #{entry.id}", stamp, undo_of=entry.id)
+            self.store.audit.mark_undone(tx, entry.id, undo_id)
+            self.store.drafts.reopen(tx, self.workspace_id, entry.id)
+        return Change(undo_id, "undo", "draft", entry.target_id, f"undid #{entry.id}: draft #{entry.target_id} "
+                      "back in the queue")
 
 
 def _restore(member: AuditEntry):

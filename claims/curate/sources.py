@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 
 from claims.curate.base import Change, CurationBase, CurationError, errors_of, validated
 from claims.models import CRITERIA_POINTS, Article, Criterion, Outlet, score_criteria
+from claims.store import Transaction
 
 
 class SourceCuration(CurationBase):
@@ -64,8 +66,10 @@ class SourceCuration(CurationBase):
 
         return self._write(actor, "outlet.add", "outlet", outlet.id, build, summary=f"added outlet {outlet.id}")
 
-    def add_article(self, actor: str, data: dict[str, Any], text: str) -> Change:
-        """Add an article with its full text (pasted or from an attached file)."""
+    def add_article(self, actor: str, data: dict[str, Any], text: str,
+                    then: Callable[[Transaction, int], None] | None = None) -> Change:
+        """Add an article with its full text (pasted or from an attached file). `then` runs last in
+        the write's transaction (the article's drafts are stored with it)."""
         data = {**data, "path": data.get("path") or f"claims/base/articles/{data.get('id')}.txt"}
         article = validated(Article, data)
         if article.outlet not in self.base.outlets:
@@ -78,5 +82,5 @@ class SourceCuration(CurationBase):
                 raise CurationError(f"an article with id {article.id!r} already exists")
             return article
 
-        return self._write(actor, "article.add", "article", article.id, build, body=text,
+        return self._write(actor, "article.add", "article", article.id, build, body=text, then=then,
                            summary=f"added article {article.id}")

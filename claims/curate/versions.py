@@ -9,16 +9,19 @@ values, which the curator then validates like the YAML base (entity names are re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from claims.curate.base import Change, CurationError
 from claims.curate.claims import ClaimCuration, counts_the_same
 from claims.curate.warnings import Accept, CurationWarning, missing_numbers
 from claims.models import Claim, SourceRef, Values, Version
+from claims.store import Transaction
 
 # The values a version can give, in the order they are shown and edited.
-VALUE_FIELDS = ("date", "as_of", "count", "duration", "scope", "places", "actors", "speaker", "holds")
+VALUE_FIELDS = ("date", "as_of", "count", "duration", "scope", "places", "actors", "speaker", "roles", "holds")
 LIST_FIELDS = ("places", "actors")
+ROLE_NAMES = ("agent", "patient", "source", "destination", "recipient")
 _TRUE = {"true", "yes", "y", "1", "happened"}
 _FALSE = {"false", "no", "n", "0", "denied", "did not happen"}
 
@@ -41,6 +44,39 @@ def _holds(value: object) -> bool:
                         "no: the source reports it did not)")
 
 
+def _roles(value: str | dict[str, Any]) -> dict[str, list[str]]:
+    """Roles given as a mapping, or as text: "agent=us; patient=al-saidi, kataib-hezbollah"."""
+    if isinstance(value, dict):
+        pairs = [(str(role), who) for role, who in value.items()]
+    else:
+        pairs = []
+        for part in (p.strip() for p in value.split(";")):
+            if not part:
+                continue
+            role, equals, who = part.partition("=")
+            if not equals:
+                raise CurationError(f"roles: {part!r} is not role=entities; write e.g. "
+                                    "'agent=us; patient=al-saidi' (roles: " + ", ".join(ROLE_NAMES) + ")")
+            pairs.append((role, who))
+    out: dict[str, list[str]] = {}
+    for role, who in pairs:
+        role = role.strip().casefold()
+        if role not in ROLE_NAMES:
+            raise CurationError(f"roles: {role!r} is not a role; the roles are {', '.join(ROLE_NAMES)} "
+                                "(agent: who acts; patient: who it is done to; source/destination: from/to where; "
+                                "recipient: who receives)")
+        names = _listed(who)
+        if not names:
+            raise CurationError(f"roles: {role} names no entity")
+        out[role] = names
+    return out
+
+
+def format_roles(roles: dict[str, list[str]]) -> str:
+    """Roles as the text `_roles` reads back."""
+    return "; ".join(f"{role}={', '.join(who)}" for role, who in roles.items())
+
+
 def values_from(**given: Any) -> dict[str, Any]:
     """A new version's values from the options a moderator filled in (blank ones left out).
 
@@ -56,6 +92,8 @@ def values_from(**given: Any) -> dict[str, Any]:
             out[field] = _listed(value)
         elif field == "holds":
             out[field] = _holds(value)
+        elif field == "roles":
+            out[field] = _roles(value)
         else:
             out[field] = str(value).strip()
     return out
@@ -75,6 +113,8 @@ def value_changes(**given: Any) -> dict[str, Any]:
             out[field] = _listed(value) if value != "" else []
         elif field == "holds":
             out[field] = _holds(value) if value != "" else True
+        elif field == "roles":
+            out[field] = _roles(value) if value != "" else {}
         else:
             out[field] = str(value).strip() or None
     return out
@@ -89,6 +129,8 @@ def format_values_block(values: Values) -> str:
             text = ", ".join(value)
         elif field == "holds":
             text = "yes" if value else "no"
+        elif field == "roles":
+            text = format_roles(value)
         else:
             text = value or ""
         lines.append(f"{field}: {text}".rstrip())
@@ -120,7 +162,8 @@ class VersionCuration(ClaimCuration):
         return _version_of(claim, version_id), revision
 
     def add_version(self, actor: str, claim_id: str, version: dict[str, Any] | Version,
-                    expected_revision: int | None = None, accept: Accept = ()) -> Change:
+                    expected_revision: int | None = None, accept: Accept = (),
+                    then: Callable[[Transaction, int], None] | None = None) -> Change:
         """Add a version (what another source reports), with its article and verbatim quote.
         Warns when the claim counts something and the version gives no number."""
         new = version.model_dump() if isinstance(version, Version) else version
@@ -135,7 +178,7 @@ class VersionCuration(ClaimCuration):
             return missing_numbers(after, [_version_of(after, version_id)])
 
         return self._edit(actor, "claim.version.add", claim_id, expected_revision, change, accept=accept,
-                          checks=checks, summary=f"added version {version_id} to {claim_id}")
+                          checks=checks, summary=f"added version {version_id} to {claim_id}", then=then)
 
     def edit_version(self, actor: str, claim_id: str, version_id: str, expected_revision: int | None, *,
                      text: str | None = None, values: dict[str, Any] | None = None, reason: str | None = None,
@@ -178,7 +221,8 @@ class VersionCuration(ClaimCuration):
                           summary=f"removed version {claim_id}/{version_id}")
 
     def add_source(self, actor: str, claim_id: str, version_id: str, source: dict[str, Any] | SourceRef,
-                   expected_revision: int | None = None) -> Change:
+                   expected_revision: int | None = None,
+                   then: Callable[[Transaction, int], None] | None = None) -> Change:
         """Add another source (article and verbatim quote) to an existing version."""
         new = source.model_dump() if isinstance(source, SourceRef) else source
 
@@ -190,7 +234,7 @@ class VersionCuration(ClaimCuration):
                 raise CurationError(f"{claim_id}/{version_id} already cites that quote of {new.get('article')!r}")
             found["sources"] = [*found["sources"], new]
 
-        return self._edit(actor, "claim.source.add", claim_id, expected_revision, change,
+        return self._edit(actor, "claim.source.add", claim_id, expected_revision, change, then=then,
                           summary=f"added a source to {claim_id}/{version_id}: {new.get('article')}")
 
     def remove_source(self, actor: str, claim_id: str, version_id: str, article: str,

@@ -12,6 +12,7 @@
     store.cooldowns                # per-member rate limits, shared by every bot process
     store.terms                    # each claim's index entry, so a restart skips normalising
     store.follows                  # who follows which claim, and the messages owed to people
+    store.drafts                   # what articles added by moderators draft, waiting for review
 
 SQLite is the embedded default (one machine). The shipped claim base is imported into the
 read-only `shipped` workspace on first run and again whenever a release changes it; the
@@ -30,6 +31,7 @@ from claims.store.checks import LOOSE_MATCH, CheckLog, Where
 from claims.store.cooldowns import Cooldowns
 from claims.store.database import StoreError, Transaction, default_db_path, is_url, now_iso, open_database
 from claims.store.digests import DigestStore
+from claims.store.drafts import DraftStore
 from claims.store.feed import ChangeFeed, record_change
 from claims.store.follows import FollowStore
 from claims.store.migrations import DEFAULT, SHIPPED, migrate, server_workspace_id
@@ -102,6 +104,7 @@ class Store:
         self.cooldowns = Cooldowns(self.db)
         self.terms = TermsStore(self.db)
         self.follows = FollowStore(self.db)
+        self.drafts = DraftStore(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -163,7 +163,8 @@ class CheckLog:
         if since:
             condition, args = f"{condition} AND asked_at >= ?", [*args, since]
         rows = self.db.query(f"SELECT not_queued, count(*) AS n FROM checks WHERE not_queued IS NOT NULL AND "
-                             f"(outcome != 'match' OR score < ?) AND {condition} GROUP BY not_queued ORDER BY n DESC",
+                             f"(outcome != 'match' OR score < ?) AND {condition} GROUP BY not_queued "
+                             "ORDER BY n DESC, not_queued",  # ties in a fixed order, on either backend
                              [LOOSE_MATCH, *args])
         return {r["not_queued"]: int(r["n"]) for r in rows}
 

@@ -439,6 +439,42 @@ def _v8_claim_terms(tx: Transaction, db: Database) -> None:
     tx.execute("CREATE TABLE claim_term_readings (fingerprint TEXT PRIMARY KEY, used_at TEXT NOT NULL)")
 
 
+DRAFTS = """
+-- What an article added by a moderator drafts (see claims.ingest): a source for a version, a new
+-- version, a new claim, a new entity, each waiting for a moderator to accept, edit then accept,
+-- or reject; and the article's sentences that drafted nothing (action 'skip'), with why.
+-- `dedupe` is the same whenever the same article drafts the same thing: adding it again drafts
+-- nothing twice.
+CREATE TABLE drafts (
+    id {serial},
+    workspace_id TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    position INTEGER NOT NULL,      -- the sentence's place in the article
+    action TEXT NOT NULL,           -- source | version | claim | entity | skip
+    claim_id TEXT,
+    version_id TEXT,
+    quote TEXT NOT NULL,            -- the sentence, verbatim (an entity draft: the name)
+    reason TEXT NOT NULL,
+    data TEXT NOT NULL,             -- JSON: what accepting it writes (values, said_by, statement...)
+    dedupe TEXT NOT NULL,
+    status TEXT NOT NULL,           -- pending | accepted | rejected | skipped
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    decided_at TEXT,
+    decided_by TEXT,
+    audit_id BIGINT,                -- the change that accepted or rejected it
+    note TEXT
+);
+CREATE UNIQUE INDEX drafts_once ON drafts (workspace_id, dedupe);
+CREATE INDEX drafts_open ON drafts (workspace_id, status, article_id);
+"""
+
+
+def _v9_drafts(tx: Transaction, db: Database) -> None:
+    for statement in _statements(DRAFTS, db.backend):
+        tx.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -455,6 +491,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "checks not queued", _v6_not_queued),
     Migration(7, "follows and notices", _v7_notifications),
     Migration(8, "claim terms", _v8_claim_terms),
+    Migration(9, "drafts from articles", _v9_drafts),
 )
 LATEST = max(m.version for m in MIGRATIONS)
 

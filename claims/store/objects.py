@@ -106,6 +106,7 @@ class ObjectStore:
     def own_summary(self, workspace_id: str) -> tuple[int, bool]:
         """How many rows a workspace itself holds, and whether any changes how text reads (an
         entity or a vocabulary term), without reading them."""
+        # CASE, not max(kind = 'entity'): PostgreSQL has no max() of booleans.
         [row] = self.db.query("SELECT count(*) AS n, coalesce(max(CASE WHEN kind IN ('entity', 'term') THEN 1 "
                               "ELSE 0 END), 0) AS reads_text FROM objects WHERE workspace_id = ?", [workspace_id])
         return int(row["n"]), bool(row["reads_text"])

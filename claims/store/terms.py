@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from claims.store.database import Database, PostgresDatabase, now_iso
 
-BATCH = 5000  # rows written per statement batch
+BATCH = 1000  # rows written per transaction: short enough not to hold up a check for long
 KEEP_DAYS = 30
 
 

@@ -50,6 +50,35 @@ def test_a_version_takes_every_value_and_entities_by_name_any_kind_for_the_speak
     assert curator.engine.base.claims[SYRIA].versions[-1] == version  # the engine sees it at once
 
 
+def test_roles_are_given_as_text_read_as_entity_ids_and_shown_back_in_the_form(curator: Curator) -> None:
+    values = values_from(count="~900", roles="agent = US; patient=Syria , Iraq")
+    assert values["roles"] == {"agent": ["US"], "patient": ["Syria", "Iraq"]}
+    curator.add_version("mod:alice", SYRIA, {
+        "id": "roles", "text": "The U.S. struck targets in Syria and Iraq.", "values": values,
+        "sources": [{"article": ARTICLE, "quote": SHORT_QUOTE}]})
+    version, _ = curator.version(SYRIA, "roles")
+    assert version.values.roles == {"agent": ["us"], "patient": ["syria", "iraq"]}
+    assert "roles: agent=us; patient=syria, iraq" in format_values_block(version.values).splitlines()
+    assert parse_values_block(format_values_block(version.values))["roles"] == version.values.roles
+    assert any("role agent" in use.detail for use in curator.entity_uses("us"))
+    assert value_changes(roles="")["roles"] == {}  # '' clears them
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("agent us", "is not role=entities"), ("villain=us", "is not a role"), ("agent=", "names no entity"),
+])
+def test_roles_that_do_not_read_are_refused_saying_how_to_write_them(text: str, problem: str) -> None:
+    with pytest.raises(CurationError, match=problem):
+        values_from(roles=text)
+
+
+def test_a_role_naming_no_entity_is_refused(curator: Curator) -> None:
+    with pytest.raises(CurationError, match="roles: agent: 'Atlantis' is not an entity here"):
+        curator.add_version("mod:alice", SYRIA, {
+            "id": "atlantis", "text": "Atlantis struck.", "values": {"roles": {"agent": ["Atlantis"]}},
+            "sources": [{"article": ARTICLE, "quote": SHORT_QUOTE}]})
+
+
 def test_a_value_naming_no_entity_is_refused_saying_how_to_add_it(curator: Curator) -> None:
     with pytest.raises(CurationError) as refused:
         curator.add_version("mod:alice", SYRIA, {
@@ -171,7 +200,7 @@ def test_an_entity_in_use_cannot_be_removed_and_the_refusal_says_where(curator: 
     for use in ("claim relocation-to-erbil (version ", "claim erbil-supports-syria-operations (version "
                 "support-syria: place)"):
         assert use in problem
-    assert problem.endswith("Change those first (a version's places, actors or speaker; an entity's part_of), "
+    assert problem.endswith("Change those first (a version's places, actors, speaker or roles; an entity's part_of), "
                             "then remove it")
     with pytest.raises(CurationError, match="the only name of 'reuters'"):
         curator.remove_entity_name("mod:alice", "reuters", "Reuters")

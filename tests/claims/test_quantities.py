@@ -28,6 +28,13 @@ def count(normaliser: Normaliser, text: str) -> NumRange:
     ("hundreds of troops", "200..999", "agree"),
     ("a few hundred troops", "200..999", "agree"),  # vague against vague
     ("about 2,000 troops", "200..999", "conflict"),
+    ("more than 500 passengers", ">500", "agree"),  # a curated strict bound, as the report words it
+    ("at least 500 passengers", ">500", "agree"),
+    ("more than 400 passengers", ">500", "agree"),
+    ("500 passengers", ">500", "conflict"),  # "more than 500" excludes 500 itself
+    ("more than 600 passengers", ">500", "unsettled"),
+    ("fewer than 20 deaths", "<20", "agree"),
+    ("20 deaths", "<20", "conflict"),
 ])
 def test_a_source_figure_settles_a_statement_only_when_it_implies_it(
         normaliser: Normaliser, stated: str, source: str, outcome: str) -> None:

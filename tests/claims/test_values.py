@@ -139,9 +139,9 @@ def test_a_count_range_includes_both_ends() -> None:
     assert not hundreds.overlaps(parse_count("1000"))
 
 
-@pytest.mark.parametrize("text", ["lots", "", "~", ">=", "900..200", "2,5oo", "1e"])
+@pytest.mark.parametrize("text", ["lots", "", "~", ">=", ">", "<", "900..200", "2,5oo", "1e"])
 def test_an_unreadable_count_is_refused_with_the_forms_allowed(text: str) -> None:
-    with pytest.raises(ValueError, match=r"cannot read count .* write 2500, ~2500, >=70, <=5 or 200\.\.900"):
+    with pytest.raises(ValueError, match=r"cannot read count .* write 2500, ~2500, >=70, >500, <=5, <20 or 200\.\.900"):
         parse_count(text)
 
 

@@ -196,6 +196,18 @@ def test_every_country_and_major_subdivision_is_a_place(engine: Engine) -> None:
     assert engine.normaliser.words("Georgia will chad")[1] == ["iso-ge"]
 
 
+def test_a_version_may_name_a_place_the_base_does_not_curate(curator: Curator, tmp_path: Path) -> None:
+    quote = "an additional 900 in neighbouring Syria"
+    curator.add_version("mod:alice", "troops-in-syria", {
+        "id": "peru-900", "text": "Some 900 US troops are in Syria, not Peru.", "values": {"count": "~900",
+                                                                                          "places": ["Peru"]},
+        "sources": [{"article": "003_0d325b8582dc79ca", "quote": quote}]})
+    claim, _ = curator.claim("troops-in-syria")
+    assert claim.versions[-1].values.places == ["iso-pe"]
+    export_base(curator.store.objects.load(curator.chain), tmp_path / "out")
+    assert load_base(tmp_path / "out").claims["troops-in-syria"].versions[-1].values.places == ["iso-pe"]
+
+
 def test_a_statement_about_a_place_no_claim_covers_is_not_contradicted(engine: Engine) -> None:
     # Bolivia is not in the base: without it, the claim about troops in Iraq contradicted this.
     reply = engine.check("About 9,000 US troops are stationed in Bolivia")

@@ -104,7 +104,7 @@ async def test_a_version_is_edited_in_a_form_holding_its_values_as_they_are(
     assert inputs["what this source reports"]["value"] == "About 900 U.S. troops are in Syria."
     values = inputs["values"]["value"]
     assert values.splitlines() == ["date:", "as_of:", "count: ~900", "duration:", "scope:", "places: syria",
-                                   "actors:", "speaker:", "holds: yes"]
+                                   "actors:", "speaker:", "roles:", "holds: yes"]
 
     answer = await submit(discord_server, modal, {
         "what this source reports": "About 900 U.S. troops remain in Syria.",

@@ -25,7 +25,7 @@ CURATOR_COMMANDS = frozenset({
     "claim version add", "claim version edit", "claim version remove", "claim source add", "claim source remove",
     "entity add", "entity edit", "entity alias", "entity remove", "topic retire", "topic restore",
     "vocabulary add", "vocabulary remove",
-    "source rate", "source add-outlet", "source add-article", "review link", "review new",
+    "source rate", "source add-outlet", "source add-article", "review link", "review new", "review drafts",
 })
 READER_COMMANDS = frozenset({"claim show", "claim history", "claim list", "claim search", "entity list",
                              "entity show", "entity history", "topic list", "topic history", "source list",
@@ -145,7 +145,7 @@ SCOPES = [app_commands.Choice(name="all", value="all"), app_commands.Choice(name
 VALUE_DESCRIPTIONS = {
     "date": "The date it reports (YYYY-MM-DD, YYYY-MM, YYYY, end of YYYY)",
     "as_of": "For a running tally: the day the count was true (later reports replace it)",
-    "count": "The number it reports (2500, ~2500, >=70, 100..200)",
+    "count": "The number it reports (2500, ~2500, >=70, >500, <20, 100..200)",
     "duration": "How long (12 days, 3 years)",
     "scope": "All or some (of the troops, of the bases)",
     "places": "Where: entities, comma-separated (autocompletes)",

@@ -1,5 +1,6 @@
 """/review: this server's questions the bot could not answer — link one to a claim (its wordings
-become aliases), make it a claim of its own (a form), or dismiss it."""
+become aliases), make it a claim of its own (a form), or dismiss it — and the drafts from
+articles moderators added (`/review drafts`: accept, edit or reject each, see `drafts`)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from bot.cogs.moderation.common import (
     moderator_group,
     reply,
 )
+from bot.cogs.moderation.drafts import show_drafts
 from bot.embeds import when
 from bot.paging import send_pages
 from claims.curate import CurationError, values_from
@@ -54,9 +56,14 @@ class Review(commands.Cog):
         curator = curator_for(interaction)
         groups = await asyncio.to_thread(curator.review_queue)
         chatter = chatter_line(await asyncio.to_thread(curator.not_queued))
+        drafts = await asyncio.to_thread(curator.drafts)
+        waiting = (f"\n📰 {len(drafts)} draft{'s' if len(drafts) != 1 else ''} from articles wait: /review drafts"
+                   if drafts else "")
         if not groups:
-            await reply(interaction, "The review queue is empty. 🎉" + (f"\n-# {chatter}" if chatter else ""))
+            await reply(interaction, "The review queue is empty. 🎉" + waiting + (f"\n-# {chatter}" if chatter else ""))
             return
+        if waiting:
+            chatter = (chatter + " " if chatter else "") + waiting.strip()
         lines = []
         for g in groups:
             people = len(g.askers)
@@ -102,6 +109,14 @@ class Review(commands.Cog):
         await interaction.response.send_modal(ClaimModal(curator, interaction.user.id, review_key=group.key,
                                                          statement=group.statement, article=article or "",
                                                          details=details, values=values))
+
+    @review.command(name="drafts", description="Drafts from added articles: accept, edit or reject each")
+    @app_commands.describe(article="Only this article's drafts")
+    @app_commands.autocomplete(article=article_autocomplete)
+    async def review_drafts(self, interaction: discord.Interaction, article: str | None = None) -> None:
+        curator = curator_for(interaction)
+        drafts = await asyncio.to_thread(curator.drafts, article)
+        await show_drafts(interaction, curator, drafts, "No drafts waiting. Add an article with /source add-article.")
 
     @review.command(name="dismiss", description="Dismiss a queued question")
     async def review_dismiss(self, interaction: discord.Interaction, item: int, reason: str | None = None) -> None:

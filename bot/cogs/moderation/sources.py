@@ -18,11 +18,15 @@ from bot.cogs.moderation.common import (
     apply,
     check_access,
     curator_for,
+    done_text,
     moderator_group,
+    refusal_text,
     reply,
     send_listing,
 )
+from bot.cogs.moderation.drafts import show_drafts
 from claims.credibility import band
+from claims.curate import CurationError
 from claims.models import CRITERIA_LABELS, CRITERIA_POINTS
 from claims.render import clip, escape
 
@@ -72,28 +76,42 @@ class Sources(commands.Cog):
         who, curator = actor(interaction), curator_for(interaction)
         await apply(interaction, lambda _: curator.add_outlet(who, data))
 
-    @source.command(name="add-article", description="Add an article: paste its text or attach a .txt file")
-    @app_commands.describe(id="Article id", outlet="Outlet id", published="YYYY-MM-DD (or YYYY-MM with estimate)",
+    @source.command(name="add-article",
+                    description="Add a news report (paste or attach it) and review what it drafts for the base")
+    @app_commands.describe(outlet="Outlet id", published="YYYY-MM-DD (or YYYY-MM): relative dates are read from it",
+                           id="Article id (default: made from the outlet, date and text)",
                            title="Headline", byline="Author", url="Link", estimate="The date is an estimate",
                            text="The article text (or attach a file)", file="A UTF-8 text file of the article")
     @app_commands.autocomplete(outlet=outlet_autocomplete)
-    async def source_add_article(self, interaction: discord.Interaction, id: str, outlet: str, published: str,
-                                 title: str | None = None, byline: str | None = None, url: str | None = None,
-                                 estimate: bool = False, text: str | None = None,
+    async def source_add_article(self, interaction: discord.Interaction, outlet: str, published: str,
+                                 id: str | None = None, title: str | None = None, byline: str | None = None,
+                                 url: str | None = None, estimate: bool = False, text: str | None = None,
                                  file: discord.Attachment | None = None) -> None:
         if file is not None:
             if file.size > MAX_ARTICLE_BYTES:
                 await reply(interaction, f"⛔ That file is {file.size:,} bytes; the limit is {MAX_ARTICLE_BYTES:,}.")
                 return
             try:
-                text = (await file.read()).decode("utf-8")
+                raw = await file.read()
+                if b"\x00" in raw:
+                    raise UnicodeDecodeError("utf-8", raw, raw.index(b"\x00"), raw.index(b"\x00") + 1, "binary")
+                text = raw.decode("utf-8-sig")
             except (UnicodeDecodeError, discord.HTTPException) as exc:
-                await reply(interaction, f"⛔ Could not read the attachment as UTF-8 text: {exc}")
+                await reply(interaction, f"⛔ Could not read the attachment as UTF-8 text ({exc}); attach the "
+                                         "article saved as plain text.")
                 return
         if not text:
             await reply(interaction, "⛔ Give the article's text, pasted or as an attached .txt file.")
             return
-        data = {"id": id, "outlet": outlet, "published": published, "published_estimate": estimate,
-                "title": title, "byline": byline, "url": url}
+        await interaction.response.defer(ephemeral=True, thinking=True)  # drafting takes a moment
         who, curator, body = actor(interaction), curator_for(interaction), text
-        await apply(interaction, lambda _: curator.add_article(who, data, body))
+        try:
+            result = await asyncio.to_thread(lambda: curator.add_article_with_drafts(
+                who, body, outlet=outlet, published=published, url=url, title=title, byline=byline, article_id=id))
+        except CurationError as exc:
+            await reply(interaction, refusal_text(exc))
+            return
+        said = (done_text(result.change) + "\n" if result.change else "") + escape(result.summary())
+        pending = await asyncio.to_thread(curator.drafts, result.article_id)
+        await show_drafts(interaction, curator, pending, "Nothing is waiting for review from this article.",
+                          said=said)

@@ -1,0 +1,433 @@
+"""Draft, from an article, what it adds to the base: sources, versions, claims and entities.
+
+For each sentence worth drafting from (`claims.ingest.sentences`), each claim it makes is
+judged by the engine exactly as a user's statement is (`Engine.check_parts`: the same matcher,
+the same comparison of details with every version), against the article's publication day:
+
+- it matches a claim and agrees with one of its versions: draft adding the article as a source
+  of that version, quoting the sentence;
+- it matches a claim and conflicts with every version: draft a new version with the values the
+  sentence gives, saying what it conflicts with ("conflicts with *September 2026*: the article
+  says *end of 2026*");
+- it matches nothing, and gives something checkable (a date, a number, a place, a name): draft a
+  new claim with a first version.
+
+A report's sentences are longer than a user's question and often carry several facts, so a
+sentence no claim matches is also judged against its closest claim (`_closest`), close claims
+that agree are drafted beside the one matched (`_also`), and the facts a sentence joins, or
+states without who said them, are judged one by one (`_pieces`): the same rules each time.
+
+The quote is always the sentence itself, so it is in the article by construction; names the
+workspace does not know become entity drafts. Each draft carries a `key` that is the same
+whenever the same article gives the same draft again, so adding an article twice drafts
+nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from claims.engine import Engine, Reply, StatementError
+from claims.extract import Details, extract
+from claims.ingest import fill, names
+from claims.ingest.checks import require_article
+from claims.ingest.sentences import Sentence, article_sentences
+from claims.load import normalise_quote
+from claims.models import ClaimKind, Version
+from claims.questions import positive_form
+from claims.verdict import VersionView
+
+SOURCE = "source"  # add the article as a source of an existing version
+VERSION = "version"  # a new version of an existing claim
+CLAIM = "claim"  # a new claim with a first version
+ENTITY = "entity"  # a name the workspace does not know
+ACTIONS = (SOURCE, VERSION, CLAIM, ENTITY)
+
+ALREADY_CITED = "the base already cites this article for that claim"
+NOTHING_CHECKABLE = "nothing to check: no date, number, place or name, and no claim in the base it bears on"
+INTERPRETATION = "an interpretation (what something marks, reflects or suggests), not a report: no claim of its own"
+MAX_STATEMENT = 300
+# What an analyst reads into events rather than what happened or was said: like an opinion, it
+# makes no claim of its own (a sentence matching a claim is still drafted as its source).
+_INTERPRETS = re.compile(r"\b(?:marks?|marked|reflects?|reflected|represents?|represented|indicates?|indicated|"
+                         r"suggests?|suggested|signals?|signalled|signaled|underscores?|underscored|"
+                         r"highlights?|highlighted|symboli[sz]es?|symboli[sz]ed)\b")
+# A suggestion this close is judged as the claim meant (see `_closest`).
+CLOSEST_SCORE = 50.0
+# Another suggestion this close, agreeing with nothing left unsettled, is drafted too (see `_also`).
+ALSO_SCORE = 45.0
+ALSO_GAPS = 1
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One proposed change, waiting for a moderator: what to do, on what, from which sentence, why."""
+
+    action: str
+    position: int
+    quote: str
+    reason: str
+    key: str
+    claim_id: str | None = None
+    version_id: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    said_by: str | None = None
+    statement: str | None = None
+    kind: str | None = None
+    unit: str | None = None
+    entity: dict[str, Any] | None = None
+
+    def data(self) -> dict[str, Any]:
+        """What the curator needs to make the change (stored with the draft, edited before accepting)."""
+        out = {"quote": self.quote, "values": self.values, "said_by": self.said_by}
+        if self.action == VERSION:
+            out["version_id"] = self.version_id
+        if self.action == CLAIM:
+            out.update(claim_id=self.claim_id, statement=self.statement, kind=self.kind, unit=self.unit)
+        if self.action == ENTITY:
+            out = {"entity": self.entity}
+        return out
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A sentence that drafts nothing, and why."""
+
+    position: int
+    sentence: str
+    reason: str
+
+
+@dataclass
+class Drafting:
+    """What an article drafts, in the order of its sentences, and what it skips."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    sentences: int = 0
+    checked: list[str] = field(default_factory=list)  # the sentences worth drafting from
+
+
+def draft_article(engine: Engine, article_id: str, text: str, published: date) -> Drafting:
+    """The drafts `text` (the article `article_id`, published on `published`) gives against the
+    engine's base. Raises ArticleError when the text is not an article's (see `checks`)."""
+    require_article(text)
+    out = Drafting()
+    run = _Run(engine, article_id, published, _cited(engine, article_id))
+    new_names: dict[str, names.NewName] = {}
+    sentences = article_sentences(text, engine.normaliser)
+    out.sentences = len(sentences)
+    for sentence in sentences:
+        if sentence.skipped:
+            out.skipped.append(Skip(sentence.position, sentence.text, sentence.skipped))
+            continue
+        out.checked.append(sentence.text)
+        try:
+            made, why_not = _sentence_drafts(run, sentence)
+        except StatementError as exc:
+            out.skipped.append(Skip(sentence.position, sentence.text, str(exc)))
+            continue
+        if made:
+            out.drafts.extend(made)
+            for name in names.unknown_names(sentence.text, sentence.position, engine.entities):
+                new_names.setdefault(name.name.casefold(), name)
+        else:
+            out.skipped.append(Skip(sentence.position, sentence.text, "; ".join(dict.fromkeys(why_not))))
+    out.drafts.extend(_entity_drafts(engine, article_id, list(new_names.values())))
+    out.drafts.sort(key=lambda d: (d.position, ACTIONS.index(d.action)))
+    out.drafts = _distinct_ids(out.drafts)
+    return out
+
+
+@dataclass
+class _Run:
+    """What drafting one article keeps from sentence to sentence."""
+
+    engine: Engine
+    article_id: str
+    published: date
+    cited: dict[str, set[str]]  # the versions, by claim, that already cite the article
+    seen: set[str] = field(default_factory=set)  # the keys drafted so far
+
+    def __post_init__(self) -> None:
+        self.kinds = {eid: str(e.kind) for eid, e in self.engine.entities.entities.items()}
+
+
+def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[str]]:
+    """A sentence's drafts, and why its claims drafted nothing (when they did not): each claim it
+    makes (`Engine.check_parts`), other claims close to it that agree (`_also`), and the facts it
+    joins, or states without who said them, that agree with a claim (`_pieces`)."""
+    engine, published = run.engine, run.published
+    speaker_text = names.said_by(sentence.text)
+    made: list[Draft] = []
+    why_not: list[str] = []
+
+    def keep(found: Draft | str) -> None:
+        if isinstance(found, str):
+            why_not.append(found)
+        elif found.key not in run.seen:
+            run.seen.add(found.key)
+            made.append(found)
+
+    for part, reply in engine.check_parts(sentence.text, today=published):
+        details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published,
+                          engine.vocabulary.units)
+        draft = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details, published,
+                       speaker_text, run.cited)
+        keep(draft)
+        for other in _also(engine, run.article_id, sentence, part, reply, published, speaker_text, run.cited, draft):
+            keep(other)
+    for piece in _pieces(sentence.text):
+        for _, reply in engine.check_parts(piece, today=published):
+            if reply.claim is None or any(d.claim_id == reply.claim.id for d in made):
+                continue
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, piece, reply, Details(),
+                         published, speaker_text, run.cited)
+            if isinstance(one, Draft) and one.action == SOURCE:
+                keep(one)
+    return made, why_not
+
+
+def _entity_drafts(engine: Engine, article_id: str, found: list[names.NewName]) -> list[Draft]:
+    """A draft for each name the workspace does not know, with an id of its own."""
+    taken = set(engine.entities.entities)
+    out = []
+    for name in found:
+        entity_id = _unique(_slug(name.name), taken)
+        taken.add(entity_id)
+        out.append(Draft(ENTITY, name.position, name.name, f"a {name.kind} the workspace does not know yet",
+                         _key(article_id, ENTITY, name.name),
+                         entity={"id": entity_id, "kind": name.kind, "names": [name.name]}))
+    return out
+
+
+def _distinct_ids(drafts: list[Draft]) -> list[Draft]:
+    """The drafts with no two new claims, nor two new versions of one claim, under one id (each
+    was made unique among what the base has; accepting both must not then clash)."""
+    claims: set[str] = set()
+    versions: dict[str, set[str]] = {}
+    out = []
+    for draft in drafts:
+        if draft.action == CLAIM and draft.claim_id:
+            draft = replace(draft, claim_id=_unique(draft.claim_id, claims))
+            claims.add(draft.claim_id)  # type: ignore[arg-type]
+        elif draft.action == VERSION and draft.claim_id and draft.version_id:
+            taken = versions.setdefault(draft.claim_id, set())
+            draft = replace(draft, version_id=_unique(draft.version_id, taken))
+            taken.add(draft.version_id)  # type: ignore[arg-type]
+        out.append(draft)
+    return out
+
+
+def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: str, reply: Reply,
+           details: Details, published: date, speaker_text: str | None, cited: dict[str, set[str]]) -> Draft | str:
+    """The draft one claim of a sentence gives, or why it gives none."""
+    if reply.claim is None and _full_sentence(sentence):
+        reply = _closest(engine, part, reply, published) or reply
+    if reply.claim is None:
+        if not _checkable(details):
+            return NOTHING_CHECKABLE
+        if _INTERPRETS.search(part):
+            return INTERPRETATION
+        values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
+        return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text)
+    claim = engine.base.claims[reply.claim.id]
+    judged = [v for v in reply.versions if v.judged]
+    agreeing = [v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
+    if agreeing:
+        version = agreeing[0]
+        if claim.id in cited:
+            return ALREADY_CITED  # the moderators already placed this article's account of the claim
+        reason = (f"agrees with *{version.text}* ({claim.id}/{version.id}); matched “{clip(reply.claim.wording, 90)}” "
+                  f"({reply.claim.score:.0f}/100)")
+        return Draft(SOURCE, position, sentence, reason, _key(article_id, SOURCE, sentence, claim.id, version.id),
+                     claim_id=claim.id, version_id=version.id, said_by=speaker_text)
+    if claim.id in cited:
+        return ALREADY_CITED
+    closest = min(judged or reply.versions, key=lambda v: len(_detail_conflicts(v)), default=None)
+    values = fill.values_of(details, engine.entities, published, claim.unit, text=part, said_by=speaker_text)
+    taken = {v.id for v in claim.versions}
+    version_id = _unique(_version_slug(values) or f"from-{article_id}"[:60], taken)
+    reason = _conflict_reason(claim.versions, closest) if closest else "no version of the claim speaks to it"
+    return Draft(VERSION, position, sentence, f"{reason} ({claim.id}, matched {reply.claim.score:.0f}/100)",
+                 _key(article_id, VERSION, sentence, claim.id), claim_id=claim.id, version_id=version_id,
+                 values=values, said_by=speaker_text)
+
+
+# Conflicts about the details a version commits to (`claims.verdict._details`), as opposed to
+# words or roles the sources put otherwise: the first make another version, the others do not.
+DETAIL_CONFLICTS = ("date:", "number:", "duration:", "place:", "scope:", "speaker:", "who:",
+                    "the statement denies", "this version denies")
+
+
+def _detail_conflicts(view: VersionView) -> list[str]:
+    return [c for c in view.conflicts if c.startswith(DETAIL_CONFLICTS)]
+
+
+def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply: Reply, published: date,
+          speaker_text: str | None, cited: dict[str, set[str]], drafted: Draft | str) -> list[Draft]:
+    """Other claims a sentence reports: a report packs several facts in one sentence ("about 2,500
+    troops are in Iraq, mainly at three bases"). A close suggestion one of whose versions agrees
+    with it, judged by the same rules, is drafted as a source too."""
+    if not _full_sentence(sentence.text):
+        return []
+    out = []
+    taken = {reply.claim.id} if reply.claim else set()
+    if isinstance(drafted, Draft) and drafted.claim_id:
+        taken.add(drafted.claim_id)
+    for suggestion in reply.suggestions:
+        if suggestion.score < ALSO_SCORE or suggestion.id in taken or suggestion.id in cited:
+            continue
+        judged = engine.judge_against(part, suggestion.id, today=published)
+        agreeing = [v for v in judged.versions if v.judged and v.agrees and len(v.gaps) <= ALSO_GAPS]
+        if agreeing and judged.claim is not None:
+            version = agreeing[0]
+            reason = (f"also agrees with *{version.text}* ({suggestion.id}/{version.id}); close to "
+                      f"“{clip(judged.claim.wording, 90)}” ({suggestion.score:.0f}/100)")
+            out.append(Draft(SOURCE, sentence.position, sentence.text, reason,
+                             _key(article_id, SOURCE, sentence.text, suggestion.id, version.id),
+                             claim_id=suggestion.id, version_id=version.id, said_by=speaker_text))
+    return out
+
+
+# Where a report's long sentence joins one fact to the next: ", with ...", "; ", "—", ", while ...",
+# "... and those stationed in ...". Plain English syntax, not any topic's words.
+_JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|as)\b)|;\s+|\s*[—–]\s*|"
+                    r"\s+and\s+(?=(?:the|those|its|their|all|some|several|hundreds|thousands|[A-Z])\b)")
+MIN_PIECE_WORDS = 5
+
+
+# Who said it, as a report attaches it to a fact: ", the coast guard said", "according to X, ",
+# "X told reporters that". The fact is also matched without it (who said it is kept as `said_by`).
+_ATTRIBUTION = re.compile(
+    r",\s*(?:according to [^,.;]+|[^,.;]{1,80}?\s(?:said|says|told [^,.;]+|stated|announced|confirmed|reported))"
+    r"(?=\s*[,.;]|\s*$)|^(?:according to [^,]+,\s*)|^[^,.;]{1,80}?\s(?:said|says|told [^,.;]+?)\s+(?:that\s+)?",
+    re.IGNORECASE)
+
+
+def _pieces(sentence: str) -> list[str]:
+    """The facts a long sentence joins, each long enough to be matched on its own, and the
+    sentence without who said it (none when it joins nothing and quotes no one): each is also
+    judged, and drafted when it agrees with a claim."""
+    pieces = [p.strip(" ,.") for p in _JOINS.split(sentence)]
+    pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
+    pieces = pieces if len(pieces) > 1 else []
+    for text in [sentence, *pieces]:
+        bare = _ATTRIBUTION.sub("", text).strip(" ,.")
+        if bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
+            pieces.append(bare)
+    return list(dict.fromkeys(pieces))
+
+
+def _full_sentence(sentence: str) -> bool:
+    """Whether the sentence ends as a sentence does (a heading or a caption does not)."""
+    return sentence.rstrip(" ”\"'’)").endswith((".", "!", "?"))
+
+
+def _closest(engine: Engine, part: str, reply: Reply, published: date) -> Reply | None:
+    """A sentence no claim matches closely enough for a user's question may still be a report of
+    the closest claim: judged against it by the same rules, it is one when that claim's
+    sources agree with it (a version it does not conflict with)."""
+    if not reply.suggestions or reply.suggestions[0].score < CLOSEST_SCORE:
+        return None
+    judged = engine.judge_against(part, reply.suggestions[0].id, today=published)
+    return judged if any(v.judged and v.agrees for v in judged.versions) else None
+
+
+def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, part: str, reply: Reply,
+               details: Details, values: dict[str, Any], speaker_text: str | None) -> Draft:
+    counted = fill.best_count(details)
+    unit = counted[1] if counted else None
+    if unit and unit != "share":
+        kind = ClaimKind.QUANTITY
+    elif details.tense == "plan" and "date" in values:
+        kind = ClaimKind.PLAN
+    elif details.tense == "done" or details.dates:
+        kind = ClaimKind.EVENT
+    else:
+        kind = ClaimKind.FACT
+    statement = clip(part, MAX_STATEMENT)
+    claim_id = _unique(_slug(statement), set(engine.base.claims))
+    closest = reply.suggestions[0] if reply.suggestions else None
+    reason = "no claim in the base bears on it"
+    if closest is not None:
+        reason += f" (closest: {closest.id}, {closest.score:.0f}/100)"
+    return Draft(CLAIM, position, sentence, reason, _key(article_id, CLAIM, sentence, _norm(part)),
+                 claim_id=claim_id, version_id="reported", values=values, said_by=speaker_text,
+                 statement=statement, kind=str(kind), unit=unit if kind is ClaimKind.QUANTITY else None)
+
+
+def _checkable(details: Details) -> bool:
+    """Whether a sentence gives anything a reader could check: a date, a number, a place or a name."""
+    return bool(details.dates or details.counts or details.durations or details.places or details.entities)
+
+
+def _conflict_reason(versions: list[Version], closest: VersionView) -> str:
+    """'conflicts with *September 2026*: the article says *end of 2026*', from the closest version."""
+    version = next((v for v in versions if v.id == closest.id), None)
+    said = []
+    for conflict in closest.conflicts:
+        m = re.match(r"(\w+): (.+) vs (.+)$", conflict)
+        if m and m.group(1) in ("date", "number", "duration", "place", "scope", "speaker", "who"):
+            said.append((m.group(1), m.group(3), m.group(2)))
+    if said:
+        theirs = ", ".join(f"{what} *{their}*" for what, their, _ in said)
+        ours = ", ".join(f"*{mine}*" for _, _, mine in said)
+        return f"conflicts with {theirs} of *{version.id if version else closest.id}*: the article says {ours}"
+    what = "; ".join(closest.conflicts) or "its details"
+    return f"conflicts with *{closest.id}*: {what}"
+
+
+def _cited(engine: Engine, article_id: str) -> dict[str, set[str]]:
+    """The versions, by claim, that already cite the article (a re-added article drafts them again not)."""
+    out: dict[str, set[str]] = {}
+    for claim in engine.base.claims.values():
+        for version in claim.versions:
+            if any(s.article == article_id for s in version.sources):
+                out.setdefault(claim.id, set()).add(version.id)
+    return out
+
+
+def _version_slug(values: dict[str, Any]) -> str:
+    parts = [str(values.get(k)) for k in ("date", "count", "duration") if values.get(k)]
+    return _slug(" ".join(parts))
+
+
+def _slug(text: str, words: int = 7) -> str:
+    found = re.findall(r"[a-z0-9]+", text.casefold().replace("’", "").replace("'", ""))
+    meaningful = [w for w in found if w not in {"the", "a", "an", "of", "to", "and", "in", "on", "by", "that",
+                                                 "with", "for", "is", "was", "will", "be", "has", "have", "its"}]
+    slug = "-".join((meaningful or found)[:words])[:60].strip("-")
+    return slug if len(slug) >= 2 else ""
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    slug = slug or "drafted"
+    if len(slug) < 2:
+        slug = f"{slug}-x"
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+def _norm(text: str) -> str:
+    return normalise_quote(text).casefold()
+
+
+def _key(article_id: str, action: str, *parts: str | None) -> str:
+    """The same for the same draft from the same article, whenever it is drafted."""
+    text = "\x1f".join([article_id, action, *(_norm(p) if p else "" for p in parts)])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

@@ -1,0 +1,134 @@
+"""A version's values, pre-filled from what a sentence says (`claims.extract.Details`).
+
+The values are written as a curator writes them ("2026-09", "end of 2026", "~2500",
+"200..999"), so the moderator edits familiar text and the curator validates it like any other.
+Dates the sentence gives relative to its report ("last month", "this September") were resolved
+against the article's publication day by `extract`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Any
+
+from claims.extract import SHARE, Details
+from claims.models import EntityKind
+from claims.text import EntityIndex
+from claims.values import YEAR_PARTS, DateSpan, NumRange
+
+# A span of whole months within one year, named as curators name it.
+_PARTS = {months: name for name, months in YEAR_PARTS.items() if name in ("early", "mid", "end", "beginning")}
+_PART_WORDS = {"early": "early", "mid": "mid", "end": "end of", "beginning": "beginning of"}
+ACTOR_KINDS = (EntityKind.PERSON, EntityKind.ORG, EntityKind.GROUP)
+
+
+def date_text(span: DateSpan, published: date) -> str:
+    """A date span as a version's `date` (a month without its year is taken in the report's year)."""
+    start, end = span.start, span.end
+    if not span.year_known:
+        start, end = start.replace(year=published.year), end.replace(year=published.year)
+    if start == end:
+        return start.isoformat()
+    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    if whole_months and start.year == end.year:
+        if start.month == end.month:
+            return f"{start.year}-{start.month:02d}"
+        if (start.month, end.month) == (1, 12):
+            return str(start.year)
+        part = _PARTS.get((start.month, end.month))
+        if part:
+            return f"{_PART_WORDS[part]} {start.year}"
+    if whole_months and (start.month, end.month) == (1, 12):
+        return f"{start.year}..{end.year}"
+    if whole_months:
+        return f"{start.year}-{start.month:02d}..{end.year}-{end.month:02d}"
+    return f"{start.isoformat()}..{end.isoformat()}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def count_text(rng: NumRange) -> str:
+    """A count as a version's `count`: 2500, ~2500, >=70, <=5 or 200..999."""
+    if rng.hi == float("inf"):
+        return f">={_number(rng.lo)}"
+    if rng.lo == rng.hi:
+        return _number(rng.lo)
+    if rng.nominal is not None and rng.lo < rng.nominal < rng.hi:
+        return f"~{_number(rng.nominal)}"
+    if rng.lo <= 0:
+        return f"<={_number(rng.hi)}"
+    return f"{_number(round(rng.lo))}..{_number(round(rng.hi))}"
+
+
+def best_count(details: Details, unit: str | None = None) -> tuple[NumRange, str | None] | None:
+    """The count a sentence gives: one of the claim's unit if there is one, else the first counted thing."""
+    counts = [(rng, u) for rng, u in details.counts if u != SHARE]
+    if unit:
+        same = [c for c in counts if c[1] == unit]
+        if same:
+            return same[0]
+    with_unit = [c for c in counts if c[1]]
+    return (with_unit or counts or [None])[0]
+
+
+# "between 2019 and 2020", "in 2019 and 2020", "from 2014 to 2017", "2019-2020": one span, not two dates.
+_YEAR_RANGE = re.compile(r"\b(?:between|in)\s+(?:\w+\s+)?(\d{4})\s+and\s+(?:\w+\s+)?(\d{4})\b|"
+                         r"\bfrom\s+(?:\w+\s+)?(\d{4})\s+(?:to|until|through|till)\s+(?:\w+\s+)?(\d{4})\b|"
+                         r"\b(\d{4})\s*[-–]\s*(\d{4})\b")
+
+
+def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpan | None:
+    """The date a sentence gives for what it reports: the first, made as precise as the sentence
+    makes it ("by September of this year": September of the year the sentence names). A month
+    without a year is in a year the sentence gives, else in the report's. The modal "may" is
+    not the month May."""
+    if text and "May" not in text:
+        dates = [d for d in dates if d.label != "may"]
+    years = [d.start.year for d in dates if d.year_known and d.start.year == d.end.year]
+    year = years[0] if years else published.year
+    resolved = [d if d.year_known else DateSpan(d.start.replace(year=year), d.end.replace(year=year), d.label)
+                for d in dates]
+    if not resolved:
+        return None
+    ranged = _YEAR_RANGE.search(text)
+    if ranged:
+        low, high = sorted(int(y) for y in ranged.groups() if y)
+        spans = [d for d in resolved if d.start.year in (low, high) or d.end.year in (low, high)]
+        if len(spans) >= 2:
+            return DateSpan(min(d.start for d in spans), max(d.end for d in spans), f"{low}..{high}")
+    first = resolved[0]
+    narrower = [d for d in resolved[1:] if d.within(first) and (d.end - d.start) < (first.end - first.start)]
+    return narrower[0] if narrower else first
+
+
+def values_of(details: Details, entities: EntityIndex, published: date, unit: str | None = None,
+              text: str = "", said_by: str | None = None) -> dict[str, Any]:
+    """The values a sentence (`text`, read as `details`) gives, as a version's `values` (only those
+    it gives). `said_by` is who the sentence quotes, as written: the speaker when it names an entity."""
+    out: dict[str, Any] = {}
+    when = main_date(details.dates, published, text)
+    if when is not None:
+        out["date"] = date_text(when, published)
+    counted = best_count(details, unit)
+    if counted is not None:
+        out["count"] = count_text(counted[0])
+    if details.durations:
+        duration = details.durations[0]
+        out["duration"] = f"{_number(duration.amount)} {duration.unit}{'s' if duration.amount != 1 else ''}"
+    if details.scope:
+        out["scope"] = details.scope
+    if details.places:
+        out["places"] = list(details.places)
+    speaker = details.speakers[0] if details.speakers else None
+    if speaker is None and said_by:
+        speaker = entities.resolve(said_by)
+    if speaker:
+        out["speaker"] = speaker
+    actors = [e for e in details.entities if e not in details.places and entities.kind(e) in ACTOR_KINDS]
+    if actors:
+        out["actors"] = actors
+    return out

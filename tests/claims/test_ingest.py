@@ -1,0 +1,253 @@
+"""From a news report to drafts: each check-worthy sentence drafts a source, a version or a claim
+(judged by the engine's own rules), with values and a verbatim quote; the rest is skipped with
+why; bad input is refused with nothing written; adding a report again drafts nothing twice;
+accepting and rejecting go through the curator, audited and undoable."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from claims.curate import CurationError, Curator
+from claims.digest import build_digest
+from claims.engine import Engine
+from claims.extract import extract
+from claims.ingest import ArticleError, article_problem, draft_article
+from claims.ingest.checks import MAX_ARTICLE_CHARS
+from claims.ingest.drafting import CLAIM, ENTITY, SOURCE, VERSION
+from claims.ingest.fill import count_text, date_text, main_date
+from claims.ingest.names import said_by
+from claims.ingest.sentences import article_sentences
+from claims.load import quote_in_text
+from claims.service import Crosscheck
+from claims.values import parse_count, parse_date_span
+
+PUBLISHED = date(2025, 3, 10)
+REPORT = """Iraq pull-out: a new timeline
+Share it
+The last US personnel would leave Iraq by the end of 2026, officials said.
+About 3,100 U.S. troops are stationed in Iraq, according to the Pentagon.
+Turkish engineers opened a new bridge over the Tigris in Mosul on 4 March 2025, Governor Najm al-Jubouri told reporters.
+I think this withdrawal is a total disaster.
+Leave a comment
+"""
+
+
+def drafts_by_action(engine: Engine, text: str = REPORT) -> dict[str, list]:
+    drafting = draft_article(engine, "report-1", text, PUBLISHED)
+    out: dict[str, list] = {}
+    for draft in drafting.drafts:
+        out.setdefault(draft.action, []).append(draft)
+    return out
+
+
+# --------------------------------------------------------------------------- drafting
+
+
+def test_a_sentence_agreeing_with_a_version_drafts_it_as_a_source(engine: Engine) -> None:
+    [source] = drafts_by_action(engine)[SOURCE]
+    assert (source.claim_id, source.version_id) == ("final-withdrawal-date", "end-2026")
+    assert source.quote == "The last US personnel would leave Iraq by the end of 2026, officials said."
+    assert source.said_by == "officials"
+    assert source.reason.startswith("agrees with *The last troops are to leave Iraq by the end of 2026.*")
+
+
+def test_a_sentence_conflicting_with_every_version_drafts_a_new_version_saying_what_conflicts(engine: Engine) -> None:
+    [version] = drafts_by_action(engine)[VERSION]
+    assert version.claim_id == "troops-in-iraq"
+    assert version.values == {"count": "~3100", "places": ["iraq"], "speaker": "us"}  # the Pentagon speaks for the US
+    assert version.said_by == "Pentagon"
+    assert version.reason == ("conflicts with number *~2500* of *about-2500*: the article says *3100* "
+                              "(troops-in-iraq, matched 100/100)")
+
+
+def test_a_sentence_no_claim_bears_on_drafts_a_new_claim_with_its_values(engine: Engine) -> None:
+    [claim] = drafts_by_action(engine)[CLAIM]
+    assert claim.kind == "event" and claim.statement.startswith("Turkish engineers opened a new bridge")
+    assert claim.values == {"date": "2025-03-04", "places": ["mosul"]}
+    assert claim.said_by == "Governor Najm al-Jubouri"
+
+
+def test_names_the_workspace_does_not_know_are_drafted_as_entities(engine: Engine) -> None:
+    names = {d.entity["names"][0]: d.entity for d in drafts_by_action(engine)[ENTITY]}
+    assert names["Najm al-Jubouri"] == {"id": "najm-al-jubouri", "kind": "person", "names": ["Najm al-Jubouri"]}
+    assert "Pentagon" not in names and "Mosul" not in names  # known to the base
+
+
+def test_every_quote_is_in_the_article_by_construction(engine: Engine) -> None:
+    drafting = draft_article(engine, "report-1", REPORT, PUBLISHED)
+    assert drafting.drafts
+    assert all(quote_in_text(d.quote, REPORT) for d in drafting.drafts if d.action != ENTITY)
+
+
+def test_what_draws_nothing_is_skipped_and_says_why(engine: Engine) -> None:
+    skipped = {s.sentence: s.reason for s in draft_article(engine, "report-1", REPORT, PUBLISHED).skipped}
+    assert skipped["Share it"].startswith("page furniture")
+    assert skipped["Leave a comment"].startswith("page furniture")
+    assert skipped["I think this withdrawal is a total disaster."] == "an opinion"
+    assert skipped["Iraq pull-out: a new timeline"].startswith("states nothing")
+
+
+def test_an_article_the_base_already_cites_drafts_nothing_for_what_it_cites(engine: Engine) -> None:
+    article = "003_0d325b8582dc79ca"
+    drafting = draft_article(engine, article, engine.base.texts[article], date(2024, 9, 9))
+    assert not [d for d in drafting.drafts if d.action == SOURCE]
+    assert any(s.reason == "the base already cites this article for that claim" for s in drafting.skipped)
+
+
+@pytest.mark.parametrize(("span", "published", "text"), [
+    ("2026-09", PUBLISHED, "2026-09"), ("end of 2026", PUBLISHED, "end of 2026"), ("2025", PUBLISHED, "2025"),
+    ("2024-09-08", PUBLISHED, "2024-09-08"), ("2019..2020", PUBLISHED, "2019..2020"),
+])
+def test_dates_are_written_as_curators_write_them(span: str, published: date, text: str) -> None:
+    assert date_text(parse_date_span(span), published) == text
+
+
+@pytest.mark.parametrize(("sentence", "dates", "expected"), [
+    ("Militias carried out attacks on U.S. bases in 2019 and 2020.", ["2019", "2020"], "2019..2020"),
+    ("U.S. forces are to vacate most of their bases by September of this year.", ["2025"], "2025-09"),
+    ("The deal may leave room for a limited number of troops.", [], None),
+])
+def test_the_date_a_sentence_gives_is_read_as_precisely_as_it_says_it(engine: Engine, sentence: str,
+                                                                      dates: list[str], expected: str | None) -> None:
+    details = extract(engine.normaliser.normalise(sentence).words, {}, PUBLISHED)
+    assert [d.start.year for d in details.dates if d.year_known] == [int(y) for y in dates]
+    found = main_date(details.dates, PUBLISHED, sentence)
+    assert (date_text(found, PUBLISHED) if found else None) == expected
+
+
+@pytest.mark.parametrize("count", ["2500", "~2500", ">=70", "200..999"])
+def test_counts_are_written_as_curators_write_them(count: str) -> None:
+    assert count_text(parse_count(count)) == count
+
+
+@pytest.mark.parametrize(("sentence", "who"), [
+    ("Al-Abassi told Al-Hadath that the deal was done.", "Al-Abassi"),
+    ("The withdrawal will be complete by 2026, according to Reuters.", "Reuters"),
+    ("Iraqi Defense Minister Thabet al-Abbasi said the first phase ends in 2025.",
+     "Iraqi Defense Minister Thabet al-Abbasi"),
+    ("Hundreds will leave by September, according to sources familiar with the matter.",
+     "sources familiar with the matter"),
+    ("The convoy left the base on Monday.", None),
+])
+def test_who_is_quoted_is_read_from_the_sentence(sentence: str, who: str | None) -> None:
+    assert said_by(sentence) == who
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("", "the article is empty"),
+    ("   \n\t  ", "the article is empty"),
+    ("x" * (MAX_ARTICLE_CHARS + 1), "the limit is"),
+    ("<!DOCTYPE html><html><body><p>" + "The troops left. " * 10 + "</p></body></html>", "HTML page"),
+    ("\x00\x01\x02\x03PK\x03\x04" * 40, "looks binary"),
+    ("Les dernières troupes américaines quitteront l'Irak d'ici la fin de 2026, selon les responsables "
+     "du ministère de la défense à Bagdad.", "not written in English"),
+])
+def test_what_is_not_an_article_is_refused_with_why(engine: Engine, text: str, problem: str) -> None:
+    found = article_problem(text)
+    assert found is not None and problem in found
+    with pytest.raises(ArticleError):
+        draft_article(engine, "report-1", text, PUBLISHED)
+
+
+# --------------------------------------------------------------------------- through the curator
+
+
+def test_the_article_and_its_drafts_are_stored_together_and_adding_it_again_drafts_nothing_twice(
+        curator: Curator) -> None:
+    first = curator.add_article_with_drafts("mod:alice", REPORT, outlet="eu-today", published="2025-03-10")
+    assert first.added and first.change is not None
+    assert sorted(d.action for d in first.drafts) == ["claim", "entity", "entity", "source", "version"]
+    assert [d.article_id for d in curator.drafts()] == [first.article_id] * 5
+    again = curator.add_article_with_drafts("mod:bob", REPORT, outlet="eu-today", published="2025-03-10")
+    assert (again.added, again.drafts, again.already) == (False, [], 5)
+    assert len(curator.drafts()) == 5
+    skipped = {d.quote: d.reason for d in curator.skipped_sentences(first.article_id)}
+    assert skipped["I think this withdrawal is a total disaster."] == "an opinion"
+
+
+def test_drafts_change_no_verdict_until_accepted_and_accepting_goes_through_the_curator(
+        curator: Curator, service: Crosscheck) -> None:
+    result = curator.add_article_with_drafts("mod:alice", REPORT, outlet="eu-today", published="2025-03-10")
+    version = next(d for d in result.drafts if d.action == VERSION)
+    assert service.engine.check("About 3,100 US troops are in Iraq").verdict == "contradicted"
+    change = curator.accept_draft("mod:alice", version.id, {"values": {"scope": "all"}})
+    assert change.action == "claim.version.add" and f"draft #{version.id}" in change.summary
+    assert service.engine.check("About 3,100 US troops are in Iraq").verdict == "disputed"
+    claim, _ = curator.claim("troops-in-iraq")
+    new = claim.versions[-1]
+    assert (new.values.count, new.values.speaker, new.values.scope) == ("~3100", "us", "all")
+    assert new.sources[0].article == result.article_id
+    assert curator.draft(version.id).status == "accepted"
+    with pytest.raises(CurationError, match="already accepted"):
+        curator.accept_draft("mod:bob", version.id)
+    # Undoing the change puts the draft back in the queue.
+    curator.undo("mod:alice", change.audit_id)
+    assert curator.draft(version.id).status == "pending"
+    assert service.engine.check("About 3,100 US troops are in Iraq").verdict == "contradicted"
+
+
+def test_a_rejected_draft_changes_nothing_and_its_undo_brings_it_back(curator: Curator) -> None:
+    result = curator.add_article_with_drafts("mod:alice", REPORT, outlet="eu-today", published="2025-03-10")
+    source = next(d for d in result.drafts if d.action == SOURCE)
+    before, _ = curator.claim("final-withdrawal-date")
+    change = curator.reject_draft("mod:alice", source.id, "an anonymous official")
+    assert curator.claim("final-withdrawal-date")[0] == before
+    assert curator.draft(source.id).status == "rejected"
+    curator.undo("mod:alice", change.audit_id)
+    assert curator.draft(source.id).status == "pending"
+
+
+def test_an_edit_that_breaks_the_quote_is_refused_and_the_draft_stays_pending(curator: Curator) -> None:
+    result = curator.add_article_with_drafts("mod:alice", REPORT, outlet="eu-today", published="2025-03-10")
+    source = next(d for d in result.drafts if d.action == SOURCE)
+    with pytest.raises(CurationError, match="quote not found"):
+        curator.accept_draft("mod:alice", source.id, {"quote": "The last troops left Iraq in 2019, officials said."})
+    assert curator.draft(source.id).status == "pending"
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("", "the article is empty"),
+    ("<html><head></head><body>" + "<p>The troops left Iraq.</p>" * 10 + "</body></html>", "HTML page"),
+])
+def test_bad_input_writes_nothing(curator: Curator, text: str, problem: str) -> None:
+    with pytest.raises(CurationError, match=problem):
+        curator.add_article_with_drafts("mod:alice", text, outlet="eu-today", published="2025-03-10")
+    assert curator.store.audit.count(curator.workspace_id) == 0
+    assert curator.store.db.scalar("SELECT count(*) FROM drafts") == 0
+
+
+def test_a_copy_of_an_article_already_in_the_base_is_refused(curator: Curator) -> None:
+    text = curator.base.texts["003_0d325b8582dc79ca"]
+    copy = text.replace("EU Today", "EU  Today", 1) + "\n"
+    with pytest.raises(CurationError, match="is a copy"):
+        curator.add_article_with_drafts("mod:alice", copy + "Tags: Iraq", outlet="iswnews", published="2024-09-10")
+    assert curator.store.db.scalar("SELECT count(*) FROM drafts") == 0
+
+
+def test_an_accepted_draft_shows_in_the_digest_as_what_changed(curator: Curator, service: Crosscheck) -> None:
+    result = curator.add_article_with_drafts("mod:alice", REPORT, outlet="eu-today", published="2025-03-10")
+    source = next(d for d in result.drafts if d.action == SOURCE)
+    curator.accept_draft("mod:alice", source.id)
+    now = datetime.now(UTC)
+    digest = build_digest(service, now - timedelta(days=1), now + timedelta(minutes=1))
+    changes = {c.target_id: c for c in digest.changes}
+    assert changes["final-withdrawal-date"].what == ("new source",)
+
+
+def test_sentences_are_the_articles_own_with_abbreviations_kept_whole() -> None:
+    found = article_sentences("U.S. Withdrawal from Iraq Officially Begins\nDr. Smith said the troops left on Monday.")
+    assert [s.text for s in found] == ["U.S. Withdrawal from Iraq Officially Begins",
+                                       "Dr. Smith said the troops left on Monday."]
+
+
+def test_an_interpretation_is_no_claim_of_its_own(engine: Engine) -> None:
+    text = "The ferry reform in Norland marks a turning point for the islands' economy since 2019."
+    drafting = draft_article(engine, "report-1", text, PUBLISHED)
+    assert not drafting.drafts
+    [skipped] = drafting.skipped
+    assert skipped.reason.startswith("an interpretation (what something marks, reflects or suggests)")
