@@ -130,4 +130,4 @@ async def test_the_review_queue_shows_discord_timestamps_and_the_chatter_it_kept
     [line, quoted] = embed["description"].splitlines()
     assert re.fullmatch(r"\*\*#\d+\*\* ×1 \(1 person, last <t:\d+:R>\)", line), line
     assert quoted == "> Bitcoin will hit 100k by the end of 2026"
-    assert "Not queued in the last 7 days: 1 a greeting or small talk, 1 a command." in embed["footer"]["text"]
+    assert "Not queued in the last 7 days: 1 a command, 1 a greeting or small talk." in embed["footer"]["text"]
