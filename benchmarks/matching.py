@@ -342,9 +342,10 @@ def measure(size: int, seed: int = DEFAULT_SEED, subset_queries: int | None = No
 
 def heaps_figures(real: Base) -> dict[str, Any]:
     """Heaps' law as the generator uses it (fitted to news text) and as the shipped articles give it."""
-    from claims.text import EntityIndex, Normaliser
+    from claims.places import place_index
+    from claims.text import Normaliser, Vocabulary
 
-    normaliser = Normaliser(EntityIndex(real.entities.values()))
+    normaliser = Normaliser(place_index(real.entities.values()), Vocabulary(real.terms.values()))
     articles = [real.texts[k] for k in sorted(real.texts)]
     words, terms = fit_news(articles, normaliser.terms, min_words=300)
     return {

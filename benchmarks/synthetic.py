@@ -304,7 +304,12 @@ class SyntheticBase:
         for entity in sorted(real.entities.values(), key=lambda e: e.id):
             self.by_kind.setdefault(entity.kind, []).append(entity.id)
         self._entity_re = _entity_pattern(real)
-        self._concepts = {w: canon for canon, words in SYNONYMS.items() for w in (canon, *words)}
+        # English's concept groups and the real base's own (its vocabulary), one-word members
+        self._groups: dict[str, list[str]] = {canon: list(words) for canon, words in SYNONYMS.items()}
+        for term in sorted(real.terms.values(), key=lambda t: t.id):
+            if term.kind == "concept":
+                self._groups.setdefault(term.name, []).extend(w for w in term.words if " " not in w and "-" not in w)
+        self._concepts = {w: canon for canon, words in self._groups.items() for w in (canon, *words)}
         self._skeletons: dict[str, list[_Segment]] = {}
         self.lexicon: Lexicon | None = None  # the last `claims` call's
 
@@ -371,7 +376,7 @@ class SyntheticBase:
         entities: dict[str, str] = {}  # real entity id -> replacement (entity id, or "=" + made-up name)
         concept_swap: dict[str, str] = {}
         if rng.random() < 0.5:
-            groups = sorted(SYNONYMS)
+            groups = sorted(self._groups)
             concept_swap[rng.choice(groups)] = rng.choice(groups)
         years = rng.choice([-3, -2, -1, 0, 0, 0, 1, 2])
         scale = rng.choice([0.5, 0.8, 1.0, 1.0, 1.0, 1.5, 2.0, 3.0])
@@ -629,7 +634,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     from pathlib import Path
 
     from claims.load import load_base
-    from claims.text import EntityIndex, Normaliser
+    from claims.places import place_index
+    from claims.text import Normaliser, Vocabulary
 
     parser = argparse.ArgumentParser(description="Fit Heaps' law to a folder of news articles.")
     parser.add_argument("command", choices=["fit"])
@@ -641,7 +647,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         text = path.read_text(encoding="latin-1")
         documents.setdefault(hashlib.sha1(text.encode()).hexdigest(), text)
     real = load_base()
-    normaliser = Normaliser(EntityIndex(real.entities.values()))
+    normaliser = Normaliser(place_index(real.entities.values()), Vocabulary(real.terms.values()))
     texts = list(documents.values())
     words, terms = fit_news(texts, normaliser.terms, min_words=args.min_words)
     total = sum(running_words(t) for t in texts)

@@ -31,7 +31,16 @@ from claims.extract import HEDGES, INTENT_VERBS, NEGATIONS, PLAN_MARKERS, SAY_WO
 from claims.lemmas import lemmas, past_form
 from claims.lexicon import Lexicon
 from claims.lexicon import lexicon as _lexicon
-from claims.text import ENTITY_PREFIX, KEEP_WORDS, MONTH_NAMES, STOP_WORDS, SYNONYMS, WORD_NUMBERS, term_of
+from claims.text import (
+    ENTITY_PREFIX,
+    KEEP_WORDS,
+    MONTH_NAMES,
+    STOP_WORDS,
+    SYNONYMS,
+    WORD_NUMBERS,
+    TermReader,
+    term_of,
+)
 
 CONCEPTS = frozenset(SYNONYMS)
 
@@ -85,8 +94,9 @@ class Accounting:
     denied: list[str] = field(default_factory=list)  # the sources say it is not so
 
 
-def content_parts(words: list[str], details: Details) -> list[Part]:
-    """The statement's content words: what it claims beyond its details, entities and filler."""
+def content_parts(words: list[str], details: Details, term: TermReader = term_of) -> list[Part]:
+    """The statement's content words: what it claims beyond its details, entities and filler
+    (`term`: the base's `Vocabulary.term_of`, as its evidence was read with)."""
     parts: list[Part] = []
     skip = set(details.consumed)
     for i, word in enumerate(words):
@@ -107,7 +117,7 @@ def content_parts(words: list[str], details: Details) -> list[Part]:
         if nxt in PARTICLES:
             verb = past_form(word) or names[0]
             names.insert(0, f"{verb} {nxt}")
-        forms = word_forms(word) | {n for n in names}
+        forms = word_forms(word, term) | {n for n in names}
         parts.append(Part(i, word, frozenset(forms), tuple(names)))
     return parts
 
@@ -163,7 +173,8 @@ def _related_mode(part: Part, evidence: Evidence, lexicon: Lexicon) -> str | Non
     if not any(lexicon.known(lemma) for lemma in part.lemmas) and len(part.word) < 5:
         return None  # neither a word WordNet knows nor long enough to be a misspelling
     senses = _senses_of(part.lemmas)
-    modes = [evidence.mode_of(word_forms(w)) for w in evidence.words if _related(part.word, senses, w)]
+    term = evidence.vocabulary.term_of
+    modes = [evidence.mode_of(word_forms(w, term)) for w in evidence.words if _related(part.word, senses, w)]
     found = [m for m in modes if m is not None]
     return min(found, key=MODES.index) if found else None
 
@@ -195,21 +206,22 @@ def _reaches(word: str) -> frozenset[int]:
     return frozenset(out)
 
 
-def _context(words: list[str], index: int) -> set[str]:
+def _context(words: list[str], index: int, term: TermReader) -> set[str]:
     """The terms around a word: what makes two mentions be about the same thing."""
     out = set()
     for j in range(max(0, index - WINDOW), min(len(words), index + WINDOW + 1)):
         if j != index:
-            term = term_of(words[j])
-            if term:
-                out.add(term)
+            found = term(words[j])
+            if found:
+                out.add(found)
     return out
 
 
 def _opposite(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon) -> tuple[str | None, str | None]:
     """An evidence word meaning the opposite of the part, said about the same thing; and, when
     the evidence denies it ("may not ... continue" for "end"), the mode it is said in."""
-    mine = _context(words, part.index)
+    term = evidence.vocabulary.term_of
+    mine = _context(words, part.index, term)
     for sentence in evidence.plain:
         for j, word in enumerate(sentence.words):
             if word.startswith(ENTITY_PREFIX) or not word.isalpha():
@@ -217,7 +229,8 @@ def _opposite(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon
             theirs = list(lemmas(word))
             if j + 1 < len(sentence.words) and sentence.words[j + 1] in PARTICLES:
                 theirs.insert(0, f"{past_form(word) or theirs[0]} {sentence.words[j + 1]}")
-            if any(lexicon.opposite(a, b) for a in part.lemmas for b in theirs) and mine & _context(sentence.words, j):
+            opposite = any(lexicon.opposite(a, b) for a in part.lemmas for b in theirs)
+            if opposite and mine & _context(sentence.words, j, term):
                 if sentence.denied[j]:
                     return word, "fact" if sentence.modes[j] == "negated" else sentence.modes[j]
                 return word, None

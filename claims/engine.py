@@ -30,10 +30,11 @@ from claims.language import english_problem
 from claims.lexicon import lexicon
 from claims.load import Base
 from claims.match import POSSIBLE, Candidate, Matcher, MatchResult
-from claims.models import Article, Claim, Outlet
+from claims.models import Article, Claim, EntityKind, Outlet
+from claims.places import place_index
 from claims.questions import positive_form
 from claims.roles import roles
-from claims.text import ENTITY_PREFIX, EntityIndex, Normalised, Normaliser
+from claims.text import ENTITY_PREFIX, Normalised, Normaliser, vocabulary_of
 from claims.values import parse_date_span
 from claims.verdict import Reading, VersionView, claim_entity_ids, decide_verdict
 
@@ -246,8 +247,10 @@ class Engine:
         normalising the base (a restart); None from it means "normalise"."""
         self.base = base
         self._today = today
-        self.entities = EntityIndex(base.entities.values())
-        self.normaliser = Normaliser(self.entities)
+        # The base's entities, and every country and major subdivision as a place (`claims.places`).
+        self.vocabulary = vocabulary_of(base.terms.values())
+        self.entities = place_index(base.entities.values(), self.vocabulary.titles)
+        self.normaliser = Normaliser(self.entities, self.vocabulary)
         # The English tables (~1 s to read) are read beside the stored index entries: much of a
         # restart is spent waiting for the database and for the workers parsing the entries.
         english = threading.Thread(target=lexicon, name="crosscheck-lexicon", daemon=True)
@@ -263,7 +266,8 @@ class Engine:
         self._kinds = {eid: str(e.kind) for eid, e in self.entities.entities.items()}
         # one-word entity names ("iraqi", "washington") for reading plain text
         self._names = {n.lower(): f"{ENTITY_PREFIX}{e.id}" for e in self.entities.entities.values()
-                       for n in e.names if n.isalpha() and len(n) > 2 and not n.isupper()}
+                       for n in e.names if n.isalpha() and len(n) > 2 and not n.isupper()
+                       and n not in self.entities.as_written}
         self._text_words = lru_cache(maxsize=EVIDENCE_CACHE * 4)(lambda text: tuple(self.normaliser.words(text)[0]))
         settle_memory(len(base.claims))
 
@@ -278,7 +282,7 @@ class Engine:
     def _evidence_of(self, claim: Claim) -> dict[str, Evidence]:
         """Each version's evidence, read once per claim revision."""
         if claim.id not in self._evidence:
-            wordings = read_wordings(claim, self._words, self._names)
+            wordings = read_wordings(claim, self._words, self._names, self.vocabulary)
             out = {}
             for version in claim.versions:
                 published = [parse_date_span(self.base.articles[s.article].published).end for s in version.sources
@@ -296,7 +300,7 @@ class Engine:
 
     def _plain_entity_ids(self, text: str) -> list[str]:
         """The entities a text names by one-word names ("Baghdad", "Iraqi"): cheap, for quotes."""
-        return [self._names[w][len(ENTITY_PREFIX):] for w in plain_words(text) if w in self._names]
+        return [self._names[w][len(ENTITY_PREFIX):] for w in plain_words(text, self.vocabulary) if w in self._names]
 
     def _words(self, text: str) -> list[str]:
         """A text's normalised words; quotes shared by several versions are read once."""
@@ -440,13 +444,14 @@ class Engine:
 
     def _reading(self, norm: Normalised, details: Details, says_not: bool) -> Reading:
         words = list(norm.words)
-        return Reading(words, details, content_parts(words, details), roles(words),
+        term = self.vocabulary.term_of
+        return Reading(words, details, content_parts(words, details, term), roles(words, term),
                        hedged=details.hedged or "would" in words, says_not=says_not)
 
     def _read(self, text: str, today: date) -> tuple[Normalised, Details, MatchResult]:
         """A statement normalised, its details read, and matched."""
         norm = self.normaliser.normalise(positive_form(text).text)
-        details = extract(norm.words, self._kinds, today)
+        details = extract(norm.words, self._kinds, today, self.vocabulary.units)
         return norm, details, self.matcher.match(norm, details.slots())
 
     def _judge(self, text: str, today: date, chosen: str | None,
@@ -459,7 +464,7 @@ class Engine:
             norm, details, result = read
         else:
             norm = self.normaliser.normalise(positive_form(text).text)
-            details = extract(norm.words, self._kinds, today)
+            details = extract(norm.words, self._kinds, today, self.vocabulary.units)
         if chosen is not None:
             expanded = self.matcher.expand(norm.terms)
             candidate = self.matcher.score(norm.terms, expanded, chosen, details.slots())
@@ -513,9 +518,13 @@ class Engine:
                      decision.notes, outcome, today.isoformat())
 
     def _foreign_place(self, details, claim: Claim) -> str | None:
-        """A place the statement is about that the claim never mentions, nor anything in or around it."""
+        """A place the statement is about that the claim never mentions, nor anything in or around
+        it: one it puts something in, or any country or region the base does not curate (the
+        places every base knows, `claims.places`: "an earthquake struck Peru" in a base about Chile)."""
         known = self._entities_of(claim)
-        for place in details.places:
+        uncurated = [e for e in details.entities if e not in self.base.entities
+                     and self.entities.kind(e) in (EntityKind.COUNTRY, EntityKind.PLACE)]
+        for place in [*details.places, *uncurated]:
             if not any(self.entities.related(place, other) for other in known):
                 entity = self.entities.entities.get(place)
                 return entity.names[0] if entity else place
@@ -540,7 +549,7 @@ class Engine:
 
     @lru_cache(maxsize=65536)  # noqa: B019 - wordings are few and an engine lives for the process
     def _negated(self, wording: str) -> bool:
-        return extract(self._words(wording)).negated
+        return extract(self._words(wording), units=self.vocabulary.units).negated
 
     def _suggestion(self, candidate: Candidate) -> Suggestion:
         claim = self.matcher.claim(candidate.claim_id)

@@ -15,8 +15,8 @@ the entries it lacked are stored in the background once its engine is built.
 
 Every read goes through `sync`, which applies what the change feed says happened since the
 last look (in this process or any other): an edited claim is re-indexed alone, an outlet or an
-article is replaced, and an entity change (which can change how every text reads) rebuilds the
-engines that see it.
+article is replaced, and an entity or vocabulary change (which can change how every text reads)
+rebuilds the engines that see it, and only those.
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ MAX_MISSES = 1000
 # A workspace with more rows of its own than this (an imported base) is read whole, in bulk,
 # rather than cloned from its parent's engine with its rows applied one by one.
 CLONE_UP_TO = 1000
+# Rows that change how every text reads: a workspace holding one is read whole, and a change
+# to one rebuilds the engines that see it.
+READ_WHOLE = ("entity", "term")
 # Storing a first start's index entries in the background: a pause of SAVE_PAUSE_S every
 # SAVE_STEP entries (100,000 entries: ~5 s longer to store, checks meanwhile as fast as ever).
 SAVE_STEP = 200
@@ -157,8 +160,8 @@ class Engines:
         if not key:
             return Engine(Base({}, {}, {}, {}, {}), today=self.today)
         # Counted, not read: at a restart over 100,000 claims, parsing them all here cost seconds.
-        own_rows, own_entities = self.store.objects.own_summary(key[0]) if len(key) > 1 else (0, False)
-        if len(key) == 1 or own_rows > CLONE_UP_TO or own_entities:
+        own_rows, reads_text = self.store.objects.own_summary(key[0]) if len(key) > 1 else (0, False)
+        if len(key) == 1 or own_rows > CLONE_UP_TO or reads_text:
             # A base of its own (or mostly its own), or one that names things differently: read it whole.
             base = self.store.objects.load(key, lazy=True)
             assert isinstance(base.claims, LazyClaims)
@@ -269,7 +272,7 @@ class Engines:
 
     def _apply_change(self, change: ChangeRow) -> None:
         ws = change.workspace_id
-        if change.scope in ("claim", "outlet", "article", "entity"):
+        if change.scope in ("claim", "outlet", "article", *READ_WHOLE):
             if ws is None:
                 return
             if ws not in self._with_rows:
@@ -284,7 +287,7 @@ class Engines:
             for key, engine in list(self._engines.items()):
                 if ws not in key:
                     continue
-                if change.scope == "entity":
+                if change.scope in READ_WHOLE:
                     del self._engines[key]
                     continue
                 stored = self.store.objects.get(key, change.scope, change.target_id or "")

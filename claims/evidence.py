@@ -28,7 +28,7 @@ from claims.lemmas import lemmas, past_form, readings
 from claims.lexicon import lexicon
 from claims.models import Claim, Version
 from claims.roles import CURATED, SENTENCE_MARK, Role, roles
-from claims.text import PHRASES, stem, term_of
+from claims.text import ENGLISH, PHRASES, TermReader, Vocabulary, stem, term_of
 
 MODES = ("fact", "plan", "hedged", "negated")  # firmest first
 HEDGE_MARKERS = {"may", "might", "could", "possibly", "perhaps", "probably", "likely", "unlikely", "unclear",
@@ -37,14 +37,16 @@ PLAN_MARKERS = {"will", "shall", "planned", "scheduled", "set", "due", "going", 
                 "pledged", "promised", "proposed", "expects", "plans", "plan", "intended", "envisaged"}
 NEGATION_MARKERS = {"not", "never", "no", "without", "neither", "nor"}
 # Clauses end at punctuation and at words that start another clause.
-_CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]+|\s-\s|\b(?:but|while|whereas|although|though|which|who)\b",
-                           re.IGNORECASE)
+# (A point or comma between digits is part of a number: "8.8", "2,500".)
+_CLAUSE_BREAK = re.compile(r"(?!(?<=\d)[.,]\d)[,;:.!?()\[\]—–]+|\s-\s"
+                           r"|\b(?:but|while|whereas|although|though|which|who)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
-def word_forms(word: str) -> frozenset[str]:
-    """The forms a word is known by: itself, its lemmas, its matcher term and stem. A matcher
-    concept that groups the word with its opposite is left out ("victory" is not "defeat")."""
+def word_forms(word: str, term: TermReader = term_of) -> frozenset[str]:
+    """The forms a word is known by: itself, its lemmas, its matcher term (`term`: a base's
+    `Vocabulary.term_of`) and stem. A matcher concept that groups the word with its opposite is
+    left out ("victory" is not "defeat")."""
     own = {word, *lemmas(word)}
     past = past_form(word)
     if past:
@@ -52,9 +54,9 @@ def word_forms(word: str) -> frozenset[str]:
     forms = set(own)
     for name in own:
         forms.add(stem(name))
-        term = term_of(name)
-        if term and not any(lexicon().opposite(mine, term) for mine in own):
-            forms.add(term)
+        concept = term(name)
+        if concept and not any(lexicon().opposite(mine, concept) for mine in own):
+            forms.add(concept)
     return frozenset(forms)
 
 
@@ -128,6 +130,7 @@ class Evidence:
     wording_texts: list[str] = field(default_factory=list)
     words_of: Callable[[str], list[str]] | None = None
     names: dict[str, str] = field(default_factory=dict)  # one-word entity names -> "@id"
+    vocabulary: Vocabulary = ENGLISH  # the base's topic words (concepts, phrases, units)
 
     @cached_property
     def _normalised(self) -> tuple[list[Sentence], list[list[str]], list[list[str]]]:
@@ -143,7 +146,8 @@ class Evidence:
             (source_words if is_source else wording_words).append([w for w in marked if w != CLAUSE_MARK])
             for piece, words in zip(pieces, _cut(marked), strict=False):
                 if words:
-                    sentences.append(Sentence(words, modes_of(words), plain_words(piece), is_source, alias))
+                    sentences.append(Sentence(words, modes_of(words), plain_words(piece, self.vocabulary), is_source,
+                                              alias))
         return sentences, source_words, wording_words
 
     @property
@@ -160,19 +164,19 @@ class Evidence:
         out: set[Role] = set()
         for text in (*self.source_texts, *self.wording_texts[:1]):
             marked = _SENTENCE_END.sub(f" {SENTENCE_MARK} ", text)
-            out |= roles(self.words_of(marked))
+            out |= roles(self.words_of(marked), self.vocabulary.term_of)
         out |= {Role(CURATED, role, e) for role, ids in self.curated_roles.items() for e in ids}
         return out
 
     @cached_property
     def details(self) -> Details:
         """The dates, counts and durations the sources' texts give."""
-        return extract([w for words in self._normalised[1] for w in (*words, CLAUSE_MARK)])
+        return extract([w for words in self._normalised[1] for w in (*words, CLAUSE_MARK)], units=self.vocabulary.units)
 
     @cached_property
     def wording_details(self) -> Details:
         """...and those the curated wordings give."""
-        return extract([w for words in self._normalised[2] for w in (*words, CLAUSE_MARK)])
+        return extract([w for words in self._normalised[2] for w in (*words, CLAUSE_MARK)], units=self.vocabulary.units)
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -195,21 +199,22 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9)”\"])[.;!?]+(?=\s|$)|\s\.\.\.\s")
 CLAUSE_MARK = "qxbreakq"  # survives normalising, so a text is normalised once and cut after
 
 
-def plain_words(text: str) -> list[str]:
+def plain_words(text: str, vocabulary: Vocabulary = ENGLISH) -> list[str]:
     """A text's lower-case words as written, with the normaliser's phrase rules applied ("didn't"
-    is "did not", "comes to an end" is "ends"), names left as words."""
+    is "did not", "comes to an end" is "ends", and the base's own: "pulled out" is "withdraw"),
+    names left as words."""
     text = text.lower().replace("’", "'")
     for guard, pattern, replacement in PHRASES:
         if guard in text:
             text = pattern.sub(replacement, text)
-    return _PLAIN_WORD.findall(text)
+    return _PLAIN_WORD.findall(vocabulary.rewrite(text))
 
 
-def read_wordings(claim: Claim, words_of: Callable[[str], list[str]], names: dict[str, str] | None = None
-                  ) -> Evidence:
+def read_wordings(claim: Claim, words_of: Callable[[str], list[str]], names: dict[str, str] | None = None,
+                  vocabulary: Vocabulary = ENGLISH) -> Evidence:
     """The part of the evidence every version of a claim shares: its curated wordings. `names`
     maps one-word entity names to their `@id`, for the plain clauses."""
-    evidence = Evidence(wording_texts=claim.texts(), words_of=words_of, names=names or {})
+    evidence = Evidence(wording_texts=claim.texts(), words_of=words_of, names=names or {}, vocabulary=vocabulary)
     for n, text in enumerate(claim.texts()):
         _read_text(evidence, text, is_source=False, alias=n > 0)
     return evidence
@@ -225,7 +230,8 @@ def read_evidence(claim: Claim, version: Version, words_of: Callable[[str], list
     evidence = Evidence(published=published, wording_mode=shared.wording_mode, raw=set(shared.raw),
                         plain=list(shared.plain), names=shared.names,
                         curated_roles=dict(version.values.roles),
-                        source_texts=sources, wording_texts=shared.wording_texts, words_of=words_of)
+                        source_texts=sources, wording_texts=shared.wording_texts, words_of=words_of,
+                        vocabulary=shared.vocabulary)
     for text in sources:
         _read_text(evidence, text, is_source=True)
     speakers = {version.values.speaker} if version.values.speaker else set()
@@ -237,7 +243,7 @@ def read_evidence(claim: Claim, version: Version, words_of: Callable[[str], list
 def _read_text(evidence: Evidence, text: str, is_source: bool, alias: bool = False) -> None:
     table = evidence.best_mode if is_source else evidence.wording_mode
     for piece in clauses(text):
-        words = plain_words(piece)
+        words = plain_words(piece, evidence.vocabulary)
         if not words:
             continue
         modes = modes_of(words)
@@ -245,7 +251,7 @@ def _read_text(evidence: Evidence, text: str, is_source: bool, alias: bool = Fal
         evidence.plain.append(Sentence(named, modes, words, is_source, alias))
         evidence.raw.update(words)
         for word, mode in zip(words, modes, strict=True):
-            for form in word_forms(word):
+            for form in word_forms(word, evidence.vocabulary.term_of):
                 current = table.get(form)
                 if current is None or MODES.index(mode) < MODES.index(current):
                     table[form] = mode

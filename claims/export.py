@@ -34,7 +34,8 @@ class ExportError(ValueError):
 
 
 def export_base(base: Base, out_dir: Path) -> list[Path]:
-    """Write sources.yaml, entities.yaml, one file per topic file and the article texts; return the paths.
+    """Write sources.yaml, entities.yaml, vocabulary.yaml, one file per topic file and the article
+    texts; return the paths.
 
     Every file lands inside `out_dir`: a path that would leave it, or pass through a symbolic
     link inside it, is refused (the paths come from the base, which an import may have filled)."""
@@ -62,6 +63,10 @@ def export_base(base: Base, out_dir: Path) -> list[Path]:
     write("claims/base/entities.yaml", _dump({
         "entities": [e.model_dump(mode="json", exclude_defaults=True) for e in base.entities.values()],
     }))
+    if base.terms:  # a base without topic words of its own reads with English alone: no file
+        write("claims/base/vocabulary.yaml", _dump({
+            "vocabulary": [t.model_dump(mode="json", exclude_defaults=True) for t in base.terms.values()],
+        }))
     files: dict[str, list[dict[str, Any]]] = {}
     for claim in base.claims.values():
         rel = base.claim_files.get(claim.id) or f"claims/base/topics/{claim.topic}.yaml"

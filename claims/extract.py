@@ -15,7 +15,7 @@ from datetime import date
 from itertools import pairwise
 
 from claims.lemmas import past_form, simple_past
-from claims.text import ENTITY_PREFIX, MONTH_NAMES, WORD_NUMBERS
+from claims.text import ENTITY_PREFIX, GENERAL_UNITS, MONTH_NAMES, WORD_NUMBERS
 from claims.values import (
     MONTHS,
     YEAR_PARTS,
@@ -39,17 +39,9 @@ DURATION_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", 
                   "decades": "year"}
 _UNIT_SCALE = {"fortnight": 2, "decade": 10, "decades": 10}
 
-# Nouns that tell what a count counts. Counts are compared only with a claim of the same unit.
-UNIT_WORDS = {
-    "troops": ("troop", "troops", "soldier", "soldiers", "forces", "personnel", "servicemembers",
-               "men", "marines", "fighters", "advisers", "trainers"),
-    "attacks": ("attack", "attacks", "assaults", "strikes", "times"),
-    "members": ("member", "members", "fighters"),
-    "dollars": ("dollars", "usd", "$"),
-    "phases": ("phase", "phases", "stage", "stages"),
-    "bases": ("base", "bases"),
-}
-_UNIT_OF = {word: unit for unit, words in UNIT_WORDS.items() for word in words}
+# The nouns that tell what a count counts come from the base's vocabulary (`Vocabulary.units`:
+# "5,000 soldiers" counts troops in a war's base); counts are compared only with a claim of the
+# same unit. Without a vocabulary, only money is known (`GENERAL_UNITS`).
 SHARE = "share"  # fractions and percentages of a whole ("a third of Iraq", "40 percent")
 FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "thirds": 1 / 3, "quarter": 1 / 4, "quarters": 1 / 4, "fifth": 1 / 5,
              "fifths": 1 / 5, "tenth": 1 / 10, "tenths": 1 / 10}
@@ -167,24 +159,26 @@ def _number(words: list[str], i: int) -> tuple[float, int] | None:
     return None
 
 
-def _is_year(value: float, words: list[str], i: int, used: int) -> bool:
+def _is_year(value: float, words: list[str], i: int, used: int, units: dict[str, str]) -> bool:
     if not (1900 <= value <= 2100 and value == int(value)):
         return False
     nxt = words[i + used] if i + used < len(words) else ""
-    return nxt not in _UNIT_OF and nxt not in ("people", "us", "@us")
+    return nxt not in units and nxt not in ("people", "us", "@us")
 
 
 def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | None = None,
-            today: date | None = None) -> Details:
+            today: date | None = None, units: dict[str, str] | None = None) -> Details:
     """Read the details of a normalised statement (see `claims.text.Normaliser.words`);
-    `today` resolves relative dates ("last year"), which are left out without it."""
+    `today` resolves relative dates ("last year"), which are left out without it; `units` maps
+    the nouns a count may count to their unit (the base's `Vocabulary.units`)."""
     words = list(words)
     entity_kinds = entity_kinds or {}
     details = Details()
     consumed = details.consumed
 
-    dated = _extract_dates(words, details, consumed, today)
-    _extract_numbers(words, details, consumed)
+    units = units if units is not None else GENERAL_UNITS
+    dated = _extract_dates(words, details, consumed, today, units)
+    _extract_numbers(words, details, consumed, units)
 
     for i, word in enumerate(words):
         if word.startswith(ENTITY_PREFIX):
@@ -273,7 +267,8 @@ def hedged(words: list[str]) -> bool:
 # --- dates ---------------------------------------------------------------------------------------
 
 
-def _extract_dates(words: list[str], details: Details, consumed: set[int], today: date | None) -> list[int]:
+def _extract_dates(words: list[str], details: Details, consumed: set[int], today: date | None,
+                   units: dict[str, str]) -> list[int]:
     """Read dates into details.dates; return the position each one starts at."""
     at: list[int] = []
 
@@ -351,8 +346,8 @@ def _extract_dates(words: list[str], details: Details, consumed: set[int], today
             before = words[i - 1] if i else ""
             time_preposition = before in ("by", "in", "since", "until", "till", "before", "after", "from", "of", "to",
                                           "during", "around", "early", "late", "mid")
-            if nxt in _UNIT_OF or (_unit_after(words, i + 1) and nxt.startswith(ENTITY_PREFIX) and not time_preposition
-                                   ) or before in APPROX_WORDS | AT_LEAST_WORDS | AT_MOST_WORDS | {"than"}:
+            counted = _unit_after(words, i + 1, units) and nxt.startswith(ENTITY_PREFIX) and not time_preposition
+            if nxt in units or counted or before in APPROX_WORDS | AT_LEAST_WORDS | AT_MOST_WORDS | {"than"}:
                 continue  # "2000 troops", "about 2,000 US troops", "more than 2000": a count
             add(month_span(int(word), 1, 12, word), i, i + 1)
     return at
@@ -454,7 +449,7 @@ def _split_speech_dates(words: list[str], details: Details, starts: list[int]) -
 # --- counts and durations --------------------------------------------------------------------------
 
 
-def _extract_numbers(words: list[str], details: Details, consumed: set[int]) -> None:
+def _extract_numbers(words: list[str], details: Details, consumed: set[int], units: dict[str, str]) -> None:
     i = 0
     while i < len(words):
         if i in consumed:
@@ -470,7 +465,7 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int]) -> 
         vague = _vague(words, i)
         if vague:
             rng, used = vague
-            details.counts.append((rng, _unit_after(words, i + used)))
+            details.counts.append((rng, _unit_after(words, i + used, units)))
             consumed.update(range(i, i + used))
             i += used
             continue
@@ -489,7 +484,7 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int]) -> 
             i += 1
             continue
         value, used = found
-        if _is_year(value, words, i, used):
+        if _is_year(value, words, i, used, units):
             i += used
             continue
         after = i + used
@@ -523,7 +518,7 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int]) -> 
             consumed.update(range(i - modifier, after + 1))
             i = after + 1
             continue
-        unit = _unit_after(words, after)
+        unit = _unit_after(words, after, units)
         if "$" in words[max(0, i - 3): i] or (i > 0 and words[i - 1] == "dollars"):
             unit = "dollars"
         details.counts.append((rng, unit))
@@ -624,10 +619,10 @@ def _scaled(rng: NumRange, factor: float) -> NumRange:
                     None if rng.nominal is None else rng.nominal * factor, rng.vague)
 
 
-def _unit_after(words: list[str], start: int) -> str | None:
+def _unit_after(words: list[str], start: int, units: dict[str, str]) -> str | None:
     for word in words[start: start + 4]:
-        if word in _UNIT_OF:
-            return _UNIT_OF[word]
+        if word in units:
+            return units[word]
         if word.startswith(ENTITY_PREFIX):
             continue
     return None

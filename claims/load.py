@@ -4,6 +4,7 @@ Layout of a base directory:
 
     sources.yaml                   outlets (with credibility) and articles
     claims/base/entities.yaml      people, places, countries and groups, with the names they go by
+    claims/base/vocabulary.yaml    the topic's own words: concepts and units (optional)
     claims/base/topics/*.yaml      the claims, one file per topic
     claims/base/articles/*.txt     the article texts, unchanged
 
@@ -33,7 +34,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from claims.models import Article, Claim, Entity, Outlet
+from claims.models import Article, Claim, Entity, Outlet, Term
 
 Loc = tuple[str | int, ...]
 
@@ -135,17 +136,18 @@ class Base:
     entities: dict[str, Entity]
     claims: MutableMapping[str, Claim]
     claim_files: dict[str, str] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)  # the vocabulary, by `Term.id`
 
     def copy(self) -> Base:
         """A copy whose dictionaries can change apart (the models are shared: they are frozen)."""
         claims = self.claims.copy() if isinstance(self.claims, LazyClaims) else dict(self.claims)
         return Base(dict(self.outlets), dict(self.articles), dict(self.texts), dict(self.entities), claims,
-                    dict(self.claim_files))
+                    dict(self.claim_files), dict(self.terms))
 
     def fingerprint(self) -> str:
         """A hash of the base's content, to tell whether the shipped base changed."""
         digest = hashlib.sha256()
-        for group in (self.outlets, self.articles, self.entities, self.claims):
+        for group in (self.outlets, self.articles, self.entities, self.claims, self.terms):
             for key in sorted(group):
                 digest.update(group[key].model_dump_json().encode())
         for key in sorted(self.texts):
@@ -445,6 +447,19 @@ def load_base(base_dir: Path | None = None) -> Base:
                 )
     problems += reader.problems
 
+    vocabulary_path = root / "claims" / "base" / "vocabulary.yaml"
+    terms: dict[str, Term] = {}
+    if not _missing(vocabulary_path):  # a base without a vocabulary reads text with English alone
+        data, reader = read_yaml(vocabulary_path, rel(vocabulary_path), root)
+        data = data if isinstance(data, dict) else {}
+        if not data and not reader.problems:
+            reader.problems.append(Problem(reader.file, 1, "expected a mapping with a `vocabulary:` list"))
+        found = _validate_items(Term, data.get("vocabulary", []), "vocabulary", reader)
+        terms = {t.id: t for t, _ in found}  # type: ignore[attr-defined]
+        reader.problems += [Problem(reader.file, reader.line(loc), message)
+                            for loc, message in vocabulary_problems([(t, loc) for t, loc in found])]  # type: ignore[misc]
+        problems += reader.problems
+
     claim_map: dict[str, Claim] = {}
     claim_files: dict[str, str] = {}
     seen_claims: dict[str, str] = {}
@@ -482,7 +497,7 @@ def load_base(base_dir: Path | None = None) -> Base:
 
     if problems:
         raise LoadError(problems)
-    return Base(outlet_map, article_map, texts, entity_map, claim_map, claim_files)
+    return Base(outlet_map, article_map, texts, entity_map, claim_map, claim_files, terms)
 
 
 def _check_references(
@@ -498,6 +513,8 @@ def reference_problems(
     claim: Claim, articles: dict[str, Article], texts: dict[str, str], entities: dict[str, Entity]
 ) -> list[tuple[Loc, str]]:
     """What in a claim points at nothing, or quotes what its article does not say (for loads and edits)."""
+    from claims.places import known_place  # the places every base knows (claims.places reads the models)
+
     out: list[tuple[Loc, str]] = []
     seen_versions: set[str] = set()
     for vi, version in enumerate(claim.versions):
@@ -510,7 +527,7 @@ def reference_problems(
         if version.values.speaker:
             refs.append(version.values.speaker)
         for ref in refs:
-            if ref not in entities:
+            if ref not in entities and not known_place(ref):  # every country and region is known
                 out.append(((*vloc, "values"),
                             f"claim {claim.id!r} version {version.id!r}: unknown entity {ref!r}; "
                             "add it to entities.yaml"))
@@ -523,4 +540,31 @@ def reference_problems(
                 out.append(((*sloc, "quote"),
                             f"claim {claim.id!r} version {version.id!r}: quote not found in article "
                             f"{source.article}: {source.quote[:60]!r}... — copy it verbatim from the text"))
+    return out
+
+
+def vocabulary_problems(terms: list[tuple[Term, Loc]]) -> list[tuple[Loc, str]]:
+    """What in a vocabulary cannot be read one way: an entry given twice, a word read as two
+    concepts (or counting two units), a word the engine never reads as a topic's (for loads and edits)."""
+    from claims.text import KEEP_WORDS, STOP_WORDS  # the English tables (claims.text imports the models)
+
+    out: list[tuple[Loc, str]] = []
+    seen: dict[str, Loc] = {}
+    # A concept's name is read as itself: no other concept may take it as a word.
+    owner: dict[tuple[str, str], str] = {(t.kind, t.name): t.name for t, _ in terms}
+    for term, loc in terms:
+        if term.id in seen:
+            out.append(((*loc, "name"), f"{term.kind} {term.name!r} is given twice; merge its words into one entry"))
+        seen[term.id] = loc
+        if term.kind == "concept" and term.name in STOP_WORDS and term.name not in KEEP_WORDS:
+            out.append(((*loc, "name"), f"concept {term.name!r} is an English filler word the matcher never reads; "
+                        "name the concept by a word of its own"))
+        for n, word in enumerate(term.words):
+            if term.kind == "concept" and word in STOP_WORDS and word not in KEEP_WORDS:
+                out.append(((*loc, "words", n), f"{term.kind} {term.name!r}: {word!r} is an English filler word the "
+                            "matcher never reads; leave it out"))
+            other = owner.setdefault((term.kind, word), term.name)
+            if other != term.name:
+                out.append(((*loc, "words", n), f"{term.kind} {term.name!r}: {word!r} already belongs to {term.kind} "
+                            f"{other!r}; a word can be read one way only"))
     return out

@@ -202,6 +202,61 @@ class Entity(Strict):
     part_of: list[Ident] = []
 
 
+# --- vocabulary --------------------------------------------------------------------------------
+
+
+class TermKind(StrEnum):
+    CONCEPT = "concept"  # words and phrases read as one idea when claims are matched
+    UNIT = "unit"  # the nouns a count counts
+    TITLE = "title"  # written before a person's name as part of it ("seismologist", "fire chief")
+
+
+# A concept or unit is one lower-case word; what is read as it may be a phrase ("pulled out").
+TERM_NAME = re.compile(r"^[a-z][a-z']{1,39}$")
+TERM_WORD = re.compile(r"^(?:[a-z0-9$][a-z0-9$']*)(?:[ -][a-z0-9$][a-z0-9$']*){0,5}$")
+
+
+class Term(Strict):
+    """One entry of a base's vocabulary: a topic's concept or unit and the words read as it.
+    English every reader knows is the engine's (`claims.text`); a topic's words are its base's."""
+
+    kind: TermKind
+    name: str
+    words: list[str] = Field(min_length=1)
+
+    @property
+    def id(self) -> str:
+        """Its key in the base (a concept and a unit may share a name)."""
+        return f"{self.kind}:{self.name}"
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.lower()
+        if not TERM_NAME.fullmatch(value):
+            raise ValueError(f"{value!r} is not one lower-case word (letters only, 2 to 40 of them)")
+        return value
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, values: list[str]) -> list[str]:
+        out: list[str] = []
+        for value in values:
+            word = " ".join(str(value).lower().split())
+            if not TERM_WORD.fullmatch(word):
+                raise ValueError(f"{value!r} is not a word or a phrase of up to six words (letters, digits, "
+                                 "apostrophes; words joined by a space or a hyphen)")
+            if word in out:
+                raise ValueError(f"{word!r} is listed twice")
+            out.append(word)
+        return out
+
+
+def term_key(kind: str, name: str) -> str:
+    """The key of a vocabulary entry (`Term.id`)."""
+    return f"{kind}:{name.lower()}"
+
+
 # --- claims ------------------------------------------------------------------------------------
 
 

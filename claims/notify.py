@@ -69,12 +69,13 @@ def refresh(service: Crosscheck, claim_ids: set[str] | None = None) -> int:
 
 def changed_claims(changes) -> set[str] | None:
     """Which followed claims a batch of change-feed rows may have changed: the claims edited, or
-    (None) every claim, when a source or a whole base changed (credibility moves standings)."""
+    (None) every claim, when a source or a whole base changed (credibility moves standings), or
+    its vocabulary (how every statement reads)."""
     claims: set[str] = set()
     for change in changes:
         if change.scope == "claim" and change.target_id:
             claims.add(change.target_id)
-        elif change.scope in ("outlet", "article", "workspace"):
+        elif change.scope in ("outlet", "article", "workspace", "term"):
             return None
     return claims
 

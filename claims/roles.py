@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from claims.lemmas import past_form, readings
 from claims.lexicon import lexicon
-from claims.text import ENTITY_PREFIX, STOP_WORDS, term_of
+from claims.text import ENTITY_PREFIX, STOP_WORDS, TermReader, term_of
 
 # "after Baghdad pledged": a clause's subject, not a preposition's object
 SUBORDINATORS = {"after", "before", "since", "until", "when", "because", "once", "while", "as", "if"}
@@ -77,9 +77,9 @@ def _mostly_verb(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _key(word: str) -> str:
+def _key(word: str, term: TermReader = term_of) -> str:
     verb = past_form(word) or (readings(word).get("VERB") or (word,))[0]
-    key = term_of(verb) or term_of(word) or word
+    key = term(verb) or term(word) or word
     return "attack" if key in ATTACKING else key
 
 
@@ -124,22 +124,23 @@ def sentences(words: list[str]) -> list[list[str]]:
     return [*out, current] if current else out
 
 
-def roles(words: list[str]) -> set[Role]:
-    """The roles the entities of a text play (see the module docstring)."""
-    return set(_roles(tuple(words)))
+def roles(words: list[str], term: TermReader = term_of) -> set[Role]:
+    """The roles the entities of a text play (see the module docstring); `term` reads a word as
+    its concept (a base's `Vocabulary.term_of`; English alone by default)."""
+    return set(_roles(tuple(words), term))
 
 
 @lru_cache(maxsize=32768)
-def _roles(words: tuple[str, ...]) -> frozenset[Role]:
+def _roles(words: tuple[str, ...], term: TermReader) -> frozenset[Role]:
     if not any(w.startswith(ENTITY_PREFIX) for w in words):
         return frozenset()  # roles are played by named entities
     out: set[Role] = set()
     for clause in sentences(list(words)):
-        out |= _clause_roles(clause)
+        out |= _clause_roles(clause, term)
     return frozenset(out)
 
 
-def _clause_roles(words: list[str]) -> set[Role]:
+def _clause_roles(words: list[str], term: TermReader) -> set[Role]:
     # "US Defense Secretary Lloyd Austin" may leave the same name twice in a row
     words = [w for i, w in enumerate(words) if not (i and w == words[i - 1] and _entity(w))]
     out: set[Role] = set()
@@ -147,13 +148,13 @@ def _clause_roles(words: list[str]) -> set[Role]:
     bounds = [*verbs, len(words)]
     shared: list[str] = []
     for n, v in enumerate(verbs):
-        key = _key(words[v])
+        key = _key(words[v], term)
         # "began attacking X", "stopped attacking X": the roles belong to the attacking too
         nxt = words[v + 1] if v + 1 < len(words) else ""
-        keys = [key, _key(nxt)] if nxt.endswith("ing") and _has_verb_reading(nxt) else [key]
+        keys = [key, _key(nxt, term)] if nxt.endswith("ing") and _has_verb_reading(nxt) else [key]
         if key in LIGHT_VERBS or (nxt == "out" and key == "carri"):
             noun = next((w for w in words[v + 1: v + 6] if w not in DETERMINERS and w != "out" and not _entity(w)
-                         and term_of(w) in ATTACKING | {"attack"}), None)
+                         and term(w) in ATTACKING | {"attack"}), None)
             if noun:
                 keys.append("attack")
         # "was killed", "is to be handed": a past participle after "be" (not "has been bombing",
@@ -200,7 +201,7 @@ def _clause_roles(words: list[str]) -> set[Role]:
                 # "was killed by X": the passive's doer; "attacks by X": the attacking's doer
                 noun = next((w for w in reversed(words[v + 1: j]) if w not in DETERMINERS and w != "by"
                              and not _entity(w) and w.isalpha()), None)
-                if noun and term_of(noun) in ATTACKING | {"attack"}:
+                if noun and term(noun) in ATTACKING | {"attack"}:
                     out.add(Role("attack", "agent", e))
                 elif passive or j - v <= 3:
                     out.add(Role(key, "agent", e))
@@ -221,10 +222,10 @@ def _clause_roles(words: list[str]) -> set[Role]:
         e = _entity(words[i])
         nxt = words[i + 1]
         if e and not _entity(nxt) and nxt.isalpha() and nxt not in STOP_WORDS and i + 1 not in verbs:
-            out.add(Role(term_of(nxt) or nxt, "owner", e))
+            out.add(Role(term(nxt) or nxt, "owner", e))
     # "attacks on @us", "strikes against @us" with no verb: the target
     for i in range(1, len(words) - 1):
-        if words[i] in ("on", "against") and term_of(words[i - 1]) in ATTACKING:
+        if words[i] in ("on", "against") and term(words[i - 1]) in ATTACKING:
             e = next((_entity(w) for w in words[i + 1: i + 3] if _entity(w)), None)
             if e:
                 out.add(Role("attack", "patient", e))

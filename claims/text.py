@@ -1,7 +1,9 @@
 """Text normalisation shared by the claim base and users' statements.
 
 Both sides go through the same steps, so "Yanks", "U.S." and "American" meet as the entity `us`,
-"Sept" as "september", "2.500" as 2500, and "pulled out" as the concept `withdraw`. The result
+"Sept" as "september", "2.500" as 2500, "died" and "killed" as the concept `kill`, and (with
+the starter base's vocabulary, `Vocabulary`) "pulled out" as `withdraw`. What every English
+reader knows is here; what a topic's writers mean by their words is its base's. The result
 keeps two views of a text: `words` (lower-case, entities and numbers canonical, every word kept:
 what slot extraction reads) and `terms` (stemmed concept tokens without stop words, numbers or
 dates: what the matcher compares).
@@ -14,14 +16,14 @@ import importlib.metadata
 import importlib.util
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import snowballstemmer
 
-from claims.models import Entity, EntityKind
+from claims.models import Entity, EntityKind, Term, TermKind
 
 ENTITY_PREFIX = "@"
 
@@ -53,11 +55,6 @@ PHRASES: list[tuple[str, re.Pattern[str], str]] = [
         # "1,000 troops are left in Iraq" says how many are there, not that any left.
         ("left", r"\b(is|are|was|were) (?:still )?left (?=in\b)", r" \1 "),
         ("left", r"\bleft behind\b", " remain "),
-        ("pull", r"\bpull(?:ed|ing|s)? out\b", " withdraw "),
-        ("pull", r"\bpull-?out\b", " withdraw "),
-        ("down", r"\bdraw(?:ing)?[- ]?down\b", " withdraw "),
-        ("air", r"\bair ?base\b", " base "),
-        ("air", r"\bair field\b", " base "),
         ("how many", r"\bhow many\b", " number "),
         (" no", r"\b(?:said|says|say|saying) no\b", " refused "),
         ("back in ", r"\bback in (?=(?:19|20)\d\d\b)", " in "),
@@ -78,20 +75,14 @@ PHRASES: list[tuple[str, re.Pattern[str], str]] = [
     ]
 ]
 
-# Concept groups: every word on the right is read as the word on the left.
+# Concept groups any English reader knows: every word on the right is read as the word on the
+# left. A topic's own groups ("pulled out" and "drawdown" as *withdraw*, "struck" as *attack* in a
+# war, "GIs" as *troops*) are data in its base's vocabulary (see `Vocabulary`), never here.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "troop": ("troops", "soldier", "soldiers", "forces", "force", "personnel", "servicemembers",
-              "servicemen", "military", "army", "boots", "contingent", "deployment", "presence", "gis",
-              "marines", "units"),
-    "withdraw": ("withdrawal", "withdrawing", "withdrew", "withdrawn", "withdraws", "leave", "leaves",
-                 "leaving", "left", "depart", "departs", "departing", "departed", "departure", "exit",
-                 "exits", "exiting", "gone", "out", "vacate", "vacating", "vacated", "evacuate",
-                 "retreat", "quit", "quitting", "drawdown", "pullback", "reduction"),
     "remain": ("remain", "remains", "remaining", "stay", "stays", "staying", "stayed", "keep", "keeps",
                "continue", "continues", "behind"),
-    "attack": ("attack", "attacks", "attacking", "attacked", "assault", "assaults", "strike", "strikes",
-               "striking", "struck", "bomb", "bombs", "bombing", "bombed", "bombarding", "airstrike",
-               "airstrikes", "raid", "raids", "shelling", "targeting", "targeted", "hit", "hits"),
+    "attack": ("attack", "attacks", "attacking", "attacked", "assault", "assaults", "bomb", "bombs", "bombing",
+               "bombed", "bombarding", "airstrike", "airstrikes", "raid", "raids", "shelling"),
     "agreement": ("agreement", "agreements", "deal", "deals", "accord", "pact", "understanding", "agree",
                   "agreed", "agrees", "arrangement"),
     "end": ("end", "ends", "ended", "ending", "over", "finish", "finished", "finishes", "complete",
@@ -100,32 +91,27 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "begin": ("begin", "begins", "began", "begun", "beginning", "start", "starts", "started",
               "starting", "commence", "commenced", "launch", "launched", "initiate", "initiated",
               "kick", "underway"),
-    "adviser": ("adviser", "advisers", "advisor", "advisors", "advisory", "trainer", "trainers",
-                "training", "instructor", "instructors", "advise", "advising", "mentor"),
-    "base": ("bases", "airbase", "airbases", "installation", "installations", "garrison"),
     "say": ("say", "says", "said", "saying", "state", "stated", "states", "announce", "announced",
             "announces", "declare", "declared", "confirm", "confirmed", "confirms", "told", "tell",
             "claim", "claimed", "stress", "stressed", "argue", "argued", "remark", "remarked", "reveal",
             "revealed", "insist", "insisted", "warn", "warned", "according", "reaffirm", "reaffirmed"),
     "war": ("war", "wars", "conflict", "fighting", "fought", "fight", "battle", "clash", "clashes"),
     "defeat": ("defeat", "defeated", "beat", "beaten", "crushed", "vanquished", "victory", "defeating"),
-    "kill": ("kill", "killed", "kills", "killing", "assassinate", "assassinated", "slain", "eliminated"),
+    # Dying and being killed: "died", "dead", "deaths" and "killed" say the same of a toll.
+    "kill": ("kill", "killed", "kills", "killing", "assassinate", "assassinated", "slain", "eliminated",
+             "die", "died", "dies", "dying", "dead", "death", "deaths", "fatalities"),
     "negotiate": ("negotiation", "negotiations", "negotiate", "negotiated", "negotiating", "talks",
                   "talk", "discussions", "negotiators"),
     "postpone": ("postpone", "postponed", "delay", "delayed", "delays"),
     "interview": ("interview", "tv", "television", "channel", "broadcast"),
     "phase": ("phase", "phases", "stage", "stages", "step"),
     "plan": ("plan", "plans", "planned", "scheduled", "schedule", "timetable", "timeline", "timeframe"),
-    "militia": ("militia", "militias", "militiamen", "paramilitary", "paramilitaries", "proxies"),
     "relocate": ("relocate", "relocated", "relocating", "relocation", "move", "moved", "moving",
                  "redeploy", "redeployed", "transfer", "transferred", "shift", "shifted"),
     "invade": ("invasion", "invade", "invaded", "invading"),
     "occupy": ("occupation", "occupied", "occupy", "occupying"),
-    "drone": ("drone", "drones", "uav", "uavs"),
-    "warplane": ("warplanes", "jets", "aircraft", "planes"),
     "election": ("election", "elections", "polls", "vote", "elected"),
     "budget": ("budget", "funding", "funds", "funded", "money"),
-    "station": ("station", "stationed", "based", "located", "present", "positioned"),
 }
 _SYNONYM_OF = {variant: canon for canon, variants in SYNONYMS.items() for variant in variants}
 
@@ -184,9 +170,13 @@ _ENTITY_TOKEN = re.compile(rf"{ENTITY_PREFIX}([a-z0-9-]+)")
 class EntityIndex:
     """Finds entity names in text, longest name first; short all-capital names match only in capitals."""
 
-    def __init__(self, entities: Iterable[Entity]):
+    def __init__(self, entities: Iterable[Entity], as_written: Iterable[str] = (), titles: Iterable[str] = ()):
+        """`as_written`: names that match only as written, capitals included (a place's name that
+        is also an English word: "Georgia", "Chad", "Victoria"); `titles`: a topic's titles
+        written before a person's name, beyond the English ones (a base's `Vocabulary.titles`)."""
         self.entities: dict[str, Entity] = {}
         self.ancestors: dict[str, frozenset[str]] = {}
+        self.as_written = frozenset(as_written)
         exact: dict[str, str] = {}
         folded: dict[str, str] = {}
         for entity in entities:
@@ -194,23 +184,29 @@ class EntityIndex:
             for name in entity.names:
                 name = fold(name).strip()
                 # "US" and "IT" are also words; such names match only in capitals.
-                if len(name) <= 4 and name.isupper() and name.lower() in AMBIGUOUS_SHORT_NAMES:
+                if (len(name) <= 4 and name.isupper() and name.lower() in AMBIGUOUS_SHORT_NAMES) or (
+                        name in self.as_written):
                     exact[name] = entity.id
                 else:
                     folded[name.lower()] = entity.id
         self._exact = exact
         self._folded = folded
         self._exact_re = _alternation(exact, flags=0)
-        self._folded_re = _alternation(folded, flags=re.IGNORECASE)
+        # (the case-blind pattern, `_folded_re`, is compiled when a text first needs it: rarely)
         self._folded_lower_re = _alternation(folded, flags=0)
         people = sorted(e.id for e in self.entities.values() if e.kind is EntityKind.PERSON)
         self._people = frozenset(people)
         countries = sorted(e.id for e in self.entities.values() if e.kind is EntityKind.COUNTRY)
-        self._titled_re = _titled_pattern(people, countries) if people else None
+        self._titled_re = _titled_pattern(people, countries, tuple(titles)) if people else None
         for entity_id in self.entities:
             self.ancestors[entity_id] = frozenset(self._walk_up(entity_id))
         self._affiliations: dict[str, frozenset[str]] = {}
         self._country_names: dict[str, list[tuple[tuple[str, ...], bool, str]]] | None = None
+
+    def _folded_re(self) -> re.Pattern[str]:
+        found = _alternation(self._folded, flags=re.IGNORECASE)
+        assert found is not None
+        return found
 
     def _walk_up(self, entity_id: str) -> set[str]:
         seen: set[str] = set()
@@ -287,13 +283,13 @@ class EntityIndex:
         if "us" in text:
             text = _CHAT_US.sub("US", text)
             text = _THE_US.sub(r"\1 US", text)
-        if self._folded_re is not None:
+        if self._folded_lower_re is not None:
             lower = text.lower()
             if len(lower) == len(text):
                 text = self._replace_in_lower_case(text, lower, found)
             else:  # a letter whose lower case is longer ("İ"): match case-blind in the text itself
-                text = self._folded_re.sub(sub_folded, text)
-        if self._exact_re is not None and any(name in text for name in self._exact):
+                text = self._folded_re().sub(sub_folded, text)
+        if self._exact_re is not None and (len(self._exact) > 32 or any(name in text for name in self._exact)):
             text = self._exact_re.sub(sub_exact, text)
         # "Defence Minister al-Abassi" is al-Abassi: a title before a person's name is part of it.
         if self._titled_re is not None and not self._people.isdisjoint(found):
@@ -339,11 +335,16 @@ def _name_words(text: str) -> list[str]:
     return [w.rstrip(".") if not w.endswith("S.") else w for w in _NAME_WORD.findall(text)]
 
 
-def _titled_pattern(people: list[str], countries: list[str]) -> re.Pattern[str]:
-    """A title (and the country before it, if any) directly before a person's `@id` token."""
+def _titled_pattern(people: list[str], countries: list[str], titles: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """A title (and the country before it, if any) directly before a person's `@id` token;
+    `titles` are a topic's own, beyond the English `_TITLES`."""
     country = rf"(?:{ENTITY_PREFIX}(?:{'|'.join(map(re.escape, countries))})\s+)?" if countries else ""
     person = "|".join(map(re.escape, people))
-    return re.compile(rf"(?<![\w@]){country}\b{_TITLES}\.?\s+(?={ENTITY_PREFIX}(?:{person})(?![\w-]))",
+    title = _TITLES
+    if titles:  # longest first, so "fire chief" is taken whole; a space in one matches any spacing
+        own = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(titles, key=lambda t: (-len(t), t)))
+        title = rf"(?:{_TITLES}|{own})"
+    return re.compile(rf"(?<![\w@]){country}\b{title}\.?\s+(?={ENTITY_PREFIX}(?:{person})(?![\w-]))",
                       re.IGNORECASE)
 
 
@@ -373,9 +374,21 @@ def _trie_pattern(names: Iterable[str]) -> str:
 def _alternation(names: dict[str, str], flags: int) -> re.Pattern[str] | None:
     if not names:
         return None
-    body = _trie_pattern(names)
+    return _compiled_alternation(tuple(sorted(names)), flags)
+
+
+@lru_cache(maxsize=64)
+def _compiled_alternation(names: tuple[str, ...], flags: int) -> re.Pattern[str]:
+    """The pattern for these names (cached: every base shares the thousands of place names
+    `claims.places` adds, and building their trie costs more than a base's own names)."""
+    body = _names_trie(names)
     # Names may end in punctuation ("U.S."), so bound them by what is around, not by \b.
     return re.compile(rf"(?<![\w@])(?P<name>{body})(?![\w])(?:'s)?", flags)
+
+
+@lru_cache(maxsize=16)
+def _names_trie(names: tuple[str, ...]) -> str:
+    return _trie_pattern(names)
 
 
 _NUMBER_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)(?![\w.]*\d)")
@@ -440,6 +453,65 @@ class Normalised:
     entities: tuple[str, ...]
 
 
+# Counts of money are English: a topic's units (troops, deaths, aftershocks) are its vocabulary's.
+GENERAL_UNITS = {"dollars": "dollars", "usd": "dollars", "$": "dollars"}
+
+
+class Vocabulary:
+    """A base's topic words, ready to read text with: its concepts (words and phrases read as one
+    idea: "pulled out" and "drawdown" as `withdraw`) on top of the English ones in `SYNONYMS`,
+    its units (what the noun after a number counts) on top of `GENERAL_UNITS`, and its titles
+    (written before a person's name, on top of `_TITLES`)."""
+
+    def __init__(self, terms: Iterable[Term] = ()):
+        self.terms: tuple[Term, ...] = tuple(sorted(terms, key=lambda t: t.id))
+        concept_of = dict(_SYNONYM_OF)
+        own: dict[str, str] = {}
+        phrases: dict[str, str] = {}
+        self.units: dict[str, str] = dict(GENERAL_UNITS)
+        titles: set[str] = set()
+        for term in self.terms:
+            if term.kind == TermKind.TITLE:
+                titles.update(term.words)
+                continue
+            if term.kind == TermKind.UNIT:
+                for word in (term.name, *term.words):
+                    self.units[word] = term.name
+                continue
+            own.setdefault(term.name, term.name)  # a phrase is rewritten to the name: it must read as itself
+            for word in term.words:
+                if " " in word or "-" in word:
+                    phrases[word] = term.name
+                else:
+                    own[word] = term.name
+        concept_of.update(own)
+        self._concept_of = concept_of
+        self._concept_of_stem = {**_SYNONYM_OF_STEM,
+                                 **{stem(word): canon for word, canon in own.items() if len(word) > 3}}
+        self._phrases = phrases
+        self.titles: tuple[str, ...] = tuple(sorted(titles))
+        # Longest first, bounded by what is around (a phrase may hold a hyphen); spaces as in the text.
+        self._phrase_re = (re.compile(rf"(?<![\w@])(?:{_trie_pattern(phrases)})(?![\w])") if phrases else None)
+        self.term_of: TermReader = (
+            lru_cache(maxsize=200_000)(self._term_of) if self.terms else term_of)
+
+    def _term_of(self, word: str) -> str | None:
+        return _term(word, self._concept_of, self._concept_of_stem, self.term_of)
+
+    def rewrite(self, text: str) -> str:
+        """Lower-case text with the topic's phrases replaced by their concept ("pulled out" -> withdraw)."""
+        if self._phrase_re is None:
+            return text
+        return self._phrase_re.sub(lambda m: f" {self._phrases[m.group(0)]} ", text)
+
+    def digest(self) -> str:
+        """A hash of the entries (for fingerprints: an edit changes how text reads)."""
+        digest = hashlib.sha256()
+        for term in self.terms:
+            digest.update(term.model_dump_json().encode())
+        return digest.hexdigest()[:24]
+
+
 _MENTIONS = re.compile(r"@(?:everyone|here)\b|<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>", re.IGNORECASE)
 # Chat formatting (**bold**, __underline__, ~~strike~~, `code`, ||spoiler||, > quotes) is not content.
 _MARKUP_CHARS = re.compile(r"[*_~`|>#]")
@@ -450,28 +522,33 @@ TOKEN_RE = re.compile(r"@[a-z0-9-]+|\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)?")
 class Normaliser:
     """Turns any text into a `Normalised` view, with the base's entities."""
 
-    def __init__(self, entities: EntityIndex):
+    def __init__(self, entities: EntityIndex, vocabulary: Vocabulary | None = None):
         self.entities = entities
+        self.vocabulary = vocabulary or ENGLISH
         self._fingerprint: str | None = None
 
     def fingerprint(self) -> str:
         """A hash of everything that decides what a text normalises to and how a claim is indexed:
-        the code (its source), the libraries' versions, and the base's entities. Terms
+        the code (its source), the libraries' versions, the base's entities (with the places
+        every base knows, `claims.places`) and its vocabulary. Terms
         stored for a restart (`claims.store.terms`) are used only under the same fingerprint,
         so a change to any of these reads every claim again."""
         if self._fingerprint is None:
             digest = hashlib.sha256()
-            for module in ("claims.text", "claims.lemmas", "claims.match", "claims.values", "claims.models"):
+            for module in ("claims.text", "claims.lemmas", "claims.match", "claims.values", "claims.models",
+                           "claims.places"):
                 spec = importlib.util.find_spec(module)
                 origin = spec.origin if spec is not None else None
                 digest.update(Path(origin).read_bytes() if origin else module.encode())
-            for package in ("snowballstemmer", "PyStemmer", "lemminflect"):
+            for package in ("snowballstemmer", "PyStemmer", "lemminflect", "pycountry"):
                 try:
                     digest.update(f"{package}={importlib.metadata.version(package)}".encode())
                 except importlib.metadata.PackageNotFoundError:
                     digest.update(f"{package}=absent".encode())
             for entity in sorted(self.entities.entities.values(), key=lambda e: e.id):
                 digest.update(entity.model_dump_json().encode())
+            digest.update(f"as written={','.join(sorted(self.entities.as_written))}".encode())
+            digest.update(f"vocabulary={self.vocabulary.digest()}".encode())
             self._fingerprint = digest.hexdigest()[:24]
         return self._fingerprint
 
@@ -492,6 +569,7 @@ class Normaliser:
         for guard, pattern, replacement in PHRASES:
             if guard in text:
                 text = pattern.sub(replacement, text)
+        text = self.vocabulary.rewrite(text)
         months = MONTH_ALIASES
         tokens = TOKEN_RE.findall(text)
         if "'s" in text:  # a possessive says nothing more than its word ("iraq's" is "iraq")
@@ -501,35 +579,46 @@ class Normaliser:
 
     def terms(self, text: str) -> tuple[str, ...]:
         """Only the matcher's view of `text` (what indexing a base needs)."""
-        return tuple(terms_of(self.words(text)[0]))
+        return tuple(terms_of(self.words(text)[0], self.vocabulary.term_of))
 
     def normalise(self, text: str) -> Normalised:
         """Both views of `text`."""
         words, found = self.words(text)
-        return Normalised(text, tuple(words), tuple(terms_of(words)), tuple(found))
+        return Normalised(text, tuple(words), tuple(terms_of(words, self.vocabulary.term_of)), tuple(found))
 
 
-@lru_cache(maxsize=200_000)
-def term_of(word: str) -> str | None:
-    """The matcher's token for a word, or None when the word carries no topic (cached: a base's
-    wordings share a vocabulary of a few thousand words)."""
+# Reads one word as the matcher's token: `term_of` (English alone) or a base's `Vocabulary.term_of`.
+TermReader = Callable[[str], str | None]
+
+
+def _term(word: str, concept_of: dict[str, str], concept_of_stem: dict[str, str],
+          again: TermReader) -> str | None:
+    """The matcher's token for a word under some concept tables (see `term_of`)."""
     if word.startswith(ENTITY_PREFIX):
         return word
     if word in KEEP_WORDS:
-        return _SYNONYM_OF.get(word, word)
+        return concept_of.get(word, word)
     if word in STOP_WORDS or word in MONTH_NAMES or word in WORD_NUMBERS:
         return None
     if word[0].isdigit() or len(word) < 2:
         return None
-    canon = _SYNONYM_OF.get(word)
+    canon = concept_of.get(word)
     if canon:
         return canon
     # "sent", "went", "fled": an irregular form is its verb, which the stemmer cannot see
     verb = irregular_verb(word)
     if verb:
-        return term_of(verb)
+        return again(verb)
     stemmed = stem(word)
-    return _SYNONYM_OF_STEM.get(stemmed, stemmed)
+    return concept_of_stem.get(stemmed, stemmed)
+
+
+@lru_cache(maxsize=200_000)
+def term_of(word: str) -> str | None:
+    """The matcher's token for a word with English knowledge only, or None when the word carries
+    no topic (cached: a base's wordings share a vocabulary of a few thousand words). A base's
+    own concepts are read by its `Vocabulary.term_of`."""
+    return _term(word, _SYNONYM_OF, _SYNONYM_OF_STEM, term_of)
 
 
 def irregular_verb(word: str) -> str | None:
@@ -574,8 +663,9 @@ def _date_phrase_words(words: list[str]) -> set[int]:
     return skip
 
 
-def terms_of(words: Iterable[str]) -> list[str]:
-    """Distinct matcher tokens of the words, in order."""
+def terms_of(words: Iterable[str], term: TermReader = term_of) -> list[str]:
+    """Distinct matcher tokens of the words, in order (`term` reads one word: a base's
+    `Vocabulary.term_of`, or English alone)."""
     words = list(words)
     skip = _date_phrase_words(words) if _WHEN_WORDS.intersection(words) else ()
     out: list[str] = []
@@ -583,8 +673,29 @@ def terms_of(words: Iterable[str]) -> list[str]:
     for i, word in enumerate(words):
         if i in skip:
             continue
-        term = term_of(word)
-        if term and term not in seen:
-            seen.add(term)
-            out.append(term)
+        found = term(word)
+        if found and found not in seen:
+            seen.add(found)
+            out.append(found)
     return out
+
+
+ENGLISH = Vocabulary()  # no topic's words: English alone
+_SHARED: dict[str, Vocabulary] = {}
+SHARED_VOCABULARIES = 64
+
+
+def vocabulary_of(terms: Iterable[Term]) -> Vocabulary:
+    """The vocabulary of these entries: one object for every engine whose base has the same
+    ones, so they share its cache of words read (and the English caches keyed by it)."""
+    found = Vocabulary(terms)
+    if not found.terms:
+        return ENGLISH
+    key = found.digest()
+    shared = _SHARED.get(key)
+    if shared is not None:
+        return shared
+    if len(_SHARED) >= SHARED_VOCABULARIES:  # a process serving many edited vocabularies keeps the latest
+        _SHARED.pop(next(iter(_SHARED)))
+    _SHARED[key] = found
+    return found

@@ -153,7 +153,7 @@ class Follows(commands.Cog):
 
     async def _notify(self, changes: list[ChangeRow]) -> None:
         try:
-            if any(c.scope in ("claim", "outlet", "article", "workspace") for c in changes):
+            if any(c.scope in ("claim", "outlet", "article", "workspace", "term") for c in changes):
                 await asyncio.to_thread(refresh, self.bot.service, changed_claims(changes))
             await self.deliver()
         except Exception:

@@ -4,6 +4,7 @@
     crosscheck claims version add|edit|remove      crosscheck claims source add|remove
     crosscheck claims topic list|retire|restore
     crosscheck entities list|show|add|edit|alias|remove
+    crosscheck vocabulary list|show|add|remove|history
     crosscheck sources list|rate|add-outlet|add-article
     crosscheck review list|link|new|dismiss
     crosscheck articles add|drafts|skipped|accept|reject
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import click
 
-from bot.curate_cli import articles, entities, review, sources, topics, versions
+from bot.curate_cli import articles, entities, review, sources, topics, versions, vocabulary
 from bot.curate_cli import claims as claims_commands
 
 
@@ -26,6 +27,7 @@ def register(claims: click.Group, main: click.Group) -> None:
     versions.register(claims)
     topics.register(claims)
     entities.register(main)
+    vocabulary.register(main)
     sources.register(main)
     review.register(main)
     articles.register(main)

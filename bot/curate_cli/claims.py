@@ -30,7 +30,7 @@ from claims.match import MATCH, POSSIBLE
 from claims.models import ClaimKind
 
 KINDS = [k.value for k in ClaimKind]
-HISTORY_OF = ("claim", "entity", "topic", "outlet", "article")
+HISTORY_OF = ("claim", "entity", "term", "topic", "outlet", "article")
 
 
 def _export_claimreview(ctx: click.Context, out_dir: Path, base_url: str | None) -> None:

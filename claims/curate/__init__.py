@@ -5,11 +5,11 @@
     curator.add_alias("cli:me", "troops-in-syria", "GIs in Syria")
 
 Every change goes through one write path (`claims.curate.base`); the parts are split by what
-they change: claims, their versions and sources, entities, topics, sources (outlets and
-articles), the review queue, drafts from articles (`drafts`), and history with undo; `search`
-finds claims to curate. A change that is valid but would break answers (`warnings`) is not
-written until the moderator accepts its warnings. Who may call them is the caller's business
-(the bot checks moderators and curators).
+they change: claims, their versions and sources, entities, the vocabulary, topics, sources
+(outlets and articles), the review queue, drafts from articles (`drafts`), and history with
+undo; `search` finds claims to curate. A change that is valid but would break answers
+(`warnings`) is not written until the moderator accepts its warnings. Who may call them is the
+caller's business (the bot checks moderators and curators).
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ from claims.curate.versions import (
     value_changes,
     values_from,
 )
+from claims.curate.vocabulary import VocabularyCuration
 from claims.curate.warnings import Accept, CurationWarning, NeedsConfirmation
 from claims.store import AuditEntry
 
 
 class Curator(QueueCuration, DraftCuration, VersionCuration, TopicCuration, SearchCuration, EntityCuration,
-              SourceCuration, HistoryCuration):
+              VocabularyCuration, SourceCuration, HistoryCuration):
     """Every moderation operation on one workspace (and one server's review queue)."""
 
 

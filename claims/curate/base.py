@@ -18,13 +18,14 @@ from pydantic import BaseModel, ValidationError
 from claims.curate.warnings import Accept, CurationWarning, NeedsConfirmation, unaccepted
 from claims.engine import Engine
 from claims.load import Base
-from claims.models import Article, Claim, Entity, Outlet
+from claims.models import Article, Claim, Entity, Outlet, Term
+from claims.places import place_index
 from claims.service import Crosscheck
 from claims.store import DEFAULT, SHIPPED, StaleRevision, Stored, Transaction, now_iso
 from claims.store.objects import MODELS
-from claims.text import EntityIndex, Normaliser
+from claims.text import Normaliser, vocabulary_of
 
-Model = Outlet | Article | Entity | Claim
+Model = Outlet | Article | Entity | Term | Claim
 # Marks on queued questions that answer them: each person who asked is then owed the answer
 # (`claims.store.follows.queue_answers`), in the same transaction as the change.
 ANSWERING_MARKS = ("link", "new_claim")
@@ -133,7 +134,7 @@ class CurationBase:
         engine = self.service.engines.loaded_engine(self.workspace_id)
         if engine is not None:
             return engine.base
-        return self.store.objects.load(self.chain, kinds=("outlet", "article", "entity"))
+        return self.store.objects.load(self.chain, kinds=("outlet", "article", "entity", "term"))
 
     @property
     def normaliser(self) -> Normaliser:
@@ -141,7 +142,9 @@ class CurationBase:
         engine = self.service.engines.loaded_engine(self.workspace_id)
         if engine is not None:
             return engine.normaliser
-        return Normaliser(EntityIndex(self.base.entities.values()))
+        base = self.base
+        vocabulary = vocabulary_of(base.terms.values())
+        return Normaliser(place_index(base.entities.values(), vocabulary.titles), vocabulary)
 
     @property
     def chain(self) -> tuple[str, ...]:

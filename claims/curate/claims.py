@@ -12,6 +12,7 @@ from claims.curate.base import Change, CurationBase, CurationError, errors_of
 from claims.curate.warnings import Accept, CurationWarning, alias_warnings, missing_numbers
 from claims.load import Base, reference_problems
 from claims.models import Claim, Entity
+from claims.places import known_place, known_places
 from claims.store import Transaction
 from claims.text import fold
 
@@ -196,15 +197,17 @@ def with_entity_ids(data: dict[str, Any], entities: dict[str, Entity]) -> dict[s
     """A claim's data with the entities its versions' values name given by id.
 
     A moderator may type an entity's name ("New Zealand") where its id (`new-zealand`) is
-    stored; a name that is no entity's is refused, saying how to add it."""
+    stored, and name any country or region (`claims.places`: "Peru" is `iso-pe`) without adding
+    it; a name that is no entity's is refused, saying how to add it."""
     versions = data.get("versions")
     if not isinstance(versions, list):
         return data
-    by_name = {fold(name).strip().casefold(): entity.id for entity in entities.values() for name in entity.names}
+    everyone, _ = known_places(entities.values())
+    by_name = {fold(name).strip().casefold(): entity.id for entity in everyone for name in entity.names}
     problems: list[str] = []
 
     def entity_id(value: object, field: str, version_id: object) -> object:
-        if not isinstance(value, str) or value in entities:
+        if not isinstance(value, str) or value in entities or known_place(value):
             return value
         found = by_name.get(fold(value).strip().casefold())
         if found is None:

@@ -60,7 +60,7 @@ class SearchCuration(ClaimCuration):
         out: list[Found] = []
         if norm.terms:
             kinds = {eid: str(e.kind) for eid, e in engine.entities.entities.items()}
-            slots = extract(norm.words, kinds).slots()
+            slots = extract(norm.words, kinds, units=engine.vocabulary.units).slots()
             expanded = matcher.expand(norm.terms)
             candidates = matcher.candidates(expanded)
             if len(candidates) > MAX_SCORED:

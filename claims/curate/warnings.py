@@ -129,7 +129,7 @@ def alias_warnings(engine: Engine, claim: Claim, wordings: list[str], *, what: s
 
 
 def _negated(engine: Engine, text: str) -> bool:
-    return extract(engine.normaliser.words(text)[0]).negated
+    return extract(engine.normaliser.words(text)[0], units=engine.vocabulary.units).negated
 
 
 def _better_elsewhere(engine: Engine, claim: Claim, wording: str) -> tuple[str, float, float] | None:
@@ -140,7 +140,7 @@ def _better_elsewhere(engine: Engine, claim: Claim, wording: str) -> tuple[str, 
     if not norm.terms:
         return None
     kinds = {eid: str(e.kind) for eid, e in engine.entities.entities.items()}
-    slots = extract(norm.words, kinds).slots()
+    slots = extract(norm.words, kinds, units=engine.vocabulary.units).slots()
     result = engine.matcher.match(norm, slots)
     other = result.best
     if other is None or other.claim_id == claim.id or other.score < MATCH:

@@ -174,7 +174,8 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             made.append(found)
 
     for part, reply in engine.check_parts(sentence.text, today=published):
-        details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published)
+        details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published,
+                          engine.vocabulary.units)
         draft = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details, published,
                        speaker_text, run.cited)
         keep(draft)

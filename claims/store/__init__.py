@@ -68,7 +68,8 @@ __all__ = [
 def shipped_fingerprint(base_dir: Path) -> str:
     """A cheap hash of the shipped base's files, to notice a new release without parsing it."""
     digest = hashlib.sha256()
-    files = [base_dir / "sources.yaml", base_dir / "claims" / "base" / "entities.yaml"]
+    files = [base_dir / "sources.yaml", base_dir / "claims" / "base" / "entities.yaml",
+             base_dir / "claims" / "base" / "vocabulary.yaml"]
     files += sorted((base_dir / "claims" / "base" / "topics").glob("*.yaml"))
     files += sorted((base_dir / "claims" / "base" / "articles").glob("*.txt"))
     for path in files:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 # imported, re-parented), who curates a workspace, which workspace a server uses, a server's
 # settings, its digest schedule, or a message owed to someone (`claims.store.follows`).
 NOTIFY_CHANNEL = "crosscheck_changes"
-SCOPES = ("claim", "outlet", "article", "entity", "workspace", "curators", "server", "settings", "schedule",
+SCOPES = ("claim", "outlet", "article", "entity", "term", "workspace", "curators", "server", "settings", "schedule",
           "notice")
 
 

@@ -72,7 +72,7 @@ CREATE TABLE curators (
 );
 CREATE TABLE objects (
     workspace_id TEXT NOT NULL,
-    kind TEXT NOT NULL,             -- outlet | article | entity | claim
+    kind TEXT NOT NULL,             -- outlet | article | entity | term | claim
     id TEXT NOT NULL,
     data TEXT,                      -- the model as JSON; NULL: removed here
     body TEXT,                      -- an article's text

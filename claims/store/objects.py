@@ -1,4 +1,4 @@
-"""The claim bases of workspaces: outlets, articles, entities and claims, layered.
+"""The claim bases of workspaces: outlets, articles, entities, vocabulary terms and claims, layered.
 
 A workspace's base is its parent's base with the workspace's own rows on top: a row adds or
 replaces an object, a row whose data is NULL removes it. Reading walks a workspace's chain
@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from claims.load import Base, LazyClaims
-from claims.models import Article, Claim, Entity, Outlet
+from claims.models import Article, Claim, Entity, Outlet, Term
 from claims.store.database import Database, StoreError, Transaction, now_iso
 from claims.store.feed import record_change
 
-KINDS = ("outlet", "article", "entity", "claim")
-MODELS: dict[str, type[Outlet] | type[Article] | type[Entity] | type[Claim]] = {
-    "outlet": Outlet, "article": Article, "entity": Entity, "claim": Claim}
+# "term": an entry of the base's vocabulary (`claims.models.Term`), stored under its `Term.id`.
+KINDS = ("outlet", "article", "entity", "term", "claim")
+MODELS: dict[str, type[Outlet] | type[Article] | type[Entity] | type[Term] | type[Claim]] = {
+    "outlet": Outlet, "article": Article, "entity": Entity, "term": Term, "claim": Claim}
 
 
 class StaleRevision(StoreError):
@@ -103,11 +104,12 @@ class ObjectStore:
         return [_stored(r["kind"], r["id"], r) for r in rows]
 
     def own_summary(self, workspace_id: str) -> tuple[int, bool]:
-        """How many rows a workspace itself holds, and whether any is an entity (without reading them)."""
+        """How many rows a workspace itself holds, and whether any changes how text reads (an
+        entity or a vocabulary term), without reading them."""
         # CASE, not max(kind = 'entity'): PostgreSQL has no max() of booleans.
-        [row] = self.db.query("SELECT count(*) AS n, coalesce(max(CASE WHEN kind = 'entity' THEN 1 ELSE 0 END), 0) "
-                              "AS entities FROM objects WHERE workspace_id = ?", [workspace_id])
-        return int(row["n"]), bool(row["entities"])
+        [row] = self.db.query("SELECT count(*) AS n, coalesce(max(CASE WHEN kind IN ('entity', 'term') THEN 1 "
+                              "ELSE 0 END), 0) AS reads_text FROM objects WHERE workspace_id = ?", [workspace_id])
+        return int(row["n"]), bool(row["reads_text"])
 
     def workspaces_with_rows(self) -> set[str]:
         """The workspaces that hold any row of their own."""
@@ -190,7 +192,7 @@ class ObjectStore:
         stamp = now_iso()
         rows: list[dict[str, Any]] = []
         for kind, objects in (("outlet", base.outlets), ("article", base.articles), ("entity", base.entities),
-                              ("claim", base.claims)):
+                              ("term", base.terms), ("claim", base.claims)):
             for model in objects.values():
                 rows.append({
                     "workspace_id": workspace_id, "kind": kind, "id": model.id, "data": model.model_dump_json(),
@@ -221,7 +223,7 @@ class ObjectStore:
         return dropped
 
 
-def _as_model(kind: str, data: dict[str, Any] | None) -> Outlet | Article | Entity | Claim | None:
+def _as_model(kind: str, data: dict[str, Any] | None) -> Outlet | Article | Entity | Term | Claim | None:
     return MODELS[kind].model_validate(data) if data is not None else None
 
 
@@ -239,6 +241,7 @@ def base_of_rows(rows: list[dict[str, Any]], lazy: bool = False) -> Base:
     articles: dict[str, Article] = {}
     texts: dict[str, str] = {}
     entities: dict[str, Entity] = {}
+    terms: dict[str, Term] = {}
     claims: dict[str, Claim] = {}
     raw: dict[str, str] = {}
     status: dict[str, str] = {}
@@ -252,6 +255,8 @@ def base_of_rows(rows: list[dict[str, Any]], lazy: bool = False) -> Base:
             texts[row["id"]] = row["body"] or ""
         elif kind == "entity":
             entities[row["id"]] = Entity.model_validate_json(data)
+        elif kind == "term":
+            terms[row["id"]] = Term.model_validate_json(data)
         elif kind == "claim":
             if lazy:
                 raw[row["id"]] = data
@@ -260,4 +265,4 @@ def base_of_rows(rows: list[dict[str, Any]], lazy: bool = False) -> Base:
                 claims[row["id"]] = Claim.model_validate_json(data)
             if row["file"]:
                 files[row["id"]] = row["file"]
-    return Base(outlets, articles, texts, entities, LazyClaims(raw, status) if lazy else claims, files)
+    return Base(outlets, articles, texts, entities, LazyClaims(raw, status) if lazy else claims, files, terms)

@@ -1,5 +1,6 @@
 """The moderators' terminal commands reach the whole data model, and ask before a change that
-may break answers: `claims`, `claims version|source|topic`, `entities`, `sources`, `review`."""
+may break answers: `claims`, `claims version|source|topic`, `entities`, `vocabulary`, `sources`,
+`review`."""
 
 from __future__ import annotations
 
@@ -231,6 +232,30 @@ def test_entities_are_added_named_shown_and_removed_only_when_unused(cli: Cli) -
 
     clash = cli("entities", "add", "--id", "hasakah-city", "--kind", "place", "--name", "Hasakah")
     assert clash.exit_code == EXIT_REFUSED and "'Hasakah' is already a name of entity 'hasakah'" in clash.stderr
+
+
+# --- vocabulary -------------------------------------------------------------------------------------
+
+
+def test_the_vocabulary_is_edited_from_the_terminal_and_changes_answers(cli: Cli, db_path: Path) -> None:
+    slang = "US troops skedaddled from Iraq in 2011"
+    assert "No match" in cli("check", "--today", "2026-11-21", slang).stdout
+    added = cli("vocabulary", "add", "concept", "withdraw", "skedaddled", "bugged out")
+    assert added.exit_code == 0, added.output
+    assert added.stdout.startswith("#1 concept withdraw: reads skedaddled, bugged out as withdraw, revision 2")
+    assert "Supported" in cli("check", "--today", "2026-11-21", slang).stdout
+    assert "concept  withdraw         withdrawal, " in cli("vocabulary", "list", "--kind", "concept").stdout
+    history = cli("vocabulary", "history", "concept", "withdraw").stdout
+    assert history.startswith("#1 ") and "term.words.add" in history
+    assert history.splitlines()[1] == "    added: skedaddled, bugged out"
+
+    refused = cli("vocabulary", "add", "concept", "remain", "left")
+    assert refused.exit_code == EXIT_REFUSED
+    assert "'left' already belongs to concept 'withdraw'" in refused.stderr
+
+    assert cli("claims", "undo", "1").exit_code == 0
+    assert "No match" in cli("check", "--today", "2026-11-21", slang).stdout
+    assert [row["target_id"] for row in audit(db_path)] == ["concept:withdraw", "concept:withdraw"]
 
 
 # --- sources ----------------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_a_denied_opposite_agrees(engine: Engine) -> None:
 
 def _base_with(shipped_base: Base, claim) -> Base:
     return Base(shipped_base.outlets, shipped_base.articles, shipped_base.texts, shipped_base.entities,
-                {claim.id: claim})
+                {claim.id: claim}, terms=shipped_base.terms)
 
 
 def test_roles_a_curator_records_stand_where_the_texts_cannot_tell(shipped_base: Base) -> None:

@@ -191,7 +191,7 @@ def test_september_2025_deadlines_passed_with_no_source_confirming_them(service:
 def _with_event(base: Base, claim: dict) -> Engine:
     extra = Claim.model_validate(claim)
     copy = Base(base.outlets, base.articles, base.texts, base.entities, {**base.claims, extra.id: extra},
-                dict(base.claim_files))
+                dict(base.claim_files), dict(base.terms))
     return Engine(copy, today=TODAY)
 
 

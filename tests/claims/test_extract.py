@@ -18,10 +18,11 @@ Read = Callable[[str], Details]
 
 @pytest.fixture(scope="module")
 def read(normaliser: Normaliser, entity_kinds: dict[str, str]) -> Read:
-    """Normalise a statement the way the engine does, then extract its details."""
+    """Normalise a statement the way the engine does, then extract its details (the units are
+    the starter base's vocabulary's: troops, attacks...)."""
 
     def _read(statement: str) -> Details:
-        return extract(normaliser.words(statement)[0], entity_kinds)
+        return extract(normaliser.words(statement)[0], entity_kinds, units=normaliser.vocabulary.units)
 
     return _read
 

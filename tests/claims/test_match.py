@@ -26,14 +26,16 @@ def shipped_claims() -> list[tuple[str, str]]:
 def match(engine: Engine, statement: str, matcher: Matcher | None = None) -> MatchResult:
     """Match as the engine does: the statement's kinds of detail go along with its words."""
     norm = engine.normaliser.normalise(statement)
-    slots = extract(norm.words, {k: str(e.kind) for k, e in engine.entities.entities.items()}).slots()
+    kinds = {k: str(e.kind) for k, e in engine.entities.entities.items()}
+    slots = extract(norm.words, kinds, units=engine.vocabulary.units).slots()
     return (matcher or engine.matcher).match(norm, slots)
 
 
 def full_scan(engine: Engine, statement: str) -> list[Candidate]:
     """Score every claim in the base (no retrieval step), best first with the matcher's tie-break."""
     norm = engine.normaliser.normalise(statement)
-    slots = extract(norm.words, {k: str(e.kind) for k, e in engine.entities.entities.items()}).slots()
+    kinds = {k: str(e.kind) for k, e in engine.entities.entities.items()}
+    slots = extract(norm.words, kinds, units=engine.vocabulary.units).slots()
     expanded = engine.matcher.expand(norm.terms)
     scored = [engine.matcher.score(norm.terms, expanded, cid, slots) for cid in engine.base.claims]
     return engine.matcher.rank(norm.terms, expanded, scored)

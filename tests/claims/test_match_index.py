@@ -216,7 +216,7 @@ def check_all(engine: Engine, matcher: Matcher, reference: Reference, statements
     outcomes = set()
     for i, statement in enumerate(statements):
         norm = engine.normaliser.normalise(statement)
-        slots = extract(norm.words, kinds).slots()
+        slots = extract(norm.words, kinds, units=engine.vocabulary.units).slots()
         indexed = matcher.match(norm, slots)
         assert indexed == matcher.match_full_scan(norm, slots), statement
         if i % reference_every == 0:
@@ -249,7 +249,7 @@ def test_scores_are_bit_for_bit_those_of_the_matcher_before_the_index(
     kinds = {k: str(e.kind) for k, e in engine.entities.entities.items()}
     for statement in statements_for(shipped_base, seed=2, per_claim=1)[::3]:
         norm = engine.normaliser.normalise(statement)
-        slots = extract(norm.words, kinds).slots()
+        slots = extract(norm.words, kinds, units=engine.vocabulary.units).slots()
         expanded = reference.expand(norm.terms)
         assert matcher.expand(norm.terms) == expanded, statement
         for claim_id in shipped_base.claims:

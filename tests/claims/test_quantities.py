@@ -10,7 +10,7 @@ from claims.values import Duration, NumRange, compare_quantity, parse_count
 
 
 def count(normaliser: Normaliser, text: str) -> NumRange:
-    ((rng, _),) = extract(normaliser.words(text)[0]).counts
+    ((rng, _),) = extract(normaliser.words(text)[0], units=normaliser.vocabulary.units).counts
     return rng
 
 
@@ -46,14 +46,14 @@ def test_a_source_figure_settles_a_statement_only_when_it_implies_it(
     ("40% of Iraq", 0.4), ("two thirds of Iraq", 2 / 3),
 ])
 def test_shares_of_a_whole_are_read(normaliser: Normaliser, text: str, value: float) -> None:
-    ((rng, unit),) = extract(normaliser.words(text)[0]).counts
+    ((rng, unit),) = extract(normaliser.words(text)[0], units=normaliser.vocabulary.units).counts
     assert unit == SHARE and rng.nominal == pytest.approx(value)
 
 
 def test_nearly_a_third_is_not_half_nor_40_percent(normaliser: Normaliser) -> None:
     ((source, _),) = extract(normaliser.words("nearly a third of the country")[0]).counts
     for stated in ("half of Iraq", "40 percent of Iraq", "more than a third of Iraq"):
-        ((rng, _),) = extract(normaliser.words(stated)[0]).counts
+        ((rng, _),) = extract(normaliser.words(stated)[0], units=normaliser.vocabulary.units).counts
         assert compare_quantity(rng, source) == "conflict", stated
     ((about, _),) = extract(normaliser.words("about a third of Iraq")[0]).counts
     assert compare_quantity(about, source) == "agree"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.text import Normaliser, canonical_numbers, terms_of
+from claims.text import Normaliser, canonical_numbers
 
 
 def words(normaliser: Normaliser, text: str) -> list[str]:
@@ -141,5 +141,6 @@ def test_terms_leave_out_stop_words_numbers_and_dates(normaliser: Normaliser) ->
     assert norm.terms == ("@us", "troop", "withdraw", "@iraq")
 
 
-def test_terms_are_distinct_and_in_order() -> None:
-    assert terms_of(["troops", "soldiers", "left", "@iraq", "troops"]) == ["troop", "withdraw", "@iraq"]
+def test_terms_are_distinct_and_in_order(normaliser: Normaliser) -> None:
+    # "troops" and "soldiers", "left": the starter base's vocabulary reads them as one concept each
+    assert normaliser.terms("troops soldiers left Iraq troops") == ("troop", "withdraw", "@iraq")

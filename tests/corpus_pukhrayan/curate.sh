@@ -375,3 +375,9 @@ $CC entities alias add suresh-prabhu "railways minister"
 $CC claims alias remove coaches-derailed "14 bogies of the train left the rails near Pukhrayan"
 # - "on board" was not matched to "carrying ... passengers".
 $CC claims alias add passengers-on-board "There were more than 500 passengers on board the train"
+# - The topic's own words (issue 12, point 1): "came off the rails" is how members say derailed
+#   (and the reports call the derailment "the crash"), and "lost their lives" is dying; English
+#   alone reads neither so.
+$CC vocabulary add concept derail derailed derailment derails "came off the rails" "went off the rails" \
+    "jumped the tracks" "left the tracks" crash crashed
+$CC vocabulary add concept kill "lost their lives" "lost his life" "lost her life" "lost lives"

@@ -23,11 +23,13 @@ HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "curate.sh"
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))["cases"]
 ARTICLES = yaml.safe_load((HERE / "articles.yaml").read_text(encoding="utf-8"))["articles"]
-# How many commands the run takes: 89 in the first pass, 6 more after checking members' questions.
-COMMANDS = 95
-# What the run scores today (35 of 40). The starter corpus scored 91% when issue 12 was filed;
-# see test_the_score_reaches_the_starter_corpus for what still stands between.
-ACCEPTED = 35
+# How many commands the run takes: 89 in the first pass, 8 more after checking members' questions
+# (two of them the topic's own words: `vocabulary add`).
+COMMANDS = 97
+# What the run scores today (37 of 40), as the starter corpus did (91%) when issue 12 was filed.
+# Still wrong: a misspelt and an abbreviated paraphrase score under the match bar, and a place put
+# in the wrong state is "no claim about Bihar" instead of contradicted.
+ACCEPTED = 37
 STARTER = 0.91
 
 
@@ -115,10 +117,6 @@ def test_no_statement_is_falsely_supported_and_the_score_holds(answers: list[dic
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="35/40 < 91%: 'came off the rails' and 'lost their lives' are not read as "
-                   "derailed and died (vocabulary moderators cannot add yet), a misspelt and an abbreviated "
-                   "paraphrase score under the match bar, and a place put in the wrong state is 'no claim about "
-                   "Bihar' instead of contradicted")
 def test_the_score_reaches_the_starter_corpus(answers: list[dict]) -> None:
     score = sum(accepted(c, r) for c, r in zip(CASES, answers, strict=True)) / len(CASES)
     assert score >= STARTER

@@ -337,6 +337,33 @@ async def test_versions_entities_articles_and_topics_autocomplete(
         assert all(1 <= len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
 
 
+# --------------------------------------------------------------------------- vocabulary
+
+
+async def test_the_vocabulary_is_edited_from_discord_with_autocomplete_and_undone(
+    discord_server: FakeDiscord, crosscheck: CrosscheckBot
+) -> None:
+    slang = "US troops skedaddled from Iraq in 2011"
+    assert server_engine(crosscheck).check(slang).verdict == "no_match"
+    names = await autocomplete(discord_server, "vocabulary", "add", {"kind": "concept", "name": "withdr"}, "name")
+    assert [c["value"] for c in names] == ["withdraw"]
+    _, added = await command(discord_server, "vocabulary", "add", {"kind": "concept", "name": "withdraw",
+                                                                   "words": "skedaddled, bugged out"})
+    number = confirmed(reply_text(added), "concept withdraw: reads skedaddled, bugged out as withdraw", revision=2)
+    assert server_engine(crosscheck).check(slang).verdict == "supported"
+    words = await autocomplete(discord_server, "vocabulary", "remove",
+                               {"kind": "concept", "name": "withdraw", "words": "sked"}, "words")
+    assert [c["value"] for c in words] == ["skedaddled"]
+    history = reply_embed((await command(discord_server, "vocabulary", "history",
+                                         {"kind": "concept", "name": "withdraw"}))[1])
+    assert "term.words.add" in history["description"]
+
+    _, undone = await command(discord_server, "claim", "undo", {"change": number})
+    confirmed(reply_text(undone), f"undid #{number} (term.words.add concept:withdraw)", revision=3)
+    assert server_engine(crosscheck).check(slang).verdict == "no_match"
+    assert [row["target_id"] for row in audit_rows(crosscheck)] == ["concept:withdraw", "concept:withdraw"]
+
+
 async def test_a_member_who_is_not_a_moderator_reaches_none_of_the_new_commands(
     discord_server: FakeDiscord, crosscheck: CrosscheckBot
 ) -> None:
@@ -364,7 +391,7 @@ async def test_every_command_is_classified_and_the_lists_name_only_real_commands
             names |= {c.qualified_name for c in top.walk_commands() if not hasattr(c, "walk_commands")}
         else:
             names.add(top.name)
-    moderation = {n for n in names if n.split()[0] in ("claim", "entity", "topic", "source", "review")}
+    moderation = {n for n in names if n.split()[0] in ("claim", "entity", "vocabulary", "topic", "source", "review")}
     assert moderation >= CURATOR_COMMANDS | READER_COMMANDS  # no stale names
     # What is neither curates nothing: this server's queue only.
     assert moderation - CURATOR_COMMANDS - READER_COMMANDS == {"review list", "review dismiss"}

@@ -1,9 +1,10 @@
 """The `moderation` feature: moderators curate claims, sources and the review queue from Discord.
 
 One cog per command group, each in its own module: `claims` (/claim, with /claim version and
-/claim source from `versions`), `entities` (/entity), `topics` (/topic), `sources` (/source),
-`queue` (/review) and `roles` (/modrole); `common` holds what they share, `autocomplete` the
-ids they complete, and `confirm` the Confirm/Cancel buttons under a change that warns.
+/claim source from `versions`), `entities` (/entity), `vocabulary` (/vocabulary), `topics`
+(/topic), `sources` (/source), `queue` (/review) and `roles` (/modrole); `common` holds what
+they share, `autocomplete` the ids they complete, and `confirm` the Confirm/Cancel buttons under
+a change that warns.
 
 Every command is hidden from non-moderators by `default_permissions`, and — because a server can
 override that — also checked on every use (`common.check_access`, `bot.permissions`): changing
@@ -25,11 +26,12 @@ from bot.cogs.moderation.queue import Review
 from bot.cogs.moderation.roles import ModeratorRole
 from bot.cogs.moderation.sources import Sources
 from bot.cogs.moderation.topics import Topics
+from bot.cogs.moderation.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from bot.client import CrosscheckBot
 
-COGS = (Claims, Entities, Topics, Sources, Review, ModeratorRole)
+COGS = (Claims, Entities, Vocabulary, Topics, Sources, Review, ModeratorRole)
 
 
 async def setup(bot: CrosscheckBot) -> None:

@@ -1,5 +1,5 @@
-"""Autocomplete for the moderation commands: claim, version, alias, entity, outlet, article and
-topic ids, read from the server's workspace. Each returns at most 25 choices (Discord's limit),
+"""Autocomplete for the moderation commands: claim, version, alias, entity, vocabulary, outlet,
+article and topic ids, read from the server's workspace. Each returns at most 25 choices (Discord's limit),
 names and values at most 100 characters."""
 
 from __future__ import annotations
@@ -98,6 +98,39 @@ async def entity_name_autocomplete(interaction: discord.Interaction, current: st
         return [_choice(n, n) for n in entity.names if current.casefold() in n.casefold()][:25]
 
     return await asyncio.to_thread(names)
+
+
+async def term_autocomplete(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """The concepts or units (of the kind chosen in the same command) whose name or words hold `current`."""
+    kind = getattr(interaction.namespace, "kind", None)
+    needle = current.strip().casefold()
+
+    def terms() -> list[Choice]:
+        found = curator_for(interaction).vocabulary(str(kind) if kind else None)
+        return [_choice(f"{t.name} — {t.kind}: {', '.join(t.words)}", t.name) for t in found
+                if needle in t.name or any(needle in w for w in t.words)][:25]
+
+    return await asyncio.to_thread(terms)
+
+
+async def term_word_autocomplete(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """For removing words: those of the entry chosen in the same command (completes the last of a
+    comma-separated list, keeping those before it)."""
+    kind, name = getattr(interaction.namespace, "kind", None), getattr(interaction.namespace, "name", None)
+    if not kind or not name:
+        return []
+    done, _, last = current.rpartition(",")
+    prefix = ", ".join(listed(done)) + ", " if done.strip() else ""
+
+    def words() -> list[Choice]:
+        try:
+            term, _ = curator_for(interaction).term(str(kind), str(name))
+        except CurationError:
+            return []
+        return [_choice(prefix + w, prefix + w) for w in term.words
+                if last.strip().casefold() in w and w not in listed(done)][:25]
+
+    return await asyncio.to_thread(words)
 
 
 async def outlet_autocomplete(interaction: discord.Interaction, current: str) -> list[Choice]:

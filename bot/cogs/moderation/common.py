@@ -24,10 +24,12 @@ CURATOR_COMMANDS = frozenset({
     "claim add", "claim edit", "claim alias", "claim retire", "claim restore", "claim undo",
     "claim version add", "claim version edit", "claim version remove", "claim source add", "claim source remove",
     "entity add", "entity edit", "entity alias", "entity remove", "topic retire", "topic restore",
+    "vocabulary add", "vocabulary remove",
     "source rate", "source add-outlet", "source add-article", "review link", "review new", "review drafts",
 })
 READER_COMMANDS = frozenset({"claim show", "claim history", "claim list", "claim search", "entity list",
-                             "entity show", "entity history", "topic list", "topic history", "source list"})
+                             "entity show", "entity history", "topic list", "topic history", "source list",
+                             "vocabulary list", "vocabulary show", "vocabulary history"})
 
 
 def check_access(interaction: discord.Interaction) -> bool:
