@@ -300,6 +300,22 @@ def _starts(lengths: np.ndarray, offset: int) -> np.ndarray:
     return starts
 
 
+def _recall(q: _Query, vocabulary: set[int]) -> tuple[float, dict[int, float]]:
+    """The share of the statement's weight a claim using `vocabulary` explains (per statement
+    term, its best similarity among the expansions the claim uses), and each used term's best
+    similarity (what the claim's coverage is computed from)."""
+    explained = 0.0
+    hit_terms: dict[int, float] = {}
+    for weight, items in q.per_term:
+        best = 0.0
+        for tid, similarity in items:
+            if tid in vocabulary and similarity > best:
+                best = similarity
+                hit_terms[tid] = max(hit_terms.get(tid, 0.0), similarity)
+        explained += weight * best
+    return explained / q.total, hit_terms
+
+
 def slot_bonus(slot: str) -> float:
     """What one kind of detail shared by statement and claim adds to the score."""
     return COUNT_BONUS if slot.startswith("count:") else SLOT_BONUS
@@ -828,16 +844,7 @@ class Matcher:
         assert claim_id is not None
         start, end = int(self._vocab_start.data[row]), int(self._vocab_end.data[row])
         vocabulary = set(self._vocab.data[start:end].tolist())
-        explained = 0.0
-        hit_terms: dict[int, float] = {}
-        for weight, items in q.per_term:
-            best = 0.0
-            for tid, similarity in items:
-                if tid in vocabulary and similarity > best:
-                    best = similarity
-                    hit_terms[tid] = max(hit_terms.get(tid, 0.0), similarity)
-            explained += weight * best
-        recall = explained / q.total
+        recall, hit_terms = _recall(q, vocabulary)
         coverage, best_wording = 0.0, -1
         idf = self._idf_table()[0]
         first, last = int(self._wording_start.data[row]), int(self._wording_end.data[row])
@@ -923,16 +930,7 @@ class Matcher:
                 start, end = int(self._wording_terms_start.data[w]), int(self._wording_terms_end.data[w])
                 wordings.append(self._wording_terms.data[start:end].tolist())
         vocabulary = {t for wording in wordings for t in wording}
-        explained = 0.0
-        hit_terms: dict[int, float] = {}
-        for weight, items in q.per_term:
-            best = 0.0
-            for tid, similarity in items:
-                if tid in vocabulary and similarity > best:
-                    best = similarity
-                    hit_terms[tid] = max(hit_terms.get(tid, 0.0), similarity)
-            explained += weight * best
-        recall = explained / q.total
+        recall, hit_terms = _recall(q, vocabulary)
         idf = self._idf_table()[0]
         coverage = 0.0
         for wording_terms in wordings:
