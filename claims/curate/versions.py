@@ -9,7 +9,7 @@ values, which the curator then validates like the YAML base (entity names are re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from claims.curate.base import Change, CurationError
@@ -120,27 +120,29 @@ def value_changes(**given: Any) -> dict[str, Any]:
     return out
 
 
-def format_values_block(values: Values) -> str:
-    """A version's values as `key: value` lines, every field shown (blank when unset), for a form."""
+def format_values_block(values: Values | Mapping[str, Any]) -> str:
+    """A version's values (or a draft's, as a mapping) as `key: value` lines, every field shown
+    (blank when unset), for a form."""
+    given = values.model_dump() if isinstance(values, Values) else values
     lines = []
     for field in VALUE_FIELDS:
-        value = getattr(values, field)
+        value = given.get(field)
         if field in LIST_FIELDS:
-            text = ", ".join(value)
+            text = ", ".join(value or [])
         elif field == "holds":
-            text = "yes" if value else "no"
+            text = "" if value is None else ("yes" if value else "no")
         elif field == "roles":
-            text = format_roles(value)
+            text = format_roles(value or {})
         else:
-            text = value or ""
+            text = "" if value is None else str(value)
         lines.append(f"{field}: {text}".rstrip())
     return "\n".join(lines)
 
 
-def parse_values_block(text: str) -> dict[str, Any]:
-    """`key: value` lines (as `format_values_block` writes them) as changes to every field: a
-    field left blank or left out is cleared."""
-    given: dict[str, Any] = dict.fromkeys(VALUE_FIELDS, "")
+def read_values_block(text: str) -> dict[str, str]:
+    """`key: value` lines (as `format_values_block` writes them) as text per field, every field
+    given ('' for one left blank or left out); a line that is not one is refused."""
+    given = dict.fromkeys(VALUE_FIELDS, "")
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -150,7 +152,12 @@ def parse_values_block(text: str) -> dict[str, Any]:
             raise CurationError(f"values line {number}: {line.strip()!r} is not `name: value` with a name among "
                                 f"{', '.join(VALUE_FIELDS)}")
         given[key] = value.strip()
-    return value_changes(**given)
+    return given
+
+
+def parse_values_block(text: str) -> dict[str, Any]:
+    """`key: value` lines as changes to every field: a field left blank or left out is cleared."""
+    return value_changes(**read_values_block(text))
 
 
 class VersionCuration(ClaimCuration):

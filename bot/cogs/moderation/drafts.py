@@ -18,7 +18,7 @@ import discord
 
 from bot.cogs.moderation.common import done_text, modal_id, refusal_text, reply, still_curator
 from claims.curate import CurationError, Curator, NeedsConfirmation
-from claims.curate.versions import VALUE_FIELDS
+from claims.curate.versions import format_values_block, read_values_block
 from claims.ingest.drafting import CLAIM, ENTITY, VERSION
 from claims.ingest.present import target, values_line
 from claims.models import ClaimKind
@@ -46,34 +46,6 @@ def draft_embed(draft: StoredDraft, place: int, total: int) -> discord.Embed:
     embed.description = clip("\n".join(lines), 4000)
     embed.set_footer(text=clip(f"article {draft.article_id} · draft {place} of {total} pending", 2048))
     return embed
-
-
-def values_block(values: dict[str, Any]) -> str:
-    """Drafted values as the form's `name: value` lines (every field, blank when not drafted)."""
-    lines = []
-    for field in VALUE_FIELDS:
-        value = values.get(field)
-        if isinstance(value, list):
-            value = ", ".join(value)
-        elif isinstance(value, bool):
-            value = "yes" if value else "no"
-        lines.append(f"{field}: {value if value is not None else ''}".rstrip())
-    return "\n".join(lines)
-
-
-def parse_block(text: str) -> dict[str, str]:
-    """A form's `name: value` lines as the values to set ('' clears one); a line that is not one refuses."""
-    given = dict.fromkeys(VALUE_FIELDS, "")
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        key, colon, value = line.partition(":")
-        key = key.strip().casefold().replace(" ", "_").replace("-", "_")
-        if not colon or key not in VALUE_FIELDS:
-            raise CurationError(f"values line {number}: {line.strip()!r} is not `name: value` with a name among "
-                                f"{', '.join(VALUE_FIELDS)}")
-        given[key] = value.strip()
-    return given
 
 
 class DraftView(discord.ui.View):
@@ -196,8 +168,8 @@ class DraftModal(discord.ui.Modal):
         if draft.action == VERSION:
             self._add("text", "Version text (what the article reports)", data.get("text") or "", 400, long=True)
         if draft.action in (VERSION, CLAIM):
-            self._add("values", "Values (name: value lines; blank clears)", values_block(data.get("values") or {}),
-                      1000, long=True, required=False)
+            self._add("values", "Values (name: value lines; blank clears)",
+                      format_values_block(data.get("values") or {}), 1000, long=True, required=False)
 
     def _add(self, key: str, label: str, default: str, limit: int, long: bool = False, required: bool = True) -> None:
         field = discord.ui.TextInput(label=clip(label, 45), default=clip(default, limit) or None, max_length=limit,
@@ -230,5 +202,5 @@ class DraftModal(discord.ui.Modal):
         if "text" in given:
             edits["text"] = given["text"]
         if "values" in given:
-            edits["values"] = parse_block(given["values"])
+            edits["values"] = read_values_block(given["values"])
         return edits
