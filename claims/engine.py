@@ -403,7 +403,7 @@ class Engine:
         if len(parts) > 1:
             # A statement that is, nearly word for word, one of the base's wordings is one claim:
             # the curators wrote each as one ("ISIS is not gone; its remnants are still dangerous").
-            whole = self._read(asked.text, today)
+            whole = self._read(asked.text, today, at_least=CURATED_SCORE)
             best = whole[2].best
             if best is not None and best.score >= CURATED_SCORE and set(whole[0].terms) <= set(
                     self.normaliser.terms(best.wording)):
@@ -448,11 +448,12 @@ class Engine:
         return Reading(words, details, content_parts(words, details, term), roles(words, term),
                        hedged=details.hedged or "would" in words, says_not=says_not)
 
-    def _read(self, text: str, today: date) -> tuple[Normalised, Details, MatchResult]:
-        """A statement normalised, its details read, and matched."""
+    def _read(self, text: str, today: date, at_least: float = POSSIBLE) -> tuple[Normalised, Details, MatchResult]:
+        """A statement normalised, its details read, and matched (only to a claim scoring
+        `at_least`, when that is all the caller wants to know)."""
         norm = self.normaliser.normalise(positive_form(text).text)
         details = extract(norm.words, self._kinds, today, self.vocabulary.units)
-        return norm, details, self.matcher.match(norm, details.slots())
+        return norm, details, self.matcher.match(norm, details.slots(), at_least)
 
     def _judge(self, text: str, today: date, chosen: str | None,
                read: tuple[Normalised, Details, MatchResult] | None = None) -> Reply:

@@ -76,6 +76,15 @@ _BOUND_SCALE = 1 + 1e-9
 # Claims scored exactly per round of the search; the first rounds are small because the best
 # bounds usually belong to the best claims, which then set the bar for all others.
 _BATCHES = (16, 64, 256, 1024)
+# A light term's postings are narrowed to the claims worth counting when they are this many
+# times as many (narrowing costs a binary search per claim worth counting).
+_NARROW_RATIO = 4
+# Up to this many rows are scored one by one, in plain Python; more, with arrays.
+_ONE_BY_ONE = 6
+# How many of a round's claims are scored at once, best bound first (the last: all the rest).
+_SCORE_CHUNKS = (1, 3, 1 << 30)
+# Rows scored at once by the full scan (it holds a few arrays of this many rows' wordings).
+_SCAN_BLOCK = 4096
 # Rows per block when computing every row's lightest wording.
 _WEIGHT_BLOCK = 16_384
 # Rebuild the arrays without removed claims once this share of rows is dead.
@@ -838,59 +847,191 @@ class Matcher:
             groups[term] = (groups[term][0] + weights[term] if term in groups else weights[term], items)
         return _Query(tuple(terms), total, per_term, list(groups.values()), slots)
 
-    def _score_row(self, row: int, q: _Query) -> Candidate:
-        """`score` for an indexed row: the same arithmetic in the same order, so the same float."""
-        claim_id = self._ids[row]
-        assert claim_id is not None
+    def _score_rows(self, rows: np.ndarray, q: _Query) -> tuple[list[float], list[int]]:
+        """`score` for indexed rows, all at once: each row's score (rounded) and the wording
+        (its index in the wording columns, -1 for none) that covered the statement best.
+
+        The same arithmetic in the same order as scoring one claim with plain Python floats
+        (see `_Query` and the index's tests), so the same floats whichever rows are scored
+        together: the index and the full scan always agree."""
+        if len(rows) <= _ONE_BY_ONE:
+            pairs = [self._score_one(row, q) for row in rows.tolist()]
+            return [score for score, _ in pairs], [wording for _, wording in pairs]
+        tids, owners = _spans(self._vocab_start.data[rows], self._vocab_end.data[rows], self._vocab.data)
+        recall, hits, columns = _recall_rows(q, len(rows), owners, tids)
+        wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
+        coverage, best = self._coverage_rows(wordings, np.repeat(np.arange(len(rows)), per_row), len(rows),
+                                             hits, columns)
+        scores: list[float] = []
+        for i, (r, c) in enumerate(zip(recall.tolist(), coverage.tolist(), strict=True)):
+            score = 100 * r**STATEMENT_SHARE * c ** (1 - STATEMENT_SHARE)
+            if score > 0 and q.slots:
+                score += self._bonus_of(int(rows[i]), q.slots)
+            scores.append(round(score, 1))
+        return scores, best.tolist()
+
+    def _score_one(self, row: int, q: _Query) -> tuple[float, int]:
+        """`_score_rows` for one row, in plain Python: quicker for a few rows than the arrays'
+        set-up, and the same arithmetic in the same order, so the same floats."""
         start, end = int(self._vocab_start.data[row]), int(self._vocab_end.data[row])
-        vocabulary = set(self._vocab.data[start:end].tolist())
-        recall, hit_terms = _recall(q, vocabulary)
-        coverage, best_wording = 0.0, -1
-        idf = self._idf_table()[0]
+        recall, hit_terms = _recall(q, set(self._vocab.data[start:end].tolist()))
         first, last = int(self._wording_start.data[row]), int(self._wording_end.data[row])
-        if first < last:
-            bounds = self._wording_terms_start.data[first:last].tolist()
-            stop = int(self._wording_terms_end.data[last - 1])
-            flat = self._wording_terms.data[bounds[0]:stop].tolist()
-            offset = bounds[0]
-            bounds = [b - offset for b in bounds] + [stop - offset]
-            for w in range(last - first):
-                wording_terms = flat[bounds[w]:bounds[w + 1]]
-                w_total = sum([idf[t] for t in wording_terms]) or 1.0
-                covered = sum([idf[t] * hit_terms.get(t, 0.0) for t in wording_terms]) / w_total
-                if covered > coverage:
-                    coverage, best_wording = covered, first + w
+        coverage, best = self._coverage_one(range(first, last), hit_terms)
         score = 100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE)
-        if score > 0:
-            entry_slots = self._row_slots[row]
-            for slot in q.slots:
-                if slot in entry_slots:
-                    score += COUNT_BONUS if slot.startswith("count:") else SLOT_BONUS
-                elif slot == "count" and any(x.startswith("count") for x in entry_slots):
-                    score += SLOT_BONUS
-        claim = self._source[claim_id]  # read here, for its wording: only the claims scored are read
-        if best_wording < 0:
-            wording = claim.statement
-        else:
-            texts = (*claim.texts(), *(v.text for v in claim.versions))
-            wording = texts[int(self._wording_text.data[best_wording])]
-        # Ranking keeps the bonus above 100; only what is shown is capped.
-        return Candidate(claim_id, round(score, 1), wording)
+        if score > 0 and q.slots:
+            score += self._bonus_of(row, q.slots)
+        return round(score, 1), best
+
+    def _own_one(self, row: int, q: _Query) -> float:
+        """`_own_scores` for one row, in plain Python (see `_score_one`)."""
+        own_texts = self._own[row]
+        first, last = int(self._wording_start.data[row]), int(self._wording_end.data[row])
+        mine = [w for w in range(first, last) if int(self._wording_text.data[w]) < own_texts]
+        vocabulary: set[int] = set()
+        for w in mine:
+            start, end = int(self._wording_terms_start.data[w]), int(self._wording_terms_end.data[w])
+            vocabulary.update(self._wording_terms.data[start:end].tolist())
+        recall, hit_terms = _recall(q, vocabulary)
+        coverage, _ = self._coverage_one(mine, hit_terms)
+        return round(100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE), 1)
+
+    def _coverage_one(self, wordings: Iterable[int], hit_terms: dict[int, float]) -> tuple[float, int]:
+        """`_coverage_rows` for one row's wordings, in plain Python."""
+        idf = self._idf_table()[0]
+        coverage, best = 0.0, -1
+        for w in wordings:
+            start, end = int(self._wording_terms_start.data[w]), int(self._wording_terms_end.data[w])
+            wording_terms = self._wording_terms.data[start:end].tolist()
+            w_total = sum([idf[t] for t in wording_terms]) or 1.0
+            covered = sum([idf[t] * hit_terms.get(t, 0.0) for t in wording_terms]) / w_total
+            if covered > coverage:
+                coverage, best = covered, w
+        return coverage, best
+
+    def _bonus_of(self, row: int, slots: frozenset[str]) -> float:
+        """The detail bonus a row earns for these statement slots, added in `score`'s order."""
+        bonus = 0.0
+        entry_slots = self._row_slots[row]
+        for slot in slots:
+            if slot in entry_slots:
+                bonus += COUNT_BONUS if slot.startswith("count:") else SLOT_BONUS
+            elif slot == "count" and any(x.startswith("count") for x in entry_slots):
+                bonus += SLOT_BONUS
+        return bonus
+
+    def _own_scores(self, rows: np.ndarray, q: _Query) -> list[float]:
+        """Per row, the score's recall and coverage over the claim's statement and aliases
+        alone, without the detail bonus, rounded like the score.
+
+        Two claims can score the same because a version's text (what one source reported)
+        carries the words: "the quake killed 300" may tie between the death-toll claim and a
+        claim one of whose versions mentions the toll in passing. The claim whose own wording
+        says it is the one the statement is about."""
+        if len(rows) <= _ONE_BY_ONE:
+            return [self._own_one(row, q) for row in rows.tolist()]
+        wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
+        wording_rows = np.repeat(np.arange(len(rows)), per_row)
+        # a row's wordings are its statement, aliases, then versions: the first `_own` are its own
+        own_counts = np.array([self._own[r] for r in rows.tolist()], dtype=np.int64)
+        mine = self._wording_text.data[wordings] < own_counts[wording_rows]
+        wordings, wording_rows = wordings[mine], wording_rows[mine]
+        tids, owners = _spans(self._wording_terms_start.data[wordings], self._wording_terms_end.data[wordings],
+                              self._wording_terms.data)
+        recall, hits, columns = _recall_rows(q, len(rows), wording_rows[owners], tids)
+        coverage, _ = self._coverage_rows(wordings, wording_rows, len(rows), hits, columns)
+        return [round(100 * r**STATEMENT_SHARE * c ** (1 - STATEMENT_SHARE), 1)
+                for r, c in zip(recall.tolist(), coverage.tolist(), strict=True)]
+
+    def _coverage_rows(self, wordings: np.ndarray, wording_rows: np.ndarray, n: int, hits: np.ndarray,
+                       columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row (of `n`), the best coverage among its `wordings` (each wording's row in
+        `wording_rows`) and which wording gave it (-1: none covers anything): a wording's
+        coverage is the IDF weight of its terms the statement hit (`hits`, per row and statement
+        term id in `columns`) over the weight of all its terms, each sum taken term by term."""
+        coverage, best = np.zeros(n), np.full(n, -1, dtype=np.int64)
+        if not len(wordings):
+            return coverage, best
+        idf = self._idf_table()[1]
+        starts = self._wording_terms_start.data[wordings]
+        lengths = self._wording_terms_end.data[wordings] - starts
+        width = int(lengths.max()) if len(lengths) else 0
+        # A wording per line, its terms left-aligned and zeros after them: summing the columns
+        # left to right adds each wording's terms in order, as summing a list does.
+        filled = np.arange(width)[None, :] < lengths[:, None]
+        term_ids = self._wording_terms.data[(starts[:, None] + np.arange(width)[None, :])[filled]]
+        weights = np.zeros((len(wordings), width))
+        weights[filled] = idf[term_ids]
+        hit = np.zeros((len(wordings), width))
+        if len(columns):
+            place = np.minimum(np.searchsorted(columns, term_ids), len(columns) - 1)
+            known = columns[place] == term_ids
+            row_of_term = np.repeat(wording_rows, lengths)
+            values = np.zeros(len(term_ids))
+            values[known] = hits[place[known], row_of_term[known]]
+            hit[filled] = values
+        total, covered = np.zeros(len(wordings)), np.zeros(len(wordings))
+        for j in range(width):
+            total += weights[:, j]
+            covered += weights[:, j] * hit[:, j]
+        covered /= np.where(total == 0, 1.0, total)
+        # per row, the first wording with the highest coverage, if that is above zero
+        best_covered = np.zeros(n)
+        np.maximum.at(best_covered, wording_rows, covered)
+        top = np.flatnonzero((covered > 0) & (covered == best_covered[wording_rows]))
+        # `wording_rows` is in order, so a row's first best wording is where its row changes
+        top_rows = wording_rows[top]
+        first = np.flatnonzero(np.diff(top_rows, prepend=-1))
+        found_rows = top_rows[first]
+        coverage[found_rows] = best_covered[found_rows]
+        best[found_rows] = wordings[top[first]]
+        return coverage, best
 
     def score(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]], claim_id: str,
               slots: frozenset[str] = frozenset()) -> Candidate:
         """Score one claim against a statement's terms and kinds of detail (0-100)."""
         with self._lock:
             row = self._row_of[claim_id]
-            return self._score_row(row, self._query(tuple(terms), expanded, slots))
+            scores, wordings = self._score_rows(np.array([row]), self._query(tuple(terms), expanded, slots))
+            return Candidate(claim_id, scores[0], self._wording(row, wordings[0]))
+
+    def score_many(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]], claim_ids: list[str],
+                   slots: frozenset[str] = frozenset()) -> list[Candidate]:
+        """`score` for several claims, computed together (much quicker for many)."""
+        with self._lock:
+            q = self._query(tuple(terms), expanded, slots)
+            rows = np.array([self._row_of[c] for c in claim_ids], dtype=np.int64)
+            out: list[Candidate] = []
+            for first in range(0, len(rows), _SCAN_BLOCK):
+                block = rows[first: first + _SCAN_BLOCK]
+                scores, wordings = self._score_rows(block, q)
+                out += [Candidate(self._ids[row], score, self._wording(row, wording))  # type: ignore[arg-type]
+                        for row, score, wording in zip(block.tolist(), scores, wordings, strict=True)]
+            return out
+
+    def _wording(self, row: int, wording: int) -> str:
+        """The text of one of a row's wordings (its index in the wording columns; -1: none
+        matched, the claim's statement). The claim is read here: only the claims shown are."""
+        claim = self._source[self._ids[row]]  # type: ignore[index]
+        if wording < 0:
+            return claim.statement
+        texts = (*claim.texts(), *(v.text for v in claim.versions))
+        return texts[int(self._wording_text.data[wording])]
 
     # --- ties -----------------------------------------------------------------------------------
 
     def own_score(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]], claim_id: str) -> float:
         """How well a claim's own statement and aliases match a statement's terms (0-100): what
-        breaks a tie between claims of equal score (see `_own_score`)."""
+        breaks a tie between claims of equal score (see `_own_scores`)."""
         with self._lock:
-            return self._own_score(self._row_of[claim_id], self._query(tuple(terms), expanded, frozenset()))
+            q = self._query(tuple(terms), expanded, frozenset())
+            return self._own_scores(np.array([self._row_of[claim_id]]), q)[0]
+
+    def own_scores(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]],
+                   claim_ids: list[str]) -> list[float]:
+        """`own_score` for several claims, computed together."""
+        with self._lock:
+            q = self._query(tuple(terms), expanded, frozenset())
+            return self._own_scores(np.array([self._row_of[c] for c in claim_ids], dtype=np.int64), q)
 
     def rank(self, terms: tuple[str, ...], expanded: dict[str, dict[str, float]],
              candidates: list[Candidate]) -> list[Candidate]:
@@ -899,58 +1040,47 @@ class Matcher:
         with self._lock:
             return self._ranked(candidates, self._query(tuple(terms), expanded, frozenset()), {})
 
-    def _ranked(self, candidates: list[Candidate], q: _Query, own: dict[str, float]) -> list[Candidate]:
-        """`candidates` best first: by score; between equal scores, by `_own_score` (computed
+    def _ranked(self, candidates: list[Candidate], q: _Query, own: dict[str, float],
+                shown: bool = False) -> list[Candidate]:
+        """`candidates` best first: by score; between equal scores, by `_own_scores` (computed
         only for those, and kept in `own`); then by id, so the order never depends on the order
-        claims were indexed in."""
-        scores = Counter(c.score for c in candidates)
+        claims were indexed in.
+
+        With `shown`, only the ones `match` can show: the best when it is a match, else up to
+        MAX_SUGGESTIONS; ties are then broken only where they decide who is shown."""
+        ordered = sorted(candidates, key=lambda c: -c.score)
+        if shown and ordered:
+            last = ordered[0] if ordered[0].score >= MATCH else ordered[min(MAX_SUGGESTIONS, len(ordered)) - 1]
+            ordered = [c for c in ordered if c.score >= last.score]
+        scores = Counter(c.score for c in ordered)
+        tied = [c.claim_id for c in ordered if scores[c.score] > 1 and c.claim_id not in own]
+        if tied:
+            own.update(zip(tied, self._own_scores(np.array([self._row_of[c] for c in tied]), q), strict=True))
 
         def tie_break(candidate: Candidate) -> float:
-            if scores[candidate.score] < 2:
-                return 0.0
-            if candidate.claim_id not in own:
-                own[candidate.claim_id] = self._own_score(self._row_of[candidate.claim_id], q)
-            return own[candidate.claim_id]
+            return own[candidate.claim_id] if scores[candidate.score] > 1 else 0.0
 
-        return sorted(candidates, key=lambda c: (-c.score, -tie_break(c), c.claim_id))
-
-    def _own_score(self, row: int, q: _Query) -> float:
-        """The score's recall and coverage over the claim's statement and aliases alone, without
-        the detail bonus, rounded like the score.
-
-        Two claims can score the same because a version's text (what one source reported)
-        carries the words: "the quake killed 300" may tie between the death-toll claim and a
-        claim one of whose versions mentions the toll in passing. The claim whose own wording
-        says it is the one the statement is about."""
-        own_texts = self._own[row]  # a row's wordings are its statement, aliases, then versions
-        first, last = int(self._wording_start.data[row]), int(self._wording_end.data[row])
-        wordings = []
-        for w in range(first, last):
-            if int(self._wording_text.data[w]) < own_texts:
-                start, end = int(self._wording_terms_start.data[w]), int(self._wording_terms_end.data[w])
-                wordings.append(self._wording_terms.data[start:end].tolist())
-        vocabulary = {t for wording in wordings for t in wording}
-        recall, hit_terms = _recall(q, vocabulary)
-        idf = self._idf_table()[0]
-        coverage = 0.0
-        for wording_terms in wordings:
-            w_total = sum([idf[t] for t in wording_terms]) or 1.0
-            coverage = max(coverage, sum([idf[t] * hit_terms.get(t, 0.0) for t in wording_terms]) / w_total)
-        return round(100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE), 1)
+        ordered.sort(key=lambda c: (-c.score, -tie_break(c), c.claim_id))
+        if shown and ordered:
+            return ordered[:1] if ordered[0].score >= MATCH else ordered[:MAX_SUGGESTIONS]
+        return ordered
 
     # --- matching -------------------------------------------------------------------------------
 
-    def match(self, statement: str | Normalised, slots: frozenset[str] = frozenset()) -> MatchResult:
+    def match(self, statement: str | Normalised, slots: frozenset[str] = frozenset(),
+              at_least: float = POSSIBLE) -> MatchResult:
         """Find the claim a statement is about, or the few it might be about, or nothing.
 
         `slots` are the kinds of detail the statement gives (see `claim_slots`). The result is
-        exactly `match_full_scan`'s: the index only skips claims that could not be shown."""
+        exactly `match_full_scan`'s: the index only skips claims that could not be shown. With
+        `at_least` (above MATCH), only a match scoring that much is looked for: the same best
+        claim when it scores that much, else nothing, found sooner."""
         norm = statement if isinstance(statement, Normalised) else self.normaliser.normalise(statement)
         if not norm.terms:
             return MatchResult("none", None, [])
         with self._lock:
             expanded = self.expand(norm.terms)
-            return _result(self._search(self._query(norm.terms, expanded, slots)))
+            return _result(self._search(self._query(norm.terms, expanded, slots), max(at_least, POSSIBLE)))
 
     def match_full_scan(self, statement: str | Normalised, slots: frozenset[str] = frozenset()) -> MatchResult:
         """`match` by scoring every indexed claim: the reference the index must equal, and the
@@ -960,18 +1090,25 @@ class Matcher:
             return MatchResult("none", None, [])
         with self._lock:
             q = self._query(norm.terms, self.expand(norm.terms), slots)
-            scored = sorted((self._score_row(row, q) for row in self._row_of.values()), key=lambda c: -c.score)
-            # Only the claims tied with the last one shown can change places: rank those fully.
-            last = scored[min(MAX_SUGGESTIONS, len(scored)) - 1].score if scored else 0.0
-            contenders = [c for c in scored if c.score >= last]
-            return _result(self._ranked(contenders, q, {})[:MAX_SUGGESTIONS])
+            rows = np.fromiter(self._row_of.values(), dtype=np.int64, count=len(self._row_of))
+            scored: list[Candidate] = []
+            wording_of: dict[str, int] = {}
+            for first in range(0, len(rows), _SCAN_BLOCK):
+                block = rows[first: first + _SCAN_BLOCK]
+                scores, wordings = self._score_rows(block, q)
+                for row, score, wording in zip(block.tolist(), scores, wordings, strict=True):
+                    claim_id = self._ids[row]
+                    assert claim_id is not None
+                    scored.append(Candidate(claim_id, score, ""))
+                    wording_of[claim_id] = wording
+            return _result(self._worded(self._ranked(scored, q, {}, shown=True), wording_of))
 
     def claim(self, claim_id: str) -> Claim:
         """The indexed claim with this id (KeyError when it is not indexed: unknown or retired)."""
         self._row_of[claim_id]
         return self._source[claim_id]
 
-    def _search(self, q: _Query) -> list[Candidate]:
+    def _search(self, q: _Query, at_least: float = POSSIBLE) -> list[Candidate]:
         """The best claims (by score, then id) that `match` can show: up to MAX_SUGGESTIONS, all
         at least POSSIBLE; only the first is exact once it reaches MATCH (nothing else is shown).
 
@@ -997,6 +1134,14 @@ class Matcher:
         if not rows:
             return []
         _, idf = self._idf_table()
+        bonus_max = sum(slot_bonus(s) for s in q.slots)
+        bar = at_least
+        # The recall a claim needs for its bound to reach the bar with full coverage and every
+        # bonus: claims below it are dropped before any bound is computed.
+        need = ((bar - _ROUNDING_SLACK) / _BOUND_SCALE - bonus_max) / 100
+        floor = q.total * need ** (1 / STATEMENT_SHARE) / _BOUND_SCALE if need > 0 else 0.0
+        postings_of = self._postings_for(q, floor)
+
         explained = np.zeros(rows)
         best_similarity: dict[int, float] = {}
         for _, items in q.groups:
@@ -1011,34 +1156,35 @@ class Matcher:
                 shared.add(items[0][0])
         for weight, items in q.groups:
             if len(items) == 1 and items[0][0] in shared:
-                for postings in self._rows_of(items[0][0]):
+                for postings in postings_of(items[0][0]):
                     explained[postings] += weight
         reached = explained.copy()
+        best = np.zeros(rows)  # per row, a statement term's best similarity (zeroed after each term)
         for weight, items in q.groups:
             if len(items) == 1 and items[0][0] in shared:
                 continue
             if len(items) == 1:
                 tid, similarity = items[0]
-                for postings in self._rows_of(tid):
+                for postings in postings_of(tid):
                     explained[postings] += weight * similarity
             elif items:
-                best = np.zeros(rows)
+                touched = []
                 for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
-                    for postings in self._rows_of(tid):
+                    for postings in postings_of(tid):
                         best[postings] = similarity
-                explained += weight * best
+                        touched.append(postings)
+                if touched:
+                    # A row listed twice gets the same sum twice: it is added once.
+                    at = np.concatenate(touched)
+                    explained[at] += weight * best[at]
+                    best[at] = 0.0
         for tid, similarity in best_similarity.items():
             if tid not in shared:
-                for postings in self._rows_of(tid):
+                for postings in postings_of(tid):
                     reached[postings] += idf[tid] * similarity
 
-        bonus_max = sum(slot_bonus(s) for s in q.slots)
-        bar = POSSIBLE
-        # The recall a claim needs for its bound to reach the bar with full coverage and every
-        # bonus: claims below it are dropped before any bound is computed.
-        need = ((bar - _ROUNDING_SLACK) / _BOUND_SCALE - bonus_max) / 100
-        floor = q.total * need ** (1 / STATEMENT_SHARE) / _BOUND_SCALE if need > 0 else 0.0
-        found = np.flatnonzero(((explained >= floor) if floor > 0 else (explained > 0)) & self._alive.view())
+        hopeful = (explained >= floor) if floor > 0 else (explained > 0)
+        found = np.flatnonzero(hopeful & self._alive.view())
         if not len(found):
             return []
         inverse_min_weights = self._inverse_min_weights(found)
@@ -1054,6 +1200,7 @@ class Matcher:
             reach[tid] = similarity
         top: list[Candidate] = []
         own: dict[str, float] = {}  # tie-break scores computed so far
+        wording_of: dict[str, int] = {}  # per claim scored: its best wording
         for round_, batch in enumerate(_batches()):
             if q.slots and bonus is None and len(found) <= _BATCHES[-1]:
                 bonus = self._bonuses(found, q.slots)  # few claims left: each one's own bonus
@@ -1076,19 +1223,71 @@ class Matcher:
             # claim can show only if its bound rounds to at least the bar (at the bar, it may
             # still win the tie on how well its own wordings match).
             hopeful = np.flatnonzero(refined >= bar - _ROUNDING_SLACK)
-            for i in hopeful[np.argsort(-refined[hopeful], kind="stable")].tolist():
-                best_possible = round(float(refined[i]), 1)
-                if best_possible < bar:
-                    break  # the rest of this batch is bounded lower still
-                candidate = self._score_row(int(rows_picked[i]), q)
-                if candidate.score >= POSSIBLE:
-                    top = self._ranked([*top, candidate], q, own)[:MAX_SUGGESTIONS]
-                    bar = _bar(top)
+            hopeful = hopeful[np.argsort(-refined[hopeful], kind="stable")].tolist()
+            # Best bound first, a few at a time: the first ones scored usually raise the bar
+            # above most others' bounds; the rest are scored together, which is cheaper than
+            # one by one.
+            for chunk in _SCORE_CHUNKS:
+                hopeful = [i for i in hopeful if round(float(refined[i]), 1) >= bar]
+                if not hopeful:
+                    break
+                chosen = rows_picked[hopeful[:chunk]]
+                hopeful = hopeful[chunk:]
+                scores, wordings = self._score_rows(chosen, q)
+                entering: list[Candidate] = []
+                for row, score, wording in zip(chosen.tolist(), scores, wordings, strict=True):
+                    if score >= POSSIBLE and score >= bar:
+                        claim_id = self._ids[row]
+                        assert claim_id is not None
+                        entering.append(Candidate(claim_id, score, ""))
+                        wording_of[claim_id] = wording
+                if entering:
+                    top = self._ranked([*top, *entering], q, own, shown=True)
+                    bar = _bar(top, at_least)
             rest = np.ones(len(found), dtype=bool)
             rest[pick] = False
             found, key = found[rest], key[rest]
             bonus = bonus[rest] if bonus is not None else None
-        return top
+        return self._worded(top, wording_of)
+
+    def _worded(self, candidates: list[Candidate], wording_of: dict[str, int]) -> list[Candidate]:
+        """The candidates with the text of the wording that matched best."""
+        return [Candidate(c.claim_id, c.score, self._wording(self._row_of[c.claim_id], wording_of[c.claim_id]))
+                for c in candidates]
+
+    def _postings_for(self, q: _Query, floor: float) -> Callable[[int], list[np.ndarray]]:
+        """`_rows_of`, narrowed where it is safe to (the MaxScore idea of search engines).
+
+        The statement terms lightest in weight whose weights together stay below `floor` (the
+        least recall a claim needs to be shown) cannot bring a claim to it alone: only claims
+        with some heavier term are worth counting. For the light terms (usually the commonest,
+        with the longest postings), only the rows of those claims are taken; the others are
+        left out of the sums and, as their sums stay below the floor, out of the search."""
+        most = [weight * max(similarity for _, similarity in items) if items else 0.0 for weight, items in q.groups]
+        light: set[int] = set()
+        carried = 0.0
+        for g in sorted(range(len(most)), key=lambda g: most[g]):
+            if (carried + most[g]) * _BOUND_SCALE >= floor:
+                break
+            carried += most[g]
+            light.add(g)
+        heavy_tids = {tid for g, (_, items) in enumerate(q.groups) if g not in light for tid, _ in items}
+        if not light or not heavy_tids:
+            return self._rows_of
+        marked = np.zeros(len(self._ids), dtype=bool)
+        for tid in heavy_tids:
+            for postings in self._rows_of(tid):
+                marked[postings] = True
+        worth = np.flatnonzero(marked)
+
+        def postings_of(tid: int) -> list[np.ndarray]:
+            parts = self._rows_of(tid)
+            if tid in heavy_tids:
+                return parts
+            return [_among(postings, worth) if len(postings) > _NARROW_RATIO * len(worth) else postings
+                    for postings in parts]
+
+        return postings_of
 
     def _best_coverage(self, rows: np.ndarray, idf: np.ndarray, reach: np.ndarray) -> np.ndarray:
         """Per row, an upper bound of its coverage: over its wordings, the most of a wording's
@@ -1177,19 +1376,61 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return np.arange(int(counts.sum())) - np.repeat(offsets - starts, counts), counts
 
 
+def _among(postings: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The rows (sorted) that are in `postings` (sorted)."""
+    at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
+    return rows[postings[at] == rows]
+
+
+def _spans(starts: np.ndarray, ends: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The values of every span start..end-1, concatenated, and which span each comes from."""
+    indices, counts = _ranges(starts, ends)
+    return values[indices], np.repeat(np.arange(len(starts)), counts)
+
+
+def _recall_rows(q: _Query, n: int, owners: np.ndarray, tids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The recall of `n` claims at once, each using the term ids of `tids` whose owner (in
+    `owners`) it is: per statement term, the best similarity among its expansions that the claim
+    uses, weighted. Also each claim's best similarity per statement term id it hit, what its
+    coverage is computed from (one line per statement term id, the ids being the third array,
+    sorted; one column per claim)."""
+    columns = np.array(sorted({tid for _, items in q.per_term for tid, _ in items}), dtype=np.int64)
+    hits = np.zeros((len(columns), n))
+    explained = np.zeros(n)
+    if len(columns):
+        place = np.minimum(np.searchsorted(columns, tids), len(columns) - 1)
+        known = columns[place] == tids
+        uses = np.zeros((len(columns), n), dtype=bool)
+        uses[place[known], owners[known]] = True
+        line_of = {tid: i for i, tid in enumerate(columns.tolist())}
+        better = np.empty(n, dtype=bool)
+        # Term by term in the statement's order, as scoring one claim adds them: the same floats.
+        for weight, items in q.per_term:
+            best = np.zeros(n)
+            for tid, similarity in items:
+                line = line_of[tid]
+                np.greater(similarity, best, out=better)
+                better &= uses[line]
+                np.copyto(best, similarity, where=better)
+                np.maximum(hits[line], similarity, out=hits[line], where=better)
+            explained += weight * best
+    return explained / q.total, hits, columns
+
+
 def _batches() -> Iterator[int]:
     yield from _BATCHES
     while True:
         yield _BATCHES[-1]
 
 
-def _bar(top: list[Candidate]) -> float:
-    """The score a claim must reach (at least tie) to change what `match` shows."""
+def _bar(top: list[Candidate], at_least: float) -> float:
+    """The score a claim must reach (at least tie) to change what `match` shows, when claims
+    below `at_least` are not wanted."""
     if top and top[0].score >= MATCH:
         return top[0].score  # a match shows only the best claim
     if len(top) >= MAX_SUGGESTIONS:
         return top[-1].score
-    return POSSIBLE
+    return at_least
 
 
 def _result(scored: list[Candidate]) -> MatchResult:

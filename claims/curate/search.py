@@ -67,7 +67,7 @@ class SearchCuration(ClaimCuration):
                 result = matcher.match(norm, slots)
                 scored = [result.best] if result.best else result.suggestions
             else:
-                scored = [matcher.score(norm.terms, expanded, cid, slots) for cid in candidates]
+                scored = matcher.score_many(norm.terms, expanded, sorted(candidates), slots)
                 scored = matcher.rank(norm.terms, expanded, [c for c in scored if c.score > 0])
             out = [Found(engine.base.claims[c.claim_id], min(c.score, 100.0), "matched") for c in scored[:limit]]
         exact = engine.base.claims.get(text)

@@ -304,6 +304,47 @@ def test_on_a_synthetic_base_of_2000_claims_the_index_finds_what_scoring_every_c
     assert outcomes == {"match", "possible", "none"}
 
 
+def test_claims_scored_together_get_the_scores_and_wordings_they_get_one_at_a_time(
+    engine: Engine, shipped_base: Base, synthetic: tuple[Base, Matcher, Reference]
+) -> None:
+    # The search scores a few claims one by one and many at once (with arrays): both must give
+    # the reference's floats, whichever claims are scored together.
+    base, matcher, reference = synthetic
+    kinds = {k: str(e.kind) for k, e in engine.entities.entities.items()}
+    ids = sorted(base.claims)
+    for statement in [q.text for q in bench_queries(shipped_base, seed=5)][::25]:
+        norm = engine.normaliser.normalise(statement)
+        slots = extract(norm.words, kinds, units=engine.vocabulary.units).slots()
+        expanded = matcher.expand(norm.terms)
+        wanted = ids[:: 7] + sorted(matcher.candidates(expanded))[:400]
+        together = matcher.score_many(norm.terms, expanded, wanted, slots)
+        alone = [matcher.score(norm.terms, expanded, claim_id, slots) for claim_id in wanted]
+        assert together == alone, statement
+        assert alone[-1] == reference.score(norm.terms, expanded, wanted[-1], slots), statement
+        assert matcher.own_scores(norm.terms, expanded, wanted) == \
+            [matcher.own_score(norm.terms, expanded, claim_id) for claim_id in wanted], statement
+
+
+def test_asking_only_for_a_near_verbatim_match_finds_the_same_best_claim_or_nothing(
+    engine: Engine, shipped_base: Base, synthetic: tuple[Base, Matcher, Reference]
+) -> None:
+    _, matcher, _ = synthetic
+    kinds = {k: str(e.kind) for k, e in engine.entities.entities.items()}
+    seen = set()
+    for statement in [q.text for q in bench_queries(shipped_base, seed=9)][::4]:
+        norm = engine.normaliser.normalise(statement)
+        slots = extract(norm.words, kinds, units=engine.vocabulary.units).slots()
+        full = matcher.match(norm, slots)
+        strict = matcher.match(norm, slots, at_least=95.0)
+        if full.best is not None and full.best.score >= 95.0:
+            assert strict == full, statement
+            seen.add("kept")
+        else:
+            assert strict.outcome == "none", statement
+            seen.add("dropped")
+    assert seen == {"kept", "dropped"}
+
+
 def test_expansion_over_a_large_vocabulary_is_that_of_rapidfuzz_over_all_of_it(
     engine: Engine, synthetic: tuple[Base, Matcher, Reference]
 ) -> None:
