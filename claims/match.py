@@ -1082,9 +1082,16 @@ class Matcher:
             expanded = self.expand(norm.terms)
             return _result(self._search(self._query(norm.terms, expanded, slots), max(at_least, POSSIBLE)))
 
-    def match_full_scan(self, statement: str | Normalised, slots: frozenset[str] = frozenset()) -> MatchResult:
+    def match_full_scan(self, statement: str | Normalised, slots: frozenset[str] = frozenset(),
+                        at_least: float = POSSIBLE) -> MatchResult:
         """`match` by scoring every indexed claim: the reference the index must equal, and the
         baseline of `crosscheck bench`."""
+        result = self._full_scan(statement, slots)
+        if at_least > POSSIBLE and (result.best is None or result.best.score < at_least):
+            return MatchResult("none", None, [])
+        return result
+
+    def _full_scan(self, statement: str | Normalised, slots: frozenset[str]) -> MatchResult:
         norm = statement if isinstance(statement, Normalised) else self.normaliser.normalise(statement)
         if not norm.terms:
             return MatchResult("none", None, [])

@@ -336,6 +336,7 @@ def test_asking_only_for_a_near_verbatim_match_finds_the_same_best_claim_or_noth
         slots = extract(norm.words, kinds, units=engine.vocabulary.units).slots()
         full = matcher.match(norm, slots)
         strict = matcher.match(norm, slots, at_least=95.0)
+        assert strict == matcher.match_full_scan(norm, slots, at_least=95.0), statement
         if full.best is not None and full.best.score >= 95.0:
             assert strict == full, statement
             seen.add("kept")
