@@ -32,14 +32,15 @@ from datetime import date
 from typing import Any
 
 from claims.engine import Engine, Reply, StatementError
-from claims.extract import Details, extract
+from claims.extract import SHARE, Details, extract
 from claims.ingest import fill, names
 from claims.ingest.checks import require_article
 from claims.ingest.sentences import Sentence, article_sentences
 from claims.load import normalise_quote
-from claims.models import ClaimKind, Version
+from claims.models import Claim, ClaimKind, Version
 from claims.questions import positive_form
-from claims.verdict import VersionView
+from claims.values import NumRange, parse_count, same_figure
+from claims.verdict import VersionView, describe
 
 SOURCE = "source"  # add the article as a source of an existing version
 VERSION = "version"  # a new version of an existing claim
@@ -49,6 +50,7 @@ ACTIONS = (SOURCE, VERSION, CLAIM, ENTITY)
 
 ALREADY_CITED = "the base already cites this article for that claim"
 NOTHING_CHECKABLE = "nothing to check: no date, number, place or name, and no claim in the base it bears on"
+NO_FIGURE = "bears on a count but gives no figure for it: neither a source nor a new version"
 INTERPRETATION = "an interpretation (what something marks, reflects or suggests), not a report: no claim of its own"
 MAX_STATEMENT = 300
 # What an analyst reads into events rather than what happened or was said: like an opinion, it
@@ -236,8 +238,12 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text)
     claim = engine.base.claims[reply.claim.id]
+    figures = _figures(engine, part, claim, published)
+    if claim.kind is ClaimKind.QUANTITY and not figures:
+        return NO_FIGURE
     judged = [v for v in reply.versions if v.judged]
-    agreeing = [v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
+    compatible = [v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
+    agreeing = [v for v in compatible if _reports_figure(claim, v.id, figures)]
     if agreeing:
         version = agreeing[0]
         if claim.id in cited:
@@ -253,9 +259,34 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     taken = {v.id for v in claim.versions}
     version_id = _unique(_version_slug(values) or f"from-{article_id}"[:60], taken)
     reason = _conflict_reason(claim.versions, closest) if closest else "no version of the claim speaks to it"
+    if compatible:
+        other = next(v for v in claim.versions if v.id == compatible[0].id)
+        reason = (f"gives another figure than *{other.id}* ({other.values.count}): the article says "
+                  f"*{', '.join(describe(f) for f in figures)}*")
     return Draft(VERSION, position, sentence, f"{reason} ({claim.id}, matched {reply.claim.score:.0f}/100)",
                  _key(article_id, VERSION, sentence, claim.id), claim_id=claim.id, version_id=version_id,
                  values=values, said_by=speaker_text)
+
+
+def _figures(engine: Engine, text: str, claim: Claim, published: date) -> list[NumRange]:
+    """The figures a sentence gives for what the claim counts: its counts of the claim's unit or
+    of nothing named (a count of something else, "3 bases" beside a troop count, is not one)."""
+    kinds = {eid: str(e.kind) for eid, e in engine.entities.entities.items()}
+    details = extract(engine.normaliser.normalise(positive_form(text).text).words, kinds, published,
+                      engine.vocabulary.units)
+    return [rng for rng, unit in details.counts
+            if unit != SHARE and (unit is None or claim.unit is None or unit == claim.unit)]
+
+
+def _reports_figure(claim: Claim, version_id: str, figures: list[NumRange]) -> bool:
+    """Whether a sentence can be a source of the version as to its figure: a source reports the
+    version's figure itself. A sentence giving another figure, even a compatible one ("at least
+    97" killed, where the version has 145), is another account: a new version, not a source."""
+    version = next((v for v in claim.versions if v.id == version_id), None)
+    if version is None or not version.values.count or not figures:
+        return True
+    theirs = parse_count(version.values.count)
+    return any(same_figure(mine, theirs) for mine in figures)
 
 
 # Conflicts about the details a version commits to (`claims.verdict._details`), as opposed to

@@ -15,13 +15,13 @@ from claims.engine import Engine
 from claims.extract import extract
 from claims.ingest import ArticleError, article_problem, draft_article
 from claims.ingest.checks import MAX_ARTICLE_CHARS
-from claims.ingest.drafting import CLAIM, ENTITY, SOURCE, VERSION
+from claims.ingest.drafting import CLAIM, ENTITY, NO_FIGURE, SOURCE, VERSION
 from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
 from claims.ingest.sentences import article_sentences
 from claims.load import quote_in_text
 from claims.service import Crosscheck
-from claims.values import parse_count, parse_date_span
+from claims.values import parse_count, parse_date_span, same_figure
 
 PUBLISHED = date(2025, 3, 10)
 REPORT = """Iraq pull-out: a new timeline
@@ -251,3 +251,30 @@ def test_an_interpretation_is_no_claim_of_its_own(engine: Engine) -> None:
     assert not drafting.drafts
     [skipped] = drafting.skipped
     assert skipped.reason.startswith("an interpretation (what something marks, reflects or suggests)")
+
+
+# --------------------------------------------------------------------------- which version a sentence reports
+
+
+def test_a_compatible_but_different_figure_is_a_new_version_not_a_source(engine: Engine) -> None:
+    # "At least 2,000" is compatible with "about 2,500" (a user saying it is right), but a report
+    # giving it is another account of the figure: a source would put words in its mouth.
+    drafts = drafts_by_action(engine, "At least 2,000 U.S. troops are stationed in Iraq, the Pentagon said.")
+    assert SOURCE not in drafts
+    [version] = drafts[VERSION]
+    assert version.claim_id == "troops-in-iraq" and version.values["count"] == ">=2000"
+    assert version.reason.startswith("gives another figure than *about-2500* (~2500): the article says "
+                                     "*at least 2,000*")
+
+
+def test_the_same_figure_worded_otherwise_is_a_source() -> None:
+    assert same_figure(parse_count(">200"), parse_count(">=201"))  # "more than 200", as curators write it
+    assert same_figure(parse_count("60"), parse_count("~60"))
+    assert not same_figure(parse_count(">=97"), parse_count("145"))
+
+
+def test_a_sentence_on_a_count_that_gives_no_figure_drafts_neither_source_nor_version(engine: Engine) -> None:
+    text = "How many U.S. troops are stationed in Iraq is a question the Pentagon answered on Monday."
+    drafting = draft_article(engine, "report-1", text, PUBLISHED)
+    assert not drafting.drafts
+    assert drafting.skipped[0].reason == NO_FIGURE
