@@ -50,6 +50,10 @@ ACTIONS = (SOURCE, VERSION, CLAIM, ENTITY)
 
 ALREADY_CITED = "the base already cites this article for that claim"
 NOTHING_CHECKABLE = "nothing to check: no date, number, place or name, and no claim in the base it bears on"
+# A headline, a caption or a line leading into a list condenses what the report's sentences state,
+# with their sources and precision: it may be a source of what it agrees with, never a claim or a
+# version of its own ("US-Led Forces to Leave Iraq by 2026", "Here are the top 10 developments:").
+HEADLINE = "a headline or lead-in, not a sentence: it drafts only sources, never a new claim or version"
 NO_FIGURE = "bears on a count but gives no figure for it: neither a source nor a new version"
 INTERPRETATION = "an interpretation (what something marks, reflects or suggests), not a report: no claim of its own"
 MAX_STATEMENT = 300
@@ -231,6 +235,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     if reply.claim is None and _full_sentence(sentence):
         reply = _closest(engine, part, reply, published) or reply
     if reply.claim is None:
+        if not _full_sentence(sentence):
+            return HEADLINE
         if not _checkable(details):
             return NOTHING_CHECKABLE
         if _INTERPRETS.search(part):
@@ -254,6 +260,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
                      claim_id=claim.id, version_id=version.id, said_by=speaker_text)
     if claim.id in cited:
         return ALREADY_CITED
+    if not _full_sentence(sentence):
+        return HEADLINE
     closest = min(judged or reply.versions, key=lambda v: len(_detail_conflicts(v)), default=None)
     values = fill.values_of(details, engine.entities, published, claim.unit, text=part, said_by=speaker_text)
     taken = {v.id for v in claim.versions}

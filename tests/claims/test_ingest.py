@@ -15,7 +15,7 @@ from claims.engine import Engine
 from claims.extract import extract
 from claims.ingest import ArticleError, article_problem, draft_article
 from claims.ingest.checks import MAX_ARTICLE_CHARS
-from claims.ingest.drafting import CLAIM, ENTITY, NO_FIGURE, SOURCE, VERSION
+from claims.ingest.drafting import CLAIM, ENTITY, HEADLINE, NO_FIGURE, SOURCE, VERSION
 from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
 from claims.ingest.sentences import article_sentences
@@ -278,3 +278,16 @@ def test_a_sentence_on_a_count_that_gives_no_figure_drafts_neither_source_nor_ve
     drafting = draft_article(engine, "report-1", text, PUBLISHED)
     assert not drafting.drafts
     assert drafting.skipped[0].reason == NO_FIGURE
+
+
+@pytest.mark.parametrize("line", ["US-Led Forces to Leave Ireland by 2031 in Major Shift",
+                                  "Here are the 10 bridges that Turkish engineers opened in Mosul:"])
+def test_a_headline_or_lead_in_drafts_no_claim_or_version_of_its_own(engine: Engine, line: str) -> None:
+    drafting = draft_article(engine, "report-1", line, PUBLISHED)
+    assert not drafting.drafts
+    assert drafting.skipped[0].reason == HEADLINE
+
+
+def test_a_headline_may_still_be_a_source_of_what_it_agrees_with(engine: Engine) -> None:
+    drafts = drafts_by_action(engine, "Phased Exit of the Last US Troops from Iraq Set to Conclude by End of 2026")
+    assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("final-withdrawal-date", "end-2026")]
