@@ -179,7 +179,8 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             run.seen.add(found.key)
             made.append(found)
 
-    for part, reply in engine.check_parts(sentence.text, today=published):
+    stated = without_dateline(sentence.text)
+    for part, reply in engine.check_parts(stated, today=published):
         details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published,
                           engine.vocabulary.units)
         draft = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details, published,
@@ -187,7 +188,7 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
         keep(draft)
         for other in _also(engine, run.article_id, sentence, part, reply, published, speaker_text, run.cited, draft):
             keep(other)
-    for piece in _pieces(sentence.text):
+    for piece in _pieces(stated):
         for _, reply in engine.check_parts(piece, today=published):
             if reply.claim is None or any(d.claim_id == reply.claim.id for d in made):
                 continue
@@ -322,7 +323,12 @@ def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply:
         if suggestion.score < ALSO_SCORE or suggestion.id in taken or suggestion.id in cited:
             continue
         judged = engine.judge_against(part, suggestion.id, today=published)
-        agreeing = [v for v in judged.versions if v.judged and v.agrees and len(v.gaps) <= ALSO_GAPS]
+        claim = engine.base.claims[suggestion.id]
+        figures = _figures(engine, part, claim, published)
+        if claim.kind is ClaimKind.QUANTITY and not figures:
+            continue
+        agreeing = [v for v in judged.versions if v.judged and v.agrees and len(v.gaps) <= ALSO_GAPS
+                    and _reports_figure(claim, v.id, figures)]
         if agreeing and judged.claim is not None:
             version = agreeing[0]
             reason = (f"also agrees with *{version.text}* ({suggestion.id}/{version.id}); close to "
@@ -360,6 +366,20 @@ def _pieces(sentence: str) -> list[str]:
         if bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
             pieces.append(bare)
     return list(dict.fromkeys(pieces))
+
+
+# A report's dateline: where (and when, and by which agency) it was filed, before its first
+# sentence: "Baghdad, Iraq – ", "LUCKNOW: ", "Kanpur, Nov 20 (IANS) ", "WASHINGTON (Reuters) - ".
+_DATELINE = re.compile(
+    r"^[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,3}(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*"
+    r"(?:\([A-Za-z]{2,12}\)\s*(?:[:–—-]\s+)?|(?::|\s[–—-])\s+)")
+
+
+def without_dateline(sentence: str) -> str:
+    """The sentence without the dateline that opens a report: it says where the report was filed,
+    not where what it reports happened, and it is no part of the claim (the quote keeps it)."""
+    bare = _DATELINE.sub("", sentence, count=1)
+    return bare if len(bare.split()) >= 3 else sentence
 
 
 def _full_sentence(sentence: str) -> bool:

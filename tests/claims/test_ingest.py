@@ -15,7 +15,7 @@ from claims.engine import Engine
 from claims.extract import extract
 from claims.ingest import ArticleError, article_problem, draft_article
 from claims.ingest.checks import MAX_ARTICLE_CHARS
-from claims.ingest.drafting import CLAIM, ENTITY, HEADLINE, NO_FIGURE, SOURCE, VERSION
+from claims.ingest.drafting import CLAIM, ENTITY, HEADLINE, NO_FIGURE, SOURCE, VERSION, without_dateline
 from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
 from claims.ingest.sentences import article_sentences
@@ -291,3 +291,22 @@ def test_a_headline_or_lead_in_drafts_no_claim_or_version_of_its_own(engine: Eng
 def test_a_headline_may_still_be_a_source_of_what_it_agrees_with(engine: Engine) -> None:
     drafts = drafts_by_action(engine, "Phased Exit of the Last US Troops from Iraq Set to Conclude by End of 2026")
     assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("final-withdrawal-date", "end-2026")]
+
+
+def test_a_dateline_is_no_part_of_the_claim_but_stays_in_the_quote(engine: Engine) -> None:
+    sentence = "BAGHDAD, Iraq – Turkish engineers opened a new bridge over the Tigris in Mosul on 4 March 2025."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.statement.startswith("Turkish engineers opened")
+    assert claim.values["places"] == ["mosul"]  # where it happened, not where the report was filed
+    assert claim.quote == sentence
+
+
+@pytest.mark.parametrize("sentence, bare", [
+    ("LUCKNOW: At least 96 people were killed Sunday.", "At least 96 people were killed Sunday."),
+    ("Kanpur, Nov 20 (IANS) At least 120 persons were killed.", "At least 120 persons were killed."),
+    ("WASHINGTON (Reuters) - The U.S. said it would leave.", "The U.S. said it would leave."),
+    ("The United States has begun the first phase.", "The United States has begun the first phase."),
+])
+def test_datelines_are_recognised_as_reports_open_with_them(sentence: str, bare: str) -> None:
+    assert without_dateline(sentence) == bare
+
