@@ -15,7 +15,7 @@ the same comparison of details with every version), against the article's public
 A report's sentences are longer than a user's question and often carry several facts, so a
 sentence no claim matches is also judged against its closest claim (`_closest`), close claims
 that agree are drafted beside the one matched (`_also`), and the facts a sentence joins, or
-states without who said them, are judged one by one (`_pieces`): the same rules each time.
+states without who said them, are judged one by one (`joined_facts`): the same rules each time.
 
 The quote is always the sentence itself, so it is in the article by construction; names the
 workspace does not know become entity drafts. Each draft carries a `key` that is the same
@@ -166,7 +166,7 @@ class _Run:
 def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[str]]:
     """A sentence's drafts, and why its claims drafted nothing (when they did not): each claim it
     makes (`Engine.check_parts`), other claims close to it that agree (`_also`), and the facts it
-    joins, or states without who said them, that agree with a claim (`_pieces`)."""
+    joins, or states without who said them, that agree with a claim (`joined_facts`)."""
     engine, published = run.engine, run.published
     speaker_text = names.said_by(sentence.text)
     made: list[Draft] = []
@@ -188,7 +188,7 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
         keep(draft)
         for other in _also(engine, run.article_id, sentence, part, reply, published, speaker_text, run.cited, draft):
             keep(other)
-    for piece in _pieces(stated):
+    for piece in joined_facts(stated):
         for _, reply in engine.check_parts(piece, today=published):
             if reply.claim is None or any(d.claim_id == reply.claim.id for d in made):
                 continue
@@ -249,7 +249,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     if claim.kind is ClaimKind.QUANTITY and not figures:
         return NO_FIGURE
     judged = [v for v in reply.versions if v.judged]
-    compatible = [v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
+    compatible = ([v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
+                  or [v for v in judged if _other_figures_only(claim, v, figures)])
     agreeing = [v for v in compatible if _reports_figure(claim, v.id, figures)]
     if agreeing:
         version = agreeing[0]
@@ -285,6 +286,16 @@ def _figures(engine: Engine, text: str, claim: Claim, published: date) -> list[N
                       engine.vocabulary.units)
     return [rng for rng, unit in details.counts
             if unit != SHARE and (unit is None or claim.unit is None or unit == claim.unit)]
+
+
+def _other_figures_only(claim: Claim, view: VersionView, figures: list[NumRange]) -> bool:
+    """Whether a sentence giving several figures states this version's and conflicts with it only
+    on the others: "2,500 troops in Iraq and an additional 900 in Syria" reports the version with
+    900 of a claim on Syria; its 2,500 counts another thing."""
+    conflicts = _detail_conflicts(view)
+    counted = any(v.id == view.id and v.values.count for v in claim.versions)
+    return (counted and len(figures) > 1 and bool(conflicts) and all(c.startswith("number:") for c in conflicts)
+            and _reports_figure(claim, view.id, figures))
 
 
 def _reports_figure(claim: Claim, version_id: str, figures: list[NumRange]) -> bool:
@@ -342,7 +353,12 @@ def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply:
 # Where a report's long sentence joins one fact to the next: ", with ...", "; ", "—", ", while ...",
 # "... and those stationed in ...". Plain English syntax, not any topic's words.
 _JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|as)\b)|;\s+|\s*[—–]\s*|"
-                    r"\s+and\s+(?=(?:the|those|its|their|all|some|several|hundreds|thousands|[A-Z])\b)")
+                    r"\s+but\s+|"
+                    r"\s+and\s+(?=(?:the|those|its|their|all|some|several|hundreds|thousands|an?|[A-Z])\b)")
+# A clause that opens a sentence and sets the scene for its main clause: "Although the U.S.
+# withdrew its troops in 2011, it returned in 2014", "Following ISIS's defeat in 2017, ...".
+_OPENING_CLAUSE = re.compile(r"^((?:Although|Though|While|Despite|Following|After|Before|Since|When|Once|Until)\b"
+                             r"[^,]{8,}),\s+(.+)$")
 MIN_PIECE_WORDS = 5
 
 
@@ -354,11 +370,13 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE)
 
 
-def _pieces(sentence: str) -> list[str]:
+def joined_facts(sentence: str) -> list[str]:
     """The facts a long sentence joins, each long enough to be matched on its own, and the
     sentence without who said it (none when it joins nothing and quotes no one): each is also
     judged, and drafted when it agrees with a claim."""
-    pieces = [p.strip(" ,.") for p in _JOINS.split(sentence)]
+    opening = _OPENING_CLAUSE.match(sentence)
+    parts = [opening.group(1), opening.group(2)] if opening else [sentence]
+    pieces = [p.strip(" ,.") for part in parts for p in _JOINS.split(part)]
     pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
     pieces = pieces if len(pieces) > 1 else []
     for text in [sentence, *pieces]:

@@ -15,7 +15,16 @@ from claims.engine import Engine
 from claims.extract import extract
 from claims.ingest import ArticleError, article_problem, draft_article
 from claims.ingest.checks import MAX_ARTICLE_CHARS
-from claims.ingest.drafting import CLAIM, ENTITY, HEADLINE, NO_FIGURE, SOURCE, VERSION, without_dateline
+from claims.ingest.drafting import (
+    CLAIM,
+    ENTITY,
+    HEADLINE,
+    NO_FIGURE,
+    SOURCE,
+    VERSION,
+    joined_facts,
+    without_dateline,
+)
 from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
 from claims.ingest.sentences import article_sentences
@@ -310,3 +319,32 @@ def test_a_dateline_is_no_part_of_the_claim_but_stays_in_the_quote(engine: Engin
 def test_datelines_are_recognised_as_reports_open_with_them(sentence: str, bare: str) -> None:
     assert without_dateline(sentence) == bare
 
+
+
+def test_a_sentence_giving_two_figures_is_a_source_of_each_claim_its_own_figure_reports(engine: Engine) -> None:
+    sentence = "The U.S. currently has approximately 2,500 troops stationed in Iraq and an additional 900 in Syria."
+    drafts = drafts_by_action(engine, sentence)
+    assert VERSION not in drafts  # the 2,500 is not a new figure for the troops in Syria
+    assert {(d.claim_id, d.version_id) for d in drafts[SOURCE]} == {("troops-in-iraq", "about-2500"),
+                                                                    ("troops-in-syria", "about-900")}
+
+
+@pytest.mark.parametrize("sentence, source", [
+    ("Following ISIS’s defeat in 2017, the U.S. presence increasingly came under criticism from militias.",
+     ("isis-defeated-iraq-2017", "defeated-2017")),  # an opening clause states a fact of its own
+])
+def test_each_fact_a_sentence_joins_is_drafted_as_the_source_it_agrees_with(engine: Engine, sentence: str,
+                                                                              source: tuple[str, str]) -> None:
+    assert source in [(d.claim_id, d.version_id) for d in drafts_by_action(engine, sentence)[SOURCE]]
+
+
+@pytest.mark.parametrize("sentence, pieces", [
+    ("The United States withdrew from Iraq in 2011 after an occupation but returned in 2014 to fight ISIS.",
+     ["The United States withdrew from Iraq in 2011 after an occupation", "returned in 2014 to fight ISIS"]),
+    ("Although the U.S. withdrew its troops in 2011, it returned in 2014 to lead the coalition.",
+     ["Although the U.S. withdrew its troops in 2011", "it returned in 2014 to lead the coalition"]),
+    ("The U.S. has approximately 2,500 troops stationed in Iraq and an additional 900 in Syria.",
+     ["The U.S. has approximately 2,500 troops stationed in Iraq", "an additional 900 in Syria"]),
+])
+def test_the_facts_a_sentence_joins_are_judged_one_by_one(sentence: str, pieces: list[str]) -> None:
+    assert joined_facts(sentence) == pieces
