@@ -266,6 +266,9 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         return HEADLINE
     closest = min(judged or reply.versions, key=lambda v: len(_detail_conflicts(v)), default=None)
     values = fill.values_of(details, engine.entities, published, claim.unit, text=part, said_by=speaker_text)
+    if figures and claim.unit:
+        values["count"] = fill.count_text(figures[0])  # the figure of what the claim counts
+    values = _kinds_recorded(values, claim, closest)
     taken = {v.id for v in claim.versions}
     version_id = _unique(_version_slug(values) or f"from-{article_id}"[:60], taken)
     reason = _conflict_reason(claim.versions, closest) if closest else "no version of the claim speaks to it"
@@ -276,6 +279,31 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     return Draft(VERSION, position, sentence, f"{reason} ({claim.id}, matched {reply.claim.score:.0f}/100)",
                  _key(article_id, VERSION, sentence, claim.id), claim_id=claim.id, version_id=version_id,
                  values=values, said_by=speaker_text)
+
+
+# The value a detail conflict is about (`claims.verdict._details`): a new version records it.
+_CONFLICT_VALUES = {"date": "date", "number": "count", "duration": "duration", "place": "places", "scope": "scope",
+                    "speaker": "speaker", "who": "actors"}
+
+
+def _kinds_recorded(values: dict[str, Any], claim: Claim, closest: VersionView | None) -> dict[str, Any]:
+    """A new version's values, of the kinds the claim's versions record, and the kind it conflicts
+    on: its versions are compared on those. A place, a speaker or a date the sentence adds about
+    something else ("in Kanpur", the toll's "on Sunday" where the versions record only counts) is
+    left out, as the moderators left it out of every version before. Who gives the account is kept."""
+    recorded = {key for version in claim.versions for key, value in version.values.model_dump().items()
+                if value not in (None, [], {}) and key in _CONFLICT_VALUES.values()}
+    for conflict in closest.conflicts if closest else []:
+        kind = conflict.split(":", 1)[0]
+        if kind in _CONFLICT_VALUES:
+            recorded.add(_CONFLICT_VALUES[kind])
+    recorded.add("speaker")  # who gives this account: a version is someone's account
+    out = {key: value for key, value in values.items() if key in recorded or key not in _CONFLICT_VALUES.values()}
+    places = {p for version in claim.versions for p in version.values.places}
+    named = [p for p in out.get("places", []) if p in places]
+    if named:
+        out["places"] = named  # at the level the versions name places ("Iraq", not also "Mosul" in it)
+    return out
 
 
 def _figures(engine: Engine, text: str, claim: Claim, published: date) -> list[NumRange]:

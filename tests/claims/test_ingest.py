@@ -348,3 +348,11 @@ def test_each_fact_a_sentence_joins_is_drafted_as_the_source_it_agrees_with(engi
 ])
 def test_the_facts_a_sentence_joins_are_judged_one_by_one(sentence: str, pieces: list[str]) -> None:
     assert joined_facts(sentence) == pieces
+
+
+def test_a_new_version_records_the_kinds_of_value_the_claims_versions_record_at_their_level(engine: Engine) -> None:
+    # troops-in-iraq's versions record a count and "iraq": the day and the city the report adds are
+    # left out, as the moderators left them out before; who gives the figure is kept.
+    sentence = "About 3,100 U.S. troops were stationed in Iraq on 4 March 2025 near Mosul, the Pentagon said."
+    [version] = drafts_by_action(engine, sentence)[VERSION]
+    assert version.values == {"count": "~3100", "places": ["iraq"], "speaker": "us"}
