@@ -190,13 +190,30 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             keep(other)
     for piece in joined_facts(stated):
         for _, reply in engine.check_parts(piece, today=published):
-            if reply.claim is None or any(d.claim_id == reply.claim.id for d in made):
+            if reply.claim is not None and any(d.claim_id == reply.claim.id for d in made):
                 continue
-            one = _draft(engine, run.article_id, sentence.position, sentence.text, piece, reply, Details(),
+            details = extract(engine.normaliser.normalise(positive_form(piece).text).words, run.kinds, published,
+                              engine.vocabulary.units)
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, piece, reply, details,
                          published, speaker_text, run.cited)
-            if isinstance(one, Draft) and one.action == SOURCE:
+            if not isinstance(one, Draft) or any(d.claim_id == one.claim_id for d in made):
+                continue
+            if one.action == SOURCE:
                 keep(one)
+            elif one.action == VERSION:
+                # The sentence matched nothing as a whole, but this fact of it is another account
+                # of a claim the base has: a new version of that claim, not a new claim.
+                new_claims = [d for d in made if d.action == CLAIM and _about(d.statement or "", piece)]
+                if new_claims:
+                    made[:] = [d for d in made if d not in new_claims]
+                    keep(one)
     return made, why_not
+
+
+def _about(statement: str, piece: str) -> bool:
+    """Whether a drafted statement holds the piece of a sentence (most of the piece's words)."""
+    mine, theirs = set(_norm(piece).split()), set(_norm(statement).split())
+    return bool(mine) and len(mine & theirs) >= 0.8 * len(mine)
 
 
 def _entity_drafts(engine: Engine, article_id: str, found: list[names.NewName]) -> list[Draft]:

@@ -356,3 +356,14 @@ def test_a_new_version_records_the_kinds_of_value_the_claims_versions_record_at_
     sentence = "About 3,100 U.S. troops were stationed in Iraq on 4 March 2025 near Mosul, the Pentagon said."
     [version] = drafts_by_action(engine, sentence)[VERSION]
     assert version.values == {"count": "~3100", "places": ["iraq"], "speaker": "us"}
+
+
+def test_a_sentence_matching_nothing_whose_fact_is_another_account_of_a_claim_drafts_a_version(
+        engine: Engine) -> None:
+    # As a whole the sentence matches no claim; its first fact gives another troop figure for Iraq.
+    sentence = ("About 3,100 American soldiers are now deployed across Iraq, with engineers from several countries "
+                "rebuilding a bridge over the Tigris near Mosul, the Pentagon said.")
+    drafts = drafts_by_action(engine, sentence)
+    assert CLAIM not in drafts
+    [version] = drafts[VERSION]
+    assert version.claim_id == "troops-in-iraq" and version.values["count"] == "~3100"
