@@ -145,7 +145,7 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
             out.skipped.append(Skip(sentence.position, sentence.text, "; ".join(dict.fromkeys(why_not))))
     out.drafts.extend(_entity_drafts(engine, article_id, list(new_names.values())))
     out.drafts.sort(key=lambda d: (d.position, ACTIONS.index(d.action)))
-    out.drafts = _distinct_ids(out.drafts)
+    out.drafts = _distinct_ids(_one_per_new_version(out.drafts))
     return out
 
 
@@ -227,6 +227,21 @@ def _entity_drafts(engine: Engine, article_id: str, found: list[names.NewName]) 
                          _key(article_id, ENTITY, name.name),
                          entity={"id": entity_id, "kind": name.kind, "names": [name.name]}))
     return out
+
+
+def _one_per_new_version(drafts: list[Draft]) -> list[Draft]:
+    """One draft for each new version: several sentences giving the same account of a claim (the
+    same figure, date, place...) would each draft it, and accepting two would make two identical
+    versions. The one that gives the most values (often: who said it) is kept, in its place."""
+    best: dict[tuple[str, str], Draft] = {}
+    for draft in drafts:
+        if draft.action == VERSION:
+            account = (draft.claim_id or "", repr(sorted((k, v) for k, v in draft.values.items() if k != "speaker")))
+            kept = best.get(account)
+            if kept is None or len(draft.values) > len(kept.values):
+                best[account] = draft
+    keep = {id(d) for d in best.values()}
+    return [d for d in drafts if d.action != VERSION or id(d) in keep]
 
 
 def _distinct_ids(drafts: list[Draft]) -> list[Draft]:

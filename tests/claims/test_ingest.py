@@ -367,3 +367,11 @@ def test_a_sentence_matching_nothing_whose_fact_is_another_account_of_a_claim_dr
     assert CLAIM not in drafts
     [version] = drafts[VERSION]
     assert version.claim_id == "troops-in-iraq" and version.values["count"] == "~3100"
+
+
+def test_sentences_giving_the_same_new_account_draft_one_version_quoting_the_fullest(engine: Engine) -> None:
+    text = ("About 3,100 U.S. troops are stationed in Iraq.\n"
+            "About 3,100 U.S. troops are stationed in Iraq now, the Pentagon said.\n")
+    [version] = drafts_by_action(engine, text)[VERSION]
+    assert version.values == {"count": "~3100", "places": ["iraq"], "speaker": "us"}
+    assert version.quote == "About 3,100 U.S. troops are stationed in Iraq now, the Pentagon said."
