@@ -54,6 +54,8 @@ NOTHING_CHECKABLE = "nothing to check: no date, number, place or name, and no cl
 # with their sources and precision: it may be a source of what it agrees with, never a claim or a
 # version of its own ("US-Led Forces to Leave Iraq by 2026", "Here are the top 10 developments:").
 HEADLINE = "a headline or lead-in, not a sentence: it drafts only sources, never a new claim or version"
+BY_ATTRIBUTION = ("bears on the claim only through who it is attributed to (\"according to ...\"): what it "
+                  "states is about something else")
 NO_FIGURE = "bears on a count but gives no figure for it: neither a source nor a new version"
 INTERPRETATION = "an interpretation (what something marks, reflects or suggests), not a report: no claim of its own"
 MAX_STATEMENT = 300
@@ -229,6 +231,21 @@ def _entity_drafts(engine: Engine, article_id: str, found: list[names.NewName]) 
     return out
 
 
+def _matched_without_attribution(engine: Engine, part: str, claim_id: str, published: date) -> bool:
+    """Whether what a sentence states, without who it is attributed to, still bears on the claim:
+    "According to the agreement, hundreds would leave in September 2025" matches a claim about
+    when the agreement was reached through its attribution alone, and its date is not that one."""
+    bare = _ATTRIBUTION.sub("", part).strip(" ,.")
+    if bare == part.strip(" ,.") or len(bare.split()) < MIN_PIECE_WORDS:
+        return True
+    for _, reply in engine.check_parts(bare, today=published):
+        if reply.claim is not None and reply.claim.id == claim_id:
+            return True
+        if any(s.id == claim_id and s.score >= CLOSEST_SCORE for s in reply.suggestions):
+            return True
+    return False
+
+
 def _one_per_new_version(drafts: list[Draft]) -> list[Draft]:
     """One draft for each new version: several sentences giving the same account of a claim (the
     same figure, date, place...) would each draft it, and accepting two would make two identical
@@ -296,6 +313,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         return ALREADY_CITED
     if not _full_sentence(sentence):
         return HEADLINE
+    if not _matched_without_attribution(engine, part, claim.id, published):
+        return BY_ATTRIBUTION
     closest = min(judged or reply.versions, key=lambda v: len(_detail_conflicts(v)), default=None)
     values = fill.values_of(details, engine.entities, published, claim.unit, text=part, said_by=speaker_text)
     if figures and claim.unit:

@@ -375,3 +375,14 @@ def test_sentences_giving_the_same_new_account_draft_one_version_quoting_the_ful
     [version] = drafts_by_action(engine, text)[VERSION]
     assert version.values == {"count": "~3100", "places": ["iraq"], "speaker": "us"}
     assert version.quote == "About 3,100 U.S. troops are stationed in Iraq now, the Pentagon said."
+
+
+def test_a_claim_matched_only_through_who_a_sentence_is_attributed_to_gets_no_new_version(engine: Engine) -> None:
+    # "According to the agreement" matches the claim on when the agreement was reached; what the
+    # sentence states (who leaves when) is not another date for it.
+    sentence = ("According to the agreement, several hundred US soldiers would leave Iraq in September 2025, "
+                "and the last US personnel would leave by the end of 2026.")
+    drafts = drafts_by_action(engine, sentence)
+    assert VERSION not in drafts
+    assert {(d.claim_id, d.version_id) for d in drafts[SOURCE]} == {("final-withdrawal-date", "end-2026"),
+                                                                    ("first-phase-hundreds-leave", "hundreds-sep-2025")}
