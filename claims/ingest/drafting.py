@@ -39,7 +39,7 @@ from claims.ingest.sentences import Sentence, article_sentences
 from claims.load import normalise_quote
 from claims.models import Claim, ClaimKind, Version
 from claims.questions import positive_form
-from claims.values import NumRange, parse_count, same_figure
+from claims.values import NumRange, parse_count, parse_date_span, same_figure
 from claims.verdict import VersionView, describe
 
 SOURCE = "source"  # add the article as a source of an existing version
@@ -302,7 +302,7 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
                   or [v for v in judged if _other_figures_only(claim, v, figures)])
     agreeing = [v for v in compatible if _reports_figure(claim, v.id, figures)]
     if agreeing:
-        version = agreeing[0]
+        version = max(agreeing, key=lambda v: states_values(claim, v.id, details, figures))
         if claim.id in cited:
             return ALREADY_CITED  # the moderators already placed this article's account of the claim
         reason = (f"agrees with *{version.text}* ({claim.id}/{version.id}); matched “{clip(reply.claim.wording, 90)}” "
@@ -375,6 +375,28 @@ def _other_figures_only(claim: Claim, view: VersionView, figures: list[NumRange]
     counted = any(v.id == view.id and v.values.count for v in claim.versions)
     return (counted and len(figures) > 1 and bool(conflicts) and all(c.startswith("number:") for c in conflicts)
             and _reports_figure(claim, view.id, figures))
+
+
+def states_values(claim: Claim, version_id: str, details: Details, figures: list[NumRange]) -> int:
+    """How many of the version's date and figure the sentence states as they are, not merely
+    compatibly: of two versions a sentence agrees with ("by the end of 2026" agrees with both
+    "September 2026" and "end of 2026"), it reports the one it says in so many words."""
+    version = next((v for v in claim.versions if v.id == version_id), None)
+    if version is None:
+        return 0
+    said = 0
+    if version.values.date:
+        theirs = parse_date_span(version.values.date)
+        for span in details.dates:
+            start, end = span.start, span.end
+            if not span.year_known:
+                start, end = start.replace(year=theirs.start.year), end.replace(year=theirs.end.year)
+            if (start, end) == (theirs.start, theirs.end):
+                said += 1
+                break
+    if version.values.count and any(same_figure(f, parse_count(version.values.count)) for f in figures):
+        said += 1
+    return said
 
 
 def _reports_figure(claim: Claim, version_id: str, figures: list[NumRange]) -> bool:

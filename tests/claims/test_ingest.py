@@ -23,6 +23,7 @@ from claims.ingest.drafting import (
     SOURCE,
     VERSION,
     joined_facts,
+    states_values,
     without_dateline,
 )
 from claims.ingest.fill import count_text, date_text, main_date
@@ -386,3 +387,12 @@ def test_a_claim_matched_only_through_who_a_sentence_is_attributed_to_gets_no_ne
     assert VERSION not in drafts
     assert {(d.claim_id, d.version_id) for d in drafts[SOURCE]} == {("final-withdrawal-date", "end-2026"),
                                                                     ("first-phase-hundreds-leave", "hundreds-sep-2025")}
+
+
+def test_of_two_versions_a_sentence_agrees_with_it_reports_the_one_it_states_in_so_many_words(engine: Engine) -> None:
+    # "by the end of 2026" is compatible with both "September 2026" and "end of 2026".
+    claim = engine.base.claims["kurdistan-departure-date"]
+    sentence = "Troops stationed in the Kurdish region will depart by the end of 2026."
+    details = extract(engine.normaliser.normalise(sentence).words, {}, PUBLISHED, engine.vocabulary.units)
+    assert states_values(claim, "end-2026", details, []) == 1
+    assert states_values(claim, "september-2026", details, []) == 0
