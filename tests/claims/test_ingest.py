@@ -346,6 +346,10 @@ def test_each_fact_a_sentence_joins_is_drafted_as_the_source_it_agrees_with(engi
      ["Although the U.S. withdrew its troops in 2011", "it returned in 2014 to lead the coalition"]),
     ("The U.S. has approximately 2,500 troops stationed in Iraq and an additional 900 in Syria.",
      ["The U.S. has approximately 2,500 troops stationed in Iraq", "an additional 900 in Syria"]),
+    ("At least 97 people were killed on Sunday when 14 coaches of the express derailed near the town.",
+     ["At least 97 people were killed on Sunday", "14 coaches of the express derailed near the town"]),
+    ("Over 200 people were injured as 14 coaches of the express went off the track.",
+     ["Over 200 people were injured", "14 coaches of the express went off the track"]),
 ])
 def test_the_facts_a_sentence_joins_are_judged_one_by_one(sentence: str, pieces: list[str]) -> None:
     assert joined_facts(sentence) == pieces
