@@ -213,9 +213,10 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
 
 
 def _about(statement: str, piece: str) -> bool:
-    """Whether a drafted statement holds the piece of a sentence (most of the piece's words)."""
-    mine, theirs = set(_norm(piece).split()), set(_norm(statement).split())
-    return bool(mine) and len(mine & theirs) >= 0.8 * len(mine)
+    """Whether a drafted statement and a piece of the sentence share most words (half of the
+    shorter one's)."""
+    mine, theirs = set(re.findall(r"[a-z0-9]+", _norm(piece))), set(re.findall(r"[a-z0-9]+", _norm(statement)))
+    return bool(mine and theirs) and len(mine & theirs) >= 0.5 * min(len(mine), len(theirs))
 
 
 def _entity_drafts(engine: Engine, article_id: str, found: list[names.NewName]) -> list[Draft]:
@@ -471,6 +472,11 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE)
 
 
+# What someone is reported to have said, after "X told Reuters that", "officials said that".
+_REPORTED_THAT = re.compile(r"\b(?:said|says|told\s+[^,.;]{1,40}?|stated|announced|confirmed|reported|added)\s+"
+                            r"that\s+(.+)$", re.IGNORECASE)
+
+
 def joined_facts(sentence: str) -> list[str]:
     """The facts a long sentence joins, each long enough to be matched on its own, and the
     sentence without who said it (none when it joins nothing and quotes no one): each is also
@@ -481,9 +487,10 @@ def joined_facts(sentence: str) -> list[str]:
     pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
     pieces = pieces if len(pieces) > 1 else []
     for text in [sentence, *pieces]:
-        bare = _ATTRIBUTION.sub("", text).strip(" ,.")
-        if bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
-            pieces.append(bare)
+        reported = _REPORTED_THAT.search(text)
+        for bare in (_ATTRIBUTION.sub("", text).strip(" ,."), reported.group(1).strip(" ,.") if reported else ""):
+            if bare and bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
+                pieces.append(bare)
     return list(dict.fromkeys(pieces))
 
 

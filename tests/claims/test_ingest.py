@@ -400,3 +400,8 @@ def test_of_two_versions_a_sentence_agrees_with_it_reports_the_one_it_states_in_
     details = extract(engine.normaliser.normalise(sentence).words, {}, PUBLISHED, engine.vocabulary.units)
     assert states_values(claim, "end-2026", details, []) == 1
     assert states_values(claim, "september-2026", details, []) == 0
+
+
+def test_what_someone_is_reported_to_have_said_is_judged_on_its_own() -> None:
+    sentence = "Inspector General of Police, Kanpur, Zaki Ahmad told IANS that 120 people were killed in the accident."
+    assert "120 people were killed in the accident" in joined_facts(sentence)
