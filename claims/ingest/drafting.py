@@ -5,17 +5,27 @@ judged by the engine exactly as a user's statement is (`Engine.check_parts`: the
 the same comparison of details with every version), against the article's publication day:
 
 - it matches a claim and agrees with one of its versions: draft adding the article as a source
-  of that version, quoting the sentence;
+  of that version, quoting the sentence. A source reports the version's own figure: a
+  compatible but different one ("at least 97" killed where the version has 145) is another
+  account, a new version; of two versions it agrees with, it reports the one whose date or
+  figure it states in so many words;
 - it matches a claim and conflicts with every version: draft a new version with the values the
-  sentence gives, saying what it conflicts with ("conflicts with *September 2026*: the article
-  says *end of 2026*");
+  sentence gives, of the kinds the claim's versions record, saying what it conflicts with
+  ("conflicts with *September 2026*: the article says *end of 2026*"); sentences giving the
+  same new account draft it once;
 - it matches nothing, and gives something checkable (a date, a number, a place, a name): draft a
   new claim with a first version.
+
+A headline or lead-in drafts only sources; a report's dateline ("LUCKNOW: ") is no part of
+what is matched; a claim matched only through who a sentence is attributed to gets no new
+version.
 
 A report's sentences are longer than a user's question and often carry several facts, so a
 sentence no claim matches is also judged against its closest claim (`_closest`), close claims
 that agree are drafted beside the one matched (`_also`), and the facts a sentence joins, or
 states without who said them, are judged one by one (`joined_facts`): the same rules each time.
+A fact of a sentence that matched nothing as a whole, which is another account of a claim, is
+drafted as that claim's new version rather than as a new claim.
 
 The quote is always the sentence itself, so it is in the article by construction; names the
 workspace does not know become entity drafts. Each draft carries a `key` that is the same
