@@ -81,6 +81,21 @@ _YEAR_RANGE = re.compile(r"\b(?:between|in)\s+(?:\w+\s+)?(\d{4})\s+and\s+(?:\w+\
                          r"\b(\d{4})\s*[-–]\s*(\d{4})\b")
 
 
+# "500 to 800", "between 40 and 50", "200-300": one count given as a range, not two counts.
+_COUNT_RANGE = re.compile(r"\b(?:between\s+)?(\d[\d,]*)\s*(?:to|and|-|–)\s*(\d[\d,]*)\b(?!\s*(?:a\.?m|p\.?m))")
+
+
+def count_range(text: str, first: NumRange) -> str | None:
+    """The count as the range the sentence gives ("an estimated 500 to 800": 500..800) when the
+    count read first opens one; None otherwise (years are dates, not counts)."""
+    for m in _COUNT_RANGE.finditer(text):
+        low, high = (float(g.replace(",", "")) for g in m.groups())
+        years = all(1900 <= v <= 2100 and float(v).is_integer() for v in (low, high)) and len(m.group(1)) == 4
+        if not years and low < high and low in (first.lo, first.nominal):
+            return f"{_number(low)}..{_number(high)}"
+    return None
+
+
 def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpan | None:
     """The date a sentence gives for what it reports: the first, made as precise as the sentence
     makes it ("by September of this year": September of the year the sentence names). A month
@@ -115,7 +130,7 @@ def values_of(details: Details, entities: EntityIndex, published: date, unit: st
         out["date"] = date_text(when, published)
     counted = best_count(details, unit)
     if counted is not None:
-        out["count"] = count_text(counted[0])
+        out["count"] = count_range(text, counted[0]) or count_text(counted[0])
     if details.durations:
         duration = details.durations[0]
         out["duration"] = f"{_number(duration.amount)} {duration.unit}{'s' if duration.amount != 1 else ''}"

@@ -405,3 +405,9 @@ def test_of_two_versions_a_sentence_agrees_with_it_reports_the_one_it_states_in_
 def test_what_someone_is_reported_to_have_said_is_judged_on_its_own() -> None:
     sentence = "Inspector General of Police, Kanpur, Zaki Ahmad told IANS that 120 people were killed in the accident."
     assert "120 people were killed in the accident" in joined_facts(sentence)
+
+
+def test_a_count_given_as_a_range_is_drafted_as_that_range(engine: Engine) -> None:
+    sentence = "A train plunged off a bridge into a river in Bihar in 1981, killing an estimated 500 to 800 people."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["count"] == "500..800" and claim.values["date"] == "1981"
