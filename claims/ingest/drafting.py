@@ -212,6 +212,8 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
                 continue
             if one.action == SOURCE:
                 keep(one)
+                # The sentence's new claim says what this fact says: it is this claim's source.
+                made[:] = [d for d in made if not (d.action == CLAIM and says_all_of(piece, d.statement or ""))]
             elif one.action == VERSION:
                 # The sentence matched nothing as a whole, but this fact of it is another account
                 # of a claim the base has: a new version of that claim, not a new claim.
@@ -225,8 +227,19 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
 def _about(statement: str, piece: str) -> bool:
     """Whether a drafted statement and a piece of the sentence share most words (half of the
     shorter one's)."""
-    mine, theirs = set(re.findall(r"[a-z0-9]+", _norm(piece))), set(re.findall(r"[a-z0-9]+", _norm(statement)))
+    mine, theirs = _word_set(piece), _word_set(statement)
     return bool(mine and theirs) and len(mine & theirs) >= 0.5 * min(len(mine), len(theirs))
+
+
+def says_all_of(piece: str, statement: str) -> bool:
+    """Whether a piece of the sentence says nearly all a drafted statement says (it is that
+    statement without who said it, or nearly)."""
+    mine, theirs = _word_set(piece), _word_set(statement)
+    return bool(theirs) and len(mine & theirs) >= 0.8 * len(theirs)
+
+
+def _word_set(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", _norm(text)))
 
 
 def _entity_drafts(engine: Engine, article_id: str, found: list[names.NewName]) -> list[Draft]:
@@ -312,6 +325,13 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     compatible = ([v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
                   or [v for v in judged if _other_figures_only(claim, v, figures)])
     agreeing = [v for v in compatible if _reports_figure(claim, v.id, figures)]
+    if agreeing and _counts_what_claim_does_not(claim, details) and _full_sentence(sentence):
+        # "at least 70 assaults since October 7" agrees with a claim that attacks resumed then,
+        # but its figure is a fact that claim does not hold: a claim of its own.
+        values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
+        why = (f"agrees with *{claim.id}* (matched {reply.claim.score:.0f}/100) but counts what it records no "
+               "figure of: a claim of its own")
+        return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text, why)
     if agreeing:
         version = max(agreeing, key=lambda v: states_values(claim, v.id, details, figures))
         if claim.id in cited:
@@ -376,6 +396,13 @@ def _figures(engine: Engine, text: str, claim: Claim, published: date) -> list[N
                       engine.vocabulary.units)
     return [rng for rng, unit in details.counts
             if unit != SHARE and (unit is None or claim.unit is None or unit == claim.unit)]
+
+
+def _counts_what_claim_does_not(claim: Claim, details: Details) -> bool:
+    """Whether a sentence counts something (a figure of a named unit: attacks, troops, dollars)
+    where the claim records no figure at all."""
+    recorded = claim.unit or any(v.values.count for v in claim.versions)
+    return not recorded and any(unit and unit != SHARE for _, unit in details.counts)
 
 
 def _other_figures_only(claim: Claim, view: VersionView, figures: list[NumRange]) -> bool:
@@ -534,7 +561,7 @@ def _closest(engine: Engine, part: str, reply: Reply, published: date) -> Reply 
 
 
 def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, part: str, reply: Reply,
-               details: Details, values: dict[str, Any], speaker_text: str | None) -> Draft:
+               details: Details, values: dict[str, Any], speaker_text: str | None, why: str | None = None) -> Draft:
     counted = fill.best_count(details)
     unit = counted[1] if counted else None
     if unit and unit != "share":
@@ -549,7 +576,9 @@ def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, pa
     claim_id = _unique(_slug(statement), set(engine.base.claims))
     closest = reply.suggestions[0] if reply.suggestions else None
     reason = "no claim in the base bears on it"
-    if closest is not None:
+    if why:
+        reason = why
+    elif closest is not None:
         reason += f" (closest: {closest.id}, {closest.score:.0f}/100)"
     return Draft(CLAIM, position, sentence, reason, _key(article_id, CLAIM, sentence, _norm(part)),
                  claim_id=claim_id, version_id="reported", values=values, said_by=speaker_text,

@@ -23,6 +23,7 @@ from claims.ingest.drafting import (
     SOURCE,
     VERSION,
     joined_facts,
+    says_all_of,
     states_values,
     without_dateline,
 )
@@ -411,3 +412,22 @@ def test_a_count_given_as_a_range_is_drafted_as_that_range(engine: Engine) -> No
     sentence = "A train plunged off a bridge into a river in Bihar in 1981, killing an estimated 500 to 800 people."
     [claim] = drafts_by_action(engine, sentence)[CLAIM]
     assert claim.values["count"] == "500..800" and claim.values["date"] == "1981"
+
+
+def test_a_figure_the_matched_claim_records_nothing_of_makes_a_claim_of_its_own(engine: Engine) -> None:
+    # The sentence agrees with the claim that Turkey attacked Kurdish forces, which counts nothing;
+    # its 3,000 troops are a fact that claim does not hold.
+    sentence = "Turkey began attacking armed Kurdish forces in northern Iraq with warplanes and 3,000 troops on Monday."
+    drafts = drafts_by_action(engine, sentence)
+    assert SOURCE not in drafts
+    [claim] = drafts[CLAIM]
+    assert claim.values["count"] == "3000"
+    assert claim.reason.startswith("agrees with *turkey-warplanes-kurdish-forces*")
+    assert claim.reason.endswith("but counts what it records no figure of: a claim of its own")
+
+
+def test_a_new_claim_that_only_restates_a_fact_drafted_as_a_source_is_not_drafted() -> None:
+    assert says_all_of("Iraq and the United States have reached an agreement on the withdrawal",
+                        "Iraq and the United States have reached an agreement on the withdrawal, officials said")
+    assert not says_all_of("The approximately 2,500 American troops in Iraq were the subject of the negotiations",
+                            "they were postponed due to tensions sparked by Israel's war on Gaza")
