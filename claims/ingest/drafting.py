@@ -323,6 +323,7 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         return NO_FIGURE
     judged = [v for v in reply.versions if v.judged]
     compatible = ([v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
+                  or [v for v in judged if _other_speaker_only(v)]
                   or [v for v in judged if _other_figures_only(claim, v, figures)])
     agreeing = [v for v in compatible if _reports_figure(claim, v.id, figures)]
     if agreeing and _counts_what_claim_does_not(claim, details) and _full_sentence(sentence):
@@ -396,6 +397,14 @@ def _figures(engine: Engine, text: str, claim: Claim, published: date) -> list[N
                       engine.vocabulary.units)
     return [rng for rng, unit in details.counts
             if unit != SHARE and (unit is None or claim.unit is None or unit == claim.unit)]
+
+
+def _other_speaker_only(view: VersionView) -> bool:
+    """Whether a sentence differs from a version only in who says it: the same account from
+    someone else is another source of the version (each source records who said it), not a new
+    version ("'Iraq can manage the threat,' said an adviser to the prime minister")."""
+    conflicts = _detail_conflicts(view)
+    return bool(conflicts) and all(c.startswith("speaker:") for c in conflicts)
 
 
 def _counts_what_claim_does_not(claim: Claim, details: Details) -> bool:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from benchmarks.ingest import without_article
 from claims.curate import CurationError, Curator
 from claims.digest import build_digest
 from claims.engine import Engine
@@ -30,7 +31,7 @@ from claims.ingest.drafting import (
 from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
 from claims.ingest.sentences import article_sentences
-from claims.load import quote_in_text
+from claims.load import Base, quote_in_text
 from claims.service import Crosscheck
 from claims.values import parse_count, parse_date_span, same_figure
 
@@ -431,3 +432,14 @@ def test_a_new_claim_that_only_restates_a_fact_drafted_as_a_source_is_not_drafte
                         "Iraq and the United States have reached an agreement on the withdrawal, officials said")
     assert not says_all_of("The approximately 2,500 American troops in Iraq were the subject of the negotiations",
                             "they were postponed due to tensions sparked by Israel's war on Gaza")
+
+
+def test_the_same_account_from_someone_else_is_another_source_not_a_new_version(shipped_base: Base) -> None:
+    # Without the report that quotes him, the base has Iraq's claim from other speakers only.
+    reduced, _ = without_article(shipped_base, "003_0d325b8582dc79ca")
+    engine = Engine(reduced, today=date(2026, 11, 21))
+    sentence = ("“Iraq has demonstrated its ability to manage the remaining threat,” said Farhad Alaaldin, "
+                "foreign affairs adviser to the Iraqi prime minister.")
+    drafts = drafts_by_action(engine, sentence)
+    assert VERSION not in drafts
+    assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("iraq-can-handle-isis", "can-manage")]
