@@ -571,7 +571,7 @@ def _closest(engine: Engine, part: str, reply: Reply, published: date) -> Reply 
 
 def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, part: str, reply: Reply,
                details: Details, values: dict[str, Any], speaker_text: str | None, why: str | None = None) -> Draft:
-    counted = fill.best_count(details)
+    counted = fill.best_count(details, text=part)
     unit = counted[1] if counted else None
     if unit and unit != "share":
         kind = ClaimKind.QUANTITY

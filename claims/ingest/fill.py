@@ -64,15 +64,26 @@ def count_text(rng: NumRange) -> str:
     return f"{_number(round(rng.lo))}..{_number(round(rng.hi))}"
 
 
-def best_count(details: Details, unit: str | None = None) -> tuple[NumRange, str | None] | None:
-    """The count a sentence gives: one of the claim's unit if there is one, else the first counted thing."""
-    counts = [(rng, u) for rng, u in details.counts if u != SHARE]
+def best_count(details: Details, unit: str | None = None, text: str = "") -> tuple[NumRange, str | None] | None:
+    """The count a sentence gives: one of the claim's unit if there is one, else the first counted
+    thing. A number that only points at things already named ("the two states", "both coaches")
+    counts nothing the sentence reports."""
+    counts = [(rng, u) for rng, u in details.counts if u != SHARE and not _pointing(text, rng)]
     if unit:
         same = [c for c in counts if c[1] == unit]
         if same:
             return same[0]
     with_unit = [c for c in counts if c[1]]
     return (with_unit or counts or [None])[0]
+
+
+def _pointing(text: str, rng: NumRange) -> bool:
+    """Whether a small number spelled out is only used after "the", "these" or "those" ("the two
+    states"): it picks out things, it does not count what is reported."""
+    label = rng.label.strip()
+    return bool(text) and label.isalpha() and bool(
+        re.search(rf"\b(?:the|these|those)\s+{re.escape(label)}\b", text, re.IGNORECASE)) and not re.search(
+        rf"(?<!the )(?<!these )(?<!those )\b{re.escape(label)}\b", text, re.IGNORECASE)
 
 
 # "between 2019 and 2020", "in 2019 and 2020", "from 2014 to 2017", "2019-2020": one span, not two dates.
@@ -128,7 +139,7 @@ def values_of(details: Details, entities: EntityIndex, published: date, unit: st
     when = main_date(details.dates, published, text)
     if when is not None:
         out["date"] = date_text(when, published)
-    counted = best_count(details, unit)
+    counted = best_count(details, unit, text)
     if counted is not None:
         out["count"] = count_range(text, counted[0]) or count_text(counted[0])
     if details.durations:

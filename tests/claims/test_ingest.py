@@ -443,3 +443,14 @@ def test_the_same_account_from_someone_else_is_another_source_not_a_new_version(
     drafts = drafts_by_action(engine, sentence)
     assert VERSION not in drafts
     assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("iraq-can-handle-isis", "can-manage")]
+
+
+@pytest.mark.parametrize("sentence, count", [
+    ("The bridge opened after months of talks between the two cities, Turkish engineers said in Mosul in March 2025.",
+     None),
+    ("Two bridges over the Tigris in Mosul were opened by Turkish engineers in January 2024.", "2"),
+])
+def test_a_number_that_only_points_at_things_named_is_no_count(engine: Engine, sentence: str,
+                                                               count: str | None) -> None:
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values.get("count") == count
