@@ -6,8 +6,9 @@ sources dropped; versions and claims only it supports dropped), draft from its t
 
 - recall: of the article's curated links to claims that remain, the share a draft proposes
   correctly (agrees with version V: a source draft on V; a version only it supports: a version
-  draft on that claim); and of the claims only it supports, the share drafted as new claims
-  (a claim draft quoting a sentence its curated quotes come from);
+  draft on that claim quoting a sentence the version's curated quotes come from); and of the
+  claims only it supports, the share drafted as new claims (a claim draft quoting a sentence its
+  curated quotes come from; two from one sentence are paired by the words their statements share);
 - precision: the share of drafts (entity drafts apart) that match something the curated base
   records for the article; the rest are what a moderator would reject;
 - values: of the values drafted (date, count, places, speaker) on correct drafts, the share equal
@@ -91,6 +92,10 @@ def same_passage(sentence: str, quote: str) -> bool:
     return bool(a and b) and len(a & b) >= 0.6 * min(len(a), len(b))
 
 
+def _overlap(a: str, b: str) -> int:
+    return len(set(_words(a)) & set(_words(b)))
+
+
 def _value_matches(drafted: dict[str, Any], curated: Values) -> tuple[int, int, int]:
     """(drafted, equal, missed) over date, count, places and speaker."""
     given = equal = missed = 0
@@ -120,7 +125,7 @@ def _value_matches(drafted: dict[str, Any], curated: Values) -> tuple[int, int, 
 def score(drafts: list[Draft], expected: Expected, base: Base) -> dict[str, Any]:
     """Compare one article's drafts with what the curated base records for it."""
     found_sources: set[tuple[str, str]] = set()
-    found_versions: set[str] = set()
+    found_versions: set[tuple[str, str]] = set()
     found_claims: set[str] = set()
     correct = wrong = 0
     given = equal = missed = 0
@@ -131,12 +136,21 @@ def score(drafts: list[Draft], expected: Expected, base: Base) -> dict[str, Any]
         if draft.action == SOURCE and (draft.claim_id, draft.version_id) in expected.sources:
             found_sources.add((draft.claim_id, draft.version_id))
             curated = _version(base.claims[draft.claim_id], draft.version_id).values
-        elif draft.action == VERSION and draft.claim_id in expected.versions and draft.claim_id not in found_versions:
-            found_versions.add(draft.claim_id)
-            curated = expected.versions[draft.claim_id][0][1]
-        elif draft.action == CLAIM:
-            hit = next((cid for cid, (_, quotes) in expected.claims.items() if cid not in found_claims
+        elif draft.action == VERSION:
+            dropped = expected.versions.get(draft.claim_id or "", [])
+            hit = next(((draft.claim_id, vid, values) for vid, values, quotes in dropped
+                        if (draft.claim_id, vid) not in found_versions
                         and any(same_passage(draft.quote, q) for q in quotes)), None)
+            if hit:
+                found_versions.add(hit[:2])
+                curated = hit[2]
+        elif draft.action == CLAIM:
+            hits = [cid for cid, (_, quotes) in expected.claims.items() if cid not in found_claims
+                    and any(same_passage(draft.quote, q) for q in quotes)]
+            # Two claims drafted from one sentence are each paired with the curated claim whose
+            # statement they share most words with, not with whichever comes first.
+            hit = max(hits, key=lambda cid: _overlap(draft.statement or draft.quote, base.claims[cid].statement),
+                      default=None)
             if hit:
                 found_claims.add(hit)
                 curated = expected.claims[hit][0]
@@ -148,12 +162,13 @@ def score(drafts: list[Draft], expected: Expected, base: Base) -> dict[str, Any]
             continue  # a source adds the article to a version as it is: it drafts no values
         g, e, m = _value_matches(draft.values, curated)
         given, equal, missed = given + g, equal + e, missed + m
-    links = len(expected.sources) + len(expected.versions) + len(expected.claims)
+    versions = sum(len(dropped) for dropped in expected.versions.values())
+    links = len(expected.sources) + versions + len(expected.claims)
     recalled = len(found_sources) + len(found_versions) + len(found_claims)
     return {"links": links, "recalled": recalled, "drafts": correct + wrong, "correct": correct,
             "values_drafted": given, "values_equal": equal, "values_missed": missed,
             "entity_drafts": sum(1 for d in drafts if d.action == ENTITY),
-            "expected": {"sources": len(expected.sources), "versions": len(expected.versions),
+            "expected": {"sources": len(expected.sources), "versions": versions,
                          "claims": len(expected.claims)},
             "found": {"sources": len(found_sources), "versions": len(found_versions), "claims": len(found_claims)}}
 

@@ -488,6 +488,12 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int], uni
             i += used
             continue
         after = i + used
+        clock = _clock_time(words, after)
+        if clock or (value == 1 and words[after: after + 1] == ["of"]):
+            # "at 3 a.m.", "3:10 am": a time of day; "one of the coaches": which, not how many
+            consumed.update(range(i, after + clock))
+            i = after + clock
+            continue
         bound = _bound_before(words, i)
         modifier = _modifier_length(words, i)
         # "12 day war", "three year timeframe", "two decades": a duration
@@ -524,6 +530,16 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int], uni
         details.counts.append((rng, unit))
         consumed.update(range(i - modifier, after))
         i = after
+
+
+def _clock_time(words: list[str], after: int) -> int:
+    """How many words after an hour make it a time of day ("3 a.m.", "3:10 am", "11 pm"), or 0."""
+    j = after + 1 if words[after: after + 1] and words[after].isdigit() and len(words[after]) == 2 else after
+    if words[j: j + 2] in (["a", "m"], ["p", "m"]):
+        return j + 2 - after
+    if words[j: j + 1] in (["am"], ["pm"]):
+        return j + 1 - after
+    return 0
 
 
 def _bound_before(words: list[str], i: int) -> str:

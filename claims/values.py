@@ -8,6 +8,7 @@ so both sides are compared as intervals.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -165,6 +166,24 @@ def compare_quantity(stated: NumRange, source: NumRange) -> str:
         if gap <= SAME_FIGURE and (not exact_statement or stated.nominal == source.nominal):
             return "agree"
     return "unsettled"
+
+
+def same_figure(a: NumRange, b: NumRange) -> bool:
+    """Whether two figures are the same account of a count, not merely compatible ones: each
+    supports the other ("about 2,500" and "approximately 2,500", "60" and "about 60", "hundreds"
+    and "several hundred"), or they bound the same whole numbers ("more than 200" and ">=201").
+    "At least 97" and "145" are compatible (the verdict's `compare_quantity` agrees) but are two
+    reports of the toll, not one."""
+    if compare_quantity(a, b) == "agree" and compare_quantity(b, a) == "agree":
+        return True
+    return _whole(a) == _whole(b)
+
+
+def _whole(rng: NumRange) -> tuple[float, float]:
+    """The whole numbers a count allows: "more than 200" is 201 and up."""
+    lo = math.ceil(rng.lo) if math.isfinite(rng.lo) else rng.lo
+    hi = math.floor(rng.hi) if math.isfinite(rng.hi) else rng.hi
+    return lo, hi
 
 
 def parse_count(text: str) -> NumRange:

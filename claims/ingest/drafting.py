@@ -5,17 +5,27 @@ judged by the engine exactly as a user's statement is (`Engine.check_parts`: the
 the same comparison of details with every version), against the article's publication day:
 
 - it matches a claim and agrees with one of its versions: draft adding the article as a source
-  of that version, quoting the sentence;
+  of that version, quoting the sentence. A source reports the version's own figure: a
+  compatible but different one ("at least 97" killed where the version has 145) is another
+  account, a new version; of two versions it agrees with, it reports the one whose date or
+  figure it states in so many words;
 - it matches a claim and conflicts with every version: draft a new version with the values the
-  sentence gives, saying what it conflicts with ("conflicts with *September 2026*: the article
-  says *end of 2026*");
+  sentence gives, of the kinds the claim's versions record, saying what it conflicts with
+  ("conflicts with *September 2026*: the article says *end of 2026*"); sentences giving the
+  same new account draft it once;
 - it matches nothing, and gives something checkable (a date, a number, a place, a name): draft a
   new claim with a first version.
+
+A headline or lead-in drafts only sources; a report's dateline ("LUCKNOW: ") is no part of
+what is matched; a claim matched only through who a sentence is attributed to gets no new
+version.
 
 A report's sentences are longer than a user's question and often carry several facts, so a
 sentence no claim matches is also judged against its closest claim (`_closest`), close claims
 that agree are drafted beside the one matched (`_also`), and the facts a sentence joins, or
-states without who said them, are judged one by one (`_pieces`): the same rules each time.
+states without who said them, are judged one by one (`joined_facts`): the same rules each time.
+A fact of a sentence that matched nothing as a whole, which is another account of a claim, is
+drafted as that claim's new version rather than as a new claim.
 
 The quote is always the sentence itself, so it is in the article by construction; names the
 workspace does not know become entity drafts. Each draft carries a `key` that is the same
@@ -32,14 +42,15 @@ from datetime import date
 from typing import Any
 
 from claims.engine import Engine, Reply, StatementError
-from claims.extract import Details, extract
+from claims.extract import SHARE, Details, extract
 from claims.ingest import fill, names
 from claims.ingest.checks import require_article
 from claims.ingest.sentences import Sentence, article_sentences
 from claims.load import normalise_quote
-from claims.models import ClaimKind, Version
+from claims.models import Claim, ClaimKind, Version
 from claims.questions import positive_form
-from claims.verdict import VersionView
+from claims.values import NumRange, parse_count, parse_date_span, same_figure
+from claims.verdict import VersionView, describe
 
 SOURCE = "source"  # add the article as a source of an existing version
 VERSION = "version"  # a new version of an existing claim
@@ -49,6 +60,13 @@ ACTIONS = (SOURCE, VERSION, CLAIM, ENTITY)
 
 ALREADY_CITED = "the base already cites this article for that claim"
 NOTHING_CHECKABLE = "nothing to check: no date, number, place or name, and no claim in the base it bears on"
+# A headline, a caption or a line leading into a list condenses what the report's sentences state,
+# with their sources and precision: it may be a source of what it agrees with, never a claim or a
+# version of its own ("US-Led Forces to Leave Iraq by 2026", "Here are the top 10 developments:").
+HEADLINE = "a headline or lead-in, not a sentence: it drafts only sources, never a new claim or version"
+BY_ATTRIBUTION = ("bears on the claim only through who it is attributed to (\"according to ...\"): what it "
+                  "states is about something else")
+NO_FIGURE = "bears on a count but gives no figure for it: neither a source nor a new version"
 INTERPRETATION = "an interpretation (what something marks, reflects or suggests), not a report: no claim of its own"
 MAX_STATEMENT = 300
 # What an analyst reads into events rather than what happened or was said: like an opinion, it
@@ -139,7 +157,7 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
             out.skipped.append(Skip(sentence.position, sentence.text, "; ".join(dict.fromkeys(why_not))))
     out.drafts.extend(_entity_drafts(engine, article_id, list(new_names.values())))
     out.drafts.sort(key=lambda d: (d.position, ACTIONS.index(d.action)))
-    out.drafts = _distinct_ids(out.drafts)
+    out.drafts = _distinct_ids(_one_per_new_version(out.drafts))
     return out
 
 
@@ -160,7 +178,7 @@ class _Run:
 def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[str]]:
     """A sentence's drafts, and why its claims drafted nothing (when they did not): each claim it
     makes (`Engine.check_parts`), other claims close to it that agree (`_also`), and the facts it
-    joins, or states without who said them, that agree with a claim (`_pieces`)."""
+    joins, or states without who said them, that agree with a claim (`joined_facts`)."""
     engine, published = run.engine, run.published
     speaker_text = names.said_by(sentence.text)
     made: list[Draft] = []
@@ -173,7 +191,8 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             run.seen.add(found.key)
             made.append(found)
 
-    for part, reply in engine.check_parts(sentence.text, today=published):
+    stated = without_dateline(sentence.text)
+    for part, reply in engine.check_parts(stated, today=published):
         details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published,
                           engine.vocabulary.units)
         draft = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details, published,
@@ -181,15 +200,46 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
         keep(draft)
         for other in _also(engine, run.article_id, sentence, part, reply, published, speaker_text, run.cited, draft):
             keep(other)
-    for piece in _pieces(sentence.text):
+    for piece in joined_facts(stated):
         for _, reply in engine.check_parts(piece, today=published):
-            if reply.claim is None or any(d.claim_id == reply.claim.id for d in made):
+            if reply.claim is not None and any(d.claim_id == reply.claim.id for d in made):
                 continue
-            one = _draft(engine, run.article_id, sentence.position, sentence.text, piece, reply, Details(),
+            details = extract(engine.normaliser.normalise(positive_form(piece).text).words, run.kinds, published,
+                              engine.vocabulary.units)
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, piece, reply, details,
                          published, speaker_text, run.cited)
-            if isinstance(one, Draft) and one.action == SOURCE:
+            if not isinstance(one, Draft) or any(d.claim_id == one.claim_id for d in made):
+                continue
+            if one.action == SOURCE:
                 keep(one)
+                # The sentence's new claim says what this fact says: it is this claim's source.
+                made[:] = [d for d in made if not (d.action == CLAIM and says_all_of(piece, d.statement or ""))]
+            elif one.action == VERSION:
+                # The sentence matched nothing as a whole, but this fact of it is another account
+                # of a claim the base has: a new version of that claim, not a new claim.
+                new_claims = [d for d in made if d.action == CLAIM and _about(d.statement or "", piece)]
+                if new_claims:
+                    made[:] = [d for d in made if d not in new_claims]
+                    keep(one)
     return made, why_not
+
+
+def _about(statement: str, piece: str) -> bool:
+    """Whether a drafted statement and a piece of the sentence share most words (half of the
+    shorter one's)."""
+    mine, theirs = _word_set(piece), _word_set(statement)
+    return bool(mine and theirs) and len(mine & theirs) >= 0.5 * min(len(mine), len(theirs))
+
+
+def says_all_of(piece: str, statement: str) -> bool:
+    """Whether a piece of the sentence says nearly all a drafted statement says (it is that
+    statement without who said it, or nearly)."""
+    mine, theirs = _word_set(piece), _word_set(statement)
+    return bool(theirs) and len(mine & theirs) >= 0.8 * len(theirs)
+
+
+def _word_set(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", _norm(text)))
 
 
 def _entity_drafts(engine: Engine, article_id: str, found: list[names.NewName]) -> list[Draft]:
@@ -203,6 +253,36 @@ def _entity_drafts(engine: Engine, article_id: str, found: list[names.NewName]) 
                          _key(article_id, ENTITY, name.name),
                          entity={"id": entity_id, "kind": name.kind, "names": [name.name]}))
     return out
+
+
+def _matched_without_attribution(engine: Engine, part: str, claim_id: str, published: date) -> bool:
+    """Whether what a sentence states, without who it is attributed to, still bears on the claim:
+    "According to the agreement, hundreds would leave in September 2025" matches a claim about
+    when the agreement was reached through its attribution alone, and its date is not that one."""
+    bare = _ATTRIBUTION.sub("", part).strip(" ,.")
+    if bare == part.strip(" ,.") or len(bare.split()) < MIN_PIECE_WORDS:
+        return True
+    for _, reply in engine.check_parts(bare, today=published):
+        if reply.claim is not None and reply.claim.id == claim_id:
+            return True
+        if any(s.id == claim_id and s.score >= CLOSEST_SCORE for s in reply.suggestions):
+            return True
+    return False
+
+
+def _one_per_new_version(drafts: list[Draft]) -> list[Draft]:
+    """One draft for each new version: several sentences giving the same account of a claim (the
+    same figure, date, place...) would each draft it, and accepting two would make two identical
+    versions. The one that gives the most values (often: who said it) is kept, in its place."""
+    best: dict[tuple[str, str], Draft] = {}
+    for draft in drafts:
+        if draft.action == VERSION:
+            account = (draft.claim_id or "", repr(sorted((k, v) for k, v in draft.values.items() if k != "speaker")))
+            kept = best.get(account)
+            if kept is None or len(draft.values) > len(kept.values):
+                best[account] = draft
+    keep = {id(d) for d in best.values()}
+    return [d for d in drafts if d.action != VERSION or id(d) in keep]
 
 
 def _distinct_ids(drafts: list[Draft]) -> list[Draft]:
@@ -229,6 +309,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     if reply.claim is None and _full_sentence(sentence):
         reply = _closest(engine, part, reply, published) or reply
     if reply.claim is None:
+        if not _full_sentence(sentence):
+            return HEADLINE
         if not _checkable(details):
             return NOTHING_CHECKABLE
         if _INTERPRETS.search(part):
@@ -236,10 +318,23 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text)
     claim = engine.base.claims[reply.claim.id]
+    figures = _figures(engine, part, claim, published)
+    if claim.kind is ClaimKind.QUANTITY and not figures:
+        return NO_FIGURE
     judged = [v for v in reply.versions if v.judged]
-    agreeing = [v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
+    compatible = ([v for v in judged if v.agrees] or [v for v in judged if not _detail_conflicts(v)]
+                  or [v for v in judged if _other_speaker_only(v)]
+                  or [v for v in judged if _other_figures_only(claim, v, figures)])
+    agreeing = [v for v in compatible if _reports_figure(claim, v.id, figures)]
+    if agreeing and _counts_what_claim_does_not(claim, details) and _full_sentence(sentence):
+        # "at least 70 assaults since October 7" agrees with a claim that attacks resumed then,
+        # but its figure is a fact that claim does not hold: a claim of its own.
+        values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
+        why = (f"agrees with *{claim.id}* (matched {reply.claim.score:.0f}/100) but counts what it records no "
+               "figure of: a claim of its own")
+        return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text, why)
     if agreeing:
-        version = agreeing[0]
+        version = max(agreeing, key=lambda v: states_values(claim, v.id, details, figures))
         if claim.id in cited:
             return ALREADY_CITED  # the moderators already placed this article's account of the claim
         reason = (f"agrees with *{version.text}* ({claim.id}/{version.id}); matched “{clip(reply.claim.wording, 90)}” "
@@ -248,14 +343,118 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
                      claim_id=claim.id, version_id=version.id, said_by=speaker_text)
     if claim.id in cited:
         return ALREADY_CITED
+    if not _full_sentence(sentence):
+        return HEADLINE
+    if not _matched_without_attribution(engine, part, claim.id, published):
+        return BY_ATTRIBUTION
     closest = min(judged or reply.versions, key=lambda v: len(_detail_conflicts(v)), default=None)
     values = fill.values_of(details, engine.entities, published, claim.unit, text=part, said_by=speaker_text)
+    if figures and claim.unit:
+        values["count"] = fill.count_text(figures[0])  # the figure of what the claim counts
+    values = _kinds_recorded(values, claim, closest)
     taken = {v.id for v in claim.versions}
     version_id = _unique(_version_slug(values) or f"from-{article_id}"[:60], taken)
     reason = _conflict_reason(claim.versions, closest) if closest else "no version of the claim speaks to it"
+    if compatible:
+        other = next(v for v in claim.versions if v.id == compatible[0].id)
+        reason = (f"gives another figure than *{other.id}* ({other.values.count}): the article says "
+                  f"*{', '.join(describe(f) for f in figures)}*")
     return Draft(VERSION, position, sentence, f"{reason} ({claim.id}, matched {reply.claim.score:.0f}/100)",
                  _key(article_id, VERSION, sentence, claim.id), claim_id=claim.id, version_id=version_id,
                  values=values, said_by=speaker_text)
+
+
+# The value a detail conflict is about (`claims.verdict._details`): a new version records it.
+_CONFLICT_VALUES = {"date": "date", "number": "count", "duration": "duration", "place": "places", "scope": "scope",
+                    "speaker": "speaker", "who": "actors"}
+
+
+def _kinds_recorded(values: dict[str, Any], claim: Claim, closest: VersionView | None) -> dict[str, Any]:
+    """A new version's values, of the kinds the claim's versions record, and the kind it conflicts
+    on: its versions are compared on those. A place, a speaker or a date the sentence adds about
+    something else ("in Kanpur", the toll's "on Sunday" where the versions record only counts) is
+    left out, as the moderators left it out of every version before. Who gives the account is kept."""
+    recorded = {key for version in claim.versions for key, value in version.values.model_dump().items()
+                if value not in (None, [], {}) and key in _CONFLICT_VALUES.values()}
+    for conflict in closest.conflicts if closest else []:
+        kind = conflict.split(":", 1)[0]
+        if kind in _CONFLICT_VALUES:
+            recorded.add(_CONFLICT_VALUES[kind])
+    recorded.add("speaker")  # who gives this account: a version is someone's account
+    out = {key: value for key, value in values.items() if key in recorded or key not in _CONFLICT_VALUES.values()}
+    places = {p for version in claim.versions for p in version.values.places}
+    named = [p for p in out.get("places", []) if p in places]
+    if named:
+        out["places"] = named  # at the level the versions name places ("Iraq", not also "Mosul" in it)
+    return out
+
+
+def _figures(engine: Engine, text: str, claim: Claim, published: date) -> list[NumRange]:
+    """The figures a sentence gives for what the claim counts: its counts of the claim's unit or
+    of nothing named (a count of something else, "3 bases" beside a troop count, is not one)."""
+    kinds = {eid: str(e.kind) for eid, e in engine.entities.entities.items()}
+    details = extract(engine.normaliser.normalise(positive_form(text).text).words, kinds, published,
+                      engine.vocabulary.units)
+    return [rng for rng, unit in details.counts
+            if unit != SHARE and (unit is None or claim.unit is None or unit == claim.unit)]
+
+
+def _other_speaker_only(view: VersionView) -> bool:
+    """Whether a sentence differs from a version only in who says it: the same account from
+    someone else is another source of the version (each source records who said it), not a new
+    version ("'Iraq can manage the threat,' said an adviser to the prime minister")."""
+    conflicts = _detail_conflicts(view)
+    return bool(conflicts) and all(c.startswith("speaker:") for c in conflicts)
+
+
+def _counts_what_claim_does_not(claim: Claim, details: Details) -> bool:
+    """Whether a sentence counts something (a figure of a named unit: attacks, troops, dollars)
+    where the claim records no figure at all."""
+    recorded = claim.unit or any(v.values.count for v in claim.versions)
+    return not recorded and any(unit and unit != SHARE for _, unit in details.counts)
+
+
+def _other_figures_only(claim: Claim, view: VersionView, figures: list[NumRange]) -> bool:
+    """Whether a sentence giving several figures states this version's and conflicts with it only
+    on the others: "2,500 troops in Iraq and an additional 900 in Syria" reports the version with
+    900 of a claim on Syria; its 2,500 counts another thing."""
+    conflicts = _detail_conflicts(view)
+    counted = any(v.id == view.id and v.values.count for v in claim.versions)
+    return (counted and len(figures) > 1 and bool(conflicts) and all(c.startswith("number:") for c in conflicts)
+            and _reports_figure(claim, view.id, figures))
+
+
+def states_values(claim: Claim, version_id: str, details: Details, figures: list[NumRange]) -> int:
+    """How many of the version's date and figure the sentence states as they are, not merely
+    compatibly: of two versions a sentence agrees with ("by the end of 2026" agrees with both
+    "September 2026" and "end of 2026"), it reports the one it says in so many words."""
+    version = next((v for v in claim.versions if v.id == version_id), None)
+    if version is None:
+        return 0
+    said = 0
+    if version.values.date:
+        theirs = parse_date_span(version.values.date)
+        for span in details.dates:
+            start, end = span.start, span.end
+            if not span.year_known:
+                start, end = start.replace(year=theirs.start.year), end.replace(year=theirs.end.year)
+            if (start, end) == (theirs.start, theirs.end):
+                said += 1
+                break
+    if version.values.count and any(same_figure(f, parse_count(version.values.count)) for f in figures):
+        said += 1
+    return said
+
+
+def _reports_figure(claim: Claim, version_id: str, figures: list[NumRange]) -> bool:
+    """Whether a sentence can be a source of the version as to its figure: a source reports the
+    version's figure itself. A sentence giving another figure, even a compatible one ("at least
+    97" killed, where the version has 145), is another account: a new version, not a source."""
+    version = next((v for v in claim.versions if v.id == version_id), None)
+    if version is None or not version.values.count or not figures:
+        return True
+    theirs = parse_count(version.values.count)
+    return any(same_figure(mine, theirs) for mine in figures)
 
 
 # Conflicts about the details a version commits to (`claims.verdict._details`), as opposed to
@@ -283,7 +482,12 @@ def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply:
         if suggestion.score < ALSO_SCORE or suggestion.id in taken or suggestion.id in cited:
             continue
         judged = engine.judge_against(part, suggestion.id, today=published)
-        agreeing = [v for v in judged.versions if v.judged and v.agrees and len(v.gaps) <= ALSO_GAPS]
+        claim = engine.base.claims[suggestion.id]
+        figures = _figures(engine, part, claim, published)
+        if claim.kind is ClaimKind.QUANTITY and not figures:
+            continue
+        agreeing = [v for v in judged.versions if v.judged and v.agrees and len(v.gaps) <= ALSO_GAPS
+                    and _reports_figure(claim, v.id, figures)]
         if agreeing and judged.claim is not None:
             version = agreeing[0]
             reason = (f"also agrees with *{version.text}* ({suggestion.id}/{version.id}); close to "
@@ -297,7 +501,12 @@ def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply:
 # Where a report's long sentence joins one fact to the next: ", with ...", "; ", "—", ", while ...",
 # "... and those stationed in ...". Plain English syntax, not any topic's words.
 _JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|as)\b)|;\s+|\s*[—–]\s*|"
-                    r"\s+and\s+(?=(?:the|those|its|their|all|some|several|hundreds|thousands|[A-Z])\b)")
+                    r"\s+but\s+|\s+when\s+|\s+as\s+(?=(?:the|some|several|\d+|[A-Z])\b)|"
+                    r"\s+and\s+(?=(?:the|those|its|their|all|some|several|hundreds|thousands|an?|[A-Z])\b)")
+# A clause that opens a sentence and sets the scene for its main clause: "Although the U.S.
+# withdrew its troops in 2011, it returned in 2014", "Following ISIS's defeat in 2017, ...".
+_OPENING_CLAUSE = re.compile(r"^((?:Although|Though|While|Despite|Following|After|Before|Since|When|Once|Until)\b"
+                             r"[^,]{8,}),\s+(.+)$")
 MIN_PIECE_WORDS = 5
 
 
@@ -309,18 +518,40 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE)
 
 
-def _pieces(sentence: str) -> list[str]:
+# What someone is reported to have said, after "X told Reuters that", "officials said that".
+_REPORTED_THAT = re.compile(r"\b(?:said|says|told\s+[^,.;]{1,40}?|stated|announced|confirmed|reported|added)\s+"
+                            r"that\s+(.+)$", re.IGNORECASE)
+
+
+def joined_facts(sentence: str) -> list[str]:
     """The facts a long sentence joins, each long enough to be matched on its own, and the
     sentence without who said it (none when it joins nothing and quotes no one): each is also
     judged, and drafted when it agrees with a claim."""
-    pieces = [p.strip(" ,.") for p in _JOINS.split(sentence)]
+    opening = _OPENING_CLAUSE.match(sentence)
+    parts = [opening.group(1), opening.group(2)] if opening else [sentence]
+    pieces = [p.strip(" ,.") for part in parts for p in _JOINS.split(part)]
     pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
     pieces = pieces if len(pieces) > 1 else []
     for text in [sentence, *pieces]:
-        bare = _ATTRIBUTION.sub("", text).strip(" ,.")
-        if bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
-            pieces.append(bare)
+        reported = _REPORTED_THAT.search(text)
+        for bare in (_ATTRIBUTION.sub("", text).strip(" ,."), reported.group(1).strip(" ,.") if reported else ""):
+            if bare and bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
+                pieces.append(bare)
     return list(dict.fromkeys(pieces))
+
+
+# A report's dateline: where (and when, and by which agency) it was filed, before its first
+# sentence: "Baghdad, Iraq – ", "LUCKNOW: ", "Kanpur, Nov 20 (IANS) ", "WASHINGTON (Reuters) - ".
+_DATELINE = re.compile(
+    r"^[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,3}(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*"
+    r"(?:\([A-Za-z]{2,12}\)\s*(?:[:–—-]\s+)?|(?::|\s[–—-])\s+)")
+
+
+def without_dateline(sentence: str) -> str:
+    """The sentence without the dateline that opens a report: it says where the report was filed,
+    not where what it reports happened, and it is no part of the claim (the quote keeps it)."""
+    bare = _DATELINE.sub("", sentence, count=1)
+    return bare if len(bare.split()) >= 3 else sentence
 
 
 def _full_sentence(sentence: str) -> bool:
@@ -339,8 +570,8 @@ def _closest(engine: Engine, part: str, reply: Reply, published: date) -> Reply 
 
 
 def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, part: str, reply: Reply,
-               details: Details, values: dict[str, Any], speaker_text: str | None) -> Draft:
-    counted = fill.best_count(details)
+               details: Details, values: dict[str, Any], speaker_text: str | None, why: str | None = None) -> Draft:
+    counted = fill.best_count(details, text=part)
     unit = counted[1] if counted else None
     if unit and unit != "share":
         kind = ClaimKind.QUANTITY
@@ -354,7 +585,9 @@ def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, pa
     claim_id = _unique(_slug(statement), set(engine.base.claims))
     closest = reply.suggestions[0] if reply.suggestions else None
     reason = "no claim in the base bears on it"
-    if closest is not None:
+    if why:
+        reason = why
+    elif closest is not None:
         reason += f" (closest: {closest.id}, {closest.score:.0f}/100)"
     return Draft(CLAIM, position, sentence, reason, _key(article_id, CLAIM, sentence, _norm(part)),
                  claim_id=claim_id, version_id="reported", values=values, said_by=speaker_text,

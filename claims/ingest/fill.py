@@ -64,9 +64,11 @@ def count_text(rng: NumRange) -> str:
     return f"{_number(round(rng.lo))}..{_number(round(rng.hi))}"
 
 
-def best_count(details: Details, unit: str | None = None) -> tuple[NumRange, str | None] | None:
-    """The count a sentence gives: one of the claim's unit if there is one, else the first counted thing."""
-    counts = [(rng, u) for rng, u in details.counts if u != SHARE]
+def best_count(details: Details, unit: str | None = None, text: str = "") -> tuple[NumRange, str | None] | None:
+    """The count a sentence gives: one of the claim's unit if there is one, else the first counted
+    thing. A number that only points at things already named ("the two states", "both coaches")
+    counts nothing the sentence reports."""
+    counts = [(rng, u) for rng, u in details.counts if u != SHARE and not _pointing(text, rng)]
     if unit:
         same = [c for c in counts if c[1] == unit]
         if same:
@@ -75,10 +77,34 @@ def best_count(details: Details, unit: str | None = None) -> tuple[NumRange, str
     return (with_unit or counts or [None])[0]
 
 
+def _pointing(text: str, rng: NumRange) -> bool:
+    """Whether a small number spelled out is only used after "the", "these" or "those" ("the two
+    states"): it picks out things, it does not count what is reported."""
+    label = rng.label.strip()
+    return bool(text) and label.isalpha() and bool(
+        re.search(rf"\b(?:the|these|those)\s+{re.escape(label)}\b", text, re.IGNORECASE)) and not re.search(
+        rf"(?<!the )(?<!these )(?<!those )\b{re.escape(label)}\b", text, re.IGNORECASE)
+
+
 # "between 2019 and 2020", "in 2019 and 2020", "from 2014 to 2017", "2019-2020": one span, not two dates.
 _YEAR_RANGE = re.compile(r"\b(?:between|in)\s+(?:\w+\s+)?(\d{4})\s+and\s+(?:\w+\s+)?(\d{4})\b|"
                          r"\bfrom\s+(?:\w+\s+)?(\d{4})\s+(?:to|until|through|till)\s+(?:\w+\s+)?(\d{4})\b|"
                          r"\b(\d{4})\s*[-–]\s*(\d{4})\b")
+
+
+# "500 to 800", "between 40 and 50", "200-300": one count given as a range, not two counts.
+_COUNT_RANGE = re.compile(r"\b(?:between\s+)?(\d[\d,]*)\s*(?:to|and|-|–)\s*(\d[\d,]*)\b(?!\s*(?:a\.?m|p\.?m))")
+
+
+def count_range(text: str, first: NumRange) -> str | None:
+    """The count as the range the sentence gives ("an estimated 500 to 800": 500..800) when the
+    count read first opens one; None otherwise (years are dates, not counts)."""
+    for m in _COUNT_RANGE.finditer(text):
+        low, high = (float(g.replace(",", "")) for g in m.groups())
+        years = all(1900 <= v <= 2100 and float(v).is_integer() for v in (low, high)) and len(m.group(1)) == 4
+        if not years and low < high and low in (first.lo, first.nominal):
+            return f"{_number(low)}..{_number(high)}"
+    return None
 
 
 def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpan | None:
@@ -113,9 +139,9 @@ def values_of(details: Details, entities: EntityIndex, published: date, unit: st
     when = main_date(details.dates, published, text)
     if when is not None:
         out["date"] = date_text(when, published)
-    counted = best_count(details, unit)
+    counted = best_count(details, unit, text)
     if counted is not None:
-        out["count"] = count_text(counted[0])
+        out["count"] = count_range(text, counted[0]) or count_text(counted[0])
     if details.durations:
         duration = details.durations[0]
         out["duration"] = f"{_number(duration.amount)} {duration.unit}{'s' if duration.amount != 1 else ''}"

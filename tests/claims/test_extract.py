@@ -72,6 +72,18 @@ def test_only_1000_us_troops_is_an_exact_count_of_troops(read: Read) -> None:
     assert (rng.lo, rng.hi, unit) == (1000, 1000, "troops")
 
 
+@pytest.mark.parametrize("statement", ["The train derailed at around 3:10 a.m. near the town",
+                                       "The convoy left shortly after 3 a.m.", "It happened at 11 pm",
+                                       "Rescuers could not reach one of the coaches"])
+def test_a_time_of_day_or_one_of_several_is_not_a_count(read: Read, statement: str) -> None:
+    assert read(statement).counts == []
+
+
+def test_a_count_beside_a_time_of_day_is_still_read(read: Read) -> None:
+    ((rng, _),) = read("14 coaches derailed at 3.10 a.m.").counts
+    assert rng.lo == rng.hi == 14
+
+
 def test_around_2500_soldiers_is_an_approximate_count_of_troops(read: Read) -> None:
     ((rng, unit),) = read("around 2.500 soldiers").counts
     assert unit == "troops"

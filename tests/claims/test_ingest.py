@@ -9,19 +9,31 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from benchmarks.ingest import without_article
 from claims.curate import CurationError, Curator
 from claims.digest import build_digest
 from claims.engine import Engine
 from claims.extract import extract
 from claims.ingest import ArticleError, article_problem, draft_article
 from claims.ingest.checks import MAX_ARTICLE_CHARS
-from claims.ingest.drafting import CLAIM, ENTITY, SOURCE, VERSION
+from claims.ingest.drafting import (
+    CLAIM,
+    ENTITY,
+    HEADLINE,
+    NO_FIGURE,
+    SOURCE,
+    VERSION,
+    joined_facts,
+    says_all_of,
+    states_values,
+    without_dateline,
+)
 from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
 from claims.ingest.sentences import article_sentences
-from claims.load import quote_in_text
+from claims.load import Base, quote_in_text
 from claims.service import Crosscheck
-from claims.values import parse_count, parse_date_span
+from claims.values import parse_count, parse_date_span, same_figure
 
 PUBLISHED = date(2025, 3, 10)
 REPORT = """Iraq pull-out: a new timeline
@@ -251,3 +263,194 @@ def test_an_interpretation_is_no_claim_of_its_own(engine: Engine) -> None:
     assert not drafting.drafts
     [skipped] = drafting.skipped
     assert skipped.reason.startswith("an interpretation (what something marks, reflects or suggests)")
+
+
+# --------------------------------------------------------------------------- which version a sentence reports
+
+
+def test_a_compatible_but_different_figure_is_a_new_version_not_a_source(engine: Engine) -> None:
+    # "At least 2,000" is compatible with "about 2,500" (a user saying it is right), but a report
+    # giving it is another account of the figure: a source would put words in its mouth.
+    drafts = drafts_by_action(engine, "At least 2,000 U.S. troops are stationed in Iraq, the Pentagon said.")
+    assert SOURCE not in drafts
+    [version] = drafts[VERSION]
+    assert version.claim_id == "troops-in-iraq" and version.values["count"] == ">=2000"
+    assert version.reason.startswith("gives another figure than *about-2500* (~2500): the article says "
+                                     "*at least 2,000*")
+
+
+def test_the_same_figure_worded_otherwise_is_a_source() -> None:
+    assert same_figure(parse_count(">200"), parse_count(">=201"))  # "more than 200", as curators write it
+    assert same_figure(parse_count("60"), parse_count("~60"))
+    assert not same_figure(parse_count(">=97"), parse_count("145"))
+
+
+def test_a_sentence_on_a_count_that_gives_no_figure_drafts_neither_source_nor_version(engine: Engine) -> None:
+    text = "How many U.S. troops are stationed in Iraq is a question the Pentagon answered on Monday."
+    drafting = draft_article(engine, "report-1", text, PUBLISHED)
+    assert not drafting.drafts
+    assert drafting.skipped[0].reason == NO_FIGURE
+
+
+@pytest.mark.parametrize("line", ["US-Led Forces to Leave Ireland by 2031 in Major Shift",
+                                  "Here are the 10 bridges that Turkish engineers opened in Mosul:"])
+def test_a_headline_or_lead_in_drafts_no_claim_or_version_of_its_own(engine: Engine, line: str) -> None:
+    drafting = draft_article(engine, "report-1", line, PUBLISHED)
+    assert not drafting.drafts
+    assert drafting.skipped[0].reason == HEADLINE
+
+
+def test_a_headline_may_still_be_a_source_of_what_it_agrees_with(engine: Engine) -> None:
+    drafts = drafts_by_action(engine, "Phased Exit of the Last US Troops from Iraq Set to Conclude by End of 2026")
+    assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("final-withdrawal-date", "end-2026")]
+
+
+def test_a_dateline_is_no_part_of_the_claim_but_stays_in_the_quote(engine: Engine) -> None:
+    sentence = "BAGHDAD, Iraq – Turkish engineers opened a new bridge over the Tigris in Mosul on 4 March 2025."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.statement.startswith("Turkish engineers opened")
+    assert claim.values["places"] == ["mosul"]  # where it happened, not where the report was filed
+    assert claim.quote == sentence
+
+
+@pytest.mark.parametrize("sentence, bare", [
+    ("LUCKNOW: At least 96 people were killed Sunday.", "At least 96 people were killed Sunday."),
+    ("Kanpur, Nov 20 (IANS) At least 120 persons were killed.", "At least 120 persons were killed."),
+    ("WASHINGTON (Reuters) - The U.S. said it would leave.", "The U.S. said it would leave."),
+    ("The United States has begun the first phase.", "The United States has begun the first phase."),
+])
+def test_datelines_are_recognised_as_reports_open_with_them(sentence: str, bare: str) -> None:
+    assert without_dateline(sentence) == bare
+
+
+
+def test_a_sentence_giving_two_figures_is_a_source_of_each_claim_its_own_figure_reports(engine: Engine) -> None:
+    sentence = "The U.S. currently has approximately 2,500 troops stationed in Iraq and an additional 900 in Syria."
+    drafts = drafts_by_action(engine, sentence)
+    assert VERSION not in drafts  # the 2,500 is not a new figure for the troops in Syria
+    assert {(d.claim_id, d.version_id) for d in drafts[SOURCE]} == {("troops-in-iraq", "about-2500"),
+                                                                    ("troops-in-syria", "about-900")}
+
+
+@pytest.mark.parametrize("sentence, source", [
+    ("Following ISIS’s defeat in 2017, the U.S. presence increasingly came under criticism from militias.",
+     ("isis-defeated-iraq-2017", "defeated-2017")),  # an opening clause states a fact of its own
+])
+def test_each_fact_a_sentence_joins_is_drafted_as_the_source_it_agrees_with(engine: Engine, sentence: str,
+                                                                              source: tuple[str, str]) -> None:
+    assert source in [(d.claim_id, d.version_id) for d in drafts_by_action(engine, sentence)[SOURCE]]
+
+
+@pytest.mark.parametrize("sentence, pieces", [
+    ("The United States withdrew from Iraq in 2011 after an occupation but returned in 2014 to fight ISIS.",
+     ["The United States withdrew from Iraq in 2011 after an occupation", "returned in 2014 to fight ISIS"]),
+    ("Although the U.S. withdrew its troops in 2011, it returned in 2014 to lead the coalition.",
+     ["Although the U.S. withdrew its troops in 2011", "it returned in 2014 to lead the coalition"]),
+    ("The U.S. has approximately 2,500 troops stationed in Iraq and an additional 900 in Syria.",
+     ["The U.S. has approximately 2,500 troops stationed in Iraq", "an additional 900 in Syria"]),
+    ("At least 97 people were killed on Sunday when 14 coaches of the express derailed near the town.",
+     ["At least 97 people were killed on Sunday", "14 coaches of the express derailed near the town"]),
+    ("Over 200 people were injured as 14 coaches of the express went off the track.",
+     ["Over 200 people were injured", "14 coaches of the express went off the track"]),
+])
+def test_the_facts_a_sentence_joins_are_judged_one_by_one(sentence: str, pieces: list[str]) -> None:
+    assert joined_facts(sentence) == pieces
+
+
+def test_a_new_version_records_the_kinds_of_value_the_claims_versions_record_at_their_level(engine: Engine) -> None:
+    # troops-in-iraq's versions record a count and "iraq": the day and the city the report adds are
+    # left out, as the moderators left them out before; who gives the figure is kept.
+    sentence = "About 3,100 U.S. troops were stationed in Iraq on 4 March 2025 near Mosul, the Pentagon said."
+    [version] = drafts_by_action(engine, sentence)[VERSION]
+    assert version.values == {"count": "~3100", "places": ["iraq"], "speaker": "us"}
+
+
+def test_a_sentence_matching_nothing_whose_fact_is_another_account_of_a_claim_drafts_a_version(
+        engine: Engine) -> None:
+    # As a whole the sentence matches no claim; its first fact gives another troop figure for Iraq.
+    sentence = ("About 3,100 American soldiers are now deployed across Iraq, with engineers from several countries "
+                "rebuilding a bridge over the Tigris near Mosul, the Pentagon said.")
+    drafts = drafts_by_action(engine, sentence)
+    assert CLAIM not in drafts
+    [version] = drafts[VERSION]
+    assert version.claim_id == "troops-in-iraq" and version.values["count"] == "~3100"
+
+
+def test_sentences_giving_the_same_new_account_draft_one_version_quoting_the_fullest(engine: Engine) -> None:
+    text = ("About 3,100 U.S. troops are stationed in Iraq.\n"
+            "About 3,100 U.S. troops are stationed in Iraq now, the Pentagon said.\n")
+    [version] = drafts_by_action(engine, text)[VERSION]
+    assert version.values == {"count": "~3100", "places": ["iraq"], "speaker": "us"}
+    assert version.quote == "About 3,100 U.S. troops are stationed in Iraq now, the Pentagon said."
+
+
+def test_a_claim_matched_only_through_who_a_sentence_is_attributed_to_gets_no_new_version(engine: Engine) -> None:
+    # "According to the agreement" matches the claim on when the agreement was reached; what the
+    # sentence states (who leaves when) is not another date for it.
+    sentence = ("According to the agreement, several hundred US soldiers would leave Iraq in September 2025, "
+                "and the last US personnel would leave by the end of 2026.")
+    drafts = drafts_by_action(engine, sentence)
+    assert VERSION not in drafts
+    assert {(d.claim_id, d.version_id) for d in drafts[SOURCE]} == {("final-withdrawal-date", "end-2026"),
+                                                                    ("first-phase-hundreds-leave", "hundreds-sep-2025")}
+
+
+def test_of_two_versions_a_sentence_agrees_with_it_reports_the_one_it_states_in_so_many_words(engine: Engine) -> None:
+    # "by the end of 2026" is compatible with both "September 2026" and "end of 2026".
+    claim = engine.base.claims["kurdistan-departure-date"]
+    sentence = "Troops stationed in the Kurdish region will depart by the end of 2026."
+    details = extract(engine.normaliser.normalise(sentence).words, {}, PUBLISHED, engine.vocabulary.units)
+    assert states_values(claim, "end-2026", details, []) == 1
+    assert states_values(claim, "september-2026", details, []) == 0
+
+
+def test_what_someone_is_reported_to_have_said_is_judged_on_its_own() -> None:
+    sentence = "Inspector General of Police, Kanpur, Zaki Ahmad told IANS that 120 people were killed in the accident."
+    assert "120 people were killed in the accident" in joined_facts(sentence)
+
+
+def test_a_count_given_as_a_range_is_drafted_as_that_range(engine: Engine) -> None:
+    sentence = "A train plunged off a bridge into a river in Bihar in 1981, killing an estimated 500 to 800 people."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["count"] == "500..800" and claim.values["date"] == "1981"
+
+
+def test_a_figure_the_matched_claim_records_nothing_of_makes_a_claim_of_its_own(engine: Engine) -> None:
+    # The sentence agrees with the claim that Turkey attacked Kurdish forces, which counts nothing;
+    # its 3,000 troops are a fact that claim does not hold.
+    sentence = "Turkey began attacking armed Kurdish forces in northern Iraq with warplanes and 3,000 troops on Monday."
+    drafts = drafts_by_action(engine, sentence)
+    assert SOURCE not in drafts
+    [claim] = drafts[CLAIM]
+    assert claim.values["count"] == "3000"
+    assert claim.reason.startswith("agrees with *turkey-warplanes-kurdish-forces*")
+    assert claim.reason.endswith("but counts what it records no figure of: a claim of its own")
+
+
+def test_a_new_claim_that_only_restates_a_fact_drafted_as_a_source_is_not_drafted() -> None:
+    assert says_all_of("Iraq and the United States have reached an agreement on the withdrawal",
+                        "Iraq and the United States have reached an agreement on the withdrawal, officials said")
+    assert not says_all_of("The approximately 2,500 American troops in Iraq were the subject of the negotiations",
+                            "they were postponed due to tensions sparked by Israel's war on Gaza")
+
+
+def test_the_same_account_from_someone_else_is_another_source_not_a_new_version(shipped_base: Base) -> None:
+    # Without the report that quotes him, the base has Iraq's claim from other speakers only.
+    reduced, _ = without_article(shipped_base, "003_0d325b8582dc79ca")
+    engine = Engine(reduced, today=date(2026, 11, 21))
+    sentence = ("“Iraq has demonstrated its ability to manage the remaining threat,” said Farhad Alaaldin, "
+                "foreign affairs adviser to the Iraqi prime minister.")
+    drafts = drafts_by_action(engine, sentence)
+    assert VERSION not in drafts
+    assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("iraq-can-handle-isis", "can-manage")]
+
+
+@pytest.mark.parametrize("sentence, count", [
+    ("The bridge opened after months of talks between the two cities, Turkish engineers said in Mosul in March 2025.",
+     None),
+    ("Two bridges over the Tigris in Mosul were opened by Turkish engineers in January 2024.", "2"),
+])
+def test_a_number_that_only_points_at_things_named_is_no_count(engine: Engine, sentence: str,
+                                                               count: str | None) -> None:
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values.get("count") == count
