@@ -945,7 +945,9 @@ async def test_a_shard_out_of_range_is_refused(discord_server: FakeDiscord, run_
     assert not discord_server.sessions()
 
 
-@pytest.mark.fakediscord(max_guilds_per_shard=2)
+# Two shards' worth of guild ids: guilds take turns (1 and 3 on shard 0, 2 on shard 1). Ids made
+# for one shard could all land on either of two, by the millisecond they were made in.
+@pytest.mark.fakediscord(max_guilds_per_shard=2, shards=2)
 async def test_sharding_is_required_above_the_guilds_per_shard_limit(
     discord_server: FakeDiscord, run_bot: RunBot, seen: Seen
 ) -> None:
