@@ -107,6 +107,33 @@ def count_range(text: str, first: NumRange) -> str | None:
     return None
 
 
+def _year_of(span: DateSpan, published: date, text: str) -> int:
+    """The year of a date given without one ("October 7", "in January"): the report's year, but
+    what the sentence says has gone on *since* that date began before the report, so a later
+    month than the report's is the year before's ("since October 7" in a report of September
+    2024 is 7 October 2023). The month is compared, not the day: a report's date may be known
+    only to its month."""
+    since = re.search(rf"\bsince\s+(?:the\s+)?{re.escape(span.label)}\b", text, re.IGNORECASE)
+    if since and span.start.month > published.month:
+        return published.year - 1
+    return published.year
+
+
+def _in_year(span: DateSpan, year: int) -> DateSpan:
+    return DateSpan(span.start.replace(year=year), span.end.replace(year=year), span.label)
+
+
+def since_date(text: str, when: DateSpan, published: date) -> str | None:
+    """The span a sentence gives with "since": from that date to the report's month ("since
+    October 7" in a report of September 2024: 2023-10-07..2024-09), as curators record what has
+    gone on since, up to the report; None when the date is not one "since" opens."""
+    if not re.search(rf"\bsince\s+(?:the\s+)?{re.escape(when.label)}\b", text, re.IGNORECASE):
+        return None
+    if (when.start.year, when.start.month) > (published.year, published.month):
+        return None
+    return f"{date_text(when, published)}..{published.year}-{published.month:02d}"
+
+
 def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpan | None:
     """The date a sentence gives for what it reports: the first, made as precise as the sentence
     makes it ("by September of this year": September of the year the sentence names). A month
@@ -115,8 +142,7 @@ def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpa
     if text and "May" not in text:
         dates = [d for d in dates if d.label != "may"]
     years = [d.start.year for d in dates if d.year_known and d.start.year == d.end.year]
-    year = years[0] if years else published.year
-    resolved = [d if d.year_known else DateSpan(d.start.replace(year=year), d.end.replace(year=year), d.label)
+    resolved = [d if d.year_known else _in_year(d, years[0] if years else _year_of(d, published, text))
                 for d in dates]
     if not resolved:
         return None
@@ -138,7 +164,7 @@ def values_of(details: Details, entities: EntityIndex, published: date, unit: st
     out: dict[str, Any] = {}
     when = main_date(details.dates, published, text)
     if when is not None:
-        out["date"] = date_text(when, published)
+        out["date"] = since_date(text, when, published) or date_text(when, published)
     counted = best_count(details, unit, text)
     if counted is not None:
         out["count"] = count_range(text, counted[0]) or count_text(counted[0])

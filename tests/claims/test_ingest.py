@@ -454,3 +454,25 @@ def test_a_number_that_only_points_at_things_named_is_no_count(engine: Engine, s
                                                                count: str | None) -> None:
     [claim] = drafts_by_action(engine, sentence)[CLAIM]
     assert claim.values.get("count") == count
+
+
+@pytest.mark.parametrize("sentence, date_value", [
+    # A month after the report's, with "since": it began the year before the report.
+    ("Since October 7, Turkish engineers have opened 12 new bridges over the Tigris in Mosul.",
+     "2024-10-07..2025-03"),
+    # "since" a month before the report's: this year, up to the report.
+    ("Since January 12, Turkish engineers have opened two bridges over the Tigris in Mosul.",
+     "2025-01-12..2025-03"),
+    # A day without a year is that day in the report's year, not the whole month.
+    ("Turkish engineers opened a bridge over the Tigris in Mosul on March 4, the governor said.", "2025-03-04"),
+])
+def test_a_date_without_its_year_is_read_against_the_reports_date(engine: Engine, sentence: str,
+                                                                 date_value: str) -> None:
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["date"] == date_value
+
+
+def test_a_number_written_in_words_with_and_is_read_whole(engine: Engine) -> None:
+    sentence = "One hundred and ten bridges over the Tigris in Mosul were opened by Turkish engineers in 2024."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["count"] == "110"
