@@ -157,6 +157,19 @@ def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpa
     return narrower[0] if narrower else first
 
 
+# Who relays what others say rather than speaking for anyone: "Iraqi media reported" is the press
+# of a country, not the country saying it.
+_REPORTERS = frozenset({"media", "press", "reports", "outlets", "newspapers", "analysts", "observers", "experts",
+                        "witnesses", "residents", "commentators"})
+
+
+def reporters(said_by: str) -> bool:
+    """Whether who a sentence quotes is the press or onlookers ("Iraqi media", "local residents"),
+    whom the workspace's country or organisation named in it does not speak through."""
+    words = said_by.casefold().split()
+    return bool(words) and words[-1] in _REPORTERS
+
+
 def values_of(details: Details, entities: EntityIndex, published: date, unit: str | None = None,
               text: str = "", said_by: str | None = None) -> dict[str, Any]:
     """The values a sentence (`text`, read as `details`) gives, as a version's `values` (only those
@@ -176,7 +189,7 @@ def values_of(details: Details, entities: EntityIndex, published: date, unit: st
     if details.places:
         out["places"] = list(details.places)
     speaker = details.speakers[0] if details.speakers else None
-    if speaker is None and said_by:
+    if speaker is None and said_by and not reporters(said_by):
         speaker = entities.resolve(said_by)
     if speaker:
         out["speaker"] = speaker

@@ -476,3 +476,11 @@ def test_a_number_written_in_words_with_and_is_read_whole(engine: Engine) -> Non
     sentence = "One hundred and ten bridges over the Tigris in Mosul were opened by Turkish engineers in 2024."
     [claim] = drafts_by_action(engine, sentence)[CLAIM]
     assert claim.values["count"] == "110"
+
+
+def test_the_press_of_a_country_relays_a_report_it_does_not_speak_for_the_country(engine: Engine) -> None:
+    fact = "that Turkish engineers opened three new bridges over the Tigris in Mosul in 2024."
+    [relayed] = drafts_by_action(engine, f"Iraqi media reported {fact}")[CLAIM]
+    [spoken] = drafts_by_action(engine, f"Iraqi officials said {fact}")[CLAIM]
+    assert relayed.said_by == "Iraqi media" and "speaker" not in relayed.values
+    assert spoken.values["speaker"] == "iraq"
