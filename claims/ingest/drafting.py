@@ -47,8 +47,9 @@ from claims.ingest import fill, names
 from claims.ingest.checks import require_article
 from claims.ingest.sentences import Sentence, article_sentences
 from claims.load import normalise_quote
-from claims.models import Claim, ClaimKind, Version
+from claims.models import Claim, ClaimKind, EntityKind, Version
 from claims.questions import positive_form
+from claims.text import ENTITY_PREFIX
 from claims.values import NumRange, parse_count, parse_date_span, same_figure
 from claims.verdict import VersionView, describe
 
@@ -139,7 +140,8 @@ def draft_article(engine: Engine, article_id: str, text: str, published: date) -
     new_names: dict[str, names.NewName] = {}
     sentences = article_sentences(text, engine.normaliser)
     out.sentences = len(sentences)
-    for sentence in sentences:
+    for n, sentence in enumerate(sentences):
+        run.before = [s.text for s in sentences[max(0, n - PRONOUN_REACH):n]]
         if sentence.skipped:
             out.skipped.append(Skip(sentence.position, sentence.text, sentence.skipped))
             continue
@@ -170,6 +172,7 @@ class _Run:
     published: date
     cited: dict[str, set[str]]  # the versions, by claim, that already cite the article
     seen: set[str] = field(default_factory=set)  # the keys drafted so far
+    before: list[str] = field(default_factory=list)  # the sentences just before the one being drafted
 
     def __post_init__(self) -> None:
         self.kinds = {eid: str(e.kind) for eid, e in self.engine.entities.entities.items()}
@@ -180,7 +183,8 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
     makes (`Engine.check_parts`), other claims close to it that agree (`_also`), and the facts it
     joins, or states without who said them, that agree with a claim (`joined_facts`)."""
     engine, published = run.engine, run.published
-    speaker_text = names.said_by(sentence.text)
+    stated = with_subject(without_dateline(sentence.text), last_person(engine, run.before))
+    speaker_text = names.said_by(stated)
     made: list[Draft] = []
     why_not: list[str] = []
 
@@ -191,7 +195,6 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             run.seen.add(found.key)
             made.append(found)
 
-    stated = without_dateline(sentence.text)
     for part, reply in engine.check_parts(stated, today=published):
         details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published,
                           engine.vocabulary.units)
@@ -222,6 +225,51 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
                     made[:] = [d for d in made if d not in new_claims]
                     keep(one)
     return made, why_not
+
+
+# "He also announced ...", "She said ...": a sentence whose subject is a pronoun standing for someone.
+_PRONOUN_OPENER = re.compile(r"^(?:He|She)\s+(?=[a-z])")
+# How many sentences back an opening "He"/"She" is looked up: a report names someone, may add a
+# sentence on what they said, then goes on with "He also ...".
+PRONOUN_REACH = 2
+
+
+def with_subject(stated: str, person: str | None) -> str:
+    """The sentence as matched, with an opening "He"/"She" read as the person the sentence before
+    named ("He also announced a committee" after "Hussein Alawi stated that ...": Hussein Alawi
+    announced it), so that what it says is judged, and attributed, as the report means it. The
+    quote is still the sentence as written."""
+    if person is None:
+        return stated
+    return _PRONOUN_OPENER.sub(lambda _: f"{person} ", stated, count=1)
+
+
+def last_person(engine: Engine, before: list[str]) -> str | None:
+    """The person an opening "He"/"She" stands for: the one named by the nearest of the sentences
+    before it that names a person (see `person_named`)."""
+    for sentence in reversed(before):
+        person = person_named(engine, sentence)
+        if person:
+            return person
+    return None
+
+
+def person_named(engine: Engine, sentence: str | None) -> str | None:
+    """The person a sentence is about, as the workspace names them: who it quotes, else the first
+    person it names ("Al-Abassi confirmed the agreement ..."); None when it names no person the
+    workspace knows."""
+    if not sentence:
+        return None
+    quoted = names.said_by(sentence)
+    entities = engine.entities
+    if quoted:
+        found = entities.resolve(quoted)
+        if found is not None and entities.kind(found) is EntityKind.PERSON:
+            return quoted
+    for word in engine.normaliser.normalise(sentence).words:
+        if word.startswith(ENTITY_PREFIX) and entities.kind(word[len(ENTITY_PREFIX):]) is EntityKind.PERSON:
+            return entities.entities[word[len(ENTITY_PREFIX):]].names[0]
+    return None
 
 
 def _about(statement: str, piece: str) -> bool:

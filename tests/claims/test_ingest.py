@@ -484,3 +484,16 @@ def test_the_press_of_a_country_relays_a_report_it_does_not_speak_for_the_countr
     [spoken] = drafts_by_action(engine, f"Iraqi officials said {fact}")[CLAIM]
     assert relayed.said_by == "Iraqi media" and "speaker" not in relayed.values
     assert spoken.values["speaker"] == "iraq"
+
+
+def test_an_opening_he_or_she_is_read_as_the_person_named_just_before_and_the_quote_stays_as_written(
+        engine: Engine) -> None:
+    follow_up = "He also announced that 40 new schools will open in Basra in 2026."
+    named = ("Hussein Alawi, an adviser to the prime minister, said the talks went well. Reporters asked more. "
+             f"{follow_up}")
+    [claim] = [d for d in drafts_by_action(engine, named)[CLAIM] if d.quote == follow_up]
+    assert claim.statement == "Hussein Alawi also announced that 40 new schools will open in Basra in 2026."
+    assert claim.said_by == "Hussein Alawi" and claim.values["speaker"] == "hussein-alawi"
+    # With no person named before it, "He" stands for no one the drafts can name.
+    [alone] = drafts_by_action(engine, f"The talks went well. {follow_up}")[CLAIM]
+    assert alone.statement == follow_up and "speaker" not in alone.values
