@@ -224,7 +224,51 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
                 if new_claims:
                     made[:] = [d for d in made if d not in new_claims]
                     keep(one)
+    for fact in described_facts(stated):
+        # The new claims the sentence already drafts (from the whole of it) state this too.
+        if says_all_of(" ".join(d.statement or "" for d in made if d.action == CLAIM), fact):
+            continue
+        for part, reply in engine.check_parts(fact, today=published):
+            details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published,
+                              engine.vocabulary.units)
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details,
+                         published, speaker_text, run.cited)
+            # Said in passing, it is a fact of its own only when the base has nothing on it: one
+            # that agrees with a claim the sentence itself did not match is too weak a link.
+            if isinstance(one, Draft) and one.action == CLAIM:
+                keep(one)
     return made, why_not
+
+
+# What a sentence says in passing of someone or something it names, set off by commas: a
+# non-restrictive relative clause ("ISIS, which had seized nearly a third of the country,") or an
+# appositive ("the Popular Mobilization Units, the umbrella group of Shia militias,"). Plain English
+# syntax: the name is a run of capitalised words (or one in quotes) right before the comma.
+_NAME_BEFORE = r"((?:[A-Z][\w.'’-]*|al-[\w'’-]+)(?:\s+(?:of|the|al|bin|for|and|[A-Z][\w.'’-]*|al-[\w'’-]+))*)[”\"]?"
+_DESCRIBED = re.compile(
+    _NAME_BEFORE + r"(?:,[”\"]|,)\s+(?:(which|who)\s+([^,.;—–]{8,})|"
+    r"(the|an?)\s+((?:[a-z][\w-]*\s+){1,3}(?:of|for)\s[^,.;—–]{6,})|"
+    r"((?:composed|made up|formed|founded)\s[^,.;—–]{6,}))(?=[,.;—–]|$)")
+
+
+def described_facts(sentence: str) -> list[str]:
+    """What a sentence says in passing of what it names, each as a statement of its own: "ISIS,
+    which had seized nearly a third of the country," gives "ISIS had seized nearly a third of the
+    country"; "the Popular Mobilization Units, the umbrella group of Shia militias," gives "the
+    Popular Mobilization Units are the umbrella group of Shia militias"."""
+    out = []
+    for m in _DESCRIBED.finditer(sentence):
+        name = m.group(1).strip()
+        if name.split()[0].casefold() in names.NOT_NAMES:
+            continue
+        if m.group(2):
+            out.append(f"{name} {m.group(3).strip()}")
+        elif m.group(4):
+            verb = "are" if re.search(r"(?:s|Units|Forces)$", name) and not name.endswith("ss") else "is"
+            out.append(f"{name} {verb} {m.group(4)} {m.group(5).strip()}")
+        else:
+            out.append(f"{name} is {m.group(6).strip()}")
+    return [fact for fact in out if len(fact.split()) >= MIN_PIECE_WORDS]
 
 
 # "He also announced ...", "She said ...": a sentence whose subject is a pronoun standing for someone.

@@ -23,6 +23,7 @@ from claims.ingest.drafting import (
     NO_FIGURE,
     SOURCE,
     VERSION,
+    described_facts,
     joined_facts,
     says_all_of,
     states_values,
@@ -497,3 +498,36 @@ def test_an_opening_he_or_she_is_read_as_the_person_named_just_before_and_the_qu
     # With no person named before it, "He" stands for no one the drafts can name.
     [alone] = drafts_by_action(engine, f"The talks went well. {follow_up}")[CLAIM]
     assert alone.statement == follow_up and "speaker" not in alone.values
+
+
+@pytest.mark.parametrize("sentence, facts", [
+    ("The US returned in 2014 to fight ISIS, which had seized nearly a third of the country.",
+     ["ISIS had seized nearly a third of the country"]),
+    ("He led the Popular Mobilization Units, the umbrella group of Shia militias in Iraq.",
+     ["Popular Mobilization Units are the umbrella group of Shia militias in Iraq"]),
+    ("Strikes resumed when the “Islamic Resistance of Iraq,” composed of various PMF factions, struck.",
+     ["Islamic Resistance of Iraq is composed of various PMF factions"]),
+    # Not set off by a comma after a name: nothing said in passing.
+    ("The troops which left Baghdad in 2024 went to Erbil.", []),
+])
+def test_what_a_sentence_says_in_passing_of_what_it_names_is_a_statement_of_its_own(
+        sentence: str, facts: list[str]) -> None:
+    assert described_facts(sentence) == facts
+
+
+def test_a_fact_said_in_passing_that_the_base_has_nothing_on_is_drafted_as_a_claim_of_its_own(
+        engine: Engine) -> None:
+    sentence = ("The last US personnel would leave Iraq by the end of 2026, according to Hussein Alawi, "
+                "who said that 40 new schools will open in Basra in 2026.")
+    drafts = drafts_by_action(engine, sentence)
+    assert [d.claim_id for d in drafts[SOURCE]] == ["final-withdrawal-date"]
+    [claim] = drafts[CLAIM]
+    assert claim.statement == "Hussein Alawi said that 40 new schools will open in Basra in 2026"
+    assert claim.quote == sentence and claim.values["count"] == "40"
+
+
+def test_a_fact_said_in_passing_is_not_drafted_twice_when_the_sentences_own_claim_states_it(engine: Engine) -> None:
+    sentence = ("Turkish engineers opened a new bridge in Mosul on 4 March, the governor said, with Mosul "
+                "Bridges Company, which rebuilt 5 bridges in 2019.")
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.statement == sentence
