@@ -51,9 +51,17 @@ def _plain(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
+# Subdivisions named only by where they lie in their country ("Eastern" in Fiji, "North" in
+# Cameroon): the word alone opens many other names ("Eastern Circle", "North Central Railway") and
+# names the subdivision only beside its country, so it is not matched alone.
+COMPASS_NAMES = frozenset("""central centre center east eastern north northern north-west north-east northwest
+northeast south southern south-west south-east southwest southeast west western""".split())  # noqa: SIM905
+
+
 def _usable(name: str) -> bool:
     # ISO writes some names inverted or in two languages ("Bruxelles-Capitale, Région de"): not as people write them
-    return len(name) >= MIN_NAME and not any(c in name for c in ",()[]/;")
+    return (len(name) >= MIN_NAME and not any(c in name for c in ",()[]/;")
+            and name.casefold() not in COMPASS_NAMES)
 
 
 def _names(*candidates: str | None) -> tuple[str, ...]:
