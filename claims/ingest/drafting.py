@@ -131,12 +131,14 @@ class Drafting:
     checked: list[str] = field(default_factory=list)  # the sentences worth drafting from
 
 
-def draft_article(engine: Engine, article_id: str, text: str, published: date) -> Drafting:
+def draft_article(engine: Engine, article_id: str, text: str, published: date, day_known: bool = True) -> Drafting:
     """The drafts `text` (the article `article_id`, published on `published`) gives against the
-    engine's base. Raises ArticleError when the text is not an article's (see `checks`)."""
+    engine's base; `day_known` says whether `published` is the very day (not the first of the
+    month or year it is known to): only then is a weekday it names ("on Monday") a date. Raises
+    ArticleError when the text is not an article's (see `checks`)."""
     require_article(text)
     out = Drafting()
-    run = _Run(engine, article_id, published, _cited(engine, article_id))
+    run = _Run(engine, article_id, published, _cited(engine, article_id), day_known=day_known)
     new_names: dict[str, names.NewName] = {}
     sentences = article_sentences(text, engine.normaliser)
     out.sentences = len(sentences)
@@ -173,6 +175,17 @@ class _Run:
     cited: dict[str, set[str]]  # the versions, by claim, that already cite the article
     seen: set[str] = field(default_factory=set)  # the keys drafted so far
     before: list[str] = field(default_factory=list)  # the sentences just before the one being drafted
+    day_known: bool = True  # whether `published` is the very day the report came out
+
+    def details(self, text: str) -> Details:
+        """What `text` says (`extract`, against the publication day), with the weekdays it names
+        as dates when the publication day is known."""
+        engine = self.engine
+        details = extract(engine.normaliser.normalise(positive_form(text).text).words, self.kinds, self.published,
+                          engine.vocabulary.units)
+        if self.day_known:
+            details.dates.extend(fill.weekday_dates(text, self.published, details.tense))
+        return details
 
     def __post_init__(self) -> None:
         self.kinds = {eid: str(e.kind) for eid, e in self.engine.entities.entities.items()}
@@ -196,8 +209,7 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             made.append(found)
 
     for part, reply in engine.check_parts(stated, today=published):
-        details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published,
-                          engine.vocabulary.units)
+        details = run.details(part)
         draft = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details, published,
                        speaker_text, run.cited)
         keep(draft)
@@ -207,8 +219,7 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
         for _, reply in engine.check_parts(piece, today=published):
             if reply.claim is not None and any(d.claim_id == reply.claim.id for d in made):
                 continue
-            details = extract(engine.normaliser.normalise(positive_form(piece).text).words, run.kinds, published,
-                              engine.vocabulary.units)
+            details = run.details(piece)
             one = _draft(engine, run.article_id, sentence.position, sentence.text, piece, reply, details,
                          published, speaker_text, run.cited)
             if not isinstance(one, Draft) or any(d.claim_id == one.claim_id for d in made):
@@ -229,8 +240,7 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
         if says_all_of(" ".join(d.statement or "" for d in made if d.action == CLAIM), fact):
             continue
         for part, reply in engine.check_parts(fact, today=published):
-            details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published,
-                              engine.vocabulary.units)
+            details = run.details(part)
             one = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details,
                          published, speaker_text, run.cited)
             # Said in passing, it is a fact of its own only when the base has nothing on it: one

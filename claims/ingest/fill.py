@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from claims.extract import SHARE, Details
@@ -132,6 +132,28 @@ def since_date(text: str, when: DateSpan, published: date) -> str | None:
     if (when.start.year, when.start.month) > (published.year, published.month):
         return None
     return f"{date_text(when, published)}..{published.year}-{published.month:02d}"
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(?:(last|next|this|on)\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def weekday_dates(text: str, published: date, tense: str | None) -> list[DateSpan]:
+    """The days a report names by their weekday, in the week it was published: "on Monday" is the
+    last Monday up to the publication day for what is reported done, the next from it for what is
+    planned ("will hold the inquiry on Tuesday"); "last" and "next" say which. Only for a report
+    whose publication day is known."""
+    out = []
+    for m in _WEEKDAY.finditer(text):
+        which, day = (m.group(1) or "").casefold(), _WEEKDAYS.index(m.group(2).casefold())
+        ahead = (day - published.weekday()) % 7
+        if which == "next" or (which != "last" and tense == "plan"):
+            shift = ahead if which != "next" else (ahead or 7)
+        else:
+            shift = -((published.weekday() - day) % 7) if which != "last" else -(((published.weekday() - day) % 7) or 7)
+        when = published + timedelta(days=shift)
+        out.append(DateSpan(when, when, m.group(0)))
+    return out
 
 
 def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpan | None:

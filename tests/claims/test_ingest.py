@@ -531,3 +531,19 @@ def test_a_fact_said_in_passing_is_not_drafted_twice_when_the_sentences_own_clai
                 "Bridges Company, which rebuilt 5 bridges in 2019.")
     [claim] = drafts_by_action(engine, sentence)[CLAIM]
     assert claim.statement == sentence
+
+
+@pytest.mark.parametrize("sentence, day_known, date_value", [
+    # Published on Monday 10 March 2025: "on Monday" is that day, "on Friday" the Friday before.
+    ("Turkish engineers opened a bridge over the Tigris in Mosul on Monday.", True, "2025-03-10"),
+    ("Turkish engineers opened a bridge over the Tigris in Mosul on Friday.", True, "2025-03-07"),
+    # What is planned for a weekday is the next one.
+    ("Turkish engineers will open a bridge over the Tigris in Mosul on Friday.", True, "2025-03-14"),
+    # A report known only to its month gives a weekday no date.
+    ("Turkish engineers opened a bridge over the Tigris in Mosul on Friday.", False, None),
+])
+def test_a_weekday_is_a_date_in_the_week_of_a_report_whose_day_is_known(
+        engine: Engine, sentence: str, day_known: bool, date_value: str | None) -> None:
+    drafting = draft_article(engine, "report-1", sentence, PUBLISHED, day_known=day_known)
+    [claim] = [d for d in drafting.drafts if d.action == CLAIM]
+    assert claim.values.get("date") == date_value
