@@ -31,7 +31,7 @@ from claims.ingest.drafting import (
 )
 from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
-from claims.ingest.sentences import article_sentences
+from claims.ingest.sentences import CONDITIONAL, article_sentences
 from claims.load import Base, quote_in_text
 from claims.service import Crosscheck
 from claims.values import parse_count, parse_date_span, same_figure
@@ -547,3 +547,13 @@ def test_a_weekday_is_a_date_in_the_week_of_a_report_whose_day_is_known(
     drafting = draft_article(engine, "report-1", sentence, PUBLISHED, day_known=day_known)
     [claim] = [d for d in drafting.drafts if d.action == CLAIM]
     assert claim.values.get("date") == date_value
+
+
+@pytest.mark.parametrize("sentence", [
+    "If Turkish engineers open the bridge over the Tigris in Mosul, it will be in 2026.",
+    "Unless the talks resume, 40 new schools will not open in Basra in 2026.",
+])
+def test_a_sentence_stating_a_condition_drafts_nothing_and_says_why(engine: Engine, sentence: str) -> None:
+    drafting = draft_article(engine, "report-1", sentence, PUBLISHED)
+    assert drafting.drafts == []
+    assert [s.reason for s in drafting.skipped] == [CONDITIONAL]
