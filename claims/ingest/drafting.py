@@ -247,7 +247,40 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             # that agrees with a claim the sentence itself did not match is too weak a link.
             if isinstance(one, Draft) and one.action == CLAIM:
                 keep(one)
+    for fact in elided_facts(stated):
+        for part, reply in engine.check_parts(fact, today=published):
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, run.details(part),
+                         published, speaker_text, run.cited)
+            # A second figure the sentence gives of something the base counts: its source or its
+            # new version ("... killed and more than 150 injured": another account of the injured).
+            if not isinstance(one, Draft) or one.action not in (SOURCE, VERSION):
+                continue
+            # The whole sentence may have been read as a new version of this claim with the other
+            # figure ("40 engineers were injured and about 900 troops deployed in Syria" read as 40
+            # troops): the figure given on its own is the one this claim counts.
+            misread = [d for d in made if d.action == VERSION and d.claim_id == one.claim_id]
+            if misread:
+                made[:] = [d for d in made if d not in misread]
+                run.seen.add(one.key)  # the same key as the one it replaces when both are versions
+                made.append(one)
+            elif not any(d.claim_id == one.claim_id for d in made):
+                keep(one)
     return made, why_not
+
+
+# "At least 119 people were killed and more than 150 injured": the second figure shares the first's
+# subject and verb ("more than 150 [people were] injured"). Plain English ellipsis.
+_FIGURE = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to)\s+)?\d[\d,]*"
+_ELIDED = re.compile(rf"\b{_FIGURE}\s+(?P<noun>[a-z]+)\s+(?P<aux>were|was|have been|has been|had been|are|is)\s+"
+                     rf"[a-z]+(?:\s+[a-z]+){{0,4}}?\s+and\s+(?P<count>{_FIGURE})\s+(?P<verb>[a-z]+ed)\b"
+                     r"(?P<rest>[^,;—–]*)", re.IGNORECASE)
+
+
+def elided_facts(sentence: str) -> list[str]:
+    """The second of two figures a sentence gives with one subject and verb, as a statement of its
+    own: "At least 119 people were killed and more than 150 injured when ..." gives "more than 150
+    people were injured when ..."."""
+    return [f"{m['count']} {m['noun']} {m['aux']} {m['verb']}{m['rest']}".strip() for m in _ELIDED.finditer(sentence)]
 
 
 # What a sentence says in passing of someone or something it names, set off by commas: a

@@ -9,6 +9,7 @@ against the article's publication day by `extract`.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -51,15 +52,27 @@ def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+def _just_above_whole(value: float) -> bool:
+    """Whether a bound is a strict one past a whole number (`extract` reads "more than 150" as a
+    hair above 150)."""
+    return value != math.floor(value) and value - math.floor(value) < 1e-3
+
+
 def count_text(rng: NumRange) -> str:
     """A count as a version's `count`: 2500, ~2500, >=70, <=5 or 200..999."""
     if rng.hi == float("inf"):
+        if _just_above_whole(rng.lo):
+            return f">={math.floor(rng.lo) + 1}"  # "more than 150": 151 or more, as curators write it
         return f">={_number(rng.lo)}"
     if rng.lo == rng.hi:
         return _number(rng.lo)
     if rng.nominal is not None and rng.lo < rng.nominal < rng.hi:
         return f"~{_number(rng.nominal)}"
+    if rng.nominal is not None and 0 < rng.lo < rng.hi == rng.nominal:
+        return f"~{_number(rng.nominal)}"  # "nearly 200": curators have no "a little under" and write ~200
     if rng.lo <= 0:
+        if _just_above_whole(-rng.hi):
+            return f"<={math.ceil(rng.hi) - 1}"  # "fewer than 150": 149 or fewer
         return f"<={_number(rng.hi)}"
     return f"{_number(round(rng.lo))}..{_number(round(rng.hi))}"
 

@@ -24,6 +24,7 @@ from claims.ingest.drafting import (
     SOURCE,
     VERSION,
     described_facts,
+    elided_facts,
     joined_facts,
     says_all_of,
     states_values,
@@ -557,3 +558,35 @@ def test_a_sentence_stating_a_condition_drafts_nothing_and_says_why(engine: Engi
     drafting = draft_article(engine, "report-1", sentence, PUBLISHED)
     assert drafting.drafts == []
     assert [s.reason for s in drafting.skipped] == [CONDITIONAL]
+
+
+@pytest.mark.parametrize("sentence, facts", [
+    ("At least 119 people were killed and more than 150 injured when the train derailed on Sunday.",
+     ["more than 150 people were injured when the train derailed on Sunday."]),
+    ("At least 40 troops were killed in Mosul and about 900 deployed in Syria.",
+     ["about 900 troops were deployed in Syria."]),
+    # Two verbs with their own subjects: nothing is left out to fill in.
+    ("At least 40 troops were killed in Mosul and the rest left.", []),
+])
+def test_a_second_figure_sharing_the_first_ones_subject_and_verb_is_a_statement_of_its_own(
+        sentence: str, facts: list[str]) -> None:
+    assert elided_facts(sentence) == facts
+
+
+@pytest.mark.parametrize("figure, drafted", [
+    ("about 900", (SOURCE, "about-900")),  # the figure of the claim's version: its source
+    ("about 1,500", (VERSION, "1500")),  # another figure: a new version with it, not the first figure's 40
+])
+def test_the_second_figure_of_a_sentence_is_judged_against_the_claim_it_counts(
+        engine: Engine, figure: str, drafted: tuple[str, str]) -> None:
+    drafts = drafts_by_action(engine, f"At least 40 troops were killed in Mosul and {figure} deployed in Syria.")
+    [syria] = [d for ds in drafts.values() for d in ds if d.claim_id == "troops-in-syria"]
+    assert (syria.action, syria.version_id) == drafted
+
+
+@pytest.mark.parametrize("said, count", [("more than 150", ">=151"), ("fewer than 150", "<=149"),
+                                         ("at least 150", ">=150"), ("nearly 200", "~200")])
+def test_a_bound_on_a_count_is_written_as_curators_write_it(engine: Engine, said: str, count: str) -> None:
+    sentence = f"{said.capitalize()} bridges over the Tigris in Mosul were opened by Turkish engineers in 2024."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["count"] == count
