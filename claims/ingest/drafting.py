@@ -416,8 +416,27 @@ def _one_per_new_version(drafts: list[Draft]) -> list[Draft]:
             kept = best.get(account)
             if kept is None or len(draft.values) > len(kept.values):
                 best[account] = draft
-    keep = {id(d) for d in best.values()}
+    kept = list(best.values())
+    # One report gives one account of a figure: "at least 119 killed" in its lead and "119 confirmed
+    # dead" further down are the same account, recorded once, as precisely as the report gives it.
+    vaguer = {id(a) for a in kept for b in kept
+              if a is not b and a.claim_id == b.claim_id and _more_precise(b, a)}
+    keep = {id(d) for d in kept if id(d) not in vaguer}
     return [d for d in drafts if d.action != VERSION or id(d) in keep]
+
+
+def _more_precise(a: Draft, b: Draft) -> bool:
+    """Whether version draft `a` gives `b`'s figure more precisely (its range inside `b`'s, and no
+    other value that differs)."""
+    try:
+        mine, theirs = parse_count(a.values["count"]), parse_count(b.values["count"])
+    except (KeyError, ValueError):
+        return False
+    others = {k for k in (*a.values, *b.values) if k not in ("count", "speaker", "places", "actors")}
+    if any(a.values.get(k) != b.values.get(k) for k in others):
+        return False
+    inside = theirs.lo <= mine.lo and mine.hi <= theirs.hi
+    return inside and (mine.lo, mine.hi) != (theirs.lo, theirs.hi)
 
 
 def _distinct_ids(drafts: list[Draft]) -> list[Draft]:

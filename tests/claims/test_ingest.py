@@ -590,3 +590,11 @@ def test_a_bound_on_a_count_is_written_as_curators_write_it(engine: Engine, said
     sentence = f"{said.capitalize()} bridges over the Tigris in Mosul were opened by Turkish engineers in 2024."
     [claim] = drafts_by_action(engine, sentence)[CLAIM]
     assert claim.values["count"] == count
+
+
+def test_one_report_giving_a_figure_vaguely_then_precisely_drafts_one_version_with_the_precise_one(
+        engine: Engine) -> None:
+    text = ("At least 3,000 U.S. troops are stationed in Iraq, officials said.\n"
+            "The Pentagon confirmed that 3,100 U.S. troops are stationed in Iraq.")
+    versions = [(d.claim_id, d.values["count"]) for d in drafts_by_action(engine, text)[VERSION]]
+    assert versions == [("troops-in-iraq", "3100")]
