@@ -131,7 +131,7 @@ class Drafting:
     checked: list[str] = field(default_factory=list)  # the sentences worth drafting from
 
 
-def draft_article(engine: Engine, article_id: str, text: str, published: date, day_known: bool = True) -> Drafting:
+def draft_article(engine: Engine, article_id: str, text: str, published: date, day_known: bool = False) -> Drafting:
     """The drafts `text` (the article `article_id`, published on `published`) gives against the
     engine's base; `day_known` says whether `published` is the very day (not the first of the
     month or year it is known to): only then is a weekday it names ("on Monday") a date. Raises
@@ -175,7 +175,7 @@ class _Run:
     cited: dict[str, set[str]]  # the versions, by claim, that already cite the article
     seen: set[str] = field(default_factory=set)  # the keys drafted so far
     before: list[str] = field(default_factory=list)  # the sentences just before the one being drafted
-    day_known: bool = True  # whether `published` is the very day the report came out
+    day_known: bool = False  # whether `published` is the very day the report came out
 
     def details(self, text: str) -> Details:
         """What `text` says (`extract`, against the publication day), with the weekdays it names
