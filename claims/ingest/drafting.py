@@ -470,6 +470,11 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         if _INTERPRETS.search(part):
             return INTERPRETATION
         values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
+        when = fill.main_date(details.speech_dates, published, part)
+        if "date" not in values and when is not None:
+            # The sentence dates only its saying ("Al-Abassi confirmed the agreement on September 8"):
+            # the new claim states the saying, so that is its date.
+            values["date"] = fill.date_text(when, published)
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text)
     claim = engine.base.claims[reply.claim.id]
     figures = _figures(engine, part, claim, published)

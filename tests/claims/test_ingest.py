@@ -598,3 +598,9 @@ def test_one_report_giving_a_figure_vaguely_then_precisely_drafts_one_version_wi
             "The Pentagon confirmed that 3,100 U.S. troops are stationed in Iraq.")
     versions = [(d.claim_id, d.values["count"]) for d in drafts_by_action(engine, text)[VERSION]]
     assert versions == [("troops-in-iraq", "3100")]
+
+
+def test_a_new_claim_about_a_saying_dated_only_by_the_saying_takes_its_date(engine: Engine) -> None:
+    sentence = "Hussein Alawi confirmed the bridge deal with Turkish engineers in an interview on March 4."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["date"] == "2025-03-04"
