@@ -265,7 +265,32 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
                 made.append(one)
             elif not any(d.claim_id == one.claim_id for d in made):
                 keep(one)
+    made[:] = [_other_figure(run, d, made) for d in made]
     return made, why_not
+
+
+def _other_figure(run: _Run, draft: Draft, made: list[Draft]) -> Draft:
+    """A new claim of a sentence that is also a source of a claim's figure counts something else:
+    "about 2,500 troops are in Iraq and an additional 900 in Syria" is a source of the 2,500, and
+    its new claim is the 900; "around 2,500 troops ..., stationed at three bases" counts the bases."""
+    if draft.action != CLAIM or "count" not in draft.values:
+        return draft
+    sourced = []
+    for d in made:
+        if d.action == SOURCE and d.claim_id in run.engine.base.claims:
+            version = next((v for v in run.engine.base.claims[d.claim_id].versions if v.id == d.version_id), None)
+            if version is not None and version.values.count:
+                sourced.append(parse_count(version.values.count))
+    if not any(same_figure(parse_count(draft.values["count"]), f) for f in sourced):
+        return draft
+    text = draft.statement or draft.quote
+    others = [(rng, unit) for rng, unit in run.details(text).counts
+              if unit != SHARE and not any(same_figure(rng, f) for f in sourced) and not fill.pointing(text, rng)]
+    if not others:
+        return draft
+    rng, unit = others[0]
+    values = {**draft.values, "count": fill.count_text(rng)}
+    return replace(draft, values=values, unit=unit if draft.unit else None)
 
 
 # "At least 119 people were killed and more than 150 injured": the second figure shares the first's

@@ -81,7 +81,7 @@ def best_count(details: Details, unit: str | None = None, text: str = "") -> tup
     """The count a sentence gives: one of the claim's unit if there is one, else the first counted
     thing. A number that only points at things already named ("the two states", "both coaches")
     counts nothing the sentence reports."""
-    counts = [(rng, u) for rng, u in details.counts if u != SHARE and not _pointing(text, rng)]
+    counts = [(rng, u) for rng, u in details.counts if u != SHARE and not pointing(text, rng)]
     if unit:
         same = [c for c in counts if c[1] == unit]
         if same:
@@ -90,7 +90,7 @@ def best_count(details: Details, unit: str | None = None, text: str = "") -> tup
     return (with_unit or counts or [None])[0]
 
 
-def _pointing(text: str, rng: NumRange) -> bool:
+def pointing(text: str, rng: NumRange) -> bool:
     """Whether a small number spelled out is only used after "the", "these" or "those" ("the two
     states"): it picks out things, it does not count what is reported."""
     label = rng.label.strip()

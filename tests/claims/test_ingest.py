@@ -604,3 +604,14 @@ def test_a_new_claim_about_a_saying_dated_only_by_the_saying_takes_its_date(engi
     sentence = "Hussein Alawi confirmed the bridge deal with Turkish engineers in an interview on March 4."
     [claim] = drafts_by_action(engine, sentence)[CLAIM]
     assert claim.values["date"] == "2025-03-04"
+
+
+def test_a_new_claim_beside_a_source_of_one_figure_counts_the_other_figure(shipped_base: Base) -> None:
+    # Without the report, the base has the 2,500 troops in Iraq but not the 900 in Syria.
+    reduced, _ = without_article(shipped_base, "003_0d325b8582dc79ca")
+    engine = Engine(reduced, today=date(2026, 11, 21))
+    sentence = "The U.S. currently has approximately 2,500 troops stationed in Iraq and an additional 900 in Syria."
+    drafts = drafts_by_action(engine, sentence)
+    assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("troops-in-iraq", "about-2500")]
+    [claim] = drafts[CLAIM]
+    assert claim.values["count"] == "900"
