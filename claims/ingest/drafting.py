@@ -196,8 +196,9 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
     makes (`Engine.check_parts`), other claims close to it that agree (`_also`), and the facts it
     joins, or states without who said them, that agree with a claim (`joined_facts`)."""
     engine, published = run.engine, run.published
-    stated = with_subject(without_dateline(sentence.text), last_person(engine, run.before))
-    speaker_text = names.said_by(stated)
+    person = last_person(engine, run.before)
+    stated = with_subject(without_dateline(sentence.text), person)
+    speaker_text = names.said_by(stated) or (person if _PRONOUN_SAYS.search(stated) else None)
     made: list[Draft] = []
     why_not: list[str] = []
 
@@ -341,6 +342,8 @@ def described_facts(sentence: str) -> list[str]:
 
 # "He also announced ...", "She said ...": a sentence whose subject is a pronoun standing for someone.
 _PRONOUN_OPENER = re.compile(r"^(?:He|She)\s+(?=[a-z])")
+# "..., he said.", "..., she added": who is quoted is the person named just before.
+_PRONOUN_SAYS = re.compile(r",[”\"]?\s+(?:he|she)\s+(?:said|says|added|stated)\s*[.!?]?[”\"]?\s*$")
 # How many sentences back an opening "He"/"She" is looked up: a report names someone, may add a
 # sentence on what they said, then goes on with "He also ...".
 PRONOUN_REACH = 2

@@ -615,3 +615,9 @@ def test_a_new_claim_beside_a_source_of_one_figure_counts_the_other_figure(shipp
     assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("troops-in-iraq", "about-2500")]
     [claim] = drafts[CLAIM]
     assert claim.values["count"] == "900"
+
+
+def test_a_quote_closed_by_he_said_is_attributed_to_the_person_named_just_before(engine: Engine) -> None:
+    text = "Hussein Alawi visited the new bridges in Mosul.\n“40 new schools will open in Basra in 2026,” he said."
+    [claim] = [d for d in drafts_by_action(engine, text)[CLAIM] if d.quote.endswith("he said.")]
+    assert claim.said_by == "Hussein Alawi" and claim.values["speaker"] == "hussein-alawi"
