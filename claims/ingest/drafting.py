@@ -521,7 +521,10 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
                "figure of: a claim of its own")
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text, why)
     if agreeing:
-        version = max(agreeing, key=lambda v: states_values(claim, v.id, details, figures))
+        # Of versions it agrees with, the one it states in so many words; then the one whose
+        # wording it shares most ("a little after 3 am": "shortly after 3 am", not "at 3.10 a.m.").
+        version = max(agreeing, key=lambda v: (states_values(claim, v.id, details, figures),
+                                               _shared_words(part, _version_text(claim, v.id))))
         if claim.id in cited:
             return ALREADY_CITED  # the moderators already placed this article's account of the claim
         reason = (f"agrees with *{version.text}* ({claim.id}/{version.id}); matched “{clip(reply.claim.wording, 90)}” "
@@ -609,6 +612,14 @@ def _other_figures_only(claim: Claim, view: VersionView, figures: list[NumRange]
     counted = any(v.id == view.id and v.values.count for v in claim.versions)
     return (counted and len(figures) > 1 and bool(conflicts) and all(c.startswith("number:") for c in conflicts)
             and _reports_figure(claim, view.id, figures))
+
+
+def _version_text(claim: Claim, version_id: str) -> str:
+    return next((v.text for v in claim.versions if v.id == version_id), "")
+
+
+def _shared_words(a: str, b: str) -> int:
+    return len(_word_set(a) & _word_set(b))
 
 
 def states_values(claim: Claim, version_id: str, details: Details, figures: list[NumRange]) -> int:

@@ -621,3 +621,14 @@ def test_a_quote_closed_by_he_said_is_attributed_to_the_person_named_just_before
     text = "Hussein Alawi visited the new bridges in Mosul.\n“40 new schools will open in Basra in 2026,” he said."
     [claim] = [d for d in drafts_by_action(engine, text)[CLAIM] if d.quote.endswith("he said.")]
     assert claim.said_by == "Hussein Alawi" and claim.values["speaker"] == "hussein-alawi"
+
+
+@pytest.mark.parametrize("sentence, version", [
+    ("The coalition's presence in Baghdad will be scaled back by September 2025, officials said.",
+     "scale-back-baghdad"),
+    ("Coalition forces will leave Baghdad by September 2025, officials said.", "leave-baghdad"),
+])
+def test_of_versions_a_sentence_agrees_with_equally_it_reports_the_one_it_words_most_alike(
+        engine: Engine, sentence: str, version: str) -> None:
+    sources = [d.version_id for d in drafts_by_action(engine, sentence)[SOURCE] if d.claim_id == "baghdad-phase-one"]
+    assert sources == [version]
