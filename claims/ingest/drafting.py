@@ -25,7 +25,12 @@ sentence no claim matches is also judged against its closest claim (`_closest`),
 that agree are drafted beside the one matched (`_also`), and the facts a sentence joins, or
 states without who said them, are judged one by one (`joined_facts`): the same rules each time.
 A fact of a sentence that matched nothing as a whole, which is another account of a claim, is
-drafted as that claim's new version rather than as a new claim.
+drafted as that claim's new version rather than as a new claim. What a sentence says in passing
+of what it names ("ISIS, which had seized ...") is a new claim when the base has nothing on it
+(`described_facts`), and a second figure sharing the first one's verb ("... killed and more than
+150 injured") is judged against the claim it counts (`elided_facts`). An opening "He"/"She", or a
+closing "he said", stands for the person named just before (`last_person`); the quote stays as
+written.
 
 The quote is always the sentence itself, so it is in the article by construction; names the
 workspace does not know become entity drafts. Each draft carries a `key` that is the same
