@@ -223,11 +223,19 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             keep(other)
     for piece in joined_facts(stated):
         for _, reply in engine.check_parts(piece, today=published):
-            if reply.claim is not None and any(d.claim_id == reply.claim.id for d in made):
+            if reply.claim is not None and any(d.claim_id == reply.claim.id and d.action != VERSION for d in made):
                 continue
             details = run.details(piece)
             one = _draft(engine, run.article_id, sentence.position, sentence.text, piece, reply, details,
                          published, speaker_text, run.cited)
+            versions = [d for d in made if isinstance(one, Draft) and d.action == VERSION
+                        and d.claim_id == one.claim_id]
+            if isinstance(one, Draft) and one.action == SOURCE and versions and _denied_only(versions):
+                # "While the cause is not known, railway officials suspect a rail fracture": the whole
+                # sentence denied the claim only through its other clause; this fact of it agrees.
+                made[:] = [d for d in made if d not in versions]
+                keep(one)
+                continue
             if not isinstance(one, Draft) or any(d.claim_id == one.claim_id for d in made):
                 continue
             if one.action == SOURCE:
@@ -390,6 +398,12 @@ def person_named(engine: Engine, sentence: str | None) -> str | None:
         if word.startswith(ENTITY_PREFIX) and entities.kind(word[len(ENTITY_PREFIX):]) is EntityKind.PERSON:
             return entities.entities[word[len(ENTITY_PREFIX):]].names[0]
     return None
+
+
+def _denied_only(versions: list[Draft]) -> bool:
+    """Whether new version drafts were made only because the sentence denies what the claim's
+    versions report (their reason names no other date, figure or place: see `_conflict_reason`)."""
+    return all("*: the statement denies what this version reports" in d.reason for d in versions)
 
 
 def _about(statement: str, piece: str) -> bool:

@@ -632,3 +632,11 @@ def test_of_versions_a_sentence_agrees_with_equally_it_reports_the_one_it_words_
         engine: Engine, sentence: str, version: str) -> None:
     sources = [d.version_id for d in drafts_by_action(engine, sentence)[SOURCE] if d.claim_id == "baghdad-phase-one"]
     assert sources == [version]
+
+
+def test_a_sentence_denying_a_claim_only_in_its_opening_clause_is_a_source_of_what_its_main_clause_agrees_with(
+        engine: Engine) -> None:
+    sentence = "While the cause is not known, ISIS remnants still pose a threat in Iraq and Syria."
+    drafts = drafts_by_action(engine, sentence)
+    assert VERSION not in drafts
+    assert ("isis-remnants-still-threat", "still-a-threat") in [(d.claim_id, d.version_id) for d in drafts[SOURCE]]
