@@ -191,7 +191,8 @@ def run(progress: Callable[[str], None] | None = None, base_dir: Path | None = N
         engine = Engine(reduced, today=today or today_from_env())
         article = base.articles[article_id]
         started = time.perf_counter()
-        drafting = draft_article(engine, article_id, base.texts[article_id], article.published_date())
+        drafting = draft_article(engine, article_id, base.texts[article_id], article.published_date(),
+                                 article.published_day_known())
         seconds = time.perf_counter() - started
         row = {"article": article_id, "outlet": article.outlet, "sentences": drafting.sentences,
                "skipped": len(drafting.skipped), "seconds": round(seconds, 3), **score(drafting.drafts, expected, base)}

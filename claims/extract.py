@@ -127,6 +127,13 @@ DIGIT_SCALES = {"million": 1e6, "billion": 1e9, "thousand": 1e3, "hundred": 1e2,
                 "crore": 1e7, "crores": 1e7}
 
 
+def _and_units(words: list[str], i: int) -> bool:
+    """Whether words[i] is the "and" of "one hundred and ten" (after hundred or thousand, a smaller
+    number next)."""
+    return (0 < i < len(words) - 1 and words[i] == "and" and words[i - 1] in ("hundred", "thousand")
+            and WORD_NUMBERS.get(words[i + 1], 100) < 100)
+
+
 def _number(words: list[str], i: int) -> tuple[float, int] | None:
     """A number at words[i] (digits or words like 'two thousand five hundred'); value and length."""
     word = words[i]
@@ -138,7 +145,9 @@ def _number(words: list[str], i: int) -> tuple[float, int] | None:
         return value, used
     if word in WORD_NUMBERS and word not in ("hundred", "thousand"):
         total, current, used = 0.0, float(WORD_NUMBERS[word]), 1
-        while i + used < len(words) and words[i + used] in WORD_NUMBERS:
+        while (i + used < len(words) and words[i + used] in WORD_NUMBERS) or _and_units(words, i + used):
+            if words[i + used] == "and":
+                used += 1  # "one hundred and ten": British English joins the tens to the hundreds
             nxt = WORD_NUMBERS[words[i + used]]
             if nxt in (100, 1000):
                 current *= nxt
@@ -339,7 +348,13 @@ def _extract_dates(words: list[str], details: Details, consumed: set[int], today
                 # "this September", "in June": the year is the speaker's, which we cannot know.
                 if i > 0 and words[i - 1] in RELATIVE_YEAR:
                     start = i - 1
-                add(month_span(2000, month, month, word, year_known=False), start, j)
+                span = month_span(2000, month, month, word, year_known=False)
+                if day:
+                    # "September 8", "7 October": the day is kept (a report's reader resolves the
+                    # year from its date); spans without a year still compare by month only.
+                    exact_day = span.start.replace(day=min(day, span.end.day))
+                    span = DateSpan(exact_day, exact_day, " ".join(words[start:j]), year_known=False)
+                add(span, start, j)
             continue
         if re.fullmatch(r"(19|20)\d\d", word) and i not in consumed:
             nxt = words[i + 1] if i + 1 < len(words) else ""

@@ -183,6 +183,12 @@ class Article(Strict):
         """The (earliest possible) publication day, for ordering and the 'as of' of a report."""
         return parse_date_span(self.published).start
 
+    def published_day_known(self) -> bool:
+        """Whether the publication day is known (not only its month or year, nor an estimate):
+        only then does a weekday the report names ("on Monday") give a date."""
+        span = parse_date_span(self.published)
+        return span.start == span.end and not self.published_estimate
+
 
 # --- entities ----------------------------------------------------------------------------------
 

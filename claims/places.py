@@ -51,9 +51,23 @@ def _plain(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
+# Subdivisions named only by where they lie in their country ("Eastern" in Fiji, "North" in
+# Cameroon, "Western Province" in Sri Lanka): the words open many other names ("Eastern Circle",
+# "North Central Railway") or describe a part of any country ("the western province of Anbar"), and
+# name the subdivision only beside its country, so they are not matched alone.
+COMPASS_NAMES = frozenset("""central centre center east eastern north northern north-west north-east northwest
+northeast south southern south-west south-east southwest southeast west western""".split())  # noqa: SIM905
+_GENERIC_PARTS = frozenset("province region district area zone division coast bank highlands river".split())  # noqa: SIM905
+
+
+def _only_where(name: str) -> bool:
+    words = name.casefold().split()
+    return bool(words) and words[0] in COMPASS_NAMES and all(w in COMPASS_NAMES | _GENERIC_PARTS for w in words)
+
+
 def _usable(name: str) -> bool:
     # ISO writes some names inverted or in two languages ("Bruxelles-Capitale, Région de"): not as people write them
-    return len(name) >= MIN_NAME and not any(c in name for c in ",()[]/;")
+    return len(name) >= MIN_NAME and not any(c in name for c in ",()[]/;") and not _only_where(name)
 
 
 def _names(*candidates: str | None) -> tuple[str, ...]:

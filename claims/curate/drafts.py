@@ -100,7 +100,8 @@ class DraftCuration(VersionCuration, EntityCuration, SourceCuration):
             raise CurationError(f"an article with id {article.id!r} already exists with another text; choose another "
                                 "id (or leave it out: one is made from the outlet, date and text)")
         try:
-            drafting = draft_article(self.engine, article.id, text, article.published_date())
+            drafting = draft_article(self.engine, article.id, text, article.published_date(),
+                                     article.published_day_known())
         except ArticleError as exc:
             raise CurationError(str(exc)) from None
         if existing is None:

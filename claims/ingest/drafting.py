@@ -25,7 +25,12 @@ sentence no claim matches is also judged against its closest claim (`_closest`),
 that agree are drafted beside the one matched (`_also`), and the facts a sentence joins, or
 states without who said them, are judged one by one (`joined_facts`): the same rules each time.
 A fact of a sentence that matched nothing as a whole, which is another account of a claim, is
-drafted as that claim's new version rather than as a new claim.
+drafted as that claim's new version rather than as a new claim. What a sentence says in passing
+of what it names ("ISIS, which had seized ...") is a new claim when the base has nothing on it
+(`described_facts`), and a second figure sharing the first one's verb ("... killed and more than
+150 injured") is judged against the claim it counts (`elided_facts`). An opening "He"/"She", or a
+closing "he said", stands for the person named just before (`last_person`); the quote stays as
+written.
 
 The quote is always the sentence itself, so it is in the article by construction; names the
 workspace does not know become entity drafts. Each draft carries a `key` that is the same
@@ -47,8 +52,9 @@ from claims.ingest import fill, names
 from claims.ingest.checks import require_article
 from claims.ingest.sentences import Sentence, article_sentences
 from claims.load import normalise_quote
-from claims.models import Claim, ClaimKind, Version
+from claims.models import Claim, ClaimKind, EntityKind, Version
 from claims.questions import positive_form
+from claims.text import ENTITY_PREFIX
 from claims.values import NumRange, parse_count, parse_date_span, same_figure
 from claims.verdict import VersionView, describe
 
@@ -130,16 +136,19 @@ class Drafting:
     checked: list[str] = field(default_factory=list)  # the sentences worth drafting from
 
 
-def draft_article(engine: Engine, article_id: str, text: str, published: date) -> Drafting:
+def draft_article(engine: Engine, article_id: str, text: str, published: date, day_known: bool = False) -> Drafting:
     """The drafts `text` (the article `article_id`, published on `published`) gives against the
-    engine's base. Raises ArticleError when the text is not an article's (see `checks`)."""
+    engine's base; `day_known` says whether `published` is the very day (not the first of the
+    month or year it is known to): only then is a weekday it names ("on Monday") a date. Raises
+    ArticleError when the text is not an article's (see `checks`)."""
     require_article(text)
     out = Drafting()
-    run = _Run(engine, article_id, published, _cited(engine, article_id))
+    run = _Run(engine, article_id, published, _cited(engine, article_id), day_known=day_known)
     new_names: dict[str, names.NewName] = {}
     sentences = article_sentences(text, engine.normaliser)
     out.sentences = len(sentences)
-    for sentence in sentences:
+    for n, sentence in enumerate(sentences):
+        run.before = [s.text for s in sentences[max(0, n - PRONOUN_REACH):n]]
         if sentence.skipped:
             out.skipped.append(Skip(sentence.position, sentence.text, sentence.skipped))
             continue
@@ -170,6 +179,18 @@ class _Run:
     published: date
     cited: dict[str, set[str]]  # the versions, by claim, that already cite the article
     seen: set[str] = field(default_factory=set)  # the keys drafted so far
+    before: list[str] = field(default_factory=list)  # the sentences just before the one being drafted
+    day_known: bool = False  # whether `published` is the very day the report came out
+
+    def details(self, text: str) -> Details:
+        """What `text` says (`extract`, against the publication day), with the weekdays it names
+        as dates when the publication day is known."""
+        engine = self.engine
+        details = extract(engine.normaliser.normalise(positive_form(text).text).words, self.kinds, self.published,
+                          engine.vocabulary.units)
+        if self.day_known:
+            details.dates.extend(fill.weekday_dates(text, self.published, details.tense))
+        return details
 
     def __post_init__(self) -> None:
         self.kinds = {eid: str(e.kind) for eid, e in self.engine.entities.entities.items()}
@@ -180,7 +201,9 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
     makes (`Engine.check_parts`), other claims close to it that agree (`_also`), and the facts it
     joins, or states without who said them, that agree with a claim (`joined_facts`)."""
     engine, published = run.engine, run.published
-    speaker_text = names.said_by(sentence.text)
+    person = last_person(engine, run.before)
+    stated = with_subject(without_dateline(sentence.text), person)
+    speaker_text = names.said_by(stated) or (person if _PRONOUN_SAYS.search(stated) else None)
     made: list[Draft] = []
     why_not: list[str] = []
 
@@ -191,10 +214,8 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             run.seen.add(found.key)
             made.append(found)
 
-    stated = without_dateline(sentence.text)
     for part, reply in engine.check_parts(stated, today=published):
-        details = extract(engine.normaliser.normalise(positive_form(part).text).words, run.kinds, published,
-                          engine.vocabulary.units)
+        details = run.details(part)
         draft = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details, published,
                        speaker_text, run.cited)
         keep(draft)
@@ -202,12 +223,19 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             keep(other)
     for piece in joined_facts(stated):
         for _, reply in engine.check_parts(piece, today=published):
-            if reply.claim is not None and any(d.claim_id == reply.claim.id for d in made):
+            if reply.claim is not None and any(d.claim_id == reply.claim.id and d.action != VERSION for d in made):
                 continue
-            details = extract(engine.normaliser.normalise(positive_form(piece).text).words, run.kinds, published,
-                              engine.vocabulary.units)
+            details = run.details(piece)
             one = _draft(engine, run.article_id, sentence.position, sentence.text, piece, reply, details,
                          published, speaker_text, run.cited)
+            versions = [d for d in made if isinstance(one, Draft) and d.action == VERSION
+                        and d.claim_id == one.claim_id]
+            if isinstance(one, Draft) and one.action == SOURCE and versions and _denied_only(versions):
+                # "While the cause is not known, railway officials suspect a rail fracture": the whole
+                # sentence denied the claim only through its other clause; this fact of it agrees.
+                made[:] = [d for d in made if d not in versions]
+                keep(one)
+                continue
             if not isinstance(one, Draft) or any(d.claim_id == one.claim_id for d in made):
                 continue
             if one.action == SOURCE:
@@ -221,7 +249,161 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
                 if new_claims:
                     made[:] = [d for d in made if d not in new_claims]
                     keep(one)
+    for fact in described_facts(stated):
+        # The new claims the sentence already drafts (from the whole of it) state this too.
+        if says_all_of(" ".join(d.statement or "" for d in made if d.action == CLAIM), fact):
+            continue
+        for part, reply in engine.check_parts(fact, today=published):
+            details = run.details(part)
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, details,
+                         published, speaker_text, run.cited)
+            # Said in passing, it is a fact of its own only when the base has nothing on it: one
+            # that agrees with a claim the sentence itself did not match is too weak a link.
+            if isinstance(one, Draft) and one.action == CLAIM:
+                keep(one)
+    for fact in elided_facts(stated):
+        for part, reply in engine.check_parts(fact, today=published):
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, run.details(part),
+                         published, speaker_text, run.cited)
+            # A second figure the sentence gives of something the base counts: its source or its
+            # new version ("... killed and more than 150 injured": another account of the injured).
+            if not isinstance(one, Draft) or one.action not in (SOURCE, VERSION):
+                continue
+            # The whole sentence may have been read as a new version of this claim with the other
+            # figure ("40 engineers were injured and about 900 troops deployed in Syria" read as 40
+            # troops): the figure given on its own is the one this claim counts.
+            misread = [d for d in made if d.action == VERSION and d.claim_id == one.claim_id]
+            if misread:
+                made[:] = [d for d in made if d not in misread]
+                run.seen.add(one.key)  # the same key as the one it replaces when both are versions
+                made.append(one)
+            elif not any(d.claim_id == one.claim_id for d in made):
+                keep(one)
+    made[:] = [_other_figure(run, d, made) for d in made]
     return made, why_not
+
+
+def _other_figure(run: _Run, draft: Draft, made: list[Draft]) -> Draft:
+    """A new claim of a sentence that is also a source of a claim's figure counts something else:
+    "about 2,500 troops are in Iraq and an additional 900 in Syria" is a source of the 2,500, and
+    its new claim is the 900; "around 2,500 troops ..., stationed at three bases" counts the bases."""
+    if draft.action != CLAIM or "count" not in draft.values:
+        return draft
+    sourced = []
+    for d in made:
+        if d.action == SOURCE and d.claim_id in run.engine.base.claims:
+            version = next((v for v in run.engine.base.claims[d.claim_id].versions if v.id == d.version_id), None)
+            if version is not None and version.values.count:
+                sourced.append(parse_count(version.values.count))
+    if not any(same_figure(parse_count(draft.values["count"]), f) for f in sourced):
+        return draft
+    text = draft.statement or draft.quote
+    others = [(rng, unit) for rng, unit in run.details(text).counts
+              if unit != SHARE and not any(same_figure(rng, f) for f in sourced) and not fill.pointing(text, rng)]
+    if not others:
+        return draft
+    rng, unit = others[0]
+    values = {**draft.values, "count": fill.count_text(rng)}
+    return replace(draft, values=values, unit=unit if draft.unit else None)
+
+
+# "At least 119 people were killed and more than 150 injured": the second figure shares the first's
+# subject and verb ("more than 150 [people were] injured"). Plain English ellipsis.
+_FIGURE = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to)\s+)?\d[\d,]*"
+_ELIDED = re.compile(rf"\b{_FIGURE}\s+(?P<noun>[a-z]+)\s+(?P<aux>were|was|have been|has been|had been|are|is)\s+"
+                     rf"[a-z]+(?:\s+[a-z]+){{0,4}}?\s+and\s+(?P<count>{_FIGURE})\s+(?P<verb>[a-z]+ed)\b"
+                     r"(?P<rest>[^,;—–]*)", re.IGNORECASE)
+
+
+def elided_facts(sentence: str) -> list[str]:
+    """The second of two figures a sentence gives with one subject and verb, as a statement of its
+    own: "At least 119 people were killed and more than 150 injured when ..." gives "more than 150
+    people were injured when ..."."""
+    return [f"{m['count']} {m['noun']} {m['aux']} {m['verb']}{m['rest']}".strip() for m in _ELIDED.finditer(sentence)]
+
+
+# What a sentence says in passing of someone or something it names, set off by commas: a
+# non-restrictive relative clause ("ISIS, which had seized nearly a third of the country,") or an
+# appositive ("the Popular Mobilization Units, the umbrella group of Shia militias,"). Plain English
+# syntax: the name is a run of capitalised words (or one in quotes) right before the comma.
+_NAME_BEFORE = r"((?:[A-Z][\w.'’-]*|al-[\w'’-]+)(?:\s+(?:of|the|al|bin|for|and|[A-Z][\w.'’-]*|al-[\w'’-]+))*)[”\"]?"
+_DESCRIBED = re.compile(
+    _NAME_BEFORE + r"(?:,[”\"]|,)\s+(?:(which|who)\s+([^,.;—–]{8,})|"
+    r"(the|an?)\s+((?:[a-z][\w-]*\s+){1,3}(?:of|for)\s[^,.;—–]{6,})|"
+    r"((?:composed|made up|formed|founded)\s[^,.;—–]{6,}))(?=[,.;—–]|$)")
+
+
+def described_facts(sentence: str) -> list[str]:
+    """What a sentence says in passing of what it names, each as a statement of its own: "ISIS,
+    which had seized nearly a third of the country," gives "ISIS had seized nearly a third of the
+    country"; "the Popular Mobilization Units, the umbrella group of Shia militias," gives "the
+    Popular Mobilization Units are the umbrella group of Shia militias"."""
+    out = []
+    for m in _DESCRIBED.finditer(sentence):
+        name = m.group(1).strip()
+        if name.split()[0].casefold() in names.NOT_NAMES:
+            continue
+        if m.group(2):
+            out.append(f"{name} {m.group(3).strip()}")
+        elif m.group(4):
+            verb = "are" if re.search(r"(?:s|Units|Forces)$", name) and not name.endswith("ss") else "is"
+            out.append(f"{name} {verb} {m.group(4)} {m.group(5).strip()}")
+        else:
+            out.append(f"{name} is {m.group(6).strip()}")
+    return [fact for fact in out if len(fact.split()) >= MIN_PIECE_WORDS]
+
+
+# "He also announced ...", "She said ...": a sentence whose subject is a pronoun standing for someone.
+_PRONOUN_OPENER = re.compile(r"^(?:He|She)\s+(?=[a-z])")
+# "..., he said.", "..., she added": who is quoted is the person named just before.
+_PRONOUN_SAYS = re.compile(r",[”\"]?\s+(?:he|she)\s+(?:said|says|added|stated)\s*[.!?]?[”\"]?\s*$")
+# How many sentences back an opening "He"/"She" is looked up: a report names someone, may add a
+# sentence on what they said, then goes on with "He also ...".
+PRONOUN_REACH = 2
+
+
+def with_subject(stated: str, person: str | None) -> str:
+    """The sentence as matched, with an opening "He"/"She" read as the person the sentence before
+    named ("He also announced a committee" after "Hussein Alawi stated that ...": Hussein Alawi
+    announced it), so that what it says is judged, and attributed, as the report means it. The
+    quote is still the sentence as written."""
+    if person is None:
+        return stated
+    return _PRONOUN_OPENER.sub(lambda _: f"{person} ", stated, count=1)
+
+
+def last_person(engine: Engine, before: list[str]) -> str | None:
+    """The person an opening "He"/"She" stands for: the one named by the nearest of the sentences
+    before it that names a person (see `person_named`)."""
+    for sentence in reversed(before):
+        person = person_named(engine, sentence)
+        if person:
+            return person
+    return None
+
+
+def person_named(engine: Engine, sentence: str | None) -> str | None:
+    """The person a sentence is about, as the workspace names them: who it quotes, else the first
+    person it names ("Al-Abassi confirmed the agreement ..."); None when it names no person the
+    workspace knows."""
+    if not sentence:
+        return None
+    quoted = names.said_by(sentence)
+    entities = engine.entities
+    if quoted:
+        found = entities.resolve(quoted)
+        if found is not None and entities.kind(found) is EntityKind.PERSON:
+            return quoted
+    for word in engine.normaliser.normalise(sentence).words:
+        if word.startswith(ENTITY_PREFIX) and entities.kind(word[len(ENTITY_PREFIX):]) is EntityKind.PERSON:
+            return entities.entities[word[len(ENTITY_PREFIX):]].names[0]
+    return None
+
+
+def _denied_only(versions: list[Draft]) -> bool:
+    """Whether new version drafts were made only because the sentence denies what the claim's
+    versions report (their reason names no other date, figure or place: see `_conflict_reason`)."""
+    return all("*: the statement denies what this version reports" in d.reason for d in versions)
 
 
 def _about(statement: str, piece: str) -> bool:
@@ -281,8 +463,27 @@ def _one_per_new_version(drafts: list[Draft]) -> list[Draft]:
             kept = best.get(account)
             if kept is None or len(draft.values) > len(kept.values):
                 best[account] = draft
-    keep = {id(d) for d in best.values()}
+    kept = list(best.values())
+    # One report gives one account of a figure: "at least 119 killed" in its lead and "119 confirmed
+    # dead" further down are the same account, recorded once, as precisely as the report gives it.
+    vaguer = {id(a) for a in kept for b in kept
+              if a is not b and a.claim_id == b.claim_id and _more_precise(b, a)}
+    keep = {id(d) for d in kept if id(d) not in vaguer}
     return [d for d in drafts if d.action != VERSION or id(d) in keep]
+
+
+def _more_precise(a: Draft, b: Draft) -> bool:
+    """Whether version draft `a` gives `b`'s figure more precisely (its range inside `b`'s, and no
+    other value that differs)."""
+    try:
+        mine, theirs = parse_count(a.values["count"]), parse_count(b.values["count"])
+    except (KeyError, ValueError):
+        return False
+    others = {k for k in (*a.values, *b.values) if k not in ("count", "speaker", "places", "actors")}
+    if any(a.values.get(k) != b.values.get(k) for k in others):
+        return False
+    inside = theirs.lo <= mine.lo and mine.hi <= theirs.hi
+    return inside and (mine.lo, mine.hi) != (theirs.lo, theirs.hi)
 
 
 def _distinct_ids(drafts: list[Draft]) -> list[Draft]:
@@ -316,6 +517,11 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         if _INTERPRETS.search(part):
             return INTERPRETATION
         values = fill.values_of(details, engine.entities, published, text=part, said_by=speaker_text)
+        when = fill.main_date(details.speech_dates, published, part)
+        if "date" not in values and when is not None:
+            # The sentence dates only its saying ("Al-Abassi confirmed the agreement on September 8"):
+            # the new claim states the saying, so that is its date.
+            values["date"] = fill.date_text(when, published)
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text)
     claim = engine.base.claims[reply.claim.id]
     figures = _figures(engine, part, claim, published)
@@ -334,7 +540,10 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
                "figure of: a claim of its own")
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text, why)
     if agreeing:
-        version = max(agreeing, key=lambda v: states_values(claim, v.id, details, figures))
+        # Of versions it agrees with, the one it states in so many words; then the one whose
+        # wording it shares most ("a little after 3 am": "shortly after 3 am", not "at 3.10 a.m.").
+        version = max(agreeing, key=lambda v: (states_values(claim, v.id, details, figures),
+                                               _shared_words(part, _version_text(claim, v.id))))
         if claim.id in cited:
             return ALREADY_CITED  # the moderators already placed this article's account of the claim
         reason = (f"agrees with *{version.text}* ({claim.id}/{version.id}); matched “{clip(reply.claim.wording, 90)}” "
@@ -422,6 +631,14 @@ def _other_figures_only(claim: Claim, view: VersionView, figures: list[NumRange]
     counted = any(v.id == view.id and v.values.count for v in claim.versions)
     return (counted and len(figures) > 1 and bool(conflicts) and all(c.startswith("number:") for c in conflicts)
             and _reports_figure(claim, view.id, figures))
+
+
+def _version_text(claim: Claim, version_id: str) -> str:
+    return next((v.text for v in claim.versions if v.id == version_id), "")
+
+
+def _shared_words(a: str, b: str) -> int:
+    return len(_word_set(a) & _word_set(b))
 
 
 def states_values(claim: Claim, version_id: str, details: Details, figures: list[NumRange]) -> int:

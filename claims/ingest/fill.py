@@ -9,8 +9,9 @@ against the article's publication day by `extract`.
 from __future__ import annotations
 
 import calendar
+import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from claims.extract import SHARE, Details
@@ -51,15 +52,27 @@ def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+def _just_above_whole(value: float) -> bool:
+    """Whether a bound is a strict one past a whole number (`extract` reads "more than 150" as a
+    hair above 150)."""
+    return value != math.floor(value) and value - math.floor(value) < 1e-3
+
+
 def count_text(rng: NumRange) -> str:
     """A count as a version's `count`: 2500, ~2500, >=70, <=5 or 200..999."""
     if rng.hi == float("inf"):
+        if _just_above_whole(rng.lo):
+            return f">={math.floor(rng.lo) + 1}"  # "more than 150": 151 or more, as curators write it
         return f">={_number(rng.lo)}"
     if rng.lo == rng.hi:
         return _number(rng.lo)
     if rng.nominal is not None and rng.lo < rng.nominal < rng.hi:
         return f"~{_number(rng.nominal)}"
+    if rng.nominal is not None and 0 < rng.lo < rng.hi == rng.nominal:
+        return f"~{_number(rng.nominal)}"  # "nearly 200": curators have no "a little under" and write ~200
     if rng.lo <= 0:
+        if _just_above_whole(-rng.hi):
+            return f"<={math.ceil(rng.hi) - 1}"  # "fewer than 150": 149 or fewer
         return f"<={_number(rng.hi)}"
     return f"{_number(round(rng.lo))}..{_number(round(rng.hi))}"
 
@@ -68,7 +81,7 @@ def best_count(details: Details, unit: str | None = None, text: str = "") -> tup
     """The count a sentence gives: one of the claim's unit if there is one, else the first counted
     thing. A number that only points at things already named ("the two states", "both coaches")
     counts nothing the sentence reports."""
-    counts = [(rng, u) for rng, u in details.counts if u != SHARE and not _pointing(text, rng)]
+    counts = [(rng, u) for rng, u in details.counts if u != SHARE and not pointing(text, rng)]
     if unit:
         same = [c for c in counts if c[1] == unit]
         if same:
@@ -77,7 +90,7 @@ def best_count(details: Details, unit: str | None = None, text: str = "") -> tup
     return (with_unit or counts or [None])[0]
 
 
-def _pointing(text: str, rng: NumRange) -> bool:
+def pointing(text: str, rng: NumRange) -> bool:
     """Whether a small number spelled out is only used after "the", "these" or "those" ("the two
     states"): it picks out things, it does not count what is reported."""
     label = rng.label.strip()
@@ -107,6 +120,55 @@ def count_range(text: str, first: NumRange) -> str | None:
     return None
 
 
+def _year_of(span: DateSpan, published: date, text: str) -> int:
+    """The year of a date given without one ("October 7", "in January"): the report's year, but
+    what the sentence says has gone on *since* that date began before the report, so a later
+    month than the report's is the year before's ("since October 7" in a report of September
+    2024 is 7 October 2023). The month is compared, not the day: a report's date may be known
+    only to its month."""
+    since = re.search(rf"\bsince\s+(?:the\s+)?{re.escape(span.label)}\b", text, re.IGNORECASE)
+    if since and span.start.month > published.month:
+        return published.year - 1
+    return published.year
+
+
+def _in_year(span: DateSpan, year: int) -> DateSpan:
+    return DateSpan(span.start.replace(year=year), span.end.replace(year=year), span.label)
+
+
+def since_date(text: str, when: DateSpan, published: date) -> str | None:
+    """The span a sentence gives with "since": from that date to the report's month ("since
+    October 7" in a report of September 2024: 2023-10-07..2024-09), as curators record what has
+    gone on since, up to the report; None when the date is not one "since" opens."""
+    if not re.search(rf"\bsince\s+(?:the\s+)?{re.escape(when.label)}\b", text, re.IGNORECASE):
+        return None
+    if (when.start.year, when.start.month) > (published.year, published.month):
+        return None
+    return f"{date_text(when, published)}..{published.year}-{published.month:02d}"
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(?:(last|next|this|on)\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def weekday_dates(text: str, published: date, tense: str | None) -> list[DateSpan]:
+    """The days a report names by their weekday, in the week it was published: "on Monday" is the
+    last Monday up to the publication day for what is reported done, the next from it for what is
+    planned ("will hold the inquiry on Tuesday"); "last" and "next" say which. Only for a report
+    whose publication day is known."""
+    out = []
+    for m in _WEEKDAY.finditer(text):
+        which, day = (m.group(1) or "").casefold(), _WEEKDAYS.index(m.group(2).casefold())
+        ahead = (day - published.weekday()) % 7
+        if which == "next" or (which != "last" and tense == "plan"):
+            shift = ahead if which != "next" else (ahead or 7)
+        else:
+            shift = -((published.weekday() - day) % 7) if which != "last" else -(((published.weekday() - day) % 7) or 7)
+        when = published + timedelta(days=shift)
+        out.append(DateSpan(when, when, m.group(0)))
+    return out
+
+
 def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpan | None:
     """The date a sentence gives for what it reports: the first, made as precise as the sentence
     makes it ("by September of this year": September of the year the sentence names). A month
@@ -115,8 +177,7 @@ def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpa
     if text and "May" not in text:
         dates = [d for d in dates if d.label != "may"]
     years = [d.start.year for d in dates if d.year_known and d.start.year == d.end.year]
-    year = years[0] if years else published.year
-    resolved = [d if d.year_known else DateSpan(d.start.replace(year=year), d.end.replace(year=year), d.label)
+    resolved = [d if d.year_known else _in_year(d, years[0] if years else _year_of(d, published, text))
                 for d in dates]
     if not resolved:
         return None
@@ -131,6 +192,19 @@ def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpa
     return narrower[0] if narrower else first
 
 
+# Who relays what others say rather than speaking for anyone: "Iraqi media reported" is the press
+# of a country, not the country saying it.
+_REPORTERS = frozenset({"media", "press", "reports", "outlets", "newspapers", "analysts", "observers", "experts",
+                        "witnesses", "residents", "commentators"})
+
+
+def reporters(said_by: str) -> bool:
+    """Whether who a sentence quotes is the press or onlookers ("Iraqi media", "local residents"),
+    whom the workspace's country or organisation named in it does not speak through."""
+    words = said_by.casefold().split()
+    return bool(words) and words[-1] in _REPORTERS
+
+
 def values_of(details: Details, entities: EntityIndex, published: date, unit: str | None = None,
               text: str = "", said_by: str | None = None) -> dict[str, Any]:
     """The values a sentence (`text`, read as `details`) gives, as a version's `values` (only those
@@ -138,7 +212,7 @@ def values_of(details: Details, entities: EntityIndex, published: date, unit: st
     out: dict[str, Any] = {}
     when = main_date(details.dates, published, text)
     if when is not None:
-        out["date"] = date_text(when, published)
+        out["date"] = since_date(text, when, published) or date_text(when, published)
     counted = best_count(details, unit, text)
     if counted is not None:
         out["count"] = count_range(text, counted[0]) or count_text(counted[0])
@@ -150,7 +224,7 @@ def values_of(details: Details, entities: EntityIndex, published: date, unit: st
     if details.places:
         out["places"] = list(details.places)
     speaker = details.speakers[0] if details.speakers else None
-    if speaker is None and said_by:
+    if speaker is None and said_by and not reporters(said_by):
         speaker = entities.resolve(said_by)
     if speaker:
         out["speaker"] = speaker

@@ -30,7 +30,7 @@ _APPOSITIVE_SAYS = re.compile(rf"{_WHO},\s+(?:an?\s+|the\s+)?[a-z][^,]*,\s+(?:ha
 _SAYS_SUBJECT = re.compile(rf"\b(?:said|says)\s+{_WHO}")
 _EDGE_WORDS = {"the", "of", "for", "bin"}
 # Words that open a sentence without naming anyone.
-_NOT_NAMES = frozenset("""a an the this that these those it its he she they we i you his her their our on in at
+NOT_NAMES = frozenset("""a an the this that these those it its he she they we i you his her their our on in at
 however but and or so yet then also after before under since while when if as by for from with without during
 meanwhile still today yesterday tomorrow there here what who why how although though despite following
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
@@ -58,7 +58,7 @@ def said_by(sentence: str) -> str | None:
         m = pattern.search(sentence)
         if m:
             who = _trim(m.group(1))
-            if who and who.split()[0].casefold() not in _NOT_NAMES - {"the", "an", "a"}:
+            if who and who.split()[0].casefold() not in NOT_NAMES - {"the", "an", "a"}:
                 return who
     return None
 
@@ -92,13 +92,13 @@ def unknown_names(sentence: str, position: int, entities: EntityIndex) -> list[N
         if replaced.count(ENTITY_PREFIX):
             words = words[1:]  # the last known name's id
         # Titles and sentence openers are not part of a name ("Defense Minister X" -> X).
-        while words and (words[0].casefold().rstrip(",") in _TITLE_WORDS or words[0].casefold() in _NOT_NAMES
+        while words and (words[0].casefold().rstrip(",") in _TITLE_WORDS or words[0].casefold() in NOT_NAMES
                          or not (words[0][:1].isupper() or words[0].startswith("al-"))):
             words.pop(0)  # also what a known name leaves ("-led" of "U.S.-led")
         if not words:
             continue
         name = " ".join(words).strip(" ,.;:'’\"“”").removesuffix("’s").removesuffix("'s")
-        if len(name) < 3 or (name.isupper() and len(name) <= 3) or name.casefold() in _NOT_NAMES:
+        if len(name) < 3 or (name.isupper() and len(name) <= 3) or name.casefold() in NOT_NAMES:
             continue
         if len(words) == 1 and m.start() == 0:
             continue  # one capitalised word opening a sentence is usually just its first word

@@ -4,8 +4,8 @@ Sentences are found as `claims.sentences` finds a chat message's (sentencesplit'
 line at a time, and kept as the article writes them: a draft quotes its sentence, so the quote
 is in the article by construction. What a reader would skip is skipped, with the reason shown
 to the moderator: web-page chrome ("Share it", "Leave a comment"), a heading, byline or caption
-that states nothing (no verb), an opinion, a fragment, a sentence in another language, one
-said twice, and one too long to quote.
+that states nothing (no verb), an opinion, a condition ("If ..."), a fragment, a sentence in
+another language, one said twice, and one too long to quote.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ TOO_SHORT = "too short to state a claim"
 REPEATED = "repeats an earlier sentence"
 TOO_LONG = f"longer than a quote may be ({MAX_QUOTE_CHARS} characters)"
 NOT_QUOTABLE = "could not be quoted verbatim"
+CONDITIONAL = "a condition (\"If ...\"): it says what would follow, not what happened or was said"
+# A sentence opening with a condition asserts its main clause only under it ("If US forces leave
+# Iraq, it will be during a period when ..."): a report of neither.
+_CONDITIONAL = re.compile(r"^\W*(?:If|Unless|Even if|Only if)\s")
 
 # Web-page text around a report, in any outlet's page: not news, whatever the topic.
 _CHROME = re.compile(
@@ -111,6 +115,8 @@ def skip_reason(sentence: str, article: str, normaliser: Normaliser | None = Non
         return TOO_SHORT
     if not _has_verb(words):
         return NO_VERB
+    if _CONDITIONAL.match(sentence):
+        return CONDITIONAL
     if not quote_in_text(sentence, article):
         return NOT_QUOTABLE
     return None

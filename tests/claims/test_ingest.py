@@ -23,6 +23,8 @@ from claims.ingest.drafting import (
     NO_FIGURE,
     SOURCE,
     VERSION,
+    described_facts,
+    elided_facts,
     joined_facts,
     says_all_of,
     states_values,
@@ -30,7 +32,7 @@ from claims.ingest.drafting import (
 )
 from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
-from claims.ingest.sentences import article_sentences
+from claims.ingest.sentences import CONDITIONAL, article_sentences
 from claims.load import Base, quote_in_text
 from claims.service import Crosscheck
 from claims.values import parse_count, parse_date_span, same_figure
@@ -454,3 +456,187 @@ def test_a_number_that_only_points_at_things_named_is_no_count(engine: Engine, s
                                                                count: str | None) -> None:
     [claim] = drafts_by_action(engine, sentence)[CLAIM]
     assert claim.values.get("count") == count
+
+
+@pytest.mark.parametrize("sentence, date_value", [
+    # A month after the report's, with "since": it began the year before the report.
+    ("Since October 7, Turkish engineers have opened 12 new bridges over the Tigris in Mosul.",
+     "2024-10-07..2025-03"),
+    # "since" a month before the report's: this year, up to the report.
+    ("Since January 12, Turkish engineers have opened two bridges over the Tigris in Mosul.",
+     "2025-01-12..2025-03"),
+    # A day without a year is that day in the report's year, not the whole month.
+    ("Turkish engineers opened a bridge over the Tigris in Mosul on March 4, the governor said.", "2025-03-04"),
+])
+def test_a_date_without_its_year_is_read_against_the_reports_date(engine: Engine, sentence: str,
+                                                                 date_value: str) -> None:
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["date"] == date_value
+
+
+def test_a_number_written_in_words_with_and_is_read_whole(engine: Engine) -> None:
+    sentence = "One hundred and ten bridges over the Tigris in Mosul were opened by Turkish engineers in 2024."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["count"] == "110"
+
+
+def test_the_press_of_a_country_relays_a_report_it_does_not_speak_for_the_country(engine: Engine) -> None:
+    fact = "that Turkish engineers opened three new bridges over the Tigris in Mosul in 2024."
+    [relayed] = drafts_by_action(engine, f"Iraqi media reported {fact}")[CLAIM]
+    [spoken] = drafts_by_action(engine, f"Iraqi officials said {fact}")[CLAIM]
+    assert relayed.said_by == "Iraqi media" and "speaker" not in relayed.values
+    assert spoken.values["speaker"] == "iraq"
+
+
+def test_an_opening_he_or_she_is_read_as_the_person_named_just_before_and_the_quote_stays_as_written(
+        engine: Engine) -> None:
+    follow_up = "He also announced that 40 new schools will open in Basra in 2026."
+    named = ("Hussein Alawi, an adviser to the prime minister, said the talks went well. Reporters asked more. "
+             f"{follow_up}")
+    [claim] = [d for d in drafts_by_action(engine, named)[CLAIM] if d.quote == follow_up]
+    assert claim.statement == "Hussein Alawi also announced that 40 new schools will open in Basra in 2026."
+    assert claim.said_by == "Hussein Alawi" and claim.values["speaker"] == "hussein-alawi"
+    # With no person named before it, "He" stands for no one the drafts can name.
+    [alone] = drafts_by_action(engine, f"The talks went well. {follow_up}")[CLAIM]
+    assert alone.statement == follow_up and "speaker" not in alone.values
+
+
+@pytest.mark.parametrize("sentence, facts", [
+    ("The US returned in 2014 to fight ISIS, which had seized nearly a third of the country.",
+     ["ISIS had seized nearly a third of the country"]),
+    ("He led the Popular Mobilization Units, the umbrella group of Shia militias in Iraq.",
+     ["Popular Mobilization Units are the umbrella group of Shia militias in Iraq"]),
+    ("Strikes resumed when the “Islamic Resistance of Iraq,” composed of various PMF factions, struck.",
+     ["Islamic Resistance of Iraq is composed of various PMF factions"]),
+    # Not set off by a comma after a name: nothing said in passing.
+    ("The troops which left Baghdad in 2024 went to Erbil.", []),
+])
+def test_what_a_sentence_says_in_passing_of_what_it_names_is_a_statement_of_its_own(
+        sentence: str, facts: list[str]) -> None:
+    assert described_facts(sentence) == facts
+
+
+def test_a_fact_said_in_passing_that_the_base_has_nothing_on_is_drafted_as_a_claim_of_its_own(
+        engine: Engine) -> None:
+    sentence = ("The last US personnel would leave Iraq by the end of 2026, according to Hussein Alawi, "
+                "who said that 40 new schools will open in Basra in 2026.")
+    drafts = drafts_by_action(engine, sentence)
+    assert [d.claim_id for d in drafts[SOURCE]] == ["final-withdrawal-date"]
+    [claim] = drafts[CLAIM]
+    assert claim.statement == "Hussein Alawi said that 40 new schools will open in Basra in 2026"
+    assert claim.quote == sentence and claim.values["count"] == "40"
+
+
+def test_a_fact_said_in_passing_is_not_drafted_twice_when_the_sentences_own_claim_states_it(engine: Engine) -> None:
+    sentence = ("Turkish engineers opened a new bridge in Mosul on 4 March, the governor said, with Mosul "
+                "Bridges Company, which rebuilt 5 bridges in 2019.")
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.statement == sentence
+
+
+@pytest.mark.parametrize("sentence, day_known, date_value", [
+    # Published on Monday 10 March 2025: "on Monday" is that day, "on Friday" the Friday before.
+    ("Turkish engineers opened a bridge over the Tigris in Mosul on Monday.", True, "2025-03-10"),
+    ("Turkish engineers opened a bridge over the Tigris in Mosul on Friday.", True, "2025-03-07"),
+    # What is planned for a weekday is the next one.
+    ("Turkish engineers will open a bridge over the Tigris in Mosul on Friday.", True, "2025-03-14"),
+    # A report known only to its month gives a weekday no date.
+    ("Turkish engineers opened a bridge over the Tigris in Mosul on Friday.", False, None),
+])
+def test_a_weekday_is_a_date_in_the_week_of_a_report_whose_day_is_known(
+        engine: Engine, sentence: str, day_known: bool, date_value: str | None) -> None:
+    drafting = draft_article(engine, "report-1", sentence, PUBLISHED, day_known=day_known)
+    [claim] = [d for d in drafting.drafts if d.action == CLAIM]
+    assert claim.values.get("date") == date_value
+
+
+@pytest.mark.parametrize("sentence", [
+    "If Turkish engineers open the bridge over the Tigris in Mosul, it will be in 2026.",
+    "Unless the talks resume, 40 new schools will not open in Basra in 2026.",
+])
+def test_a_sentence_stating_a_condition_drafts_nothing_and_says_why(engine: Engine, sentence: str) -> None:
+    drafting = draft_article(engine, "report-1", sentence, PUBLISHED)
+    assert drafting.drafts == []
+    assert [s.reason for s in drafting.skipped] == [CONDITIONAL]
+
+
+@pytest.mark.parametrize("sentence, facts", [
+    ("At least 119 people were killed and more than 150 injured when the train derailed on Sunday.",
+     ["more than 150 people were injured when the train derailed on Sunday."]),
+    ("At least 40 troops were killed in Mosul and about 900 deployed in Syria.",
+     ["about 900 troops were deployed in Syria."]),
+    # Two verbs with their own subjects: nothing is left out to fill in.
+    ("At least 40 troops were killed in Mosul and the rest left.", []),
+])
+def test_a_second_figure_sharing_the_first_ones_subject_and_verb_is_a_statement_of_its_own(
+        sentence: str, facts: list[str]) -> None:
+    assert elided_facts(sentence) == facts
+
+
+@pytest.mark.parametrize("figure, drafted", [
+    ("about 900", (SOURCE, "about-900")),  # the figure of the claim's version: its source
+    ("about 1,500", (VERSION, "1500")),  # another figure: a new version with it, not the first figure's 40
+])
+def test_the_second_figure_of_a_sentence_is_judged_against_the_claim_it_counts(
+        engine: Engine, figure: str, drafted: tuple[str, str]) -> None:
+    drafts = drafts_by_action(engine, f"At least 40 troops were killed in Mosul and {figure} deployed in Syria.")
+    [syria] = [d for ds in drafts.values() for d in ds if d.claim_id == "troops-in-syria"]
+    assert (syria.action, syria.version_id) == drafted
+
+
+@pytest.mark.parametrize("said, count", [("more than 150", ">=151"), ("fewer than 150", "<=149"),
+                                         ("at least 150", ">=150"), ("nearly 200", "~200")])
+def test_a_bound_on_a_count_is_written_as_curators_write_it(engine: Engine, said: str, count: str) -> None:
+    sentence = f"{said.capitalize()} bridges over the Tigris in Mosul were opened by Turkish engineers in 2024."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["count"] == count
+
+
+def test_one_report_giving_a_figure_vaguely_then_precisely_drafts_one_version_with_the_precise_one(
+        engine: Engine) -> None:
+    text = ("At least 3,000 U.S. troops are stationed in Iraq, officials said.\n"
+            "The Pentagon confirmed that 3,100 U.S. troops are stationed in Iraq.")
+    versions = [(d.claim_id, d.values["count"]) for d in drafts_by_action(engine, text)[VERSION]]
+    assert versions == [("troops-in-iraq", "3100")]
+
+
+def test_a_new_claim_about_a_saying_dated_only_by_the_saying_takes_its_date(engine: Engine) -> None:
+    sentence = "Hussein Alawi confirmed the bridge deal with Turkish engineers in an interview on March 4."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["date"] == "2025-03-04"
+
+
+def test_a_new_claim_beside_a_source_of_one_figure_counts_the_other_figure(shipped_base: Base) -> None:
+    # Without the report, the base has the 2,500 troops in Iraq but not the 900 in Syria.
+    reduced, _ = without_article(shipped_base, "003_0d325b8582dc79ca")
+    engine = Engine(reduced, today=date(2026, 11, 21))
+    sentence = "The U.S. currently has approximately 2,500 troops stationed in Iraq and an additional 900 in Syria."
+    drafts = drafts_by_action(engine, sentence)
+    assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("troops-in-iraq", "about-2500")]
+    [claim] = drafts[CLAIM]
+    assert claim.values["count"] == "900"
+
+
+def test_a_quote_closed_by_he_said_is_attributed_to_the_person_named_just_before(engine: Engine) -> None:
+    text = "Hussein Alawi visited the new bridges in Mosul.\n“40 new schools will open in Basra in 2026,” he said."
+    [claim] = [d for d in drafts_by_action(engine, text)[CLAIM] if d.quote.endswith("he said.")]
+    assert claim.said_by == "Hussein Alawi" and claim.values["speaker"] == "hussein-alawi"
+
+
+@pytest.mark.parametrize("sentence, version", [
+    ("The coalition's presence in Baghdad will be scaled back by September 2025, officials said.",
+     "scale-back-baghdad"),
+    ("Coalition forces will leave Baghdad by September 2025, officials said.", "leave-baghdad"),
+])
+def test_of_versions_a_sentence_agrees_with_equally_it_reports_the_one_it_words_most_alike(
+        engine: Engine, sentence: str, version: str) -> None:
+    sources = [d.version_id for d in drafts_by_action(engine, sentence)[SOURCE] if d.claim_id == "baghdad-phase-one"]
+    assert sources == [version]
+
+
+def test_a_sentence_denying_a_claim_only_in_its_opening_clause_is_a_source_of_what_its_main_clause_agrees_with(
+        engine: Engine) -> None:
+    sentence = "While the cause is not known, ISIS remnants still pose a threat in Iraq and Syria."
+    drafts = drafts_by_action(engine, sentence)
+    assert VERSION not in drafts
+    assert ("isis-remnants-still-threat", "still-a-threat") in [(d.claim_id, d.version_id) for d in drafts[SOURCE]]

@@ -196,6 +196,16 @@ def test_every_country_and_major_subdivision_is_a_place(engine: Engine) -> None:
     assert engine.normaliser.words("Georgia will chad")[1] == ["iso-ge"]
 
 
+def test_a_subdivision_named_only_by_where_it_lies_is_not_read_alone(engine: Engine) -> None:
+    # Fiji's "Eastern" division and Cameroon's "North" region: the words open other names.
+    words = engine.normaliser.words("A North Central Railway spokesman said the Eastern Circle will inquire")[1]
+    assert not [w for w in words if w.startswith("iso-")]
+    # Sri Lanka's "Western Province": a description of part of any country ("the western province of Anbar").
+    assert engine.normaliser.words("Troops left the base in the western province of Anbar")[1] == ["anbar"]
+    # A subdivision whose name says more than where it lies is still a place.
+    assert engine.normaliser.words("Floods hit Western Cape")[1] == ["iso-za-wc"]
+
+
 def test_a_version_may_name_a_place_the_base_does_not_curate(curator: Curator, tmp_path: Path) -> None:
     quote = "an additional 900 in neighbouring Syria"
     curator.add_version("mod:alice", "troops-in-syria", {
