@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from claims.engine import Engine
+from claims.lexicon import lexicon
 from claims.load import Base, LazyClaims
 from claims.match import IndexState, Matcher, claim_payload
 from claims.models import Article, Claim, Outlet
@@ -91,6 +92,9 @@ class Engines:
         # Read the feed's position first: whatever changes while the rest loads is applied again
         # at the next sync, which is harmless (applying reads the object's current state).
         self._seen = store.feed.latest()
+        # The English tables (~1 s to read) are read while the first base loads: an engine
+        # cannot answer without them, and much of loading a base is spent in the database.
+        threading.Thread(target=lexicon, name="crosscheck-lexicon", daemon=True).start()
         self._parents = store.workspaces.parents()
         self._with_rows = store.objects.workspaces_with_rows()
         self._servers: dict[str, str] = {}
@@ -312,19 +316,22 @@ class Engines:
 
         def save() -> None:
             try:
-                # Taken first, while the index is most likely still as it was built: an edit
-                # since (re-indexing a claim) makes it another index than `keys` describe.
-                blob = matcher.export(snapshot, generation) if reading.how != "snapshot" else None
-                new_entries = entries()
                 db = open_database(self.store.path)
                 try:
                     terms = TermsStore(db)
-                    terms.save(fingerprint, new_entries)
-                    if blob is not None:
-                        terms.save_snapshot(key, fingerprint, blob)
-                        del blob
-                    elif reading.how == "snapshot":
+                    if reading.how == "snapshot":
                         terms.snapshot_used(key, fingerprint)
+                    else:
+                        # Taken first, while the index is most likely still as it was built: an
+                        # edit since (re-indexing a claim) makes it another index than `keys` say.
+                        blob = matcher.export(snapshot, generation)
+                        if blob is None:
+                            log.info("the index of %s changed before its snapshot was taken; the next start "
+                                     "takes it", _named(key))
+                        else:
+                            terms.save_snapshot(key, fingerprint, blob)
+                        del blob  # tens of megabytes at 100,000 claims: not kept while the entries are made
+                    terms.save(fingerprint, entries())
                     if forget:
                         terms.forget_unused()
                 finally:

@@ -106,11 +106,14 @@ class TermsStore:
         return bytes(rows[0]["data"]) if rows else None
 
     def save_snapshot(self, base: tuple[str, ...], fingerprint: str, data: bytes | bytearray) -> None:
-        """Store a base's snapshot (replacing the one stored before), then drop the least recently
-        used beyond `MAX_SNAPSHOTS`. One transaction: a process killed half-way leaves the one before."""
+        """Store a base's snapshot (replacing the one stored before), note that the fingerprint is
+        in use, and drop the least recently used snapshots beyond `MAX_SNAPSHOTS`. One
+        transaction: a process killed half-way leaves the snapshot stored before."""
         stamp = _precise_now()
         mine = (json.dumps(list(base)), fingerprint)
         with self.db.transaction() as tx:
+            tx.execute("INSERT INTO claim_term_readings (fingerprint, used_at) VALUES (?, ?) "
+                       "ON CONFLICT (fingerprint) DO UPDATE SET used_at = excluded.used_at", [fingerprint, now_iso()])
             tx.execute("INSERT INTO index_snapshots (base, workspace_id, fingerprint, data, saved_at, used_at) "
                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (base, fingerprint) DO UPDATE SET data = excluded.data, "
                        "saved_at = excluded.saved_at, used_at = excluded.used_at",
