@@ -38,7 +38,7 @@ from claims.snapshot import Snapshot, SnapshotError, decode, encode
 from claims.store import Store
 from claims.store.database import open_database
 from claims.store.feed import ChangeRow
-from claims.store.terms import TermsStore, claim_key
+from claims.store.terms import TermsStore, claim_key, claim_keys
 from claims.text import Normaliser
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class _Reading:
 
 def _claim_keys(claims: LazyClaims) -> dict[str, str]:
     """Every active claim's key (what its index entry and a snapshot's row are stored under)."""
-    return {cid: claim_key(raw) for cid, raw in claims.active_stored().items()}
+    return claim_keys(claims.active_stored())
 
 
 def _named(key: tuple[str, ...]) -> str:
@@ -231,9 +231,13 @@ class Engines:
         try:
             snapshot = decode(blob)
             del blob
-            indexed = {cid: k for cid, k in zip(snapshot.state.ids, snapshot.keys, strict=True) if cid is not None}
-            gone = [cid for cid, k in indexed.items() if keys.get(cid) != k]  # edited, retired or removed since
-            fresh = [cid for cid, k in keys.items() if indexed.get(cid) != k]  # edited or added since
+            ids, row_keys = snapshot.state.ids, snapshot.keys
+            if ids == list(keys) and row_keys == list(keys.values()):  # the usual case: nothing changed
+                gone, fresh = [], []
+            else:
+                indexed = {cid: k for cid, k in zip(ids, row_keys, strict=True) if cid is not None}
+                gone = [cid for cid, k in indexed.items() if keys.get(cid) != k]  # edited, retired or removed since
+                fresh = [cid for cid, k in keys.items() if indexed.get(cid) != k]  # edited or added since
             changed = len(set(gone) | set(fresh))
             if changed > max(MAX_MISSES, len(keys) // 10):
                 log.info("the index snapshot of %s is %d claims out of date; building the index from the claims' "

@@ -33,6 +33,12 @@ def claim_key(stored_json: str) -> str:
     return hashlib.blake2b(stored_json.encode(), digest_size=16).hexdigest()
 
 
+def claim_keys(stored: Mapping[str, str]) -> dict[str, str]:
+    """`claim_key` of each claim (id -> stored JSON), in one pass: a restart hashes 100,000."""
+    blake2b = hashlib.blake2b
+    return {claim_id: blake2b(text.encode(), digest_size=16).hexdigest() for claim_id, text in stored.items()}
+
+
 class TermsStore:
     """The `claim_terms` table (and `claim_term_readings`, when each fingerprint was last used)."""
 
