@@ -92,9 +92,6 @@ class Engines:
         # Read the feed's position first: whatever changes while the rest loads is applied again
         # at the next sync, which is harmless (applying reads the object's current state).
         self._seen = store.feed.latest()
-        # The English tables (~1 s to read) are read while the first base loads: an engine
-        # cannot answer without them, and much of loading a base is spent in the database.
-        threading.Thread(target=lexicon, name="crosscheck-lexicon", daemon=True).start()
         self._parents = store.workspaces.parents()
         self._with_rows = store.objects.workspaces_with_rows()
         self._servers: dict[str, str] = {}
@@ -183,6 +180,9 @@ class Engines:
         own_rows, reads_text = self.store.objects.own_summary(key[0]) if len(key) > 1 else (0, False)
         if len(key) == 1 or own_rows > CLONE_UP_TO or reads_text:
             # A base of its own (or mostly its own), or one that names things differently: read it whole.
+            # The English tables (~1 s to read, once per process) are read meanwhile: the engine
+            # cannot answer without them, and much of reading a base is spent in the database.
+            threading.Thread(target=lexicon, name="crosscheck-lexicon", daemon=True).start()
             base = self.store.objects.load(key, lazy=True)
             assert isinstance(base.claims, LazyClaims)
             reading = _Reading(keys=_claim_keys(base.claims))
