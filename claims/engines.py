@@ -244,9 +244,9 @@ class Engines:
                          "entries", _named(key), changed)
                 return None
             matcher = Matcher.restored(normaliser, snapshot.state, source=claims)
-        except (SnapshotError, ValueError) as exc:  # damaged: the entries are still there
+        except Exception as exc:  # a cache, damaged or not of this format: the entries are still there
             log.warning("the index snapshot of %s does not read back (%s); building the index from the claims' "
-                        "entries", _named(key), exc)
+                        "entries", _named(key), exc, exc_info=not isinstance(exc, SnapshotError | ValueError))
             return None
         del snapshot
         for cid in gone:
