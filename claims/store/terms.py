@@ -9,9 +9,9 @@ entities have changed).
 
 A snapshot (`claims.snapshot`) is a base's whole index in one value, under the base (the
 workspaces whose rows make it) and the fingerprint; it names the key of every claim it holds,
-so whoever reads it can tell which claims changed since. At most `MAX_SNAPSHOTS` are kept (a
-large base's is tens of megabytes), the least recently used dropped first, and those of a
-reading forgotten go with it.
+so whoever reads it can tell which claims changed since. One is kept per base (the latest
+reading's), at most `MAX_SNAPSHOTS` in all (a large base's is tens of megabytes), the least
+recently used dropped first, and those of a reading forgotten go with it.
 """
 
 from __future__ import annotations
@@ -112,9 +112,10 @@ class TermsStore:
         return bytes(rows[0]["data"]) if rows else None
 
     def save_snapshot(self, base: tuple[str, ...], fingerprint: str, data: bytes | bytearray) -> None:
-        """Store a base's snapshot (replacing the one stored before), note that the fingerprint is
-        in use, and drop the least recently used snapshots beyond `MAX_SNAPSHOTS`. One
-        transaction: a process killed half-way leaves the snapshot stored before."""
+        """Store a base's snapshot (replacing the one stored before, and the base's snapshots under
+        other fingerprints: an earlier release's), note that the fingerprint is in use, and drop
+        the least recently used snapshots beyond `MAX_SNAPSHOTS`. One transaction: a process
+        killed half-way leaves the snapshot stored before."""
         stamp = _precise_now()
         mine = (json.dumps(list(base)), fingerprint)
         with self.db.transaction() as tx:
@@ -124,6 +125,8 @@ class TermsStore:
                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (base, fingerprint) DO UPDATE SET data = excluded.data, "
                        "saved_at = excluded.saved_at, used_at = excluded.used_at",
                        [mine[0], base[0], fingerprint, data, stamp, stamp])
+            # One per base: at 100,000 claims a snapshot is ~50 MB, and each release reads text anew.
+            tx.execute("DELETE FROM index_snapshots WHERE base = ? AND fingerprint <> ?", list(mine))
             others = [(r["base"], r["fingerprint"]) for r in tx.query(
                 "SELECT base, fingerprint FROM index_snapshots ORDER BY used_at DESC, saved_at DESC")]
             others.remove(mine)

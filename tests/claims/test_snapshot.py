@@ -256,6 +256,9 @@ def test_snapshots_go_with_their_reading_and_beyond_the_limit(db_path: Path | st
             terms.save_snapshot((f"ws-{n}",), "reading-a", b"x")
         assert len(terms.snapshots()) == MAX_SNAPSHOTS
         terms.save_snapshot((DEFAULT,), "reading-b", b"y")
+        terms.save_snapshot((DEFAULT,), "reading-c", b"z")  # a new release's reading replaces it
+        assert terms.load_snapshot((DEFAULT,), "reading-b") is None
+        terms.save_snapshot((DEFAULT,), "reading-b", b"y")
         assert terms.load_snapshot((DEFAULT,), "reading-b") == b"y"
         terms.forget_reading("reading-b")
         assert terms.load_snapshot((DEFAULT,), "reading-b") is None
