@@ -241,10 +241,10 @@ class Engine:
     """Matches statements against a base and decides verdicts. Holds no I/O."""
 
     def __init__(self, base: Base, today: date | None = None,
-                 stored_terms: Callable[[Normaliser], list[tuple[str, str]] | None] | None = None):
-        """An engine over `base`. `stored_terms`, given this engine's normaliser, may return every
-        active claim's index entry (`claims.match.claim_payload`) so the index is built without
-        normalising the base (a restart); None from it means "normalise"."""
+                 stored_index: Callable[[Normaliser], Matcher | None] | None = None):
+        """An engine over `base`. `stored_index`, given this engine's normaliser, may return the
+        index of every active claim made without normalising the base (a restart: see
+        `claims.engines`); None from it means "normalise"."""
         self.base = base
         self._today = today
         # The base's entities, and every country and major subdivision as a place (`claims.places`).
@@ -255,11 +255,11 @@ class Engine:
         # restart is spent waiting for the database and for the workers parsing the entries.
         english = threading.Thread(target=lexicon, name="crosscheck-lexicon", daemon=True)
         english.start()
-        payloads = stored_terms(self.normaliser) if stored_terms is not None else None
-        if payloads is None:
+        matcher = stored_index(self.normaliser) if stored_index is not None else None
+        if matcher is None:
             english.join()  # normalising forks workers that read the tables: never fork mid-read
-        self.matcher = Matcher(self.normaliser, base.claims.values() if payloads is None else (),
-                               source=base.claims, payloads=payloads)
+            matcher = Matcher(self.normaliser, base.claims.values(), source=base.claims)
+        self.matcher = matcher
         english.join()
         self._claim_entities: dict[str, set[str]] = {}
         self._evidence: dict[str, dict[str, Evidence]] = {}

@@ -30,13 +30,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from claims.engine import Engine
+from claims.lexicon import lexicon
 from claims.load import Base, LazyClaims
-from claims.match import claim_payload
+from claims.match import IndexState, Matcher, claim_payload
 from claims.models import Article, Claim, Outlet
+from claims.snapshot import Snapshot, SnapshotError, decode, encode
 from claims.store import Store
 from claims.store.database import open_database
 from claims.store.feed import ChangeRow
-from claims.store.terms import TermsStore, claim_key
+from claims.store.terms import TermsStore, claim_key, claim_keys
 from claims.text import Normaliser
 
 log = logging.getLogger(__name__)
@@ -60,11 +62,22 @@ SAVE_PAUSE_S = 0.01
 
 @dataclass
 class _Reading:
-    """What building an engine found of its base's stored index entries."""
+    """What building an engine found of its base's stored index (snapshot and entries)."""
 
+    keys: dict[str, str]  # every active claim's key (`claim_key`), in the base's order
     missing: list[str] = field(default_factory=list)  # active claims with no entry stored
-    reused: int = 0  # claims indexed from their entry
+    reused: int = 0  # claims indexed without normalising them (from the snapshot or their entry)
     surplus: bool = False  # entries stored that no claim of this base is stored as
+    how: str = "normalised"  # snapshot | snapshot, N claims changed since | entries | normalised
+
+
+def _claim_keys(claims: LazyClaims) -> dict[str, str]:
+    """Every active claim's key (what its index entry and a snapshot's row are stored under)."""
+    return claim_keys(claims.active_stored())
+
+
+def _named(key: tuple[str, ...]) -> str:
+    return " → ".join(key) or "an empty base"
 
 
 class Engines:
@@ -83,7 +96,11 @@ class Engines:
         self._with_rows = store.objects.workspaces_with_rows()
         self._servers: dict[str, str] = {}
         self.builds = 0  # engines built or cloned (for tests and the memory benchmark)
-        self.terms_reused = 0  # claims indexed from stored terms (for tests and the restart benchmark)
+        # For tests and the restart benchmark: claims indexed without normalising them, engines
+        # restored from a snapshot, and how each base's index was last made (see `_Reading.how`).
+        self.terms_reused = 0
+        self.snapshots_restored = 0
+        self.index_made: dict[tuple[str, ...], str] = {}
         self._savers: list[threading.Thread] = []
         # Told of every change applied, whichever thread's sync applied it (a check, an edit, the
         # feed follower): `Crosscheck.follow` hands these to the bot as on_crosscheck_changes.
@@ -152,7 +169,7 @@ class Engines:
         self._engines[key] = engine
         while len(self._engines) > self.capacity:
             evicted, _ = self._engines.popitem(last=False)
-            log.info("dropped the idle engine of %s", " → ".join(evicted) or "an empty base")
+            log.info("dropped the idle engine of %s", _named(evicted))
         return engine
 
     def _build(self, key: tuple[str, ...]) -> Engine:
@@ -163,19 +180,24 @@ class Engines:
         own_rows, reads_text = self.store.objects.own_summary(key[0]) if len(key) > 1 else (0, False)
         if len(key) == 1 or own_rows > CLONE_UP_TO or reads_text:
             # A base of its own (or mostly its own), or one that names things differently: read it whole.
+            # The English tables (~1 s to read, once per process) are read meanwhile: the engine
+            # cannot answer without them, and much of reading a base is spent in the database.
+            threading.Thread(target=lexicon, name="crosscheck-lexicon", daemon=True).start()
             base = self.store.objects.load(key, lazy=True)
             assert isinstance(base.claims, LazyClaims)
-            reading = _Reading()
+            reading = _Reading(keys=_claim_keys(base.claims))
+            claims = base.claims
             try:
                 engine = Engine(base, today=self.today,
-                                stored_terms=lambda normaliser: self._stored_terms(base.claims, normaliser, reading))
-                self.terms_reused += reading.reused
+                                stored_index=lambda normaliser: self._stored_index(key, claims, normaliser, reading))
             except ValueError:  # an entry that does not read back (a damaged table): trust none of them
                 log.warning("the stored index entries do not read back; reading every claim again", exc_info=True)
                 engine = Engine(base, today=self.today)
                 self.store.terms.forget_reading(engine.normaliser.fingerprint())
-                reading = _Reading([cid for cid in base.claims if base.claims.status(cid) == "active"])
-            self._save_terms(engine, base.claims, reading)
+                reading = _Reading(keys=reading.keys, missing=list(reading.keys), how="normalised")
+            self.terms_reused += reading.reused
+            self.index_made[key] = reading.how
+            self._save_for_next_start(key, engine, claims, reading)
             return engine
         parent = self._engine_for(key[1:])
         engine = parent.clone()
@@ -183,12 +205,70 @@ class Engines:
             _apply(engine, row.kind, row.id, row.data, row.body, row.file)
         return engine
 
+    def _stored_index(self, key: tuple[str, ...], claims: LazyClaims, normaliser: Normaliser,
+                      reading: _Reading) -> Matcher | None:
+        """The index of every active claim without normalising the base: the base's snapshot
+        (with the few claims changed since re-indexed), else the claims' stored entries; None
+        (read the base the usual way) when neither will do. What was found is noted in `reading`."""
+        matcher = self._from_snapshot(key, claims, normaliser, reading)
+        if matcher is not None:
+            return matcher
+        payloads = self._stored_terms(claims, normaliser, reading)
+        if payloads is None:
+            return None
+        reading.how = "entries"
+        return Matcher(normaliser, source=claims, payloads=payloads)
+
+    def _from_snapshot(self, key: tuple[str, ...], claims: LazyClaims, normaliser: Normaliser,
+                       reading: _Reading) -> Matcher | None:
+        """The base's index restored from its snapshot, the claims changed since (few) re-indexed
+        from their stored entries or read again; None when there is no usable snapshot."""
+        fingerprint = normaliser.fingerprint()
+        blob = self.store.terms.load_snapshot(key, fingerprint)
+        if blob is None:
+            return None
+        keys = reading.keys
+        try:
+            snapshot = decode(blob)
+            del blob
+            ids, row_keys = snapshot.state.ids, snapshot.keys
+            if ids == list(keys) and row_keys == list(keys.values()):  # the usual case: nothing changed
+                gone, fresh = [], []
+            else:
+                indexed = {cid: k for cid, k in zip(ids, row_keys, strict=True) if cid is not None}
+                gone = [cid for cid, k in indexed.items() if keys.get(cid) != k]  # edited, retired or removed since
+                fresh = [cid for cid, k in keys.items() if indexed.get(cid) != k]  # edited or added since
+            changed = len(set(gone) | set(fresh))
+            if changed > max(MAX_MISSES, len(keys) // 10):
+                log.info("the index snapshot of %s is %d claims out of date; building the index from the claims' "
+                         "entries", _named(key), changed)
+                return None
+            matcher = Matcher.restored(normaliser, snapshot.state, source=claims)
+        except Exception as exc:  # a cache, damaged or not of this format: the entries are still there
+            log.warning("the index snapshot of %s does not read back (%s); building the index from the claims' "
+                        "entries", _named(key), exc, exc_info=not isinstance(exc, SnapshotError | ValueError))
+            return None
+        del snapshot
+        for cid in gone:
+            matcher.remove(cid)
+        if fresh:
+            stored = self.store.terms.load_some(fingerprint, [keys[cid] for cid in fresh])
+            reading.missing = [cid for cid in fresh if keys[cid] not in stored]
+            made = {cid: claim_payload(normaliser, claims[cid]) for cid in reading.missing}
+            # A damaged entry raises ValueError here, as it would building from the entries.
+            matcher.add_entries([(cid, made[cid] if cid in made else stored[keys[cid]]) for cid in fresh])
+        self.snapshots_restored += 1
+        reading.reused = len(keys) - len(reading.missing)
+        reading.surplus = bool(gone)
+        reading.how = f"snapshot, {changed} claims changed since" if changed else "snapshot"
+        return matcher
+
     def _stored_terms(self, claims: LazyClaims, normaliser: Normaliser,
                       reading: _Reading) -> list[tuple[str, str]] | None:
         """Every active claim's index entry from `claim_terms`, normalising the few not stored;
         None (read the base the usual way) when too many are missing. What was found is noted
         in `reading`."""
-        keys = {cid: claim_key(claims.stored_json(cid) or "") for cid in claims if claims.status(cid) == "active"}
+        keys = reading.keys
         stored = self.store.terms.load(normaliser.fingerprint())
         reading.missing = [cid for cid, key in keys.items() if key not in stored]
         # entries of claims changed or removed since (or of another base read the same way)
@@ -199,14 +279,17 @@ class Engines:
         reading.reused = len(keys) - len(reading.missing)
         return [(cid, fresh[cid] if cid in fresh else stored[key]) for cid, key in keys.items()]
 
-    def _save_terms(self, engine: Engine, claims: LazyClaims, reading: _Reading) -> None:
-        """Store the index entries of the claims that had none, for the next start, in the
-        background and on a connection of its own (the first answer, and the checks after it,
-        need not wait for 100,000 entries to be written); note the reading is in use; drop the
-        entries no claim is stored as any more."""
+    def _save_for_next_start(self, key: tuple[str, ...], engine: Engine, claims: LazyClaims,
+                             reading: _Reading) -> None:
+        """Store what the next start reads the index from, in the background and on a connection
+        of its own (the first answer, and the checks after it, need not wait for it): the index
+        entries of the claims that had none, and the index's snapshot unless it was restored
+        exactly from it; note the reading and the snapshot are in use; drop the entries no claim
+        is stored as any more."""
         fingerprint = engine.normaliser.fingerprint()
         stored = [(cid, claims.stored_json(cid) or "") for cid in reading.missing]  # as indexed
         forget = bool(stored) or reading.surplus
+        matcher, generation, keys = engine.matcher, engine.matcher.generation, reading.keys
 
         def entries() -> dict[str, str]:
             out = {}
@@ -220,26 +303,45 @@ class Engines:
                 if not as_indexed or claims.stored_json(cid) != as_indexed:
                     continue
                 try:
-                    payload = engine.matcher.payload(cid)
+                    payload = matcher.payload(cid)
                 except KeyError:
                     continue
                 if claims.stored_json(cid) == as_indexed:
                     out[claim_key(as_indexed)] = payload
             return out
 
+        def snapshot(state: IndexState) -> bytearray | None:
+            row_keys = [keys.get(cid) if cid is not None else None for cid in state.ids]
+            if sum(k is not None for k in row_keys) != len(keys):  # never: the index holds exactly these claims
+                log.warning("the index of %s does not hold the claims it was built from; no snapshot stored",
+                            _named(key))
+                return None
+            return encode(Snapshot(state, row_keys))
+
         def save() -> None:
             try:
-                new_entries = entries()
                 db = open_database(self.store.path)
                 try:
                     terms = TermsStore(db)
-                    terms.save(fingerprint, new_entries)
+                    if reading.how == "snapshot":
+                        terms.snapshot_used(key, fingerprint)
+                    else:
+                        # Taken first, while the index is most likely still as it was built: an
+                        # edit since (re-indexing a claim) makes it another index than `keys` say.
+                        blob = matcher.export(snapshot, generation)
+                        if blob is None:
+                            log.info("the index of %s changed before its snapshot was taken; the next start "
+                                     "takes it", _named(key))
+                        else:
+                            terms.save_snapshot(key, fingerprint, blob)
+                        del blob  # tens of megabytes at 100,000 claims: not kept while the entries are made
+                    terms.save(fingerprint, entries())
                     if forget:
                         terms.forget_unused()
                 finally:
                     db.close()
             except Exception:  # a cache: failing to keep it costs the next start time, nothing else
-                log.warning("could not store the index entries for the next start", exc_info=True)
+                log.warning("could not store the index for the next start", exc_info=True)
 
         saver = threading.Thread(target=save, name="crosscheck-terms", daemon=True)
         self._savers.append(saver)

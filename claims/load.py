@@ -116,6 +116,11 @@ class LazyClaims(MutableMapping[str, Claim]):
         """A claim's status without parsing it."""
         return self._status.get(claim_id) or self[claim_id].status
 
+    def active_stored(self) -> dict[str, str]:
+        """Every active claim's JSON as stored ("" for one replaced since it was read), in order,
+        parsing none that was read as active."""
+        return {cid: raw for cid, raw in self._raw.items() if (self._status.get(cid) or self[cid].status) == "active"}
+
     def stored_json(self, claim_id: str) -> str | None:
         """The JSON a claim was stored as, while it has not been replaced since."""
         return self._raw.get(claim_id) or None

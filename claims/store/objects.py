@@ -89,8 +89,10 @@ class ObjectStore:
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         if chain:
             marks = ", ".join("?" * len(chain))
-            found = (tx or self.db).query(f"SELECT * FROM objects WHERE workspace_id IN ({marks}) AND kind IN "
-                                  f"({', '.join('?' * len(kinds))})", [*chain, *kinds])
+            # Only the columns a base is made of: at 100,000 claims, every column more costs time.
+            found = (tx or self.db).query(f"SELECT workspace_id, kind, id, data, body, file, status, position "
+                                          f"FROM objects WHERE workspace_id IN ({marks}) AND kind IN "
+                                          f"({', '.join('?' * len(kinds))})", [*chain, *kinds])
             depth = {ws: i for i, ws in enumerate(chain)}
             # The nearest workspace wins: apply the farthest first.
             for row in sorted(found, key=lambda r: -depth[r["workspace_id"]]):

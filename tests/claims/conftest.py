@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.synthetic import synthetic_base
 from claims.curate import Curator
+from claims.load import Base
 from claims.service import Crosscheck
+from claims.store import DEFAULT, Store
 from tests.conftest import TODAY
 
 
@@ -23,3 +26,12 @@ def service(db_path: Path) -> Iterator[Crosscheck]:
 @pytest.fixture
 def curator(service: Crosscheck) -> Curator:
     return Curator(service)
+
+
+@pytest.fixture
+def imported(db_path: Path | str, shipped_base: Base) -> Path | str:
+    """A database whose default workspace holds a base of its own (300 claims, with entities)."""
+    store = Store(db_path)
+    store.import_base(DEFAULT, synthetic_base(shipped_base, 300, seed=5))
+    store.close()
+    return db_path

@@ -70,7 +70,9 @@ def rows(service: Crosscheck, table: str) -> list[dict[str, Any]]:
 
 
 def snapshot(service: Crosscheck) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table (the schema's own bookkeeping aside)."""
+    """Every row of every table (the schema's own bookkeeping aside), once the index kept for
+    the next start (written in the background after the engine is built) is written."""
+    service.engines.wait_saved()
     tables = sorted(service.store.db.table_names() - {"sqlite_sequence"})
     return {t: rows(service, t) for t in tables}
 

@@ -18,7 +18,7 @@ from claims.load import Base
 from claims.match import Matcher, claim_payload
 from claims.render import card_text, reply_card
 from claims.service import Crosscheck
-from claims.store import DEFAULT, Store
+from claims.store import Store
 from claims.store.terms import KEEP_DAYS
 from tests.claims.test_match_index import _index_state
 from tests.conftest import TODAY
@@ -29,15 +29,6 @@ STATEMENTS = [
     "About 2,500 U.S. troops are in Iraq.",
     "Bananas are blue.",
 ]
-
-
-@pytest.fixture
-def imported(db_path: Path | str, shipped_base: Base) -> Path | str:
-    """A database whose default workspace holds a base of its own (300 claims, with entities)."""
-    store = Store(db_path)
-    store.import_base(DEFAULT, synthetic_base(shipped_base, 300, seed=5))
-    store.close()
-    return db_path
 
 
 def answers(service: Crosscheck) -> list[str]:
@@ -118,7 +109,7 @@ def test_entries_made_under_other_entities_are_not_used(imported: Path | str) ->
     first.close()
     second, _ = started(imported)
     try:
-        assert second.engines.terms_reused == 0
+        assert second.engines.terms_reused == 0 and second.engines.snapshots_restored == 0
         assert f"@{entity.id}" in second.engine.normaliser.terms("news from the mauve lagoon")  # read afresh
     finally:
         second.close()
@@ -131,6 +122,7 @@ def test_a_damaged_entry_costs_time_not_answers(imported: Path | str, caplog: py
     with store.db.transaction() as tx:
         tx.execute("UPDATE claim_terms SET payload = 'not an entry' WHERE claim_key IN "
                    "(SELECT claim_key FROM claim_terms LIMIT 1)")
+    store.terms.forget_snapshots()  # the entries are what a start reads without one
     store.close()
     second, after = started(imported)
     try:
