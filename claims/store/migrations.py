@@ -500,7 +500,7 @@ class Migration:
     apply: Callable[[Transaction, Database], None]
 
 
-# Versions 3, 6 and 7 are left for changes being made alongside.
+# Version 3 is unused: it was kept for a change made alongside that did not need one.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workspaces", _v1_workspaces),
     Migration(2, "privacy", _v2_privacy),
