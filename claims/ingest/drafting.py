@@ -725,6 +725,11 @@ _JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|
 _OPENING_CLAUSE = re.compile(r"^((?:Although|Though|While|Despite|Following|After|Before|Since|When|Once|Until)\b"
                              r"[^,]{8,}),\s+(.+)$")
 MIN_PIECE_WORDS = 5
+# Two places or times sharing one head: "the defeat of ISIS in Iraq in 2017 and in Syria in 2019"
+# states the defeat twice, once per conjunct that repeats the preposition ("... and in Syria ...").
+# Plain English ellipsis: the head is what comes before the first such preposition.
+_SHARED_HEAD = re.compile(r"^(?P<head>.+?)\s+(?P<first>(?P<prep>in|on|at|from)\s+[^,;]+?)\s+and\s+"
+                          r"(?P<second>(?P=prep)\s+(?:[A-Z]|\d|the\s+[A-Z])[^,;]*)$")
 
 
 # Who said it, as a report attaches it to a fact: ", the coast guard said", "according to X, ",
@@ -747,6 +752,7 @@ def joined_facts(sentence: str) -> list[str]:
     opening = _OPENING_CLAUSE.match(sentence)
     parts = [opening.group(1), opening.group(2)] if opening else [sentence]
     pieces = [p.strip(" ,.") for part in parts for p in _JOINS.split(part)]
+    pieces = [q for p in pieces for q in [p, *shared_head_facts(p)]]
     pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
     pieces = pieces if len(pieces) > 1 else []
     for text in [sentence, *pieces]:
@@ -755,6 +761,17 @@ def joined_facts(sentence: str) -> list[str]:
             if bare and bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
                 pieces.append(bare)
     return list(dict.fromkeys(pieces))
+
+
+def shared_head_facts(text: str) -> list[str]:
+    """The two facts a phrase states when two places or times share its head: "the territorial
+    defeat of ISIS in Iraq in 2017 and in Syria in 2019" gives "the territorial defeat of ISIS in
+    Iraq in 2017" and "the territorial defeat of ISIS in Syria in 2019" (none when it has no such
+    pair)."""
+    m = _SHARED_HEAD.match(text)
+    if not m or len(m["head"].split()) < 2:
+        return []
+    return [f"{m['head']} {m['first']}", f"{m['head']} {m['second']}"]
 
 
 # A report's dateline: where (and when, and by which agency) it was filed, before its first

@@ -27,6 +27,7 @@ from claims.ingest.drafting import (
     elided_facts,
     joined_facts,
     says_all_of,
+    shared_head_facts,
     states_values,
     without_dateline,
 )
@@ -341,6 +342,24 @@ def test_a_sentence_giving_two_figures_is_a_source_of_each_claim_its_own_figure_
 def test_each_fact_a_sentence_joins_is_drafted_as_the_source_it_agrees_with(engine: Engine, sentence: str,
                                                                               source: tuple[str, str]) -> None:
     assert source in [(d.claim_id, d.version_id) for d in drafts_by_action(engine, sentence)[SOURCE]]
+
+
+def test_two_places_and_times_sharing_one_head_are_each_a_source_of_their_own_claim(engine: Engine) -> None:
+    sentence = ("Despite the territorial defeat of ISIS in Iraq in 2017 and in Syria in 2019, "
+                "the group still poses a threat.")
+    sources = [(d.claim_id, d.version_id) for d in drafts_by_action(engine, sentence)[SOURCE]]
+    assert ("isis-defeated-iraq-2017", "defeated-2017") in sources
+    assert ("isis-defeated-syria-2019", "march-2019") in sources
+
+
+@pytest.mark.parametrize("phrase, facts", [
+    ("the opening of a bridge in Mosul in 2024 and in Basra in 2025",
+     ["the opening of a bridge in Mosul in 2024", "the opening of a bridge in Basra in 2025"]),
+    ("the ferry sank in March and in the same week", []),  # "the same week" names no place or time of its own
+    ("troops were deployed in Iraq", []),
+])
+def test_a_head_shared_by_two_places_or_times_is_stated_once_for_each(phrase: str, facts: list[str]) -> None:
+    assert shared_head_facts(phrase) == facts
 
 
 @pytest.mark.parametrize("sentence, pieces", [
