@@ -279,8 +279,49 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
                 made.append(one)
             elif not any(d.claim_id == one.claim_id for d in made):
                 keep(one)
+    for fact in included_facts(stated):
+        for part, reply in engine.check_parts(fact, today=published):
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, run.details(part),
+                         published, speaker_text, run.cited)
+            # What the sentence says of a named member of the group holds of that member: a source
+            # of the claim about it. The group's share ("most of their bases") is no new version
+            # of that claim: it was the whole sentence read with the group's scope.
+            if not isinstance(one, Draft) or one.action != SOURCE:
+                continue
+            made[:] = [d for d in made if not (d.action == VERSION and d.claim_id == one.claim_id
+                                               and _SCOPE_ONLY.match(d.reason))]
+            if not any(d.claim_id == one.claim_id for d in made):
+                keep(one)
     made[:] = [_other_figure(run, d, made) for d in made]
     return made, why_not
+
+
+# "U.S. forces are to vacate most of their bases by September, including Ain al-Asad and Baghdad
+# International Airport": what is said of a group holds of each named member the list gives.
+# Plain English syntax: the group is the last "(most of) their/its/the ...s" before the list.
+_INCLUDING = re.compile(r"^(?P<main>.+?),\s+including\s+(?P<items>[A-Z][^;:—–()]*?)\s*[.!?]?$")
+_GROUP = re.compile(r"\b(?:(?:most|all|some|many|several|much|part|parts)\s+of\s+)?"
+                    r"(?:their|its|the|his|her|our)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*s\b")
+_SCOPE_ONLY = re.compile(r"^conflicts with scope \*[^*]*\* of ")
+
+
+def included_facts(sentence: str) -> list[str]:
+    """What a sentence says of a group, stated of each named member it then lists: "U.S. forces
+    are to vacate most of their bases by September, including Ain al-Asad and Baghdad
+    International Airport" gives "U.S. forces are to vacate Ain al-Asad by September" and "U.S.
+    forces are to vacate Baghdad International Airport by September"."""
+    m = _INCLUDING.match(sentence.strip())
+    if not m:
+        return []
+    groups = list(_GROUP.finditer(m["main"]))
+    if not groups:
+        return []
+    group = groups[-1]
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m["items"]) if i.strip()]
+    if len(items) < 2 or not all(i[0].isupper() for i in items):
+        return []
+    main = m["main"]
+    return [f"{main[:group.start()]}{item}{main[group.end():]}".strip() for item in items]
 
 
 def _other_figure(run: _Run, draft: Draft, made: list[Draft]) -> Draft:
