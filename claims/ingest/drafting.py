@@ -28,7 +28,10 @@ A fact of a sentence that matched nothing as a whole, which is another account o
 drafted as that claim's new version rather than as a new claim. What a sentence says in passing
 of what it names ("ISIS, which had seized ...") is a new claim when the base has nothing on it
 (`described_facts`), and a second figure sharing the first one's verb ("... killed and more than
-150 injured") is judged against the claim it counts (`elided_facts`). An opening "He"/"She", or a
+150 injured") is judged against the claim it counts (`elided_facts`). Two places or times sharing
+one head ("the defeat of ISIS in Iraq in 2017 and in Syria in 2019") are judged once for each
+(`shared_head_facts`), and what is said of a group is judged of each named member listed after
+"including" (`included_facts`). An opening "He"/"She", or a
 closing "he said", stands for the person named just before (`last_person`); the quote stays as
 written.
 
