@@ -28,7 +28,10 @@ A fact of a sentence that matched nothing as a whole, which is another account o
 drafted as that claim's new version rather than as a new claim. What a sentence says in passing
 of what it names ("ISIS, which had seized ...") is a new claim when the base has nothing on it
 (`described_facts`), and a second figure sharing the first one's verb ("... killed and more than
-150 injured") is judged against the claim it counts (`elided_facts`). An opening "He"/"She", or a
+150 injured") is judged against the claim it counts (`elided_facts`). Two places or times sharing
+one head ("the defeat of ISIS in Iraq in 2017 and in Syria in 2019") are judged once for each
+(`shared_head_facts`), and what is said of a group is judged of each named member listed after
+"including" (`included_facts`). An opening "He"/"She", or a
 closing "he said", stands for the person named just before (`last_person`); the quote stays as
 written.
 
@@ -279,8 +282,49 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
                 made.append(one)
             elif not any(d.claim_id == one.claim_id for d in made):
                 keep(one)
+    for fact in included_facts(stated):
+        for part, reply in engine.check_parts(fact, today=published):
+            one = _draft(engine, run.article_id, sentence.position, sentence.text, part, reply, run.details(part),
+                         published, speaker_text, run.cited)
+            # What the sentence says of a named member of the group holds of that member: a source
+            # of the claim about it. The group's share ("most of their bases") is no new version
+            # of that claim: it was the whole sentence read with the group's scope.
+            if not isinstance(one, Draft) or one.action != SOURCE:
+                continue
+            made[:] = [d for d in made if not (d.action == VERSION and d.claim_id == one.claim_id
+                                               and _SCOPE_ONLY.match(d.reason))]
+            if not any(d.claim_id == one.claim_id for d in made):
+                keep(one)
     made[:] = [_other_figure(run, d, made) for d in made]
     return made, why_not
+
+
+# "U.S. forces are to vacate most of their bases by September, including Ain al-Asad and Baghdad
+# International Airport": what is said of a group holds of each named member the list gives.
+# Plain English syntax: the group is the last "(most of) their/its/the ...s" before the list.
+_INCLUDING = re.compile(r"^(?P<main>.+?),\s+including\s+(?P<items>[A-Z][^;:—–()]*?)\s*[.!?]?$")
+_GROUP = re.compile(r"\b(?:(?:most|all|some|many|several|much|part|parts)\s+of\s+)?"
+                    r"(?:their|its|the|his|her|our)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*s\b")
+_SCOPE_ONLY = re.compile(r"^conflicts with scope \*[^*]*\* of ")
+
+
+def included_facts(sentence: str) -> list[str]:
+    """What a sentence says of a group, stated of each named member it then lists: "U.S. forces
+    are to vacate most of their bases by September, including Ain al-Asad and Baghdad
+    International Airport" gives "U.S. forces are to vacate Ain al-Asad by September" and "U.S.
+    forces are to vacate Baghdad International Airport by September"."""
+    m = _INCLUDING.match(sentence.strip())
+    if not m:
+        return []
+    groups = list(_GROUP.finditer(m["main"]))
+    if not groups:
+        return []
+    group = groups[-1]
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m["items"]) if i.strip()]
+    if len(items) < 2 or not all(i[0].isupper() for i in items):
+        return []
+    main = m["main"]
+    return [f"{main[:group.start()]}{item}{main[group.end():]}".strip() for item in items]
 
 
 def _other_figure(run: _Run, draft: Draft, made: list[Draft]) -> Draft:
@@ -718,13 +762,18 @@ def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply:
 # Where a report's long sentence joins one fact to the next: ", with ...", "; ", "—", ", while ...",
 # "... and those stationed in ...". Plain English syntax, not any topic's words.
 _JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|as)\b)|;\s+|\s*[—–]\s*|"
-                    r"\s+but\s+|\s+when\s+|\s+as\s+(?=(?:the|some|several|\d+|[A-Z])\b)|"
+                    r"\s+but\s+|\s+when\s+|\s+(?:after|before)\s+(?=(?:an?|the)\s+[a-z])|\s+as\s+(?=(?:the|some|several|\d+|[A-Z])\b)|"
                     r"\s+and\s+(?=(?:the|those|its|their|all|some|several|hundreds|thousands|an?|[A-Z])\b)")
 # A clause that opens a sentence and sets the scene for its main clause: "Although the U.S.
 # withdrew its troops in 2011, it returned in 2014", "Following ISIS's defeat in 2017, ...".
 _OPENING_CLAUSE = re.compile(r"^((?:Although|Though|While|Despite|Following|After|Before|Since|When|Once|Until)\b"
                              r"[^,]{8,}),\s+(.+)$")
 MIN_PIECE_WORDS = 5
+# Two places or times sharing one head: "the defeat of ISIS in Iraq in 2017 and in Syria in 2019"
+# states the defeat twice, once per conjunct that repeats the preposition ("... and in Syria ...").
+# Plain English ellipsis: the head is what comes before the first such preposition.
+_SHARED_HEAD = re.compile(r"^(?P<head>.+?)\s+(?P<first>(?P<prep>in|on|at|from)\s+[^,;]+?)\s+and\s+"
+                          r"(?P<second>(?P=prep)\s+(?:[A-Z]|\d|the\s+[A-Z])[^,;]*)$")
 
 
 # Who said it, as a report attaches it to a fact: ", the coast guard said", "according to X, ",
@@ -747,6 +796,7 @@ def joined_facts(sentence: str) -> list[str]:
     opening = _OPENING_CLAUSE.match(sentence)
     parts = [opening.group(1), opening.group(2)] if opening else [sentence]
     pieces = [p.strip(" ,.") for part in parts for p in _JOINS.split(part)]
+    pieces = [q for p in pieces for q in [p, *shared_head_facts(p)]]
     pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
     pieces = pieces if len(pieces) > 1 else []
     for text in [sentence, *pieces]:
@@ -755,6 +805,17 @@ def joined_facts(sentence: str) -> list[str]:
             if bare and bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
                 pieces.append(bare)
     return list(dict.fromkeys(pieces))
+
+
+def shared_head_facts(text: str) -> list[str]:
+    """The two facts a phrase states when two places or times share its head: "the territorial
+    defeat of ISIS in Iraq in 2017 and in Syria in 2019" gives "the territorial defeat of ISIS in
+    Iraq in 2017" and "the territorial defeat of ISIS in Syria in 2019" (none when it has no such
+    pair)."""
+    m = _SHARED_HEAD.match(text)
+    if not m or len(m["head"].split()) < 2:
+        return []
+    return [f"{m['head']} {m['first']}", f"{m['head']} {m['second']}"]
 
 
 # A report's dateline: where (and when, and by which agency) it was filed, before its first

@@ -25,8 +25,10 @@ from claims.ingest.drafting import (
     VERSION,
     described_facts,
     elided_facts,
+    included_facts,
     joined_facts,
     says_all_of,
+    shared_head_facts,
     states_values,
     without_dateline,
 )
@@ -343,9 +345,56 @@ def test_each_fact_a_sentence_joins_is_drafted_as_the_source_it_agrees_with(engi
     assert source in [(d.claim_id, d.version_id) for d in drafts_by_action(engine, sentence)[SOURCE]]
 
 
+def test_two_places_and_times_sharing_one_head_are_each_a_source_of_their_own_claim(engine: Engine) -> None:
+    sentence = ("Despite the territorial defeat of ISIS in Iraq in 2017 and in Syria in 2019, "
+                "the group still poses a threat.")
+    sources = [(d.claim_id, d.version_id) for d in drafts_by_action(engine, sentence)[SOURCE]]
+    assert ("isis-defeated-iraq-2017", "defeated-2017") in sources
+    assert ("isis-defeated-syria-2019", "march-2019") in sources
+
+
+def test_what_a_sentence_says_of_a_group_is_a_source_of_the_claim_on_each_member_it_lists(
+        shipped_base: Base) -> None:
+    # Without the report that says it, the base has each base's departure from other reports.
+    reduced, _ = without_article(shipped_base, "000_8c55f0b216f651a7")
+    engine = Engine(reduced, today=date(2026, 11, 21))
+    sentence = ("Under the deal, U.S. forces are to vacate most of their bases by September of this year, "
+                "including Ain al-Asad and Baghdad International Airport.")
+    drafts = draft_article(engine, "report-1", sentence, date(2025, 7, 1)).drafts
+    sources = [(d.claim_id, d.version_id) for d in drafts if d.action == SOURCE]
+    assert ("ain-al-asad-departure", "september-2025") in sources
+    assert ("baghdad-phase-one", "leave-baghdad") in sources
+    # "most of their bases" is the group's share, not a new version of the claim on one member.
+    assert not [d for d in drafts if d.action == VERSION and d.claim_id == "ain-al-asad-departure"]
+
+
+@pytest.mark.parametrize("sentence, facts", [
+    ("Rescuers searched most of the coaches on Sunday, including S1 and S2.",
+     ["Rescuers searched S1 on Sunday", "Rescuers searched S2 on Sunday"]),
+    ("Officials closed all of its stations, including Pukhrayan, Jhansi and Kanpur.",
+     ["Officials closed Pukhrayan", "Officials closed Jhansi", "Officials closed Kanpur"]),
+    ("Several outlets, including Reuters and NDTV, reported the toll.", []),  # the list is not at the end
+    ("The army lost most of its tanks, including the old ones.", []),  # no named member
+])
+def test_a_list_after_including_states_the_groups_fact_of_each_named_member(sentence: str, facts: list[str]) -> None:
+    assert included_facts(sentence) == facts
+
+
+@pytest.mark.parametrize("phrase, facts", [
+    ("the opening of a bridge in Mosul in 2024 and in Basra in 2025",
+     ["the opening of a bridge in Mosul in 2024", "the opening of a bridge in Basra in 2025"]),
+    ("the ferry sank in March and in the same week", []),  # "the same week" names no place or time of its own
+    ("troops were deployed in Iraq", []),
+])
+def test_a_head_shared_by_two_places_or_times_is_stated_once_for_each(phrase: str, facts: list[str]) -> None:
+    assert shared_head_facts(phrase) == facts
+
+
 @pytest.mark.parametrize("sentence, pieces", [
     ("The United States withdrew from Iraq in 2011 after an occupation but returned in 2014 to fight ISIS.",
-     ["The United States withdrew from Iraq in 2011 after an occupation", "returned in 2014 to fight ISIS"]),
+     ["The United States withdrew from Iraq in 2011", "returned in 2014 to fight ISIS"]),  # "an occupation": too short
+    ("The ferry sank in the Java Sea on Monday after a fire broke out in the engine room.",
+     ["The ferry sank in the Java Sea on Monday", "a fire broke out in the engine room"]),
     ("Although the U.S. withdrew its troops in 2011, it returned in 2014 to lead the coalition.",
      ["Although the U.S. withdrew its troops in 2011", "it returned in 2014 to lead the coalition"]),
     ("The U.S. has approximately 2,500 troops stationed in Iraq and an additional 900 in Syria.",
