@@ -535,7 +535,10 @@ class Normaliser:
         so a change to any of these reads every claim again."""
         if self._fingerprint is None:
             digest = hashlib.sha256()
-            for module in ("claims.text", "claims.lemmas", "claims.match", "claims.values", "claims.models",
+            # The matcher's modules that decide a claim's index entry and the index's stored state
+            # (its scoring and search do not: they read the index, they do not shape it).
+            for module in ("claims.text", "claims.lemmas", "claims.match.entries", "claims.match.columns",
+                           "claims.match.index", "claims.match.state", "claims.values", "claims.models",
                            "claims.places"):
                 spec = importlib.util.find_spec(module)
                 origin = spec.origin if spec is not None else None

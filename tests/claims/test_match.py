@@ -1,4 +1,4 @@
-"""claims/match.py: finding the claim a statement is about (retrieval, then scoring)."""
+"""claims/match/: finding the claim a statement is about (retrieval, then scoring)."""
 
 from __future__ import annotations
 

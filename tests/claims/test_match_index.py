@@ -14,8 +14,11 @@ distinct terms as news text of as many words), and after adds, replacements and 
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 import random
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -512,7 +515,7 @@ def _index_state(matcher: Matcher) -> dict[str, object]:
 def test_a_base_indexed_in_worker_processes_is_indexed_exactly_as_one_claim_at_a_time(
     engine: Engine, shipped_base: Base, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import claims.match as match
+    import claims.match.entries as match
 
     claims = list(synthetic_base(shipped_base, 700, seed=3).claims.values())
     one_by_one = Matcher(engine.normaliser)
@@ -529,11 +532,37 @@ def test_a_base_indexed_in_worker_processes_is_indexed_exactly_as_one_claim_at_a
     assert in_workers.match(statement) == one_by_one.match(statement)
 
 
+def test_a_stuck_index_worker_costs_time_not_the_index(
+    engine: Engine, shipped_base: Base, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import claims.match.entries as entries
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("the index is read in worker processes only on a machine with two cores or more")
+    claims = list(synthetic_base(shipped_base, 400, seed=3).claims.values())
+    parent, read = os.getpid(), entries.read_batch
+
+    def stuck_in_a_worker(normaliser: Normaliser, part: list[Claim]) -> object:
+        if os.getpid() != parent:
+            time.sleep(3600)  # as a worker waiting for a lock the fork copied while another thread held it
+        return read(normaliser, part)
+
+    monkeypatch.setattr(entries, "read_batch", stuck_in_a_worker)
+    monkeypatch.setattr(entries, "BATCH_CLAIMS", 97)
+    monkeypatch.setattr(entries, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(entries, "WORKER_STALL_S", 1.0)
+    with caplog.at_level(logging.WARNING, logger="claims.match.entries"):
+        stuck = Matcher(engine.normaliser, claims)
+    assert "made no progress" in caplog.text
+    monkeypatch.setattr(entries, "PARALLEL_FROM", 10**9)
+    assert _index_state(stuck) == _index_state(Matcher(engine.normaliser, claims))
+
+
 @pytest.mark.parametrize("bits_per_word", [3, 20])
 def test_with_more_kinds_of_detail_than_mask_bits_the_index_still_equals_the_full_scan(
     engine: Engine, shipped_base: Base, monkeypatch: pytest.MonkeyPatch, bits_per_word: int
 ) -> None:
-    import claims.match as match
+    import claims.match.index as match
 
     # 3 bits a word: kinds spill into the second word and then go untracked; 20: they fit in two.
     monkeypatch.setattr(match, "_BITS_PER_WORD", bits_per_word)

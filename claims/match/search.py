@@ -1,0 +1,300 @@
+"""The search: the best claims for a statement without scoring every claim (bounds over the posting
+lists, exact scores best bound first), and the full scan it must equal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from claims.match.columns import _ranges
+from claims.match.expansion import Expansion
+from claims.match.index import Index
+from claims.match.scores import (
+    _BOUND_SCALE,
+    _ROUNDING_SLACK,
+    MATCH,
+    MAX_SUGGESTIONS,
+    POSSIBLE,
+    STATEMENT_SHARE,
+    Candidate,
+    MatchResult,
+    _Query,
+    slot_bonus,
+)
+from claims.match.scoring import _SCAN_BLOCK, Scoring
+from claims.match.state import IndexStates
+from claims.text import Normalised
+
+# Claims scored exactly per round of the search; the first rounds are small because the best
+# bounds usually belong to the best claims, which then set the bar for all others.
+_BATCHES = (16, 64, 256, 1024)
+# How many of a round's claims are scored at once, best bound first (the last: all the rest).
+_SCORE_CHUNKS = (1, 3, 1 << 30)
+
+
+class Matcher(Expansion, Scoring, IndexStates, Index):
+    """Holds the claims' normalised wordings and an inverted index over their terms.
+
+    Safe to use from several threads: reads and edits take a lock. `build_seconds` says how
+    long the constructor spent normalising the wordings and building the index."""
+
+    def match(self, statement: str | Normalised, slots: frozenset[str] = frozenset(),
+              at_least: float = POSSIBLE) -> MatchResult:
+        """Find the claim a statement is about, or the few it might be about, or nothing.
+
+        `slots` are the kinds of detail the statement gives (see `claim_slots`). The result is
+        exactly `match_full_scan`'s: the index only skips claims that could not be shown. With
+        `at_least` (above MATCH), only a match scoring that much is looked for: the same best
+        claim when it scores that much, else nothing, found sooner."""
+        norm = statement if isinstance(statement, Normalised) else self.normaliser.normalise(statement)
+        if not norm.terms:
+            return MatchResult("none", None, [])
+        with self._lock:
+            expanded = self.expand(norm.terms)
+            return _result(self._search(self._query(norm.terms, expanded, slots), max(at_least, POSSIBLE)))
+
+    def match_full_scan(self, statement: str | Normalised, slots: frozenset[str] = frozenset(),
+                        at_least: float = POSSIBLE) -> MatchResult:
+        """`match` by scoring every indexed claim: the reference the index must equal, and the
+        baseline of `crosscheck bench`."""
+        result = self._full_scan(statement, slots)
+        if at_least > POSSIBLE and (result.best is None or result.best.score < at_least):
+            return MatchResult("none", None, [])
+        return result
+
+    def _full_scan(self, statement: str | Normalised, slots: frozenset[str]) -> MatchResult:
+        norm = statement if isinstance(statement, Normalised) else self.normaliser.normalise(statement)
+        if not norm.terms:
+            return MatchResult("none", None, [])
+        with self._lock:
+            q = self._query(norm.terms, self.expand(norm.terms), slots)
+            rows = np.fromiter(self._row_of.values(), dtype=np.int64, count=len(self._row_of))
+            scored: list[Candidate] = []
+            wording_of: dict[str, int] = {}
+            for first in range(0, len(rows), _SCAN_BLOCK):
+                block = rows[first: first + _SCAN_BLOCK]
+                scores, wordings = self._score_rows(block, q)
+                for row, score, wording in zip(block.tolist(), scores, wordings, strict=True):
+                    claim_id = self._ids[row]
+                    assert claim_id is not None
+                    scored.append(Candidate(claim_id, score, ""))
+                    wording_of[claim_id] = wording
+            return _result(self._worded(self._ranked(scored, q, {}, shown=True), wording_of))
+
+    def _search(self, q: _Query, at_least: float = POSSIBLE) -> list[Candidate]:
+        """The best claims (by score, then id) that `match` can show: up to MAX_SUGGESTIONS, all
+        at least POSSIBLE; only the first is exact once it reaches MATCH (nothing else is shown).
+
+        A claim's score is 100 * recall^0.6 * coverage^0.4 (+ its detail bonus), and:
+
+        - recall (the share of the statement's weight the claim explains) is computed exactly
+          for every claim sharing a term, from the posting lists: per statement term, the best
+          similarity among its expansions that the claim uses;
+        - coverage of a wording is at most the weight of its terms the statement reaches (IDF x
+          the best similarity any statement term gives the term) over the wording's weight, since
+          the score's per-claim similarities are never above those. The coarse bound takes the
+          claim's reached terms over its lightest wording (one pass over the postings); the
+          refined bound is computed wording by wording, for the claims the coarse one lets through;
+        - the detail bonus is computed exactly from the claim's slots.
+
+        Claims are scored exactly, best bound first, and skipped as soon as their bound cannot
+        reach the bar: the third suggestion's score, or the best score once it is a match, or
+        POSSIBLE (a claim scoring below it is never shown). A claim tying with the bar may still
+        win the tie (`_ranked`), so a bound equal to the bar is scored (with slack for the
+        rounding). As the bar only rises, every claim that could change the result is scored
+        exactly."""
+        rows = len(self._ids)
+        if not rows:
+            return []
+        _, idf = self._idf_table()
+        bonus_max = sum(slot_bonus(s) for s in q.slots)
+        bar = at_least
+        # The recall a claim needs for its bound to reach the bar with full coverage and every
+        # bonus: claims below it are dropped before any bound is computed.
+        need = ((bar - _ROUNDING_SLACK) / _BOUND_SCALE - bonus_max) / 100
+        floor = q.total * need ** (1 / STATEMENT_SHARE) / _BOUND_SCALE if need > 0 else 0.0
+
+        explained = self._zeros("explained", rows)
+        best_similarity: dict[int, float] = {}
+        for _, items in q.groups:
+            for tid, similarity in items:
+                if similarity > best_similarity.get(tid, 0.0):
+                    best_similarity[tid] = similarity
+        # A term found exactly, by one statement term only, adds the same to recall's numerator
+        # and to the reached weight: such terms are added to both at once.
+        shared: set[int] = set()
+        for weight, items in q.groups:
+            if len(items) == 1 and items[0][1] == best_similarity[items[0][0]] == 1.0 and weight == idf[items[0][0]]:
+                shared.add(items[0][0])
+        for weight, items in q.groups:
+            if len(items) == 1 and items[0][0] in shared:
+                for postings in self._rows_of(items[0][0]):
+                    explained[postings] += weight
+        reached = self._zeros("reached", rows)
+        reached += explained
+        best = self._zeros("best", rows)  # per row, a statement term's best similarity (zeroed after each term)
+        for weight, items in q.groups:
+            if len(items) == 1 and items[0][0] in shared:
+                continue
+            if len(items) == 1:
+                tid, similarity = items[0]
+                for postings in self._rows_of(tid):
+                    explained[postings] += weight * similarity
+            elif items:
+                touched = []
+                for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
+                    for postings in self._rows_of(tid):
+                        best[postings] = similarity
+                        touched.append(postings)
+                if touched:
+                    # A row listed twice gets the same sum twice: it is added once.
+                    at = np.concatenate(touched)
+                    explained[at] += weight * best[at]
+                    best[at] = 0.0
+        for tid, similarity in best_similarity.items():
+            if tid not in shared:
+                for postings in self._rows_of(tid):
+                    reached[postings] += idf[tid] * similarity
+
+        hopeful = (explained >= floor) if floor > 0 else (explained > 0)
+        found = np.flatnonzero(hopeful & self._alive.view())
+        if not len(found):
+            return []
+        inverse_min_weights = self._inverse_min_weights(found)
+        recall = explained[found] / q.total
+        coverage = np.minimum(reached[found] * inverse_min_weights[found], 1.0)
+        # The coarse bound without the bonus is 100 * key^(1/5): comparing keys needs no powers.
+        key = recall * recall * recall * coverage * coverage
+        del recall, coverage  # recomputed for the few claims picked
+        bonus: np.ndarray | None = None  # per claim, once few are left (until then: bonus_max)
+
+        reach = self._zeros("reach", len(self._term_str))  # per term id: the best similarity a statement term gives it
+        for tid, similarity in best_similarity.items():
+            reach[tid] = similarity
+        top: list[Candidate] = []
+        own: dict[str, float] = {}  # tie-break scores computed so far
+        wording_of: dict[str, int] = {}  # per claim scored: its best wording
+        for round_, batch in enumerate(_batches()):
+            if q.slots and bonus is None and len(found) <= _BATCHES[-1]:
+                bonus = self._bonuses(found, q.slots)  # few claims left: each one's own bonus
+            # Dropping the claims whose coarse bound misses the bar is worth it once the first
+            # round has raised the bar (usually far above POSSIBLE).
+            keep = _may_reach(key, bar, bonus if bonus is not None else bonus_max) if round_ else None
+            if keep is not None:
+                found, key = found[keep], key[keep]
+                bonus = bonus[keep] if bonus is not None else None
+            if not len(found):
+                break
+            pick = np.argpartition(-key, batch - 1)[:batch] if len(found) > batch else np.arange(len(found))
+            rows_picked = found[pick]
+            coverage = np.minimum(reached[rows_picked] * inverse_min_weights[rows_picked], 1.0)
+            refined = _bound(explained[rows_picked] / q.total,
+                             np.minimum(self._best_coverage(rows_picked, idf, reach), coverage),
+                             bonus[pick] if bonus is not None else self._bonuses(rows_picked, q.slots))
+
+            # Scores are rounded to 0.1 and rounding never lowers the order of two values, so a
+            # claim can show only if its bound rounds to at least the bar (at the bar, it may
+            # still win the tie on how well its own wordings match).
+            hopeful = np.flatnonzero(refined >= bar - _ROUNDING_SLACK)
+            hopeful = hopeful[np.argsort(-refined[hopeful], kind="stable")].tolist()
+            # Best bound first, a few at a time: the first ones scored usually raise the bar
+            # above most others' bounds; the rest are scored together, which is cheaper than
+            # one by one.
+            for chunk in _SCORE_CHUNKS:
+                hopeful = [i for i in hopeful if round(float(refined[i]), 1) >= bar]
+                if not hopeful:
+                    break
+                chosen = rows_picked[hopeful[:chunk]]
+                hopeful = hopeful[chunk:]
+                scores, wordings = self._score_rows(chosen, q)
+                entering: list[Candidate] = []
+                for row, score, wording in zip(chosen.tolist(), scores, wordings, strict=True):
+                    if score >= POSSIBLE and score >= bar:
+                        claim_id = self._ids[row]
+                        assert claim_id is not None
+                        entering.append(Candidate(claim_id, score, ""))
+                        wording_of[claim_id] = wording
+                if entering:
+                    top = self._ranked([*top, *entering], q, own, shown=True)
+                    bar = _bar(top, at_least)
+            rest = np.ones(len(found), dtype=bool)
+            rest[pick] = False
+            found, key = found[rest], key[rest]
+            bonus = bonus[rest] if bonus is not None else None
+        return self._worded(top, wording_of)
+
+    def _worded(self, candidates: list[Candidate], wording_of: dict[str, int]) -> list[Candidate]:
+        """The candidates with the text of the wording that matched best."""
+        return [Candidate(c.claim_id, c.score, self._wording(self._row_of[c.claim_id], wording_of[c.claim_id]))
+                for c in candidates]
+
+    def _zeros(self, name: str, size: int) -> np.ndarray:
+        """`size` zeros in an array kept from one search to the next (searches hold the lock).
+
+        A new array as long as the base costs a page fault per 4 KB each time it is made: ten
+        times what zeroing one already mapped costs (~1 ms against 0.1 at 100,000 claims)."""
+        kept = self._scratch.get(name)
+        if kept is None or len(kept) < size:
+            kept = self._scratch[name] = np.zeros(size + size // 8)  # room for a few more claims
+        out = kept[:size]
+        out.fill(0.0)
+        return out
+
+    def _best_coverage(self, rows: np.ndarray, idf: np.ndarray, reach: np.ndarray) -> np.ndarray:
+        """Per row, an upper bound of its coverage: over its wordings, the most of a wording's
+        weight whose terms the statement reaches (each term weighted by IDF x best similarity)."""
+        wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
+        terms, per_wording = _ranges(self._wording_terms_start.data[wordings], self._wording_terms_end.data[wordings])
+        tids = self._wording_terms.data[terms]
+        weights = idf[tids]
+        starts = np.cumsum(per_wording) - per_wording
+        covered = np.add.reduceat(weights * reach[tids], starts) / np.add.reduceat(weights, starts)
+        return np.minimum(np.maximum.reduceat(covered, np.cumsum(per_row) - per_row), 1.0)
+
+
+def _bound(recall: np.ndarray, coverage: np.ndarray, bonus: np.ndarray) -> np.ndarray:
+    """The score formula over arrays, scaled up a hair: floats summed in another order than
+    `score` sums them may come out a few ulps lower."""
+    return (100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE) + bonus) * _BOUND_SCALE
+
+
+def _may_reach(key: np.ndarray, bar: float, bonus: np.ndarray | float) -> np.ndarray | None:
+    """Which claims' coarse bounds (100 * key^(1/5) + bonus, scaled) reach the bar, less the
+    rounding slack; None when all may."""
+    need = ((bar - _ROUNDING_SLACK) / _BOUND_SCALE - bonus) / 100
+    if isinstance(need, float):
+        return None if need <= 0 else key >= need**5 / _BOUND_SCALE
+    squared = need * need
+    return (need <= 0) | (key >= squared * squared * need / _BOUND_SCALE)
+
+
+def _batches() -> Iterator[int]:
+    yield from _BATCHES
+    while True:
+        yield _BATCHES[-1]
+
+
+def _bar(top: list[Candidate], at_least: float) -> float:
+    """The score a claim must reach (at least tie) to change what `match` shows, when claims
+    below `at_least` are not wanted."""
+    if top and top[0].score >= MATCH:
+        return top[0].score  # a match shows only the best claim
+    if len(top) >= MAX_SUGGESTIONS:
+        return top[-1].score
+    return at_least
+
+
+def _result(scored: list[Candidate]) -> MatchResult:
+    """What `match` shows for the best claims, best first."""
+    top = scored[0] if scored else None
+    if top is None or top.score < POSSIBLE:
+        return MatchResult("none", None, [])
+    if top.score >= MATCH:
+        return MatchResult("match", _capped(top), [])
+    return MatchResult("possible", None,
+                       [_capped(c) for c in scored[:MAX_SUGGESTIONS] if c.score >= POSSIBLE])
+
+
+def _capped(candidate: Candidate) -> Candidate:
+    return Candidate(candidate.claim_id, min(100.0, candidate.score), candidate.wording)
