@@ -4,7 +4,7 @@ the same floats either way; ties broken by the claims' own wordings."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -200,13 +200,16 @@ class Scoring:
         with self._lock:
             q = self._query(tuple(terms), expanded, slots)
             rows = np.array([self._row_of[c] for c in claim_ids], dtype=np.int64)
-            out: list[Candidate] = []
-            for first in range(0, len(rows), _SCAN_BLOCK):
-                block = rows[first: first + _SCAN_BLOCK]
-                scores, wordings = self._score_rows(block, q)
-                out += [Candidate(self._ids[row], score, self._wording(row, wording))  # type: ignore[arg-type]
-                        for row, score, wording in zip(block.tolist(), scores, wordings, strict=True)]
-            return out
+            return [Candidate(self._ids[row], score, self._wording(row, wording))  # type: ignore[arg-type]
+                    for row, score, wording in self._scored_in_blocks(rows, q)]
+
+    def _scored_in_blocks(self, rows: np.ndarray, q: _Query) -> Iterator[tuple[int, float, int]]:
+        """(row, score, best wording) of each row, scored _SCAN_BLOCK rows at a time (the arrays
+        of a block's wordings stay small however many rows there are)."""
+        for first in range(0, len(rows), _SCAN_BLOCK):
+            block = rows[first: first + _SCAN_BLOCK]
+            scores, wordings = self._score_rows(block, q)
+            yield from zip(block.tolist(), scores, wordings, strict=True)
 
     def _wording(self, row: int, wording: int) -> str:
         """The text of one of a row's wordings (its index in the wording columns; -1: none

@@ -22,7 +22,7 @@ from claims.match.scores import (
     _Query,
     slot_bonus,
 )
-from claims.match.scoring import _SCAN_BLOCK, Scoring
+from claims.match.scoring import Scoring
 from claims.match.state import IndexStates
 from claims.text import Normalised
 
@@ -72,14 +72,11 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
             rows = np.fromiter(self._row_of.values(), dtype=np.int64, count=len(self._row_of))
             scored: list[Candidate] = []
             wording_of: dict[str, int] = {}
-            for first in range(0, len(rows), _SCAN_BLOCK):
-                block = rows[first: first + _SCAN_BLOCK]
-                scores, wordings = self._score_rows(block, q)
-                for row, score, wording in zip(block.tolist(), scores, wordings, strict=True):
-                    claim_id = self._ids[row]
-                    assert claim_id is not None
-                    scored.append(Candidate(claim_id, score, ""))
-                    wording_of[claim_id] = wording
+            for row, score, wording in self._scored_in_blocks(rows, q):
+                claim_id = self._ids[row]
+                assert claim_id is not None
+                scored.append(Candidate(claim_id, score, ""))
+                wording_of[claim_id] = wording
             return _result(self._worded(self._ranked(scored, q, {}, shown=True), wording_of))
 
     def _search(self, q: _Query, at_least: float = POSSIBLE) -> list[Candidate]:
