@@ -189,7 +189,8 @@ class _Run:
         """What `text` says (`extract`, against the publication day), with the weekdays it names
         as dates when the publication day is known."""
         engine = self.engine
-        details = extract(engine.normaliser.normalise(positive_form(text).text).words, self.kinds, self.published,
+        details = extract(engine.normaliser.normalise(positive_form(without_codes(text)).text).words, self.kinds,
+                          self.published,
                           engine.vocabulary.units)
         if self.day_known:
             details.dates.extend(fill.weekday_dates(text, self.published, details.tense))
@@ -197,6 +198,17 @@ class _Run:
 
     def __post_init__(self) -> None:
         self.kinds = {eid: str(e.kind) for eid, e in self.engine.entities.entities.items()}
+
+
+# A code that names one thing by letters and digits run together: a coach ("S2", "B3"), an
+# aircraft ("A380", "F-16"), a group ("G20"). Its digits count nothing the sentence reports.
+_CODE = re.compile(r"\b[A-Z]{1,3}-?\d{1,4}[A-Z]?\b")
+
+
+def without_codes(text: str) -> str:
+    """The text with the codes it names things by left out, for reading its figures: "The S2 coach
+    was severely damaged" gives no count of 2."""
+    return _CODE.sub("", text)
 
 
 def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[str]]:
@@ -296,7 +308,32 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             if not any(d.claim_id == one.claim_id for d in made):
                 keep(one)
     made[:] = [_other_figure(run, d, made) for d in made]
+    made[:] = [d for d in made if not _restates_drafted(run.engine, d, made)]
     return made, why_not
+
+
+def _restates_drafted(engine: Engine, draft: Draft, made: list[Draft]) -> bool:
+    """Whether a new claim drafted from a sentence gives a figure its other drafts already record:
+    "Rescue operation is in progress at the site where 14 coaches derailed near Kanpur on Sunday"
+    is a source of the claim that 14 coaches derailed; a new claim with the 14 would record that
+    figure twice (a sentence's second figure was made the new claim's by `_other_figure`). A new
+    claim with no figure is kept: what it says of the same day, place or people may be another
+    fact ("The coalition played a key role in the defeat of ISIS in 2017" beside the defeat)."""
+    if draft.action != CLAIM or not draft.values.get("count"):
+        return False
+    recorded: list[str] = []
+    for other in made:
+        if other.action == VERSION and other.values.get("count"):
+            recorded.append(other.values["count"])
+        elif other.action == SOURCE and other.claim_id in engine.base.claims:
+            version = next((v for v in engine.base.claims[other.claim_id].versions if v.id == other.version_id), None)
+            if version is not None and version.values.count:
+                recorded.append(version.values.count)
+    try:
+        mine = parse_count(draft.values["count"])
+        return any(same_figure(mine, parse_count(count)) for count in recorded)
+    except ValueError:
+        return False
 
 
 # "U.S. forces are to vacate most of their bases by September, including Ain al-Asad and Baghdad
@@ -646,7 +683,7 @@ def _figures(engine: Engine, text: str, claim: Claim, published: date) -> list[N
     """The figures a sentence gives for what the claim counts: its counts of the claim's unit or
     of nothing named (a count of something else, "3 bases" beside a troop count, is not one)."""
     kinds = {eid: str(e.kind) for eid, e in engine.entities.entities.items()}
-    details = extract(engine.normaliser.normalise(positive_form(text).text).words, kinds, published,
+    details = extract(engine.normaliser.normalise(positive_form(without_codes(text)).text).words, kinds, published,
                       engine.vocabulary.units)
     return [rng for rng, unit in details.counts
             if unit != SHARE and (unit is None or claim.unit is None or unit == claim.unit)]
@@ -873,8 +910,11 @@ def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, pa
 
 
 def _checkable(details: Details) -> bool:
-    """Whether a sentence gives anything a reader could check: a date, a number, a place or a name."""
-    return bool(details.dates or details.counts or details.durations or details.places or details.entities)
+    """Whether a sentence gives anything a reader could check: a date, a number, a place or a name.
+    An order of size alone ("hundreds of people", "scores of passengers") is not a number: it
+    colours a report, and no source could be found to confirm or deny it."""
+    figures = [rng for rng, _ in details.counts if not rng.vague]
+    return bool(details.dates or figures or details.durations or details.places or details.entities)
 
 
 def _conflict_reason(versions: list[Version], closest: VersionView) -> str:

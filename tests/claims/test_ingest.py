@@ -21,6 +21,7 @@ from claims.ingest.drafting import (
     ENTITY,
     HEADLINE,
     NO_FIGURE,
+    NOTHING_CHECKABLE,
     SOURCE,
     VERSION,
     described_facts,
@@ -30,6 +31,7 @@ from claims.ingest.drafting import (
     says_all_of,
     shared_head_facts,
     states_values,
+    without_codes,
     without_dateline,
 )
 from claims.ingest.fill import count_text, date_text, main_date
@@ -689,3 +691,37 @@ def test_a_sentence_denying_a_claim_only_in_its_opening_clause_is_a_source_of_wh
     drafts = drafts_by_action(engine, sentence)
     assert VERSION not in drafts
     assert ("isis-remnants-still-threat", "still-a-threat") in [(d.claim_id, d.version_id) for d in drafts[SOURCE]]
+
+
+# --------------------------------------------------------------------------- what is no figure, or the same one
+
+
+@pytest.mark.parametrize("text, bare", [
+    ("The S2 coach of the train was severely damaged.", "The  coach of the train was severely damaged."),
+    ("Two F-16 jets and an A380 landed at 3 pm.", "Two  jets and an  landed at 3 pm."),
+    ("14 coaches derailed in 2016.", "14 coaches derailed in 2016."),
+])
+def test_a_code_naming_one_thing_is_left_out_when_reading_figures(text: str, bare: str) -> None:
+    assert without_codes(text) == bare
+
+
+def test_a_sentence_whose_only_number_is_in_a_code_gives_nothing_to_check(engine: Engine) -> None:
+    drafting = draft_article(engine, "report-1", "The S2 coach of the train was severely damaged near the station.",
+                             PUBLISHED)
+    assert not drafting.drafts
+    assert drafting.skipped[0].reason == NOTHING_CHECKABLE
+
+
+@pytest.mark.parametrize("sentence", ["Hundreds of people gathered to watch the convoy leave the base.",
+                                      "Panic set in as the lights went out, throwing scores of sleepers about."])
+def test_an_order_of_size_alone_gives_nothing_to_check(engine: Engine, sentence: str) -> None:
+    drafting = draft_article(engine, "report-1", sentence, PUBLISHED)
+    assert not drafting.drafts
+    assert drafting.skipped[0].reason == NOTHING_CHECKABLE
+
+
+def test_a_sentence_drafted_as_the_source_of_a_figure_drafts_no_new_claim_repeating_it(engine: Engine) -> None:
+    sentence = "Rescue work was in progress on Sunday at the sites where about 2,500 U.S. troops are stationed in Iraq."
+    drafts = drafts_by_action(engine, sentence)
+    assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("troops-in-iraq", "about-2500")]
+    assert CLAIM not in drafts
