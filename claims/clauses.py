@@ -82,6 +82,8 @@ def _split_segment(segment: str) -> list[str]:
         left_words, right_words = _words(left), _words(right)
         if not left_words or not right_words:
             continue
+        if m.group(0).strip(", ").lower() == "while" and left_words[-1].lower() in DETERMINERS:
+            continue  # "took a while to realise": the noun, not the conjunction
         left_verb = first_verb(left_words)
         if left_verb is not None and not _complete(left_words, left_verb):
             continue  # "announced that the withdrawal from Baghdad | and Ain al-Asad would begin"

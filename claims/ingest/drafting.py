@@ -621,9 +621,12 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
                "figure of: a claim of its own")
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text, why)
     if agreeing:
-        # Of versions it agrees with, the one it states in so many words; then the one whose
-        # wording it shares most ("a little after 3 am": "shortly after 3 am", not "at 3.10 a.m.").
+        # Of versions it agrees with, the one it states in so many words; then the account of who
+        # it quotes, or of no one when it quotes no one; then the one whose wording it shares most
+        # ("a little after 3 am": "shortly after 3 am", not "at 3.10 a.m.").
+        speaker = engine.entities.resolve(speaker_text) if speaker_text else None
         version = max(agreeing, key=lambda v: (states_values(claim, v.id, details, figures),
+                                               _version_speaker(claim, v.id) == speaker,
                                                _shared_words(part, _version_text(claim, v.id))))
         if claim.id in cited:
             return ALREADY_CITED  # the moderators already placed this article's account of the claim
@@ -712,6 +715,11 @@ def _other_figures_only(claim: Claim, view: VersionView, figures: list[NumRange]
     counted = any(v.id == view.id and v.values.count for v in claim.versions)
     return (counted and len(figures) > 1 and bool(conflicts) and all(c.startswith("number:") for c in conflicts)
             and _reports_figure(claim, view.id, figures))
+
+
+def _version_speaker(claim: Claim, version_id: str) -> str | None:
+    """Whose account a version is (None: no one's in particular)."""
+    return next((v.values.speaker for v in claim.versions if v.id == version_id), None)
 
 
 def _version_text(claim: Claim, version_id: str) -> str:
