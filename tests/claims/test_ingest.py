@@ -38,6 +38,7 @@ from claims.ingest.fill import count_text, date_text, main_date
 from claims.ingest.names import said_by
 from claims.ingest.sentences import CONDITIONAL, article_sentences
 from claims.load import Base, quote_in_text
+from claims.models import ClaimKind
 from claims.service import Crosscheck
 from claims.values import parse_count, parse_date_span, same_figure
 
@@ -725,3 +726,29 @@ def test_a_sentence_drafted_as_the_source_of_a_figure_drafts_no_new_claim_repeat
     drafts = drafts_by_action(engine, sentence)
     assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("troops-in-iraq", "about-2500")]
     assert CLAIM not in drafts
+
+
+def _with_alawis_account(base: Base) -> Base:
+    """The shipped base with the ISIS threat as what is said of it, and a second account of it:
+    Hussein Alawi's, worded as the test sentences are."""
+    changed = base.copy()
+    claim = changed.claims["isis-remnants-still-threat"]
+    first = claim.versions[0]
+    alawi = first.model_copy(update={
+        "id": "alawi-says", "text": "ISIS remnants still pose a real threat in Iraq and Syria, Hussein Alawi said.",
+        "values": first.values.model_copy(update={"speaker": "hussein-alawi"})})
+    changed.claims[claim.id] = claim.model_copy(update={"versions": [first, alawi], "kind": ClaimKind.ATTRIBUTION})
+    return changed
+
+
+@pytest.mark.parametrize("sentence, version", [
+    # Worded as Alawi's account is, but quoting no one: the account of no one in particular.
+    ("ISIS remnants still pose a real threat in Iraq and Syria.", "still-a-threat"),
+    ("ISIS remnants still pose a real threat in Iraq and Syria, Hussein Alawi said.", "alawi-says"),
+])
+def test_of_versions_a_sentence_agrees_with_equally_it_reports_the_account_of_who_it_quotes(
+        shipped_base: Base, sentence: str, version: str) -> None:
+    engine = Engine(_with_alawis_account(shipped_base), today=PUBLISHED)
+    sources = [d.version_id for d in drafts_by_action(engine, sentence)[SOURCE]
+               if d.claim_id == "isis-remnants-still-threat"]
+    assert sources == [version]
