@@ -823,9 +823,12 @@ _SHARED_HEAD = re.compile(r"^(?P<head>.+?)\s+(?P<first>(?P<prep>in|on|at|from)\s
 
 # Who said it, as a report attaches it to a fact: ", the coast guard said", "according to X, ",
 # "X told reporters that". The fact is also matched without it (who said it is kept as `said_by`).
+# What follows "told X that" is the fact, not part of who said it ("..., Zaki Ahmad told IANS that
+# 120 people were killed").
 _ATTRIBUTION = re.compile(
-    r",\s*(?:according to [^,.;]+|[^,.;]{1,80}?\s(?:said|says|told [^,.;]+|stated|announced|confirmed|reported))"
-    r"(?=\s*[,.;]|\s*$)|^(?:according to [^,]+,\s*)|^[^,.;]{1,80}?\s(?:said|says|told [^,.;]+?)\s+(?:that\s+)?",
+    r",\s*(?:according to [^,.;]+|[^,.;]{1,80}?\s(?:said|says|told (?:(?!\bthat\b)[^,.;])+|stated|announced|"
+    r"confirmed|reported))"
+    r"(?=\s*[,.;]|\s*$)|^(?:according to [^,]+,\s*)|^[^,.;]{1,80}?\s(?:said|says|told [^,.;]+?),?\s+(?:that\s+)?[“\"]?",
     re.IGNORECASE)
 
 
@@ -846,7 +849,7 @@ def joined_facts(sentence: str) -> list[str]:
     pieces = pieces if len(pieces) > 1 else []
     for text in [sentence, *pieces]:
         reported = _REPORTED_THAT.search(text)
-        for bare in (_ATTRIBUTION.sub("", text).strip(" ,."), reported.group(1).strip(" ,.") if reported else ""):
+        for bare in (_ATTRIBUTION.sub("", text).strip(" ,.”\""), reported.group(1).strip(" ,.") if reported else ""):
             if bare and bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
                 pieces.append(bare)
     return list(dict.fromkeys(pieces))
@@ -885,11 +888,22 @@ def _full_sentence(sentence: str) -> bool:
 def _closest(engine: Engine, part: str, reply: Reply, published: date) -> Reply | None:
     """A sentence no claim matches closely enough for a user's question may still be a report of
     the closest claim: judged against it by the same rules, it is one when that claim's
-    sources agree with it (a version it does not conflict with)."""
+    sources agree with it (a version it does not conflict with), or when the claim is a count and
+    the sentence gives another figure of it, differing from each version on that figure only."""
     if not reply.suggestions or reply.suggestions[0].score < CLOSEST_SCORE:
         return None
     judged = engine.judge_against(part, reply.suggestions[0].id, today=published)
-    return judged if any(v.judged and v.agrees for v in judged.versions) else None
+    if any(v.judged and v.agrees for v in judged.versions):
+        return judged
+    claim = engine.base.claims[reply.suggestions[0].id]
+    if claim.kind is ClaimKind.QUANTITY and _figures(engine, part, claim, published) and all(
+            _detail_conflicts(v) and all(c.startswith("number:") for c in _detail_conflicts(v))
+            for v in judged.versions if v.judged):
+        # A running tally differs from report to report: a sentence close to a count whose only
+        # quarrel with each version is the figure is another account of it ("110 of the bodies
+        # have been identified" beside 123 and 60).
+        return judged
+    return None
 
 
 def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, part: str, reply: Reply,
