@@ -238,6 +238,10 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             keep(other)
     for piece in joined_facts(stated):
         for _, reply in engine.check_parts(piece, today=published):
+            # A fact of the sentence is close to other claims too, as the whole sentence may be.
+            for other in _also(engine, run.article_id, sentence, piece, reply, published, speaker_text, run.cited, ""):
+                if not any(d.claim_id == other.claim_id for d in made):
+                    keep(other)
             if reply.claim is not None and any(d.claim_id == reply.claim.id and d.action != VERSION for d in made):
                 continue
             details = run.details(piece)
@@ -624,10 +628,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         # Of versions it agrees with, the one it states in so many words; then the account of who
         # it quotes, or of no one when it quotes no one; then the one whose wording it shares most
         # ("a little after 3 am": "shortly after 3 am", not "at 3.10 a.m.").
-        speaker = engine.entities.resolve(speaker_text) if speaker_text else None
         version = max(agreeing, key=lambda v: (states_values(claim, v.id, details, figures),
-                                               _version_speaker(claim, v.id) == speaker,
-                                               _shared_words(part, _version_text(claim, v.id))))
+                                               *_likeness(engine, claim, v.id, part, speaker_text)))
         if claim.id in cited:
             return ALREADY_CITED  # the moderators already placed this article's account of the claim
         reason = (f"agrees with *{version.text}* ({claim.id}/{version.id}); matched “{clip(reply.claim.wording, 90)}” "
@@ -717,9 +719,13 @@ def _other_figures_only(claim: Claim, view: VersionView, figures: list[NumRange]
             and _reports_figure(claim, view.id, figures))
 
 
-def _version_speaker(claim: Claim, version_id: str) -> str | None:
-    """Whose account a version is (None: no one's in particular)."""
-    return next((v.values.speaker for v in claim.versions if v.id == version_id), None)
+def _likeness(engine: Engine, claim: Claim, version_id: str, part: str, speaker_text: str | None) -> tuple[bool, int]:
+    """How alike a sentence and a version it agrees with are: whether the version is the account
+    of who the sentence quotes (or of no one in particular when it quotes no one), then how many
+    words they share."""
+    speaker = engine.entities.resolve(speaker_text) if speaker_text else None
+    theirs = next((v.values.speaker for v in claim.versions if v.id == version_id), None)
+    return theirs == speaker, _shared_words(part, _version_text(claim, version_id))
 
 
 def _version_text(claim: Claim, version_id: str) -> str:
@@ -795,7 +801,7 @@ def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply:
         agreeing = [v for v in judged.versions if v.judged and v.agrees and len(v.gaps) <= ALSO_GAPS
                     and _reports_figure(claim, v.id, figures)]
         if agreeing and judged.claim is not None:
-            version = agreeing[0]
+            version = max(agreeing, key=lambda v: _likeness(engine, claim, v.id, part, speaker_text))
             reason = (f"also agrees with *{version.text}* ({suggestion.id}/{version.id}); close to "
                       f"“{clip(judged.claim.wording, 90)}” ({suggestion.score:.0f}/100)")
             out.append(Draft(SOURCE, sentence.position, sentence.text, reason,

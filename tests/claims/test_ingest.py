@@ -772,3 +772,11 @@ def test_what_follows_told_someone_that_is_the_fact_not_who_said_it(engine: Engi
 def test_a_quote_opened_by_said_and_a_comma_is_judged_without_who_said_it() -> None:
     sentence = 'The governor said, "Turkish engineers opened a new bridge over the Tigris in Mosul."'
     assert "Turkish engineers opened a new bridge over the Tigris in Mosul" in joined_facts(sentence)
+
+
+def test_a_fact_of_a_sentence_is_also_a_source_of_a_close_claim_it_agrees_with(engine: Engine) -> None:
+    # The opening clause alone is only close to the 2011 withdrawal (no match): it agrees with it.
+    sentence = "Although the U.S. withdrew its troops in 2011, it returned in 2014 to lead the coalition against ISIS."
+    sources = {(d.claim_id, d.version_id) for d in drafts_by_action(engine, sentence)[SOURCE]}
+    assert sources == {("us-returned-2014-against-isis", "returned-2014"),
+                       ("us-full-withdrawal-2011", "withdrawn-2011")}
