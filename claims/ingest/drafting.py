@@ -77,6 +77,11 @@ BY_ATTRIBUTION = ("bears on the claim only through who it is attributed to (\"ac
                   "states is about something else")
 NO_FIGURE = "bears on a count but gives no figure for it: neither a source nor a new version"
 INTERPRETATION = "an interpretation (what something marks, reflects or suggests), not a report: no claim of its own"
+ADDED = ("counts something besides what the claim counts (\"also\", \"another\", \"other\"): not another "
+         "account of its figure")
+# "Four AC coaches have also been derailed", "Another train accident ... left 39 dead": a figure
+# said to come on top of what was counted, or of another event, is no other account of the count.
+_ADDED = re.compile(r"\b(?:also|another|other|additional)\b", re.IGNORECASE)
 MAX_STATEMENT = 300
 # What an analyst reads into events rather than what happened or was said: like an opinion, it
 # makes no claim of its own (a sentence matching a claim is still drafted as its source).
@@ -642,6 +647,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         return HEADLINE
     if not _matched_without_attribution(engine, part, claim.id, published):
         return BY_ATTRIBUTION
+    if claim.kind is ClaimKind.QUANTITY and _ADDED.search(part):
+        return ADDED
     closest = min(judged or reply.versions, key=lambda v: len(_detail_conflicts(v)), default=None)
     values = fill.values_of(details, engine.entities, published, claim.unit, text=part, said_by=speaker_text)
     if figures and claim.unit:

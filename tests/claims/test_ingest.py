@@ -17,6 +17,7 @@ from claims.extract import extract
 from claims.ingest import ArticleError, article_problem, draft_article
 from claims.ingest.checks import MAX_ARTICLE_CHARS
 from claims.ingest.drafting import (
+    ADDED,
     CLAIM,
     ENTITY,
     HEADLINE,
@@ -780,3 +781,12 @@ def test_a_fact_of_a_sentence_is_also_a_source_of_a_close_claim_it_agrees_with(e
     sources = {(d.claim_id, d.version_id) for d in drafts_by_action(engine, sentence)[SOURCE]}
     assert sources == {("us-returned-2014-against-isis", "returned-2014"),
                        ("us-full-withdrawal-2011", "withdrawn-2011")}
+
+
+@pytest.mark.parametrize("sentence", ["Another war in the region left 3,100 U.S. troops stationed in Iraq.",
+                                      "Four hundred U.S. troops have also been stationed in Iraq since March."])
+def test_a_figure_said_to_come_on_top_or_of_another_event_is_no_new_version_of_a_count(
+        engine: Engine, sentence: str) -> None:
+    drafting = draft_article(engine, "report-1", sentence, PUBLISHED)
+    assert VERSION not in {d.action for d in drafting.drafts}
+    assert ADDED in [s.reason for s in drafting.skipped]
