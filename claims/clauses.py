@@ -91,6 +91,8 @@ def _split_segment(segment: str) -> list[str]:
         right_verb = first_verb(right_words, gerund)
         if left_verb is None or right_verb is None or _reduced_relative(right_words, right_verb):
             continue
+        if right_words[right_verb].lower() in CLAUSE_TAKING and right_verb == len(right_words) - 1:
+            continue  # "on Monday and Tuesday, a spokesperson said": who said it all, not a claim
         if right_verb == 0 and len(right_words) < 2:
             continue  # "promised to leave and stayed": too little to be a claim of its own
         if right_verb == 0 and not m.group(0).strip(", ").lower().startswith(("while", "whereas")):
