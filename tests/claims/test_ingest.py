@@ -790,3 +790,11 @@ def test_a_figure_said_to_come_on_top_or_of_another_event_is_no_new_version_of_a
     drafting = draft_article(engine, "report-1", sentence, PUBLISHED)
     assert VERSION not in {d.action for d in drafting.drafts}
     assert ADDED in [s.reason for s in drafting.skipped]
+
+
+def test_an_opinion_the_report_makes_is_skipped_but_one_it_reports_someone_giving_is_not() -> None:
+    text = ("This withdrawal is a total disaster.\n"
+            "Officials said a fault may have caused the crash, which, they said, was the worst they had seen.\n")
+    first, second = article_sentences(text)
+    assert first.skipped == "an opinion"
+    assert second.skipped is None
