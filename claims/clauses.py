@@ -95,6 +95,8 @@ def _split_segment(segment: str) -> list[str]:
             continue  # "on Monday and Tuesday, a spokesperson said": who said it all, not a claim
         if right_verb == 0 and len(right_words) < 2:
             continue  # "promised to leave and stayed": too little to be a claim of its own
+        if right_verb == 0 and any(w.lower() in ("which", "who") for w in left_words[left_verb + 1:]):
+            continue  # "the NDRF, which has rescued 55 people and extricated 74 bodies": one relative clause
         if right_verb == 0 and not m.group(0).strip(", ").lower().startswith(("while", "whereas")):
             right = f"{_subject(left, left_words, left_verb)} {right}".strip()
         elif right_verb == 0:
