@@ -322,27 +322,35 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
 
 
 def _restates_drafted(engine: Engine, draft: Draft, made: list[Draft]) -> bool:
-    """Whether a new claim drafted from a sentence gives a figure its other drafts already record:
-    "Rescue operation is in progress at the site where 14 coaches derailed near Kanpur on Sunday"
-    is a source of the claim that 14 coaches derailed; a new claim with the 14 would record that
-    figure twice (a sentence's second figure was made the new claim's by `_other_figure`). A new
-    claim with no figure is kept: what it says of the same day, place or people may be another
-    fact ("The coalition played a key role in the defeat of ISIS in 2017" beside the defeat)."""
-    if draft.action != CLAIM or not draft.values.get("count"):
+    """Whether a new claim drafted from a sentence says only what its other drafts record: its
+    figure ("Rescue operation is in progress at the site where 14 coaches derailed near Kanpur"
+    is a source of the claim that 14 coaches derailed; a sentence's second figure was made the
+    new claim's by `_other_figure`), or, when it gives nothing but places, those places ("The
+    derailment occurred near Pukhrayan, a village near the city of Kanpur", a source of the claim
+    placing it at Pukhrayan). A new claim giving a date, a duration or who acted is kept: what it
+    says of them may be another fact ("The coalition played a key role in the defeat of ISIS in
+    2017" beside the defeat)."""
+    if draft.action != CLAIM:
         return False
-    recorded: list[str] = []
+    recorded: list[dict[str, Any]] = []
     for other in made:
-        if other.action == VERSION and other.values.get("count"):
-            recorded.append(other.values["count"])
+        if other.action == VERSION:
+            recorded.append(other.values)
         elif other.action == SOURCE and other.claim_id in engine.base.claims:
             version = next((v for v in engine.base.claims[other.claim_id].versions if v.id == other.version_id), None)
-            if version is not None and version.values.count:
-                recorded.append(version.values.count)
-    try:
-        mine = parse_count(draft.values["count"])
-        return any(same_figure(mine, parse_count(count)) for count in recorded)
-    except ValueError:
-        return False
+            if version is not None:
+                recorded.append(version.values.model_dump())
+    given = {key for key, value in draft.values.items() if value}
+    if draft.values.get("count"):
+        try:
+            mine = parse_count(draft.values["count"])
+            return any(r.get("count") and same_figure(mine, parse_count(r["count"])) for r in recorded)
+        except ValueError:
+            return False
+    if given == {"places"}:
+        theirs = {p for r in recorded for p in r.get("places") or []}
+        return all(any(engine.entities.related(p, t) for t in theirs) for p in draft.values["places"])
+    return False
 
 
 # "U.S. forces are to vacate most of their bases by September, including Ain al-Asad and Baghdad
@@ -388,8 +396,10 @@ def _other_figure(run: _Run, draft: Draft, made: list[Draft]) -> Draft:
     if not any(same_figure(parse_count(draft.values["count"]), f) for f in sourced):
         return draft
     text = draft.statement or draft.quote
+    # An order of size ("trapping hundreds of people") is no figure of its own (see `_checkable`).
     others = [(rng, unit) for rng, unit in run.details(text).counts
-              if unit != SHARE and not any(same_figure(rng, f) for f in sourced) and not fill.pointing(text, rng)]
+              if unit != SHARE and not rng.vague and not any(same_figure(rng, f) for f in sourced)
+              and not fill.pointing(text, rng)]
     if not others:
         return draft
     rng, unit = others[0]

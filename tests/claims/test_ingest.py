@@ -25,6 +25,10 @@ from claims.ingest.drafting import (
     NOTHING_CHECKABLE,
     SOURCE,
     VERSION,
+    Draft,
+    _other_figure,
+    _restates_drafted,
+    _Run,
     described_facts,
     elided_facts,
     included_facts,
@@ -798,3 +802,32 @@ def test_an_opinion_the_report_makes_is_skipped_but_one_it_reports_someone_givin
     first, second = article_sentences(text)
     assert first.skipped == "an opinion"
     assert second.skipped is None
+
+
+def _new_claim_beside_a_source(values: dict) -> list[Draft]:
+    source = Draft(SOURCE, 0, "q", "agrees", "k1", claim_id="isis-remnants-still-threat", version_id="still-a-threat")
+    claim = Draft(CLAIM, 0, "q", "new", "k2", claim_id="new-one", version_id="reported", values=values,
+                  statement="s")
+    return [source, claim]
+
+
+@pytest.mark.parametrize("values, restates", [
+    ({"places": ["iraq"]}, True),  # the source's version places it in Iraq already
+    ({"places": ["mosul"]}, True),  # Mosul is in Iraq: no other place
+    ({"places": ["iraq"], "date": "2017"}, False),  # a date: what it says of it may be another fact
+    ({"places": ["iraq"], "actors": ["isis"]}, False),  # who acted: the same
+    ({"count": "~2500"}, False),  # a figure the source's version does not record
+])
+def test_a_new_claim_giving_only_what_its_sentences_sources_record_is_not_drafted(
+        engine: Engine, values: dict, restates: bool) -> None:
+    made = _new_claim_beside_a_source(values)
+    assert _restates_drafted(engine, made[1], made) is restates
+
+
+def test_an_order_of_size_is_not_the_other_figure_of_a_sentence_drafted_as_a_source(engine: Engine) -> None:
+    statement = "About 2,500 U.S. troops are stationed in Iraq, trapping hundreds inside."
+    source = Draft(SOURCE, 0, statement, "agrees", "k1", claim_id="troops-in-iraq", version_id="about-2500")
+    claim = Draft(CLAIM, 0, statement, "new", "k2", claim_id="new-one", version_id="reported",
+                  values={"count": "~2500"}, statement=statement)
+    run = _Run(engine, "report-1", PUBLISHED, {})
+    assert _other_figure(run, claim, [source, claim]).values["count"] == "~2500"  # not "200..999"
