@@ -869,7 +869,9 @@ def joined_facts(sentence: str) -> list[str]:
     pieces = [p.strip(" ,.") for part in parts for p in _JOINS.split(part)]
     pieces = [q for p in pieces for q in [p, *shared_head_facts(p)]]
     pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
-    pieces = pieces if len(pieces) > 1 else []
+    # One piece left is still judged when what was cut off was too short to be a fact ("...,
+    # when most passengers were sleeping"): it is the sentence's fact without it.
+    pieces = pieces if len(pieces) > 1 or pieces != [sentence.strip(" ,.")] else []
     for text in [sentence, *pieces]:
         reported = _REPORTED_THAT.search(text)
         for bare in (_ATTRIBUTION.sub("", text).strip(" ,.”\""), reported.group(1).strip(" ,.") if reported else ""):
