@@ -8,22 +8,28 @@ the same comparison of details with every version), against the article's public
   of that version, quoting the sentence. A source reports the version's own figure: a
   compatible but different one ("at least 97" killed where the version has 145) is another
   account, a new version; of two versions it agrees with, it reports the one whose date or
-  figure it states in so many words;
+  figure it states in so many words, then the account of who it quotes (of no one in
+  particular when it quotes no one);
 - it matches a claim and conflicts with every version: draft a new version with the values the
   sentence gives, of the kinds the claim's versions record, saying what it conflicts with
   ("conflicts with *September 2026*: the article says *end of 2026*"); sentences giving the
-  same new account draft it once;
+  same new account draft it once. A figure said to come on top of what was counted, or of
+  another event ("also", "another", "other"), is no new version of a count;
 - it matches nothing, and gives something checkable (a date, a number, a place, a name): draft a
-  new claim with a first version.
+  new claim with a first version. A code naming one thing ("S2", "F-16") gives no number, and
+  an order of size alone ("hundreds of people") is nothing to check; a new claim that gives
+  only a figure, or only places, the sentence's other drafts record is not drafted.
 
 A headline or lead-in drafts only sources; a report's dateline ("LUCKNOW: ") is no part of
 what is matched; a claim matched only through who a sentence is attributed to gets no new
 version.
 
 A report's sentences are longer than a user's question and often carry several facts, so a
-sentence no claim matches is also judged against its closest claim (`_closest`), close claims
+sentence no claim matches is also judged against its closest claim (`_closest`: a source when
+it agrees, a new version when the claim is a count and only the figure differs), close claims
 that agree are drafted beside the one matched (`_also`), and the facts a sentence joins, or
-states without who said them, are judged one by one (`joined_facts`): the same rules each time.
+states without who said them, are judged one by one (`joined_facts`), each with the claims
+close to it: the same rules each time.
 A fact of a sentence that matched nothing as a whole, which is another account of a claim, is
 drafted as that claim's new version rather than as a new claim. What a sentence says in passing
 of what it names ("ISIS, which had seized ...") is a new claim when the base has nothing on it
