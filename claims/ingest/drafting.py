@@ -834,8 +834,9 @@ def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply:
 
 
 # Where a report's long sentence joins one fact to the next: ", with ...", "; ", "—", ", while ...",
-# "... and those stationed in ...". Plain English syntax, not any topic's words.
-_JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|as)\b)|;\s+|\s*[—–]\s*|"
+# ", of which ...", "... and those stationed in ...". Plain English syntax, not any topic's words.
+_JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|(?:of|out of|in) which|as)\b)|"
+                    r";\s+|\s*[—–]\s*|"
                     r"\s+but\s+|\s+when\s+|\s+(?:after|before)\s+(?=(?:an?|the)\s+[a-z])|\s+as\s+(?=(?:the|some|several|\d+|[A-Z])\b)|"
                     r"\s+and\s+(?=(?:the|those|its|their|all|some|several|hundreds|thousands|an?|[A-Z])\b)")
 # A clause that opens a sentence and sets the scene for its main clause: "Although the U.S.

@@ -411,6 +411,8 @@ def test_a_head_shared_by_two_places_or_times_is_stated_once_for_each(phrase: st
      ["At least 97 people were killed on Sunday", "14 coaches of the express derailed near the town"]),
     ("Over 200 people were injured as 14 coaches of the express went off the track.",
      ["Over 200 people were injured", "14 coaches of the express went off the track"]),
+    ("142 bodies have been found so far, out of which 110 have been identified.",
+     ["142 bodies have been found so far", "out of which 110 have been identified"]),
     # What is cut off is too short to be a fact: the rest is still a fact of its own.
     ("Fourteen coaches rolled off the track 60 km from the city, when most passengers were sleeping.",
      ["Fourteen coaches rolled off the track 60 km from the city"]),
