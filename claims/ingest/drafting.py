@@ -87,7 +87,8 @@ ADDED = ("counts something besides what the claim counts (\"also\", \"another\",
          "account of its figure")
 # "Four AC coaches have also been derailed", "Another train accident ... left 39 dead": a figure
 # said to come on top of what was counted, or of another event, is no other account of the count.
-_ADDED = re.compile(r"\b(?:also|another|other|additional)\b", re.IGNORECASE)
+_ADDED = re.compile(r"\b(?:also(?!\s+(?:said|says|told|added|stated|announced|noted|confirmed)\b)|another|other|"
+                    r"additional)\b", re.IGNORECASE)  # "He also said that ...": the saying is the added thing
 MAX_STATEMENT = 300
 # What an analyst reads into events rather than what happened or was said: like an opinion, it
 # makes no claim of its own (a sentence matching a claim is still drafted as its source).

@@ -792,6 +792,11 @@ def test_a_fact_of_a_sentence_is_also_a_source_of_a_close_claim_it_agrees_with(e
                        ("us-full-withdrawal-2011", "withdrawn-2011")}
 
 
+def test_a_figure_someone_also_said_is_a_new_version_of_a_count_like_any_other(engine: Engine) -> None:
+    drafts = drafts_by_action(engine, "The Pentagon also said that about 3,100 U.S. troops are stationed in Iraq.")
+    assert [d.values["count"] for d in drafts[VERSION] if d.claim_id == "troops-in-iraq"] == ["~3100"]
+
+
 @pytest.mark.parametrize("sentence", ["Another war in the region left 3,100 U.S. troops stationed in Iraq.",
                                       "Four hundred U.S. troops have also been stationed in Iraq since March."])
 def test_a_figure_said_to_come_on_top_or_of_another_event_is_no_new_version_of_a_count(
