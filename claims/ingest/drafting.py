@@ -201,7 +201,7 @@ class _Run:
         """What `text` says (`extract`, against the publication day), with the weekdays it names
         as dates when the publication day is known."""
         engine = self.engine
-        details = extract(engine.normaliser.normalise(positive_form(without_codes(text)).text).words, self.kinds,
+        details = extract(engine.normaliser.normalise(positive_form(without_non_figures(text)).text).words, self.kinds,
                           self.published,
                           engine.vocabulary.units)
         if self.day_known:
@@ -212,15 +212,15 @@ class _Run:
         self.kinds = {eid: str(e.kind) for eid, e in self.engine.entities.entities.items()}
 
 
-# A code that names one thing by letters and digits run together: a coach ("S2", "B3"), an
-# aircraft ("A380", "F-16"), a group ("G20"). Its digits count nothing the sentence reports.
-_CODE = re.compile(r"\b[A-Z]{1,3}-?\d{1,4}[A-Z]?\b")
+# Numbers that count nothing the sentence reports: a code naming one thing by letters and digits
+# run together (a coach "S2", an aircraft "A380" or "F-16", a group "G20"), and "one another".
+_NOT_FIGURES = re.compile(r"\b[A-Z]{1,3}-?\d{1,4}[A-Z]?\b|\bone another\b")
 
 
-def without_codes(text: str) -> str:
-    """The text with the codes it names things by left out, for reading its figures: "The S2 coach
-    was severely damaged" gives no count of 2."""
-    return _CODE.sub("", text)
+def without_non_figures(text: str) -> str:
+    """The text without the numbers that count nothing, for reading its figures: "The S2 coach was
+    severely damaged" gives no count of 2, "thrown over one another" none of 1."""
+    return _NOT_FIGURES.sub("", text)
 
 
 def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[str]]:
@@ -712,8 +712,8 @@ def _figures(engine: Engine, text: str, claim: Claim, published: date) -> list[N
     """The figures a sentence gives for what the claim counts: its counts of the claim's unit or
     of nothing named (a count of something else, "3 bases" beside a troop count, is not one)."""
     kinds = {eid: str(e.kind) for eid, e in engine.entities.entities.items()}
-    details = extract(engine.normaliser.normalise(positive_form(without_codes(text)).text).words, kinds, published,
-                      engine.vocabulary.units)
+    words = engine.normaliser.normalise(positive_form(without_non_figures(text)).text).words
+    details = extract(words, kinds, published, engine.vocabulary.units)
     return [rng for rng, unit in details.counts
             if unit != SHARE and (unit is None or claim.unit is None or unit == claim.unit)]
 
