@@ -31,6 +31,14 @@ from claims.text import Normalised
 _BATCHES = (16, 64, 256, 1024)
 # How many of a round's claims are scored at once, best bound first (the last: all the rest).
 _SCORE_CHUNKS = (1, 3, 1 << 30)
+# A statement term is looked up claim by claim instead of read whole only when its posting lists
+# hold this share of the claims (shorter ones cost less to read than to decide about)...
+_SKIP_MIN_SHARE = 1 / 32
+# ... when a claim must explain this share of the statement (a near-verbatim test: the few claims
+# the rarer terms find are then looked up; at lower floors they are too many) ...
+_SKIP_FLOOR = 0.5
+# ... and when a binary search per claim and term costs less (as this many posting reads).
+_LOOKUP_COST = 32
 
 
 class Matcher(Expansion, Scoring, IndexStates, Index):
@@ -112,50 +120,7 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         need = ((bar - _ROUNDING_SLACK) / _BOUND_SCALE - bonus_max) / 100
         floor = q.total * need ** (1 / STATEMENT_SHARE) / _BOUND_SCALE if need > 0 else 0.0
 
-        explained = self._zeros("explained", rows)
-        best_similarity: dict[int, float] = {}
-        for _, items in q.groups:
-            for tid, similarity in items:
-                if similarity > best_similarity.get(tid, 0.0):
-                    best_similarity[tid] = similarity
-        # A term found exactly, by one statement term only, adds the same to recall's numerator
-        # and to the reached weight: such terms are added to both at once.
-        shared: set[int] = set()
-        for weight, items in q.groups:
-            if len(items) == 1 and items[0][1] == best_similarity[items[0][0]] == 1.0 and weight == idf[items[0][0]]:
-                shared.add(items[0][0])
-        for weight, items in q.groups:
-            if len(items) == 1 and items[0][0] in shared:
-                for postings in self._rows_of(items[0][0]):
-                    explained[postings] += weight
-        reached = self._zeros("reached", rows)
-        reached += explained
-        best = self._zeros("best", rows)  # per row, a statement term's best similarity (zeroed after each term)
-        for weight, items in q.groups:
-            if len(items) == 1 and items[0][0] in shared:
-                continue
-            if len(items) == 1:
-                tid, similarity = items[0]
-                for postings in self._rows_of(tid):
-                    explained[postings] += weight * similarity
-            elif items:
-                touched = []
-                for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
-                    for postings in self._rows_of(tid):
-                        best[postings] = similarity
-                        touched.append(postings)
-                if touched:
-                    # A row listed twice gets the same sum twice: it is added once.
-                    at = np.concatenate(touched)
-                    explained[at] += weight * best[at]
-                    best[at] = 0.0
-        for tid, similarity in best_similarity.items():
-            if tid not in shared:
-                for postings in self._rows_of(tid):
-                    reached[postings] += idf[tid] * similarity
-
-        hopeful = (explained >= floor) if floor > 0 else (explained > 0)
-        found = np.flatnonzero(hopeful & self._alive.view())
+        explained, reached, found, best_similarity = self._explained(q, idf, floor, rows)
         if not len(found):
             return []
         inverse_min_weights = self._inverse_min_weights(found)
@@ -220,6 +185,127 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
             found, key = found[rest], key[rest]
             bonus = bonus[rest] if bonus is not None else None
         return self._worded(top, wording_of)
+
+    def _explained(self, q: _Query, idf: np.ndarray, floor: float,
+                   rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, float]]:
+        """Per row, the statement weight the claim explains (recall's numerator) and the weight
+        of its terms the statement reaches (coverage's bound), both exact at the live rows that
+        explain at least `floor` (returned, sorted, with each term id's best similarity).
+
+        A claim using none of the statement's rarer terms cannot reach `floor` when its commoner
+        terms weigh less than that together: their long posting lists are then not read whole,
+        only looked up for the claims the rarer terms found."""
+        best_similarity: dict[int, float] = {}
+        for _, items in q.groups:
+            for tid, similarity in items:
+                if similarity > best_similarity.get(tid, 0.0):
+                    best_similarity[tid] = similarity
+        skipped = self._skippable(q, floor) if floor >= _SKIP_FLOOR * q.total else set()
+        kept = [group for i, group in enumerate(q.groups) if i not in skipped]
+        later = [q.groups[i] for i in sorted(skipped)]
+        dense = {tid for _, items in kept for tid, _ in items}
+        explained = self._zeros("explained", rows)
+        reached = self._zeros("reached", rows)
+        alive = self._alive.view()
+        if later:
+            self._add_groups(kept, {tid: s for tid, s in best_similarity.items() if tid in dense}, idf,
+                             explained, reached)
+            slack = sum(weight * max(s for _, s in items) for weight, items in later)
+            found = np.flatnonzero((explained >= floor - slack) & alive)
+            sparse = {tid: s for tid, s in best_similarity.items() if tid not in dense}
+            postings = sum(len(p) for tid in sparse for p in self._rows_of(tid))
+            if len(found) * len(sparse) * _LOOKUP_COST < postings:
+                self._add_found(later, sparse, idf, found, explained, reached)
+                return explained, reached, found[explained[found] >= floor], best_similarity
+            self._add_groups(later, sparse, idf, explained, reached)
+            return explained, reached, found[explained[found] >= floor], best_similarity
+        self._add_groups(q.groups, best_similarity, idf, explained, reached)
+        hopeful = (explained >= floor) if floor > 0 else (explained > 0)
+        return explained, reached, np.flatnonzero(hopeful & alive), best_similarity
+
+    def _skippable(self, q: _Query, floor: float) -> set[int]:
+        """The statement terms (indexes in `q.groups`) not to read whole: those with the longest
+        posting lists that together explain less than `floor` (a claim explaining `floor` uses
+        another term too)."""
+        sizes = [sum(len(p) for tid, _ in items for p in self._rows_of(tid)) for _, items in q.groups]
+        skipped: set[int] = set()
+        slack = 0.0
+        for i in sorted(range(len(q.groups)), key=lambda i: -sizes[i]):
+            weight, items = q.groups[i]
+            most = weight * max((s for _, s in items), default=0.0)
+            if sizes[i] < _SKIP_MIN_SHARE * len(self._ids):
+                break
+            if slack + most < floor:
+                skipped.add(i)
+                slack += most
+        return skipped
+
+    def _add_groups(self, groups: list[tuple[float, list[tuple[int, float]]]], similarity_of: dict[int, float],
+                    idf: np.ndarray, explained: np.ndarray, reached: np.ndarray) -> None:
+        """Add the statement terms `groups` to every row's explained weight, and the term ids of
+        `similarity_of` (id: best similarity) to every row's reached weight."""
+        # A term found exactly, by one statement term only, adds the same to recall's numerator
+        # and to the reached weight: such terms are added to both at once.
+        shared: set[int] = set()
+        for weight, items in groups:
+            if len(items) == 1 and items[0][1] == similarity_of.get(items[0][0]) == 1.0 and weight == idf[items[0][0]]:
+                shared.add(items[0][0])
+        for weight, items in groups:
+            if len(items) == 1 and items[0][0] in shared:
+                for postings in self._rows_of(items[0][0]):
+                    np.add.at(explained, postings, weight)
+                    np.add.at(reached, postings, weight)
+        best = self._zeros("best", len(explained))  # per row, a statement term's best similarity
+        for weight, items in groups:
+            if len(items) == 1 and items[0][0] in shared:
+                continue
+            if len(items) == 1:
+                tid, similarity = items[0]
+                for postings in self._rows_of(tid):
+                    np.add.at(explained, postings, weight * similarity)
+            elif items:
+                touched = []
+                for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
+                    for postings in self._rows_of(tid):
+                        best[postings] = similarity
+                        touched.append(postings)
+                if touched:
+                    # A row listed twice gets the same sum twice: it is added once.
+                    at = np.concatenate(touched)
+                    explained[at] += weight * best[at]
+                    best[at] = 0.0
+        for tid, similarity in similarity_of.items():
+            if tid not in shared:
+                for postings in self._rows_of(tid):
+                    np.add.at(reached, postings, idf[tid] * similarity)
+
+    def _add_found(self, groups: list[tuple[float, list[tuple[int, float]]]], similarity_of: dict[int, float],
+                   idf: np.ndarray, found: np.ndarray, explained: np.ndarray, reached: np.ndarray) -> None:
+        """`_add_groups` for the rows `found` (sorted) only, by looking them up in the terms'
+        posting lists."""
+        extra_explained = np.zeros(len(found))
+        for weight, items in groups:
+            best = np.zeros(len(found))
+            for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
+                best[self._uses(found, tid)] = similarity
+            extra_explained += weight * best
+        extra_reached = np.zeros(len(found))
+        for tid, similarity in similarity_of.items():
+            extra_reached[self._uses(found, tid)] += idf[tid] * similarity
+        explained[found] += extra_explained
+        reached[found] += extra_reached
+
+    def _uses(self, rows: np.ndarray, tid: int) -> np.ndarray:
+        """Which of `rows` (sorted) use the term: a binary search of its posting lists (each
+        sorted: rows are indexed in order)."""
+        out = np.zeros(len(rows), dtype=bool)
+        for postings in self._rows_of(tid):
+            if not len(postings):
+                continue
+            wanted = rows.astype(postings.dtype, copy=False)
+            at = np.minimum(np.searchsorted(postings, wanted), len(postings) - 1)
+            out |= postings[at] == wanted
+        return out
 
     def _worded(self, candidates: list[Candidate], wording_of: dict[str, int]) -> list[Candidate]:
         """The candidates with the text of the wording that matched best."""
