@@ -26,11 +26,13 @@ from claims.match.scoring import Scoring
 from claims.match.state import IndexStates
 from claims.text import Normalised
 
-# Claims scored exactly per round of the search; the first rounds are small because the best
-# bounds usually belong to the best claims, which then set the bar for all others.
-_BATCHES = (16, 64, 256, 1024)
+# Claims scored exactly per round of the search; the first round is small because the best
+# bounds usually belong to the best claims, which then set the bar for all others. The next are
+# large: the claims left with a bound at the bar then usually tie with it (copies of one claim),
+# and scoring them all at once costs less than round after round.
+_BATCHES = (16, 256, 4096)
 # How many of a round's claims are scored at once, best bound first (the last: all the rest).
-_SCORE_CHUNKS = (1, 3, 1 << 30)
+_SCORE_CHUNKS = (1, 1 << 30)
 # A statement term is looked up claim by claim instead of read whole only when its posting lists
 # hold this share of the claims (shorter ones cost less to read than to decide about)...
 _SKIP_MIN_SHARE = 1 / 32
