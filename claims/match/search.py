@@ -211,7 +211,7 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         alive = self._alive.view()
         if later:
             self._add_groups(kept, {tid: s for tid, s in best_similarity.items() if tid in dense}, idf,
-                             explained, reached)
+                             explained, reached, fresh=True)
             slack = sum(weight * max(s for _, s in items) for weight, items in later)
             found = np.flatnonzero((explained >= floor - slack) & alive)
             sparse = {tid: s for tid, s in best_similarity.items() if tid not in dense}
@@ -219,9 +219,9 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
             if len(found) * len(sparse) * _LOOKUP_COST < postings:
                 self._add_found(later, sparse, idf, found, explained, reached)
                 return explained, reached, found[explained[found] >= floor], best_similarity
-            self._add_groups(later, sparse, idf, explained, reached)
+            self._add_groups(later, sparse, idf, explained, reached, fresh=False)
             return explained, reached, found[explained[found] >= floor], best_similarity
-        self._add_groups(q.groups, best_similarity, idf, explained, reached)
+        self._add_groups(q.groups, best_similarity, idf, explained, reached, fresh=True)
         hopeful = (explained >= floor) if floor > 0 else (explained > 0)
         return explained, reached, np.flatnonzero(hopeful & alive), best_similarity
 
@@ -243,20 +243,30 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         return skipped
 
     def _add_groups(self, groups: list[tuple[float, list[tuple[int, float]]]], similarity_of: dict[int, float],
-                    idf: np.ndarray, explained: np.ndarray, reached: np.ndarray) -> None:
+                    idf: np.ndarray, explained: np.ndarray, reached: np.ndarray, fresh: bool) -> None:
         """Add the statement terms `groups` to every row's explained weight, and the term ids of
-        `similarity_of` (id: best similarity) to every row's reached weight."""
+        `similarity_of` (id: best similarity) to every row's reached weight (`fresh`: both are
+        zeros yet)."""
         # A term found exactly, by one statement term only, adds the same to recall's numerator
         # and to the reached weight: such terms are added to both at once.
         shared: set[int] = set()
         for weight, items in groups:
             if len(items) == 1 and items[0][1] == similarity_of.get(items[0][0]) == 1.0 and weight == idf[items[0][0]]:
                 shared.add(items[0][0])
-        for weight, items in groups:
-            if len(items) == 1 and items[0][0] in shared:
-                for postings in self._rows_of(items[0][0]):
-                    np.add.at(explained, postings, weight)
-                    np.add.at(reached, postings, weight)
+        if fresh:
+            # Both still zeros: the shared terms are added to `explained`, then copied whole
+            # (cheaper than adding them again, one posting list at a time).
+            for weight, items in groups:
+                if len(items) == 1 and items[0][0] in shared:
+                    for postings in self._rows_of(items[0][0]):
+                        np.add.at(explained, postings, weight)
+            reached += explained
+        else:
+            for weight, items in groups:
+                if len(items) == 1 and items[0][0] in shared:
+                    for postings in self._rows_of(items[0][0]):
+                        np.add.at(explained, postings, weight)
+                        np.add.at(reached, postings, weight)
         best = self._zeros("best", len(explained))  # per row, a statement term's best similarity
         for weight, items in groups:
             if len(items) == 1 and items[0][0] in shared:
