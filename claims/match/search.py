@@ -253,20 +253,16 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         for weight, items in groups:
             if len(items) == 1 and items[0][1] == similarity_of.get(items[0][0]) == 1.0 and weight == idf[items[0][0]]:
                 shared.add(items[0][0])
-        if fresh:
-            # Both still zeros: the shared terms are added to `explained`, then copied whole
-            # (cheaper than adding them again, one posting list at a time).
-            for weight, items in groups:
-                if len(items) == 1 and items[0][0] in shared:
-                    for postings in self._rows_of(items[0][0]):
-                        np.add.at(explained, postings, weight)
-            reached += explained
-        else:
-            for weight, items in groups:
-                if len(items) == 1 and items[0][0] in shared:
-                    for postings in self._rows_of(items[0][0]):
-                        np.add.at(explained, postings, weight)
+        for weight, items in groups:
+            if len(items) == 1 and items[0][0] in shared:
+                for postings in self._rows_of(items[0][0]):
+                    np.add.at(explained, postings, weight)
+                    if not fresh:
                         np.add.at(reached, postings, weight)
+        if fresh:
+            # Both were zeros: the shared terms' weights are copied whole, which costs less than
+            # adding them again one posting list at a time.
+            reached += explained
         best = self._zeros("best", len(explained))  # per row, a statement term's best similarity
         for weight, items in groups:
             if len(items) == 1 and items[0][0] in shared:
