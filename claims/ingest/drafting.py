@@ -295,8 +295,29 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
                                                and _SCOPE_ONLY.match(d.reason))]
             if not any(d.claim_id == one.claim_id for d in made):
                 keep(one)
-    made[:] = [_other_figure(run, d, made) for d in made]
+    made[:] = [_sentence_values(run, _other_figure(run, d, made), stated) for d in made]
     return made, why_not
+
+
+def _sentence_values(run: _Run, draft: Draft, stated: str) -> Draft:
+    """A new claim drafted from one of the facts a sentence joins, with what the sentence gives
+    for it outside it: the date given before it when it gives none ("the negotiations in January,
+    but they were postponed": postponed then; a date after it is the next fact's), and the places
+    its list goes on to ("emerged in Syria | and Iraq, ...": the split cut the list, not the fact)."""
+    piece = draft.statement or ""
+    if draft.action != CLAIM or not piece or piece.strip(" .") == stated.strip(" ."):
+        return draft
+    values = dict(draft.values)
+    at = stated.find(piece.rstrip(" ."))
+    if "date" not in values and at > 0 and not run.details(piece).dates:
+        before = stated[:at]
+        when = fill.main_date(fill.event_dates(run.details(before), before), run.published, before)
+        if when is not None:
+            values["date"] = fill.since_date(before, when, run.published) or fill.date_text(when, run.published)
+    if values.get("places"):
+        more = [p for p in fill.listed_after(stated, piece, run.engine.entities) if p not in values["places"]]
+        values["places"] = [*values["places"], *more]
+    return replace(draft, values=values) if values != draft.values else draft
 
 
 # "U.S. forces are to vacate most of their bases by September, including Ain al-Asad and Baghdad
