@@ -268,9 +268,12 @@ def _acts(words: list[str], i: int) -> bool:
     pledged"): a capital standing for its government, not somewhere things happen."""
     if _locative(words, i):
         return False
-    after = words[i + 1: i + 4]
+    after = words[i + 1: i + 6]
     if after[:1] == ["and"] and len(after) > 1 and after[1].startswith(ENTITY_PREFIX):
         after = after[2:]
+    # "Baghdad has long argued", "Ankara had repeatedly warned": the verb after its auxiliary
+    while len(after) > 1 and (after[0] in ("has", "have", "had", "long") or after[0].endswith("ly")):
+        after = after[1:]
     verb = bool(after) and (past_form(after[0]) is not None or after[0] in SAY_WORDS)
     return verb and after[0] not in COMPOUND_PARTICIPLES
 
@@ -567,6 +570,7 @@ def _split_speech_dates(words: list[str], details: Details, starts: list[int]) -
 
 def _extract_numbers(words: list[str], details: Details, consumed: set[int], units: dict[str, str]) -> None:
     i = 0
+    last: tuple[NumRange, str | None, int, str] | None = None  # the last figure of a named unit, its end and bound
     while i < len(words):
         if i in consumed:
             i += 1
@@ -615,6 +619,11 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int], uni
         # "12 day war", "three year timeframe", "two decades": a duration
         if after < len(words) and words[after] in DURATION_UNITS:
             unit_word = words[after]
+            if words[after + 1: after + 2] in (["later"], ["earlier"]):
+                # "two years later": when, counted from something told before, not how long
+                consumed.update(range(i - modifier, after + 2))
+                i = after + 2
+                continue
             amount = value * _UNIT_SCALE.get(unit_word, 1)
             details.durations.append(Duration(amount, DURATION_UNITS[unit_word], bound))
             consumed.update(range(i - modifier, after + 1))
@@ -643,9 +652,32 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int], uni
         unit = _unit_after(words, after, units)
         if "$" in words[max(0, i - 3): i] or (i > 0 and words[i - 1] == "dollars"):
             unit = "dollars"
+        if unit is None and bound == "exact" and last is not None and _elided_after(words, last[2], i):
+            # "about 2,500 troops in Iraq and an additional 900 in Syria": 900 troops, about as many
+            unit = last[1]
+            if last[3] == "about":
+                rng = approx_range(value, label)
         details.counts.append((rng, unit))
         consumed.update(range(i - modifier, after))
+        last = (rng, unit, after, bound) if unit else None
         i = after
+
+
+# What may stand between "and" and a second figure whose noun is left out ("and an additional 900").
+_ELIDED_OPENERS = frozenset({"a", "an", "another", "additional", "further", "extra", "other"})
+# How far the second figure may come after the first one's end ("2,500 troops stationed in Iraq and 900").
+_ELISION_REACH = 8
+
+
+def _elided_after(words: list[str], end: int, i: int) -> bool:
+    """Whether the figure at words[i] is a second one joined by "and" to the figure ending at
+    `end`, its noun left out ("2,500 troops in Iraq and an additional 900 in Syria"): it counts
+    what the first counts, and an "about" before the first holds for both."""
+    between = words[end:i]
+    if not 0 < len(between) <= _ELISION_REACH or "and" not in between:
+        return False
+    tail = between[len(between) - between[::-1].index("and"):]
+    return all(w in _ELIDED_OPENERS for w in tail) and not any(_number(words, j) for j in range(end, i))
 
 
 def _clock_time(words: list[str], after: int) -> int:

@@ -369,7 +369,20 @@ def _other_figure(run: _Run, draft: Draft, made: list[Draft]) -> Draft:
         return draft
     rng, unit = others[0]
     values = {**draft.values, "count": fill.count_text(rng)}
+    if draft.values.get("places"):
+        # Each figure with a place of its own ("2,500 in Iraq and 900 in Syria"): the place of this one.
+        figures = [r for r, u in run.details(text).counts if u != SHARE and r != rng]
+        others = {p for r in figures for p in _figure_places(run, text, r)}
+        mine = [p for p in _figure_places(run, text, rng) if p in draft.values["places"]]
+        if mine and others and not others & set(mine):
+            values["places"] = mine
     return replace(draft, values=values, unit=unit if draft.unit else None)
+
+
+def _figure_places(run: _Run, text: str, rng: NumRange) -> list[str]:
+    """The places named from a figure of `text` up to its next figure (`fill.figure_passage`)."""
+    passage = fill.figure_passage(text, rng)
+    return run.details(passage).places if passage else []
 
 
 # "At least 119 people were killed and more than 150 injured": the second figure shares the first's

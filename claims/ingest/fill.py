@@ -259,6 +259,23 @@ def listed_after(whole: str, piece: str, entities: EntityIndex) -> list[str]:
     return [found[0]] if kind in (EntityKind.COUNTRY, EntityKind.PLACE) else []
 
 
+def figure_passage(text: str, rng: NumRange) -> str | None:
+    """The words from a figure of `text` up to its next figure ("900 in neighbouring Syria" of
+    "about 2,500 troops stationed in Iraq and an additional 900 in neighbouring Syria"): where a
+    sentence gives several figures, each with its place, the place that goes with it is there.
+    None when the figure is not found as written."""
+    label = rng.label.strip()
+    if label.replace(".", "").isdigit():
+        pattern = r"(?<![\d,.])" + r",?".join(re.escape(c) for c in label) + r"(?![\d,])"
+    else:
+        pattern = rf"\b{re.escape(label)}\b"
+    m = re.search(pattern, text, re.IGNORECASE)
+    if not m:
+        return None
+    following = re.search(r"\d", text[m.end():])
+    return text[m.start(): m.end() + following.start() if following else len(text)]
+
+
 def speaking_for(entities: EntityIndex, said_by: str) -> str | None:
     """The entity who speaks when a sentence quotes `said_by`. A place named alone as the one
     speaking ("Baghdad has long argued") stands for the government seated there: the country the
