@@ -639,6 +639,7 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     if figures and claim.unit:
         values["count"] = fill.count_text(figures[0])  # the figure of what the claim counts
     values = _kinds_recorded(values, claim, closest)
+    values = _without_claims_own_places(engine, values, claim)
     taken = {v.id for v in claim.versions}
     version_id = _unique(_version_slug(values) or f"from-{article_id}"[:60], taken)
     reason = _conflict_reason(claim.versions, closest) if closest else "no version of the claim speaks to it"
@@ -654,6 +655,19 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
 # The value a detail conflict is about (`claims.verdict._details`): a new version records it.
 _CONFLICT_VALUES = {"date": "date", "number": "count", "duration": "duration", "place": "places", "scope": "scope",
                     "speaker": "speaker", "who": "actors"}
+
+
+def _without_claims_own_places(engine: Engine, values: dict[str, Any], claim: Claim) -> dict[str, Any]:
+    """A new version's places without those the claim itself is about ("The U.S. withdrawal from
+    Iraq has begun": every account of it is in Iraq) when none of its versions records them: a
+    version records the places that tell it apart, as the moderators did."""
+    if not values.get("places"):
+        return values
+    recorded = {p for version in claim.versions for p in version.values.places}
+    own = set(engine.entities.replace(claim.statement)[1]) - recorded
+    places = [p for p in values["places"] if p not in own]
+    out = {key: value for key, value in values.items() if key != "places"}
+    return {**out, "places": places} if places else out
 
 
 def _kinds_recorded(values: dict[str, Any], claim: Claim, closest: VersionView | None) -> dict[str, Any]:

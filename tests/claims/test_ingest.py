@@ -758,3 +758,11 @@ def test_a_fact_drafted_from_part_of_a_sentence_keeps_the_places_its_list_goes_o
     [floods] = [d for d in drafts if "floods" in (d.statement or "")]
     assert floods.values["places"] == ["syria", "iraq"]
     assert "duration" not in floods.values  # "two years later" says when, not how long
+
+
+def test_a_new_version_leaves_out_the_place_the_claim_itself_is_about(engine: Engine) -> None:
+    # "The U.S. withdrawal from Iraq has begun": no version records Iraq, every account is in it.
+    assert not any("iraq" in v.values.places for v in engine.base.claims["withdrawal-began"].versions)
+    [version] = drafts_by_action(engine, "US troops started withdrawing from Iraq in March 2024.")[VERSION]
+    assert version.claim_id == "withdrawal-began"
+    assert version.values == {"date": "2024-03"}
