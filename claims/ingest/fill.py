@@ -17,7 +17,7 @@ from typing import Any
 from claims.extract import SHARE, Details
 from claims.models import EntityKind
 from claims.text import ENTITY_PREFIX, EntityIndex
-from claims.values import YEAR_PARTS, DateSpan, NumRange
+from claims.values import MONTHS, YEAR_PARTS, DateSpan, NumRange, month_span
 
 # A span of whole months within one year, named as curators name it.
 _PARTS = {months: name for name, months in YEAR_PARTS.items() if name in ("early", "mid", "end", "beginning")}
@@ -179,12 +179,37 @@ def event_dates(details: Details, text: str = "") -> list[DateSpan]:
     October 7", `Details.bounds`), nor those of a closing "with" phrase ("has begun the first phase,
     with the process set to continue until September 2026": September 2026 is when the process
     ends, not when it began)."""
-    dates = [d for d in details.dates if d not in details.bounds]
+    dates = _comma_days([d for d in details.dates if d not in details.bounds], text)
     phrase = _WITH_PHRASE.search(text) if text else None
     if phrase:
         head, tail = text[:phrase.start()].casefold(), text[phrase.start():].casefold()
         dates = [d for d in dates if not (d.label in tail and d.label not in head)]
     return dates
+
+
+def _year_joined(span: DateSpan, text: str) -> bool:
+    """Whether a month given without its year is joined to a year the sentence gives: "January
+    and March 2025", "from January to March 2025", "September of this year". A year named
+    elsewhere ("in January, ahead of the 2026 elections") is another date's: the month is then
+    the report's (`_year_of`). Without the text, any year the sentence gives is taken."""
+    month = next((w for w in span.label.split() if w in MONTHS), None)
+    if not text or month is None:
+        return True
+    return bool(re.search(rf"\b{month}\b(?:\s+\d{{1,2}})?,?\s+(?:of|and|to|until|till|through|or|-|–)\s+"
+                          rf"(?:(?:the|this|next|last)\s+)?(?:\w+\s+)?(?:\d{{4}}|year)\b", text, re.IGNORECASE))
+
+
+def _comma_days(dates: list[DateSpan], text: str) -> list[DateSpan]:
+    """Dates read as a month and a day that the sentence parts with a comma ("Since August, 5
+    attacks ...": August, and five attacks) are the month alone."""
+    out = []
+    for d in dates:
+        words = d.label.split()
+        if not d.year_known and d.start == d.end and len(words) == 2 and words[0] in MONTHS and re.search(
+                rf"\b{words[0]}\s*,\s*{words[1]}\b", text, re.IGNORECASE):
+            d = month_span(2000, d.start.month, d.start.month, words[0], year_known=False)
+        out.append(d)
+    return out
 
 
 def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpan | None:
@@ -195,7 +220,8 @@ def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpa
     if text and "May" not in text:
         dates = [d for d in dates if d.label != "may"]
     years = [d.start.year for d in dates if d.year_known and d.start.year == d.end.year]
-    resolved = [d if d.year_known else _in_year(d, years[0] if years else _year_of(d, published, text))
+    resolved = [d if d.year_known else _in_year(d, years[0] if years and _year_joined(d, text)
+                                                 else _year_of(d, published, text))
                 for d in dates]
     if not resolved:
         return None

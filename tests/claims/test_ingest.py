@@ -766,3 +766,19 @@ def test_a_new_version_leaves_out_the_place_the_claim_itself_is_about(engine: En
     [version] = drafts_by_action(engine, "US troops started withdrawing from Iraq in March 2024.")[VERSION]
     assert version.claim_id == "withdrawal-began"
     assert version.values == {"date": "2024-03"}
+
+
+@pytest.mark.parametrize("sentence, date_value", [
+    # A year named for something else is not the month's: the month is the report's year.
+    ("In January, Turkish engineers opened three bridges over the Tigris in Mosul ahead of the 2026 elections.",
+     "2025-01"),
+    # A year joined to the month is its year.
+    ("Turkish engineers opened three bridges over the Tigris in Mosul in January of 2024.", "2024-01"),
+    # A comma parts the month from a count: "since August", then five attacks.
+    ("Since August, 5 attacks on Turkish engineers building bridges over the Tigris in Mosul were reported.",
+     "2024-08..2025-03"),
+])
+def test_a_month_without_its_year_takes_only_a_year_joined_to_it(engine: Engine, sentence: str,
+                                                                   date_value: str) -> None:
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["date"] == date_value
