@@ -271,9 +271,13 @@ def _acts(words: list[str], i: int) -> bool:
     after = words[i + 1: i + 6]
     if after[:1] == ["and"] and len(after) > 1 and after[1].startswith(ENTITY_PREFIX):
         after = after[2:]
-    # "Baghdad has long argued", "Ankara had repeatedly warned": the verb after its auxiliary
-    while len(after) > 1 and (after[0] in ("has", "have", "had", "long") or after[0].endswith("ly")):
-        after = after[1:]
+    if after[:1] and after[0] in ("has", "have", "had"):
+        # "Baghdad has long argued", "Ankara had repeatedly warned": a place saying something acts;
+        # "Mosul has seen fighting" is still where it happens.
+        rest = after[1:]
+        while len(rest) > 1 and (rest[0] == "long" or rest[0].endswith("ly")):
+            rest = rest[1:]
+        return bool(rest) and rest[0] in SAY_WORDS
     verb = bool(after) and (past_form(after[0]) is not None or after[0] in SAY_WORDS)
     return verb and after[0] not in COMPOUND_PARTICIPLES
 

@@ -283,3 +283,8 @@ def test_a_second_figure_that_leaves_its_noun_out_counts_what_the_first_counts(r
 def test_two_years_later_is_no_duration(read: Read) -> None:
     assert read("Two years later, floods hit villages in Syria").durations == []
     assert read("Israel fought a 12-day war").durations == [Duration(12, "day")]
+
+
+def test_a_place_saying_something_acts_but_a_place_things_happen_in_stays_a_place(read: Read) -> None:
+    assert read("Baghdad has long argued that the talks failed").places == []
+    assert read("Mosul has seen heavy fighting").places == ["mosul"]
