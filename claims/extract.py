@@ -238,9 +238,11 @@ CLAUSE_WORDS = frozenset({"that", "which", "who", "when", "while", "where", "but
 
 
 def _aside(words: list[str], i: int) -> bool:
-    """Whether words[i] is inside a phrase giving a cause or what is opposed (`ASIDE_WORDS`)."""
+    """Whether words[i] is inside a phrase giving a cause or what is opposed (`ASIDE_WORDS`); a
+    clause of its own or a verb of being after it ends the phrase ("protests against the deal
+    were held in Basra": Basra is where)."""
     for word in reversed(words[:i]):
-        if word in CLAUSE_WORDS:
+        if word in CLAUSE_WORDS or word in BE_HAVE:
             return False
         if word in ASIDE_WORDS:
             return True

@@ -258,13 +258,8 @@ def owner_only(entities: EntityIndex, place: str, text: str) -> bool:
     if entity is None or entity.kind is not EntityKind.COUNTRY or not text:
         return False
     names = "|".join(re.escape(n) for n in sorted(entity.names, key=len, reverse=True))
-    owned = plain = 0
-    for m in re.finditer(rf"\b(?:{names})\b(['’]s\b)?", text):
-        if m.group(1):
-            owned += 1
-        elif text[m.end():m.end() + 1] not in ("-",):  # "Iraq-based" is no mention as a place either
-            plain += 1
-    return owned > 0 and plain == 0
+    mentions = [m.group(1) for m in re.finditer(rf"\b(?:{names})\b(['’]s\b)?", text)]
+    return bool(mentions) and all(mentions)
 
 
 def listed_after(whole: str, piece: str, entities: EntityIndex) -> list[str]:

@@ -270,6 +270,7 @@ def test_a_place_in_a_phrase_giving_a_cause_or_what_is_opposed_is_an_aside(read:
     assert stalled.places == ["gaza"] and stalled.asides == ["gaza"]
     assert read("Protests grew against the presence of foreign troops in Iraq").asides == ["iraq"]
     assert read("Militias attacked US troops in Iraq").asides == []
+    assert read("Protests against the deal were held in Basra").asides == []
 
 
 def test_a_second_figure_that_leaves_its_noun_out_counts_what_the_first_counts(read: Read) -> None:
