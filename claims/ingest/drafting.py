@@ -746,7 +746,7 @@ def states_values(claim: Claim, version_id: str, details: Details, figures: list
         for span in details.dates:
             start, end = span.start, span.end
             if not span.year_known:
-                start, end = start.replace(year=theirs.start.year), end.replace(year=theirs.end.year)
+                start, end = fill.in_year(start, theirs.start.year), fill.in_year(end, theirs.end.year)
             if (start, end) == (theirs.start, theirs.end):
                 said += 1
                 break

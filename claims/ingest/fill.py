@@ -29,7 +29,7 @@ def date_text(span: DateSpan, published: date) -> str:
     """A date span as a version's `date` (a month without its year is taken in the report's year)."""
     start, end = span.start, span.end
     if not span.year_known:
-        start, end = start.replace(year=published.year), end.replace(year=published.year)
+        start, end = in_year(start, published.year), in_year(end, published.year)
     if start == end:
         return start.isoformat()
     whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
@@ -133,7 +133,13 @@ def _year_of(span: DateSpan, published: date, text: str) -> int:
 
 
 def _in_year(span: DateSpan, year: int) -> DateSpan:
-    return DateSpan(span.start.replace(year=year), span.end.replace(year=year), span.label)
+    return DateSpan(in_year(span.start, year), in_year(span.end, year), span.label)
+
+
+def in_year(day: date, year: int) -> date:
+    """The same day of the same month in `year`; the 29th of February of a year without one is
+    the 28th (a month given without its year is read as one of a leap year, `extract`)."""
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 def since_date(text: str, when: DateSpan, published: date) -> str | None:

@@ -774,6 +774,8 @@ def test_a_new_version_leaves_out_the_place_the_claim_itself_is_about(engine: En
      "2025-01"),
     # A year joined to the month is its year.
     ("Turkish engineers opened three bridges over the Tigris in Mosul in January of 2024.", "2024-01"),
+    # February without its year, in a report of a year without a 29th of February.
+    ("Turkish engineers opened three bridges over the Tigris in Mosul in February.", "2025-02"),
     # A comma parts the month from a count: "since August", then five attacks.
     ("Since August, 5 attacks on Turkish engineers building bridges over the Tigris in Mosul were reported.",
      "2024-08..2025-03"),
