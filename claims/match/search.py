@@ -32,7 +32,8 @@ from claims.text import Normalised
 # and scoring them all at once costs less than round after round.
 _BATCHES = (16, 256, 4096)
 # How many of a round's claims are scored at once, best bound first (the last: all the rest).
-_SCORE_CHUNKS = (1, 1 << 30)
+# Between chunks, claims that could at best tie and would lose the tie are dropped.
+_SCORE_CHUNKS = (1, 1, 1 << 30)
 # A statement term is looked up claim by claim instead of read whole only when its posting lists
 # hold this share of the claims (shorter ones cost less to read than to decide about)...
 _SKIP_MIN_SHARE = 1 / 32
@@ -168,6 +169,9 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
             # one by one.
             for chunk in _SCORE_CHUNKS:
                 hopeful = [i for i in hopeful if round(float(refined[i]), 1) >= bar]
+                if len(hopeful) > chunk and _shows_no_more(top) and bar == top[-1].score:
+                    hopeful = self._able_to_win_ties(hopeful, refined, rows_picked, top[-1], q, own,
+                                                     explained, idf, reach)
                 if not hopeful:
                     break
                 chosen = rows_picked[hopeful[:chunk]]
@@ -189,6 +193,67 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
             bonus = bonus[rest] if bonus is not None else None
         reach[list(best_similarity)] = 0.0
         return self._worded(top, wording_of)
+
+    def _able_to_win_ties(self, hopeful: list[int], refined: np.ndarray, rows: np.ndarray, last: Candidate,
+                          q: _Query, own: dict[str, float], explained: np.ndarray, idf: np.ndarray,
+                          reach: np.ndarray) -> list[int]:
+        """`hopeful` (indexes into `rows`, bounds in `refined`) without the claims that could at
+        best tie with `last`, the last claim shown, and would then lose the tie.
+
+        A tie goes to the claim whose own wordings match better (`_ranked`). A claim's own score
+        is at most its recall (bounded by its explained weight) with the coverage its own
+        wordings would get if every term the statement reaches were matched as well as it can
+        be: when that rounds below the last shown claim's own score (or to it, for a larger
+        id), the claim is not scored; nor when its own score, computed next, does. The others
+        come back: claims that may beat the bar first, then best own score first.
+        Many claims sharing one version's text tie on it, and most are dropped so."""
+        bar = last.score
+        tie_only = [i for i in hopeful if round(float(refined[i]), 1) <= bar]
+        if not tie_only:
+            return hopeful
+        if last.claim_id not in own:
+            own[last.claim_id] = self._own_scores(np.array([self._row_of[last.claim_id]]), q)[0]
+        bounds = self._own_bounds(rows[tie_only], explained, q, idf, reach)
+        mark = own[last.claim_id]
+
+        def may_win(i: int, own_score: float) -> bool:  # a tie on own scores goes to the smaller id
+            return own_score > mark or (own_score == mark and self._ids[int(rows[i])] < last.claim_id)
+
+        bound_of = dict(zip(tie_only, (round(b, 1) for b in bounds.tolist()), strict=True))
+        able = [i for i in tie_only if may_win(i, bound_of[i])]
+        # The bound is loose (the recall of the claim's every wording): the claims it lets through
+        # get their own scores, which they would need anyway if they tie.
+        unknown = [i for i in able if self._ids[int(rows[i])] not in own]
+        if unknown:
+            ids = [self._ids[int(rows[i])] for i in unknown]
+            own.update(zip(ids, self._own_scores(rows[unknown], q), strict=True))
+        own_of = {i: own[self._ids[int(rows[i])]] for i in able}
+        able = [i for i in able if may_win(i, own_of[i])]
+        # Best own score first: the first one scored usually takes the tie and raises the mark.
+        able.sort(key=lambda i: -own_of[i])
+        return [i for i in hopeful if i not in bound_of] + able
+
+    def _own_bounds(self, rows: np.ndarray, explained: np.ndarray, q: _Query, idf: np.ndarray,
+                    reach: np.ndarray) -> np.ndarray:
+        """Per row, an upper bound of `_own_scores`: recall at most the row's explained weight,
+        and each own wording's coverage at most the weight of its terms the statement reaches
+        (IDF x the best similarity any statement term gives the term) over its weight."""
+        wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
+        wording_rows = np.repeat(np.arange(len(rows)), per_row)
+        own_counts = np.array([self._own[r] for r in rows.tolist()], dtype=np.int64)
+        mine = self._wording_text.data[wordings] < own_counts[wording_rows]
+        wordings, wording_rows = wordings[mine], wording_rows[mine]
+        terms, per_wording = _ranges(self._wording_terms_start.data[wordings], self._wording_terms_end.data[wordings])
+        tids = self._wording_terms.data[terms]
+        weights = idf[tids]
+        of_wording = np.repeat(np.arange(len(wordings)), per_wording)
+        total = np.bincount(of_wording, weights, minlength=len(wordings))
+        reached = np.bincount(of_wording, weights * reach[tids], minlength=len(wordings))
+        covered = reached / np.where(total == 0, 1.0, total)
+        coverage = np.zeros(len(rows))
+        np.maximum.at(coverage, wording_rows, np.minimum(covered, 1.0))
+        recall = np.minimum(explained[rows] / q.total, 1.0)
+        return 100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE) * _BOUND_SCALE
 
     def _explained(self, q: _Query, idf: np.ndarray, floor: float,
                    rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, float]]:
@@ -368,6 +433,11 @@ def _batches() -> Iterator[int]:
     yield from _BATCHES
     while True:
         yield _BATCHES[-1]
+
+
+def _shows_no_more(top: list[Candidate]) -> bool:
+    """Whether `match` shows no more claims than `top` holds: a claim must displace one."""
+    return bool(top) and (top[0].score >= MATCH or len(top) >= MAX_SUGGESTIONS)
 
 
 def _bar(top: list[Candidate], at_least: float) -> float:
