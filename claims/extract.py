@@ -94,6 +94,12 @@ class Details:
 
     dates: list[DateSpan] = field(default_factory=list)  # when what the statement is about happened
     speech_dates: list[DateSpan] = field(default_factory=list)  # when someone said it ("in August, X announced")
+    # Dates (among `dates`) that only bound when it happened: "after October 7", "following last
+    # July's change" say it was later, not then.
+    bounds: list[DateSpan] = field(default_factory=list)
+    # Places (among `places`) named only in a phrase giving a cause or what is opposed: "due to
+    # tensions sparked by Israel's war on Gaza", "warnings against the presence of troops in Iraq".
+    asides: list[str] = field(default_factory=list)
     counts: list[tuple[NumRange, str | None]] = field(default_factory=list)
     durations: list[Duration] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
@@ -199,9 +205,14 @@ def extract(words: list[str] | tuple[str, ...], entity_kinds: dict[str, str] | N
                 details.speakers.append(entity_id)
             # A country is a place when the statement puts something in it ("troops in Syria"),
             # and an actor otherwise ("Iran-backed militias", "Turkey attacked").
-            if (kind == "place" and not _acts(words, i)) or (kind == "country" and _locative(words, i)):
+            if (kind == "place" and not _acts(words, i)) or (kind == "country" and (
+                    _locative(words, i) or _joined_to_place(words, i, details.places))):
                 if entity_id not in details.places:
                     details.places.append(entity_id)
+                    if _aside(words, i):
+                        details.asides.append(entity_id)
+                elif entity_id in details.asides and not _aside(words, i):
+                    details.asides.remove(entity_id)
 
     if set(words) & SCOPE_SOME:
         details.scope = "some"
@@ -219,14 +230,56 @@ LOCATIVES = {"in", "into", "inside", "from", "out", "across", "within", "through
              "left", "withdraw", "withdrawing", "exit", "exiting", "at", "over", "around"}
 
 
+# Words opening a phrase that gives a cause, a circumstance or what is opposed: a place in it is
+# where that is, not where what the sentence reports happened.
+ASIDE_WORDS = frozenset({"due", "because", "amid", "against", "following", "despite"})
+# Words opening a clause of its own: an aside phrase before them has ended.
+CLAUSE_WORDS = frozenset({"that", "which", "who", "when", "while", "where", "but", "after", "before"})
+
+
+def _aside(words: list[str], i: int) -> bool:
+    """Whether words[i] is inside a phrase giving a cause or what is opposed (`ASIDE_WORDS`); a
+    clause of its own or a verb of being after it ends the phrase ("protests against the deal
+    were held in Basra": Basra is where)."""
+    for word in reversed(words[:i]):
+        if word in CLAUSE_WORDS or word in BE_HAVE:
+            return False
+        if word in ASIDE_WORDS:
+            return True
+    return False
+
+
+def _joined_to_place(words: list[str], i: int, places: list[str]) -> bool:
+    """Whether a country is joined by "and" or "or" to a place just named ("in Syria and Iraq"): the
+    preposition before the first holds for both, unless the second is the one acting ("troops in
+    Syria and Iran attacked") or it only qualifies what comes next ("in Syria and Iranian militias": the
+    name must end the phrase)."""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    ends_phrase = not after or after in _PHRASE_ENDS or after.isdigit()
+    return (i >= 2 and words[i - 1] in ("and", "or") and words[i - 2].startswith(ENTITY_PREFIX)
+            and words[i - 2][len(ENTITY_PREFIX):] in places and ends_phrase and not _acts(words, i))
+
+
+# Words that may follow a place closing a prepositional phrase ("in Syria and Iraq, and in 2014").
+_PHRASE_ENDS = frozenset({"and", "or", "but", "in", "on", "at", "since", "until", "by", "for", "to", "from", "with",
+                          "after", "before", "during", "where", "when", "while", "as", "which", "who", "that"})
+
+
 def _acts(words: list[str], i: int) -> bool:
     """Whether a place is named as the one acting ("Ankara and Baghdad agreed", "Baghdad
     pledged"): a capital standing for its government, not somewhere things happen."""
     if _locative(words, i):
         return False
-    after = words[i + 1: i + 4]
+    after = words[i + 1: i + 6]
     if after[:1] == ["and"] and len(after) > 1 and after[1].startswith(ENTITY_PREFIX):
         after = after[2:]
+    if after[:1] and after[0] in ("has", "have", "had"):
+        # "Baghdad has long argued", "Ankara had repeatedly warned": a place saying something acts;
+        # "Mosul has seen fighting" is still where it happens.
+        rest = after[1:]
+        while len(rest) > 1 and (rest[0] == "long" or rest[0].endswith("ly")):
+            rest = rest[1:]
+        return bool(rest) and rest[0] in SAY_WORDS
     verb = bool(after) and (past_form(after[0]) is not None or after[0] in SAY_WORDS)
     return verb and after[0] not in COMPOUND_PARTICIPLES
 
@@ -365,7 +418,64 @@ def _extract_dates(words: list[str], details: Details, consumed: set[int], today
             if nxt in units or counted or before in APPROX_WORDS | AT_LEAST_WORDS | AT_MOST_WORDS | {"than"}:
                 continue  # "2000 troops", "about 2,000 US troops", "more than 2000": a count
             add(month_span(int(word), 1, 12, word), i, i + 1)
+    shifted = _interval_shifts(words, details, at, consumed)
+    for k, (span, start) in enumerate(zip(details.dates, at, strict=True)):
+        if k in shifted:
+            continue
+        # "after October 7", "following last July's change", "after the US 2024 elections"
+        before = start - 1
+        while before >= 0 and (words[before] in ("the", "last", "this", "its", "their")
+                               or words[before].startswith(ENTITY_PREFIX)) and start - before <= 3:
+            before -= 1
+        if before >= 0 and words[before] in BOUND_WORDS:
+            details.bounds.append(span)
     return at
+
+
+# What makes the date after it a bound, not the date: "after October 7", "following last July's change".
+BOUND_WORDS = frozenset({"after", "following"})
+# How far (in words) "N months before" may stand from the date it counts from ("one month before
+# Iraq's parliamentary elections in October 2025").
+_SHIFT_REACH = 6
+
+
+def _interval_shifts(words: list[str], details: Details, at: list[int], consumed: set[int]) -> set[int]:
+    """A date counted from another one: "one month before the elections in October 2025" is from
+    September to October 2025 (the day of the later date is not known, and "a month" in a report
+    is loose: from the month it points to up to the date it counts from); "two years after 2011"
+    is 2011 to 2013. Only for dates whose year is given. Returns which of the dates were moved."""
+    shifted: set[int] = set()
+    for k, (span, start) in enumerate(zip(details.dates, at, strict=True)):
+        if not span.year_known:
+            continue
+        for b in range(start - 1, max(-1, start - 1 - _SHIFT_REACH), -1):
+            if words[b] not in ("before", "after") or b < 2 or words[b - 1] not in DURATION_UNITS:
+                continue
+            if any(w in MONTH_NAMES or re.fullmatch(r"(19|20)\d\d", w) for w in words[b + 1:start]):
+                break  # another date stands between: it is the one counted from
+            amount, first = _amount_before(words, b - 1)
+            unit = DURATION_UNITS[words[b - 1]]
+            if amount is None or unit not in ("month", "year"):
+                break
+            months = round(amount * _UNIT_SCALE.get(words[b - 1], 1) * (12 if unit == "year" else 1))
+            if words[b] == "before":
+                moved = _months_later(span.start, -months)
+                details.dates[k] = DateSpan(moved, span.end, f"{' '.join(words[first:b + 1])} {span.label}")
+            else:
+                moved = _months_later(span.end, months, last_day=True)
+                details.dates[k] = DateSpan(span.start, moved, f"{' '.join(words[first:b + 1])} {span.label}")
+            consumed.update(range(first, b + 1))
+            shifted.add(k)
+            break
+    return shifted
+
+
+def _months_later(day: date, months: int, last_day: bool = False) -> date:
+    """The first (or last) day of the month `months` after the one `day` is in."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    span = month_span(year, month + 1, month + 1, "")
+    return span.end if last_day else span.start
 
 
 _UNIT_WORDS_OF_TIME = {"year": "year", "years": "year", "month": "month", "months": "month", "decade": "decade",
@@ -466,6 +576,7 @@ def _split_speech_dates(words: list[str], details: Details, starts: list[int]) -
 
 def _extract_numbers(words: list[str], details: Details, consumed: set[int], units: dict[str, str]) -> None:
     i = 0
+    last: tuple[NumRange, str | None, int, str] | None = None  # the last figure of a named unit, its end and bound
     while i < len(words):
         if i in consumed:
             i += 1
@@ -514,6 +625,11 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int], uni
         # "12 day war", "three year timeframe", "two decades": a duration
         if after < len(words) and words[after] in DURATION_UNITS:
             unit_word = words[after]
+            if words[after + 1: after + 2] in (["later"], ["earlier"]):
+                # "two years later": when, counted from something told before, not how long
+                consumed.update(range(i - modifier, after + 2))
+                i = after + 2
+                continue
             amount = value * _UNIT_SCALE.get(unit_word, 1)
             details.durations.append(Duration(amount, DURATION_UNITS[unit_word], bound))
             consumed.update(range(i - modifier, after + 1))
@@ -542,9 +658,32 @@ def _extract_numbers(words: list[str], details: Details, consumed: set[int], uni
         unit = _unit_after(words, after, units)
         if "$" in words[max(0, i - 3): i] or (i > 0 and words[i - 1] == "dollars"):
             unit = "dollars"
+        if unit is None and bound == "exact" and last is not None and _elided_after(words, last[2], i):
+            # "about 2,500 troops in Iraq and an additional 900 in Syria": 900 troops, about as many
+            unit = last[1]
+            if last[3] == "about":
+                rng = approx_range(value, label)
         details.counts.append((rng, unit))
         consumed.update(range(i - modifier, after))
+        last = (rng, unit, after, bound) if unit else None
         i = after
+
+
+# What may stand between "and" and a second figure whose noun is left out ("and an additional 900").
+_ELIDED_OPENERS = frozenset({"a", "an", "another", "additional", "further", "extra", "other"})
+# How far the second figure may come after the first one's end ("2,500 troops stationed in Iraq and 900").
+_ELISION_REACH = 8
+
+
+def _elided_after(words: list[str], end: int, i: int) -> bool:
+    """Whether the figure at words[i] is a second one joined by "and" to the figure ending at
+    `end`, its noun left out ("2,500 troops in Iraq and an additional 900 in Syria"): it counts
+    what the first counts, and an "about" before the first holds for both."""
+    between = words[end:i]
+    if not 0 < len(between) <= _ELISION_REACH or "and" not in between:
+        return False
+    tail = between[len(between) - between[::-1].index("and"):]
+    return all(w in _ELIDED_OPENERS for w in tail) and not any(_number(words, j) for j in range(end, i))
 
 
 def _clock_time(words: list[str], after: int) -> int:

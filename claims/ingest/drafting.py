@@ -323,9 +323,30 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
                                                and _SCOPE_ONLY.match(d.reason))]
             if not any(d.claim_id == one.claim_id for d in made):
                 keep(one)
-    made[:] = [_other_figure(run, d, made) for d in made]
+    made[:] = [_sentence_values(run, _other_figure(run, d, made), stated) for d in made]
     made[:] = [d for d in made if not _restates_drafted(run.engine, d, made)]
     return made, why_not
+
+
+def _sentence_values(run: _Run, draft: Draft, stated: str) -> Draft:
+    """A new claim drafted from one of the facts a sentence joins, with what the sentence gives
+    for it outside it: the date given before it when it gives none ("the negotiations in January,
+    but they were postponed": postponed then; a date after it is the next fact's), and the places
+    its list goes on to ("emerged in Syria | and Iraq, ...": the split cut the list, not the fact)."""
+    piece = draft.statement or ""
+    if draft.action != CLAIM or not piece or piece.strip(" .") == stated.strip(" ."):
+        return draft
+    values = dict(draft.values)
+    at = stated.find(piece.rstrip(" ."))
+    if "date" not in values and at > 0 and not run.details(piece).dates:
+        before = stated[:at]
+        when = fill.main_date(fill.event_dates(run.details(before), before), run.published, before)
+        if when is not None:
+            values["date"] = fill.since_date(before, when, run.published) or fill.date_text(when, run.published)
+    if values.get("places"):
+        more = [p for p in fill.listed_after(stated, piece, run.engine.entities) if p not in values["places"]]
+        values["places"] = [*values["places"], *more]
+    return replace(draft, values=values) if values != draft.values else draft
 
 
 def _restates_drafted(engine: Engine, draft: Draft, made: list[Draft]) -> bool:
@@ -411,7 +432,20 @@ def _other_figure(run: _Run, draft: Draft, made: list[Draft]) -> Draft:
         return draft
     rng, unit = others[0]
     values = {**draft.values, "count": fill.count_text(rng)}
+    if draft.values.get("places"):
+        # Each figure with a place of its own ("2,500 in Iraq and 900 in Syria"): the place of this one.
+        figures = [r for r, u in run.details(text).counts if u != SHARE and r != rng]
+        others = {p for r in figures for p in _figure_places(run, text, r)}
+        mine = [p for p in _figure_places(run, text, rng) if p in draft.values["places"]]
+        if mine and others and not others & set(mine):
+            values["places"] = mine
     return replace(draft, values=values, unit=unit if draft.unit else None)
+
+
+def _figure_places(run: _Run, text: str, rng: NumRange) -> list[str]:
+    """The places named from a figure of `text` up to its next figure (`fill.figure_passage`)."""
+    passage = fill.figure_passage(text, rng)
+    return run.details(passage).places if passage else []
 
 
 # "At least 119 people were killed and more than 150 injured": the second figure shares the first's
@@ -671,6 +705,7 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
     if figures and claim.unit:
         values["count"] = fill.count_text(figures[0])  # the figure of what the claim counts
     values = _kinds_recorded(values, claim, closest)
+    values = _without_claims_own_places(engine, values, claim)
     taken = {v.id for v in claim.versions}
     version_id = _unique(_version_slug(values) or f"from-{article_id}"[:60], taken)
     reason = _conflict_reason(claim.versions, closest) if closest else "no version of the claim speaks to it"
@@ -686,6 +721,19 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
 # The value a detail conflict is about (`claims.verdict._details`): a new version records it.
 _CONFLICT_VALUES = {"date": "date", "number": "count", "duration": "duration", "place": "places", "scope": "scope",
                     "speaker": "speaker", "who": "actors"}
+
+
+def _without_claims_own_places(engine: Engine, values: dict[str, Any], claim: Claim) -> dict[str, Any]:
+    """A new version's places without those the claim itself is about ("The U.S. withdrawal from
+    Iraq has begun": every account of it is in Iraq) when none of its versions records them: a
+    version records the places that tell it apart, as the moderators did."""
+    if not values.get("places"):
+        return values
+    recorded = {p for version in claim.versions for p in version.values.places}
+    own = set(engine.entities.replace(claim.statement)[1]) - recorded
+    places = [p for p in values["places"] if p not in own]
+    out = {key: value for key, value in values.items() if key != "places"}
+    return {**out, "places": places} if places else out
 
 
 def _kinds_recorded(values: dict[str, Any], claim: Claim, closest: VersionView | None) -> dict[str, Any]:
@@ -773,7 +821,7 @@ def states_values(claim: Claim, version_id: str, details: Details, figures: list
         for span in details.dates:
             start, end = span.start, span.end
             if not span.year_known:
-                start, end = start.replace(year=theirs.start.year), end.replace(year=theirs.end.year)
+                start, end = fill.in_year(start, theirs.start.year), fill.in_year(end, theirs.end.year)
             if (start, end) == (theirs.start, theirs.end):
                 said += 1
                 break

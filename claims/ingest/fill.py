@@ -16,8 +16,8 @@ from typing import Any
 
 from claims.extract import SHARE, Details
 from claims.models import EntityKind
-from claims.text import EntityIndex
-from claims.values import YEAR_PARTS, DateSpan, NumRange
+from claims.text import ENTITY_PREFIX, EntityIndex
+from claims.values import MONTHS, YEAR_PARTS, DateSpan, NumRange, month_span
 
 # A span of whole months within one year, named as curators name it.
 _PARTS = {months: name for name, months in YEAR_PARTS.items() if name in ("early", "mid", "end", "beginning")}
@@ -29,7 +29,7 @@ def date_text(span: DateSpan, published: date) -> str:
     """A date span as a version's `date` (a month without its year is taken in the report's year)."""
     start, end = span.start, span.end
     if not span.year_known:
-        start, end = start.replace(year=published.year), end.replace(year=published.year)
+        start, end = in_year(start, published.year), in_year(end, published.year)
     if start == end:
         return start.isoformat()
     whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
@@ -133,7 +133,13 @@ def _year_of(span: DateSpan, published: date, text: str) -> int:
 
 
 def _in_year(span: DateSpan, year: int) -> DateSpan:
-    return DateSpan(span.start.replace(year=year), span.end.replace(year=year), span.label)
+    return DateSpan(in_year(span.start, year), in_year(span.end, year), span.label)
+
+
+def in_year(day: date, year: int) -> date:
+    """The same day of the same month in `year`; the 29th of February of a year without one is
+    the 28th (a month given without its year is read as one of a leap year, `extract`)."""
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 def since_date(text: str, when: DateSpan, published: date) -> str | None:
@@ -169,6 +175,49 @@ def weekday_dates(text: str, published: date, tense: str | None) -> list[DateSpa
     return out
 
 
+# A phrase closing a sentence with its own subject and participle: ", with the process set to
+# continue until September 2026". It tells what goes with the main event, not when that happened.
+_WITH_PHRASE = re.compile(r",\s+with\s+(?:the|its|their|a|an|some|most|all|\d[\d,]*)\b")
+
+
+def event_dates(details: Details, text: str = "") -> list[DateSpan]:
+    """The dates a sentence gives for what it reports: not those that only bound it ("after
+    October 7", `Details.bounds`), nor those of a closing "with" phrase ("has begun the first phase,
+    with the process set to continue until September 2026": September 2026 is when the process
+    ends, not when it began)."""
+    dates = _comma_days([d for d in details.dates if d not in details.bounds], text)
+    phrase = _WITH_PHRASE.search(text) if text else None
+    if phrase:
+        head, tail = text[:phrase.start()].casefold(), text[phrase.start():].casefold()
+        dates = [d for d in dates if not (d.label in tail and d.label not in head)]
+    return dates
+
+
+def _year_joined(span: DateSpan, text: str) -> bool:
+    """Whether a month given without its year is joined to a year the sentence gives: "January
+    and March 2025", "from January to March 2025", "September of this year". A year named
+    elsewhere ("in January, ahead of the 2026 elections") is another date's: the month is then
+    the report's (`_year_of`). Without the text, any year the sentence gives is taken."""
+    month = next((w for w in span.label.split() if w in MONTHS), None)
+    if not text or month is None:
+        return True
+    return bool(re.search(rf"\b{month}\b(?:\s+\d{{1,2}})?,?\s+(?:of|and|to|until|till|through|or|-|–)\s+"
+                          rf"(?:(?:the|this|next|last)\s+)?(?:\w+\s+)?(?:\d{{4}}|year)\b", text, re.IGNORECASE))
+
+
+def _comma_days(dates: list[DateSpan], text: str) -> list[DateSpan]:
+    """Dates read as a month and a day that the sentence parts with a comma ("Since August, 5
+    attacks ...": August, and five attacks) are the month alone."""
+    out = []
+    for d in dates:
+        words = d.label.split()
+        if not d.year_known and d.start == d.end and len(words) == 2 and words[0] in MONTHS and re.search(
+                rf"\b{words[0]}\s*,\s*{words[1]}\b", text, re.IGNORECASE):
+            d = month_span(2000, d.start.month, d.start.month, words[0], year_known=False)
+        out.append(d)
+    return out
+
+
 def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpan | None:
     """The date a sentence gives for what it reports: the first, made as precise as the sentence
     makes it ("by September of this year": September of the year the sentence names). A month
@@ -177,7 +226,8 @@ def main_date(dates: list[DateSpan], published: date, text: str = "") -> DateSpa
     if text and "May" not in text:
         dates = [d for d in dates if d.label != "may"]
     years = [d.start.year for d in dates if d.year_known and d.start.year == d.end.year]
-    resolved = [d if d.year_known else _in_year(d, years[0] if years else _year_of(d, published, text))
+    resolved = [d if d.year_known else _in_year(d, years[0] if years and _year_joined(d, text)
+                                                 else _year_of(d, published, text))
                 for d in dates]
     if not resolved:
         return None
@@ -205,12 +255,86 @@ def reporters(said_by: str) -> bool:
     return bool(words) and words[-1] in _REPORTERS
 
 
+def owner_only(entities: EntityIndex, place: str, text: str) -> bool:
+    """Whether a country is named in `text` only as whose something is ("into Iraq's security
+    apparatus", "Iraq's elections"), never as where something happens ("in Iraq"): a possessive
+    names an owner. (A part of a country in its possessive, "Iraq's north", is a place the
+    workspace names on its own.) Only countries: a town's possessive is mostly somewhere in it."""
+    entity = entities.entities.get(place)
+    if entity is None or entity.kind is not EntityKind.COUNTRY or not text:
+        return False
+    names = "|".join(re.escape(n) for n in sorted(entity.names, key=len, reverse=True))
+    mentions = [m.group(1) for m in re.finditer(rf"\b(?:{names})\b(['’]s\b)?", text)]
+    return bool(mentions) and all(mentions)
+
+
+def listed_after(whole: str, piece: str, entities: EntityIndex) -> list[str]:
+    """The places `whole` lists right after where `piece` of it ends ("... in Syria" of "... in
+    Syria and Iraq, and ..." gives Iraq): a list of places cut where a sentence was split."""
+    at = whole.find(piece.rstrip(" ."))
+    if at < 0:
+        return []
+    rest = whole[at + len(piece.rstrip(" .")):]
+    m = re.match(r"\s*,?\s*(?:and|or)\s+([^,;.]+)", rest)
+    if not m:
+        return []
+    replaced, found = entities.replace(m.group(1))
+    first = replaced.split()[0] if replaced.split() else ""
+    if not found or first != ENTITY_PREFIX + found[0]:
+        return []
+    kind = entities.kind(found[0])
+    return [found[0]] if kind in (EntityKind.COUNTRY, EntityKind.PLACE) else []
+
+
+def figure_passage(text: str, rng: NumRange) -> str | None:
+    """The words from a figure of `text` up to its next figure ("900 in neighbouring Syria" of
+    "about 2,500 troops stationed in Iraq and an additional 900 in neighbouring Syria"): where a
+    sentence gives several figures, each with its place, the place that goes with it is there.
+    None when the figure is not found as written."""
+    label = rng.label.strip()
+    if label.replace(".", "").isdigit():
+        pattern = r"(?<![\d,.])" + r",?".join(re.escape(c) for c in label) + r"(?![\d,])"
+    else:
+        pattern = rf"\b{re.escape(label)}\b"
+    m = re.search(pattern, text, re.IGNORECASE)
+    if not m:
+        return None
+    following = re.search(r"\d", text[m.end():])
+    return text[m.start(): m.end() + following.start() if following else len(text)]
+
+
+def speaking_for(entities: EntityIndex, said_by: str) -> str | None:
+    """The entity who speaks when a sentence quotes `said_by`. A place named alone as the one
+    speaking ("Baghdad has long argued") stands for the government seated there: the country the
+    workspace's entities put it in (`Entity.part_of`). A place named with others ("Kanpur police")
+    is only where they are, and a place in no country speaks for no one."""
+    speaker = entities.resolve(said_by)
+    if speaker is None or entities.kind(speaker) is not EntityKind.PLACE:
+        return speaker
+    replaced = entities.replace(said_by.strip())[0]
+    if replaced.strip() != ENTITY_PREFIX + speaker:
+        return None
+    return next((p for p in _containers(entities, speaker) if entities.kind(p) is EntityKind.COUNTRY), None)
+
+
+def _containers(entities: EntityIndex, entity_id: str) -> list[str]:
+    """What the entity is part of, nearest first (its `part_of` in order, then theirs)."""
+    out: list[str] = []
+    queue = list(entities.entities[entity_id].part_of) if entity_id in entities.entities else []
+    while queue:
+        parent = queue.pop(0)
+        if parent not in out:
+            out.append(parent)
+            queue.extend(entities.entities[parent].part_of if parent in entities.entities else [])
+    return out
+
+
 def values_of(details: Details, entities: EntityIndex, published: date, unit: str | None = None,
               text: str = "", said_by: str | None = None) -> dict[str, Any]:
     """The values a sentence (`text`, read as `details`) gives, as a version's `values` (only those
     it gives). `said_by` is who the sentence quotes, as written: the speaker when it names an entity."""
     out: dict[str, Any] = {}
-    when = main_date(details.dates, published, text)
+    when = main_date(event_dates(details, text), published, text)
     if when is not None:
         out["date"] = since_date(text, when, published) or date_text(when, published)
     counted = best_count(details, unit, text)
@@ -221,11 +345,12 @@ def values_of(details: Details, entities: EntityIndex, published: date, unit: st
         out["duration"] = f"{_number(duration.amount)} {duration.unit}{'s' if duration.amount != 1 else ''}"
     if details.scope:
         out["scope"] = details.scope
-    if details.places:
-        out["places"] = list(details.places)
+    places = [p for p in details.places if p not in details.asides and not owner_only(entities, p, text)]
+    if places:
+        out["places"] = places
     speaker = details.speakers[0] if details.speakers else None
     if speaker is None and said_by and not reporters(said_by):
-        speaker = entities.resolve(said_by)
+        speaker = speaking_for(entities, said_by)
     if speaker:
         out["speaker"] = speaker
     actors = [e for e in details.entities if e not in details.places and entities.kind(e) in ACTOR_KINDS]

@@ -23,8 +23,10 @@ _LOWER_WHO = r"((?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,4}?(?:officials?|sources?|
              r"(?:\s+(?:familiar with|close to|briefed on|involved in)\s+the\s+(?:matter|talks|negotiations|plan))?)"
 _ACCORDING = re.compile(rf"\baccording to\s+{_WHO}", re.UNICODE)
 _ACCORDING_LOWER = re.compile(rf"\baccording to\s+{_LOWER_WHO}", re.IGNORECASE)
-_SUBJECT_SAYS = re.compile(rf"{_WHO}\s*,?\s+(?:has\s+|have\s+|had\s+|also\s+|officially\s+)*(?:{_SAY})\b")
-_LOWER_SUBJECT_SAYS = re.compile(rf"{_LOWER_WHO}\s+(?:have\s+|has\s+|had\s+|also\s+)*(?:{_SAY})\b", re.IGNORECASE)
+# What may stand between a subject and its saying verb: "has long argued", "have repeatedly said".
+_BETWEEN = r"(?:(?:has|have|had|also|officially|long|repeatedly|previously|publicly)\s+)*"
+_SUBJECT_SAYS = re.compile(rf"{_WHO}\s*,?\s+{_BETWEEN}(?:{_SAY})\b")
+_LOWER_SUBJECT_SAYS = re.compile(rf"{_LOWER_WHO}\s+{_BETWEEN}(?:{_SAY})\b", re.IGNORECASE)
 # "Hussein Alawi, advisor to the prime minister, stated": the speaker is the one the apposition describes.
 _APPOSITIVE_SAYS = re.compile(rf"{_WHO},\s+(?:an?\s+|the\s+)?[a-z][^,]*,\s+(?:has\s+|had\s+|also\s+)*(?:{_SAY})\b")
 _SAYS_SUBJECT = re.compile(rf"\b(?:said|says)\s+{_WHO}")

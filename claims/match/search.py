@@ -26,11 +26,22 @@ from claims.match.scoring import Scoring
 from claims.match.state import IndexStates
 from claims.text import Normalised
 
-# Claims scored exactly per round of the search; the first rounds are small because the best
-# bounds usually belong to the best claims, which then set the bar for all others.
-_BATCHES = (16, 64, 256, 1024)
+# Claims scored exactly per round of the search; the first round is small because the best
+# bounds usually belong to the best claims, which then set the bar for all others. The next are
+# large: the claims left with a bound at the bar then usually tie with it (copies of one claim),
+# and scoring them all at once costs less than round after round.
+_BATCHES = (16, 256, 4096)
 # How many of a round's claims are scored at once, best bound first (the last: all the rest).
-_SCORE_CHUNKS = (1, 3, 1 << 30)
+# Between chunks, claims that could at best tie and would lose the tie are dropped.
+_SCORE_CHUNKS = (1, 1, 1 << 30)
+# A statement term is looked up claim by claim instead of read whole only when its posting lists
+# hold this share of the claims (shorter ones cost less to read than to decide about)...
+_SKIP_MIN_SHARE = 1 / 32
+# ... when a claim must explain this share of the statement (a near-verbatim test: the few claims
+# the rarer terms find are then looked up; at lower floors they are too many) ...
+_SKIP_FLOOR = 0.5
+# ... and when a binary search per claim and term costs less (as this many posting reads).
+_LOOKUP_COST = 32
 
 
 class Matcher(Expansion, Scoring, IndexStates, Index):
@@ -112,50 +123,7 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         need = ((bar - _ROUNDING_SLACK) / _BOUND_SCALE - bonus_max) / 100
         floor = q.total * need ** (1 / STATEMENT_SHARE) / _BOUND_SCALE if need > 0 else 0.0
 
-        explained = self._zeros("explained", rows)
-        best_similarity: dict[int, float] = {}
-        for _, items in q.groups:
-            for tid, similarity in items:
-                if similarity > best_similarity.get(tid, 0.0):
-                    best_similarity[tid] = similarity
-        # A term found exactly, by one statement term only, adds the same to recall's numerator
-        # and to the reached weight: such terms are added to both at once.
-        shared: set[int] = set()
-        for weight, items in q.groups:
-            if len(items) == 1 and items[0][1] == best_similarity[items[0][0]] == 1.0 and weight == idf[items[0][0]]:
-                shared.add(items[0][0])
-        for weight, items in q.groups:
-            if len(items) == 1 and items[0][0] in shared:
-                for postings in self._rows_of(items[0][0]):
-                    explained[postings] += weight
-        reached = self._zeros("reached", rows)
-        reached += explained
-        best = self._zeros("best", rows)  # per row, a statement term's best similarity (zeroed after each term)
-        for weight, items in q.groups:
-            if len(items) == 1 and items[0][0] in shared:
-                continue
-            if len(items) == 1:
-                tid, similarity = items[0]
-                for postings in self._rows_of(tid):
-                    explained[postings] += weight * similarity
-            elif items:
-                touched = []
-                for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
-                    for postings in self._rows_of(tid):
-                        best[postings] = similarity
-                        touched.append(postings)
-                if touched:
-                    # A row listed twice gets the same sum twice: it is added once.
-                    at = np.concatenate(touched)
-                    explained[at] += weight * best[at]
-                    best[at] = 0.0
-        for tid, similarity in best_similarity.items():
-            if tid not in shared:
-                for postings in self._rows_of(tid):
-                    reached[postings] += idf[tid] * similarity
-
-        hopeful = (explained >= floor) if floor > 0 else (explained > 0)
-        found = np.flatnonzero(hopeful & self._alive.view())
+        explained, reached, found, best_similarity = self._explained(q, idf, floor, rows)
         if not len(found):
             return []
         inverse_min_weights = self._inverse_min_weights(found)
@@ -166,7 +134,8 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         del recall, coverage  # recomputed for the few claims picked
         bonus: np.ndarray | None = None  # per claim, once few are left (until then: bonus_max)
 
-        reach = self._zeros("reach", len(self._term_str))  # per term id: the best similarity a statement term gives it
+        # per term id: the best similarity a statement term gives it (set back to zero at the end)
+        reach = self._zeros("reach", len(self._term_str), left_zero=True)
         for tid, similarity in best_similarity.items():
             reach[tid] = similarity
         top: list[Candidate] = []
@@ -200,6 +169,9 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
             # one by one.
             for chunk in _SCORE_CHUNKS:
                 hopeful = [i for i in hopeful if round(float(refined[i]), 1) >= bar]
+                if len(hopeful) > chunk and _shows_no_more(top) and bar == top[-1].score:
+                    hopeful = self._able_to_win_ties(hopeful, refined, rows_picked, top[-1], q, own,
+                                                     explained, idf, reach)
                 if not hopeful:
                     break
                 chosen = rows_picked[hopeful[:chunk]]
@@ -219,23 +191,214 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
             rest[pick] = False
             found, key = found[rest], key[rest]
             bonus = bonus[rest] if bonus is not None else None
+        reach[list(best_similarity)] = 0.0
         return self._worded(top, wording_of)
+
+    def _able_to_win_ties(self, hopeful: list[int], refined: np.ndarray, rows: np.ndarray, last: Candidate,
+                          q: _Query, own: dict[str, float], explained: np.ndarray, idf: np.ndarray,
+                          reach: np.ndarray) -> list[int]:
+        """`hopeful` (indexes into `rows`, bounds in `refined`) without the claims that could at
+        best tie with `last`, the last claim shown, and would then lose the tie.
+
+        A tie goes to the claim whose own wordings match better (`_ranked`). A claim's own score
+        is at most its recall (bounded by its explained weight) with the coverage its own
+        wordings would get if every term the statement reaches were matched as well as it can
+        be: when that rounds below the last shown claim's own score (or to it, for a larger
+        id), the claim is not scored; nor when its own score, computed next, does. The others
+        come back: claims that may beat the bar first, then best own score first.
+        Many claims sharing one version's text tie on it, and most are dropped so."""
+        bar = last.score
+        tie_only = [i for i in hopeful if round(float(refined[i]), 1) <= bar]
+        if not tie_only:
+            return hopeful
+        if last.claim_id not in own:
+            own[last.claim_id] = self._own_scores(np.array([self._row_of[last.claim_id]]), q)[0]
+        bounds = self._own_bounds(rows[tie_only], explained, q, idf, reach)
+        mark = own[last.claim_id]
+
+        def may_win(i: int, own_score: float) -> bool:  # a tie on own scores goes to the smaller id
+            return own_score > mark or (own_score == mark and self._ids[int(rows[i])] < last.claim_id)
+
+        bound_of = dict(zip(tie_only, (round(b, 1) for b in bounds.tolist()), strict=True))
+        able = [i for i in tie_only if may_win(i, bound_of[i])]
+        # The bound is loose (the recall of the claim's every wording): the claims it lets through
+        # get their own scores, which they would need anyway if they tie.
+        unknown = [i for i in able if self._ids[int(rows[i])] not in own]
+        if unknown:
+            ids = [self._ids[int(rows[i])] for i in unknown]
+            own.update(zip(ids, self._own_scores(rows[unknown], q), strict=True))
+        own_of = {i: own[self._ids[int(rows[i])]] for i in able}
+        able = [i for i in able if may_win(i, own_of[i])]
+        # Best own score first: the first one scored usually takes the tie and raises the mark.
+        able.sort(key=lambda i: -own_of[i])
+        return [i for i in hopeful if i not in bound_of] + able
+
+    def _own_bounds(self, rows: np.ndarray, explained: np.ndarray, q: _Query, idf: np.ndarray,
+                    reach: np.ndarray) -> np.ndarray:
+        """Per row, an upper bound of `_own_scores`: recall at most the row's explained weight,
+        and each own wording's coverage at most the weight of its terms the statement reaches
+        (IDF x the best similarity any statement term gives the term) over its weight."""
+        wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
+        wording_rows = np.repeat(np.arange(len(rows)), per_row)
+        own_counts = np.array([self._own[r] for r in rows.tolist()], dtype=np.int64)
+        mine = self._wording_text.data[wordings] < own_counts[wording_rows]
+        wordings, wording_rows = wordings[mine], wording_rows[mine]
+        terms, per_wording = _ranges(self._wording_terms_start.data[wordings], self._wording_terms_end.data[wordings])
+        tids = self._wording_terms.data[terms]
+        weights = idf[tids]
+        of_wording = np.repeat(np.arange(len(wordings)), per_wording)
+        total = np.bincount(of_wording, weights, minlength=len(wordings))
+        reached = np.bincount(of_wording, weights * reach[tids], minlength=len(wordings))
+        covered = reached / np.where(total == 0, 1.0, total)
+        coverage = np.zeros(len(rows))
+        np.maximum.at(coverage, wording_rows, np.minimum(covered, 1.0))
+        recall = np.minimum(explained[rows] / q.total, 1.0)
+        return 100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE) * _BOUND_SCALE
+
+    def _explained(self, q: _Query, idf: np.ndarray, floor: float,
+                   rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, float]]:
+        """Per row, the statement weight the claim explains (recall's numerator) and the weight
+        of its terms the statement reaches (coverage's bound), both exact at the live rows that
+        explain at least `floor` (returned, sorted, with each term id's best similarity).
+
+        A claim using none of the statement's rarer terms cannot reach `floor` when its commoner
+        terms weigh less than that together: their long posting lists are then not read whole,
+        only looked up for the claims the rarer terms found."""
+        best_similarity: dict[int, float] = {}
+        for _, items in q.groups:
+            for tid, similarity in items:
+                if similarity > best_similarity.get(tid, 0.0):
+                    best_similarity[tid] = similarity
+        skipped = self._skippable(q, floor) if floor >= _SKIP_FLOOR * q.total else set()
+        kept = [group for i, group in enumerate(q.groups) if i not in skipped]
+        later = [q.groups[i] for i in sorted(skipped)]
+        dense = {tid for _, items in kept for tid, _ in items}
+        explained = self._zeros("explained", rows)
+        reached = self._zeros("reached", rows)
+        alive = self._alive.view()
+        if later:
+            self._add_groups(kept, {tid: s for tid, s in best_similarity.items() if tid in dense}, idf,
+                             explained, reached, fresh=True)
+            slack = sum(weight * max(s for _, s in items) for weight, items in later)
+            found = np.flatnonzero((explained >= floor - slack) & alive)
+            sparse = {tid: s for tid, s in best_similarity.items() if tid not in dense}
+            postings = sum(len(p) for tid in sparse for p in self._rows_of(tid))
+            if len(found) * len(sparse) * _LOOKUP_COST < postings:
+                self._add_found(later, sparse, idf, found, explained, reached)
+                return explained, reached, found[explained[found] >= floor], best_similarity
+            self._add_groups(later, sparse, idf, explained, reached, fresh=False)
+            return explained, reached, found[explained[found] >= floor], best_similarity
+        self._add_groups(q.groups, best_similarity, idf, explained, reached, fresh=True)
+        hopeful = (explained >= floor) if floor > 0 else (explained > 0)
+        return explained, reached, np.flatnonzero(hopeful & alive), best_similarity
+
+    def _skippable(self, q: _Query, floor: float) -> set[int]:
+        """The statement terms (indexes in `q.groups`) not to read whole: those with the longest
+        posting lists that together explain less than `floor` (a claim explaining `floor` uses
+        another term too)."""
+        sizes = [sum(len(p) for tid, _ in items for p in self._rows_of(tid)) for _, items in q.groups]
+        skipped: set[int] = set()
+        slack = 0.0
+        for i in sorted(range(len(q.groups)), key=lambda i: -sizes[i]):
+            weight, items = q.groups[i]
+            most = weight * max((s for _, s in items), default=0.0)
+            if sizes[i] < _SKIP_MIN_SHARE * len(self._ids):
+                break
+            if slack + most < floor:
+                skipped.add(i)
+                slack += most
+        return skipped
+
+    def _add_groups(self, groups: list[tuple[float, list[tuple[int, float]]]], similarity_of: dict[int, float],
+                    idf: np.ndarray, explained: np.ndarray, reached: np.ndarray, fresh: bool) -> None:
+        """Add the statement terms `groups` to every row's explained weight, and the term ids of
+        `similarity_of` (id: best similarity) to every row's reached weight (`fresh`: both are
+        zeros yet)."""
+        # A term found exactly, by one statement term only, adds the same to recall's numerator
+        # and to the reached weight: such terms are added to both at once.
+        shared: set[int] = set()
+        for weight, items in groups:
+            if len(items) == 1 and items[0][1] == similarity_of.get(items[0][0]) == 1.0 and weight == idf[items[0][0]]:
+                shared.add(items[0][0])
+        for weight, items in groups:
+            if len(items) == 1 and items[0][0] in shared:
+                for postings in self._rows_of(items[0][0]):
+                    np.add.at(explained, postings, weight)
+                    if not fresh:
+                        np.add.at(reached, postings, weight)
+        if fresh:
+            # Both were zeros: the shared terms' weights are copied whole, which costs less than
+            # adding them again one posting list at a time.
+            reached += explained
+        best = self._zeros("best", len(explained), left_zero=True)  # per row, a statement term's best similarity
+        for weight, items in groups:
+            if len(items) == 1 and items[0][0] in shared:
+                continue
+            if len(items) == 1:
+                tid, similarity = items[0]
+                for postings in self._rows_of(tid):
+                    np.add.at(explained, postings, weight * similarity)
+            elif items:
+                touched = []
+                for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
+                    for postings in self._rows_of(tid):
+                        best[postings] = similarity
+                        touched.append(postings)
+                if touched:
+                    # A row listed twice gets the same sum twice: it is added once.
+                    at = np.concatenate(touched)
+                    explained[at] += weight * best[at]
+                    best[at] = 0.0
+        for tid, similarity in similarity_of.items():
+            if tid not in shared:
+                for postings in self._rows_of(tid):
+                    np.add.at(reached, postings, idf[tid] * similarity)
+
+    def _add_found(self, groups: list[tuple[float, list[tuple[int, float]]]], similarity_of: dict[int, float],
+                   idf: np.ndarray, found: np.ndarray, explained: np.ndarray, reached: np.ndarray) -> None:
+        """`_add_groups` for the rows `found` (sorted) only, by looking them up in the terms'
+        posting lists."""
+        extra_explained = np.zeros(len(found))
+        for weight, items in groups:
+            best = np.zeros(len(found))
+            for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
+                best[self._uses(found, tid)] = similarity
+            extra_explained += weight * best
+        extra_reached = np.zeros(len(found))
+        for tid, similarity in similarity_of.items():
+            extra_reached[self._uses(found, tid)] += idf[tid] * similarity
+        explained[found] += extra_explained
+        reached[found] += extra_reached
+
+    def _uses(self, rows: np.ndarray, tid: int) -> np.ndarray:
+        """Which of `rows` (sorted) use the term: a binary search of its posting lists (each
+        sorted: rows are indexed in order)."""
+        out = np.zeros(len(rows), dtype=bool)
+        for postings in self._rows_of(tid):
+            if not len(postings):
+                continue
+            wanted = rows.astype(postings.dtype, copy=False)
+            at = np.minimum(np.searchsorted(postings, wanted), len(postings) - 1)
+            out |= postings[at] == wanted
+        return out
 
     def _worded(self, candidates: list[Candidate], wording_of: dict[str, int]) -> list[Candidate]:
         """The candidates with the text of the wording that matched best."""
         return [Candidate(c.claim_id, c.score, self._wording(self._row_of[c.claim_id], wording_of[c.claim_id]))
                 for c in candidates]
 
-    def _zeros(self, name: str, size: int) -> np.ndarray:
+    def _zeros(self, name: str, size: int, left_zero: bool = False) -> np.ndarray:
         """`size` zeros in an array kept from one search to the next (searches hold the lock).
 
         A new array as long as the base costs a page fault per 4 KB each time it is made: ten
-        times what zeroing one already mapped costs (~1 ms against 0.1 at 100,000 claims)."""
+        times what zeroing one already mapped costs (~1 ms against 0.1 at 100,000 claims).
+        `left_zero`: its users set back to zero what they wrote, so it needs no zeroing."""
         kept = self._scratch.get(name)
         if kept is None or len(kept) < size:
             kept = self._scratch[name] = np.zeros(size + size // 8)  # room for a few more claims
         out = kept[:size]
-        out.fill(0.0)
+        if not left_zero:
+            out.fill(0.0)
         return out
 
     def _best_coverage(self, rows: np.ndarray, idf: np.ndarray, reach: np.ndarray) -> np.ndarray:
@@ -270,6 +433,11 @@ def _batches() -> Iterator[int]:
     yield from _BATCHES
     while True:
         yield _BATCHES[-1]
+
+
+def _shows_no_more(top: list[Candidate]) -> bool:
+    """Whether `match` shows no more claims than `top` holds: a claim must displace one."""
+    return bool(top) and (top[0].score >= MATCH or len(top) >= MAX_SUGGESTIONS)
 
 
 def _bar(top: list[Candidate], at_least: float) -> float:

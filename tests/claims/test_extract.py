@@ -239,3 +239,53 @@ def test_what_someone_only_suspects_or_believes_is_hedged(read: Read, statement:
 def test_a_source_that_only_suspects_a_cause_says_it_as_possible() -> None:
     words = ["railway", "officials", "suspect", "a", "rail", "fracture"]
     assert modes_of(words) == ["fact", "fact", "fact", "hedged", "hedged", "hedged"]
+
+
+# --- what a date or a place is of ------------------------------------------------------------------
+
+
+def test_countries_joined_by_and_after_in_are_both_places(read: Read) -> None:
+    assert read("Floods hit villages in Syria and Turkey in 2024").places == ["syria", "turkey"]
+    # the second is the one acting, not a place the first's "in" extends to
+    assert read("Troops in Syria and Iran attacked the convoy").places == ["syria"]
+
+
+def test_a_date_after_after_or_following_only_bounds_when_it_happened(read: Read) -> None:
+    details = read("Strikes resumed after October 7, 2023")
+    assert [d.start for d in details.bounds] == [date(2023, 10, 7)]
+    assert read("Strikes resumed following the 2023 election").bounds != []
+    assert read("Strikes resumed in October 2023").bounds == []
+
+
+def test_a_date_counted_from_another_spans_from_where_it_points_to_the_other(read: Read) -> None:
+    (span,) = read("The talks end two months before the elections in November 2026").dates
+    assert (span.start, span.end) == (date(2026, 9, 1), date(2026, 11, 30))
+    assert read("The talks end two months before the elections in November 2026").durations == []
+    (later,) = read("Troops returned three years after 2011").dates
+    assert (later.start, later.end) == (date(2011, 1, 1), date(2014, 12, 31))
+
+
+def test_a_place_in_a_phrase_giving_a_cause_or_what_is_opposed_is_an_aside(read: Read) -> None:
+    stalled = read("Talks stalled due to tensions sparked by the war in Gaza")
+    assert stalled.places == ["gaza"] and stalled.asides == ["gaza"]
+    assert read("Protests grew against the presence of foreign troops in Iraq").asides == ["iraq"]
+    assert read("Militias attacked US troops in Iraq").asides == []
+    assert read("Protests against the deal were held in Basra").asides == []
+
+
+def test_a_second_figure_that_leaves_its_noun_out_counts_what_the_first_counts(read: Read) -> None:
+    (_, _), (second, unit) = read("About 3,000 troops are in Iraq and another 800 in Syria").counts
+    assert unit == "troops" and second.nominal == 800 and second.lo < 800 < second.hi  # "about" holds for both
+    exact_counts = read("Exactly 3,000 troops are in Iraq and 800 in Syria").counts
+    assert exact_counts[1][0].lo == exact_counts[1][0].hi == 800
+    assert read("About 3,000 troops are in Iraq and 3 bases were hit").counts[1][1] == "bases"
+
+
+def test_two_years_later_is_no_duration(read: Read) -> None:
+    assert read("Two years later, floods hit villages in Syria").durations == []
+    assert read("Israel fought a 12-day war").durations == [Duration(12, "day")]
+
+
+def test_a_place_saying_something_acts_but_a_place_things_happen_in_stays_a_place(read: Read) -> None:
+    assert read("Baghdad has long argued that the talks failed").places == []
+    assert read("Mosul has seen heavy fighting").places == ["mosul"]

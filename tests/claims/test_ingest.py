@@ -39,7 +39,7 @@ from claims.ingest.drafting import (
     without_dateline,
     without_non_figures,
 )
-from claims.ingest.fill import count_text, date_text, main_date
+from claims.ingest.fill import count_text, date_text, main_date, owner_only, speaking_for
 from claims.ingest.names import said_by
 from claims.ingest.sentences import CONDITIONAL, article_sentences
 from claims.load import Base, quote_in_text
@@ -154,6 +154,8 @@ def test_counts_are_written_as_curators_write_them(count: str) -> None:
     ("Hundreds will leave by September, according to sources familiar with the matter.",
      "sources familiar with the matter"),
     ("The convoy left the base on Monday.", None),
+    ("Baghdad has long argued that the deal was done.", "Baghdad"),
+    ("Iraqi officials have repeatedly said that the deal was done.", "Iraqi officials"),
 ])
 def test_who_is_quoted_is_read_from_the_sentence(sentence: str, who: str | None) -> None:
     assert said_by(sentence) == who
@@ -676,7 +678,10 @@ def test_a_new_claim_beside_a_source_of_one_figure_counts_the_other_figure(shipp
     drafts = drafts_by_action(engine, sentence)
     assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("troops-in-iraq", "about-2500")]
     [claim] = drafts[CLAIM]
-    assert claim.values["count"] == "900"
+    # The second figure leaves its noun out: it counts troops too, "approximately" as the first;
+    # and its place is the one named with it, not the first figure's.
+    assert claim.values["count"] == "~900"
+    assert claim.values["places"] == ["syria"]
 
 
 def test_a_quote_closed_by_he_said_is_attributed_to_the_person_named_just_before(engine: Engine) -> None:
@@ -702,6 +707,96 @@ def test_a_sentence_denying_a_claim_only_in_its_opening_clause_is_a_source_of_wh
     drafts = drafts_by_action(engine, sentence)
     assert VERSION not in drafts
     assert ("isis-remnants-still-threat", "still-a-threat") in [(d.claim_id, d.version_id) for d in drafts[SOURCE]]
+
+
+def test_a_capital_said_to_speak_speaks_for_the_country_the_workspace_puts_it_in(engine: Engine) -> None:
+    sentence = "Baghdad has long argued that Turkish engineers should open three new bridges over the Tigris in Mosul."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["speaker"] == "iraq"
+    assert claim.values["places"] == ["mosul"]  # the capital speaking is not where it happens
+    # A place named with who speaks ("Basra police") is only where they are.
+    assert speaking_for(engine.entities, "Basra police") is None
+    assert speaking_for(engine.entities, "Iraqi officials") == "iraq"
+
+
+def test_a_country_named_only_as_whose_something_is_is_no_place(engine: Engine) -> None:
+    sentence = "Turkish engineers will connect the new bridge in Mosul to Iraq’s national road network in 2026."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["places"] == ["mosul"]
+    assert owner_only(engine.entities, "iraq", "Iraq's elections")
+    assert not owner_only(engine.entities, "iraq", "Iraq's elections were held in Iraq")
+
+
+def test_a_fact_drafted_from_part_of_a_sentence_takes_the_date_given_before_it(engine: Engine) -> None:
+    sentence = ("Turkish engineers held talks on three bridges over the Tigris in January, but they were postponed "
+                "due to floods in Mosul.")
+    drafts = drafts_by_action(engine, sentence)[CLAIM]
+    postponed = next(d for d in drafts if d.statement.startswith("they were postponed"))
+    assert postponed.values["date"] == "2025-01"
+    assert "places" not in postponed.values  # Mosul is where the floods were: the cause, not the fact
+
+
+def test_a_date_given_after_a_fact_is_not_taken_for_it(engine: Engine) -> None:
+    sentence = ("Turkish engineers opened three bridges over the Tigris during the summer, but by 2024 the Iraqi "
+                "army had closed them.")
+    drafts = drafts_by_action(engine, sentence)[CLAIM]
+    [opened] = [d for d in drafts if d.statement.startswith("Turkish engineers opened")]
+    assert "date" not in opened.values
+
+
+def test_the_date_of_a_closing_with_phrase_is_not_the_main_events(engine: Engine) -> None:
+    sentence = ("Turkish engineers have begun building three bridges over the Tigris in Mosul, with the work set "
+                "to continue until September 2026.")
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert "date" not in claim.values
+
+
+def test_a_date_after_after_is_no_date_of_what_followed(engine: Engine) -> None:
+    sentence = "Turkish engineers opened three bridges over the Tigris in Mosul after October 7, 2023."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert "date" not in claim.values
+
+
+def test_a_date_counted_back_from_another_is_drafted_as_the_span_between(engine: Engine) -> None:
+    sentence = "Forty new schools will open in Basra two months before the exams in June 2026."
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["date"] == "2026-04..2026-06"
+    assert "duration" not in claim.values
+
+
+def test_a_fact_drafted_from_part_of_a_sentence_keeps_the_places_its_list_goes_on_to(engine: Engine) -> None:
+    sentence = ("Two years later, floods hit villages in Syria and Iraq, and in 2019, Turkish engineers opened three "
+                "bridges over the Tigris.")
+    drafts = drafts_by_action(engine, sentence)[CLAIM]
+    [floods] = [d for d in drafts if "floods" in (d.statement or "")]
+    assert floods.values["places"] == ["syria", "iraq"]
+    assert "duration" not in floods.values  # "two years later" says when, not how long
+
+
+def test_a_new_version_leaves_out_the_place_the_claim_itself_is_about(engine: Engine) -> None:
+    # "The U.S. withdrawal from Iraq has begun": no version records Iraq, every account is in it.
+    assert not any("iraq" in v.values.places for v in engine.base.claims["withdrawal-began"].versions)
+    [version] = drafts_by_action(engine, "US troops started withdrawing from Iraq in March 2024.")[VERSION]
+    assert version.claim_id == "withdrawal-began"
+    assert version.values == {"date": "2024-03"}
+
+
+@pytest.mark.parametrize("sentence, date_value", [
+    # A year named for something else is not the month's: the month is the report's year.
+    ("In January, Turkish engineers opened three bridges over the Tigris in Mosul ahead of the 2026 elections.",
+     "2025-01"),
+    # A year joined to the month is its year.
+    ("Turkish engineers opened three bridges over the Tigris in Mosul in January of 2024.", "2024-01"),
+    # February without its year, in a report of a year without a 29th of February.
+    ("Turkish engineers opened three bridges over the Tigris in Mosul in February.", "2025-02"),
+    # A comma parts the month from a count: "since August", then five attacks.
+    ("Since August, 5 attacks on Turkish engineers building bridges over the Tigris in Mosul were reported.",
+     "2024-08..2025-03"),
+])
+def test_a_month_without_its_year_takes_only_a_year_joined_to_it(engine: Engine, sentence: str,
+                                                                   date_value: str) -> None:
+    [claim] = drafts_by_action(engine, sentence)[CLAIM]
+    assert claim.values["date"] == date_value
 
 
 # --------------------------------------------------------------------------- what is no figure, or the same one
