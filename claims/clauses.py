@@ -82,6 +82,8 @@ def _split_segment(segment: str) -> list[str]:
         left_words, right_words = _words(left), _words(right)
         if not left_words or not right_words:
             continue
+        if m.group(0).strip(", ").lower() == "while" and left_words[-1].lower() in DETERMINERS:
+            continue  # "took a while to realise": the noun, not the conjunction
         left_verb = first_verb(left_words)
         if left_verb is not None and not _complete(left_words, left_verb):
             continue  # "announced that the withdrawal from Baghdad | and Ain al-Asad would begin"
@@ -89,8 +91,12 @@ def _split_segment(segment: str) -> list[str]:
         right_verb = first_verb(right_words, gerund)
         if left_verb is None or right_verb is None or _reduced_relative(right_words, right_verb):
             continue
+        if right_words[right_verb].lower() in CLAUSE_TAKING and right_verb == len(right_words) - 1:
+            continue  # "on Monday and Tuesday, a spokesperson said": who said it all, not a claim
         if right_verb == 0 and len(right_words) < 2:
             continue  # "promised to leave and stayed": too little to be a claim of its own
+        if right_verb == 0 and any(w.lower() in ("which", "who") for w in left_words[left_verb + 1:]):
+            continue  # "the NDRF, which has rescued 55 people and extricated 74 bodies": one relative clause
         if right_verb == 0 and not m.group(0).strip(", ").lower().startswith(("while", "whereas")):
             right = f"{_subject(left, left_words, left_verb)} {right}".strip()
         elif right_verb == 0:

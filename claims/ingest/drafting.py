@@ -8,22 +8,28 @@ the same comparison of details with every version), against the article's public
   of that version, quoting the sentence. A source reports the version's own figure: a
   compatible but different one ("at least 97" killed where the version has 145) is another
   account, a new version; of two versions it agrees with, it reports the one whose date or
-  figure it states in so many words;
+  figure it states in so many words, then the account of who it quotes (of no one in
+  particular when it quotes no one);
 - it matches a claim and conflicts with every version: draft a new version with the values the
   sentence gives, of the kinds the claim's versions record, saying what it conflicts with
   ("conflicts with *September 2026*: the article says *end of 2026*"); sentences giving the
-  same new account draft it once;
+  same new account draft it once. A figure said to come on top of what was counted, or of
+  another event ("also", "another", "other"), is no new version of a count;
 - it matches nothing, and gives something checkable (a date, a number, a place, a name): draft a
-  new claim with a first version.
+  new claim with a first version. A code naming one thing ("S2", "F-16") gives no number, and
+  an order of size alone ("hundreds of people") is nothing to check; a new claim that gives
+  only a figure, or only places, the sentence's other drafts record is not drafted.
 
 A headline or lead-in drafts only sources; a report's dateline ("LUCKNOW: ") is no part of
 what is matched; a claim matched only through who a sentence is attributed to gets no new
 version.
 
 A report's sentences are longer than a user's question and often carry several facts, so a
-sentence no claim matches is also judged against its closest claim (`_closest`), close claims
+sentence no claim matches is also judged against its closest claim (`_closest`: a source when
+it agrees, a new version when the claim is a count and only the figure differs), close claims
 that agree are drafted beside the one matched (`_also`), and the facts a sentence joins, or
-states without who said them, are judged one by one (`joined_facts`): the same rules each time.
+states without who said them, are judged one by one (`joined_facts`), each with the claims
+close to it: the same rules each time.
 A fact of a sentence that matched nothing as a whole, which is another account of a claim, is
 drafted as that claim's new version rather than as a new claim. What a sentence says in passing
 of what it names ("ISIS, which had seized ...") is a new claim when the base has nothing on it
@@ -77,6 +83,12 @@ BY_ATTRIBUTION = ("bears on the claim only through who it is attributed to (\"ac
                   "states is about something else")
 NO_FIGURE = "bears on a count but gives no figure for it: neither a source nor a new version"
 INTERPRETATION = "an interpretation (what something marks, reflects or suggests), not a report: no claim of its own"
+ADDED = ("counts something besides what the claim counts (\"also\", \"another\", \"other\"): not another "
+         "account of its figure")
+# "Four AC coaches have also been derailed", "Another train accident ... left 39 dead": a figure
+# said to come on top of what was counted, or of another event, is no other account of the count.
+_ADDED = re.compile(r"\b(?:also(?!\s+(?:said|says|told|added|stated|announced|noted|confirmed)\b)|another|other|"
+                    r"additional)\b", re.IGNORECASE)  # "He also said that ...": the saying is the added thing
 MAX_STATEMENT = 300
 # What an analyst reads into events rather than what happened or was said: like an opinion, it
 # makes no claim of its own (a sentence matching a claim is still drafted as its source).
@@ -189,7 +201,8 @@ class _Run:
         """What `text` says (`extract`, against the publication day), with the weekdays it names
         as dates when the publication day is known."""
         engine = self.engine
-        details = extract(engine.normaliser.normalise(positive_form(text).text).words, self.kinds, self.published,
+        details = extract(engine.normaliser.normalise(positive_form(without_non_figures(text)).text).words, self.kinds,
+                          self.published,
                           engine.vocabulary.units)
         if self.day_known:
             details.dates.extend(fill.weekday_dates(text, self.published, details.tense))
@@ -197,6 +210,17 @@ class _Run:
 
     def __post_init__(self) -> None:
         self.kinds = {eid: str(e.kind) for eid, e in self.engine.entities.entities.items()}
+
+
+# Numbers that count nothing the sentence reports: a code naming one thing by letters and digits
+# run together (a coach "S2", an aircraft "A380" or "F-16", a group "G20"), and "one another".
+_NOT_FIGURES = re.compile(r"\b[A-Z]{1,3}-?\d{1,4}[A-Z]?\b|\bone another\b")
+
+
+def without_non_figures(text: str) -> str:
+    """The text without the numbers that count nothing, for reading its figures: "The S2 coach was
+    severely damaged" gives no count of 2, "thrown over one another" none of 1."""
+    return _NOT_FIGURES.sub("", text)
 
 
 def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[str]]:
@@ -226,6 +250,10 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             keep(other)
     for piece in joined_facts(stated):
         for _, reply in engine.check_parts(piece, today=published):
+            # A fact of the sentence is close to other claims too, as the whole sentence may be.
+            for other in _also(engine, run.article_id, sentence, piece, reply, published, speaker_text, run.cited, ""):
+                if not any(d.claim_id == other.claim_id for d in made):
+                    keep(other)
             if reply.claim is not None and any(d.claim_id == reply.claim.id and d.action != VERSION for d in made):
                 continue
             details = run.details(piece)
@@ -296,6 +324,7 @@ def _sentence_drafts(run: _Run, sentence: Sentence) -> tuple[list[Draft], list[s
             if not any(d.claim_id == one.claim_id for d in made):
                 keep(one)
     made[:] = [_sentence_values(run, _other_figure(run, d, made), stated) for d in made]
+    made[:] = [d for d in made if not _restates_drafted(run.engine, d, made)]
     return made, why_not
 
 
@@ -318,6 +347,38 @@ def _sentence_values(run: _Run, draft: Draft, stated: str) -> Draft:
         more = [p for p in fill.listed_after(stated, piece, run.engine.entities) if p not in values["places"]]
         values["places"] = [*values["places"], *more]
     return replace(draft, values=values) if values != draft.values else draft
+
+
+def _restates_drafted(engine: Engine, draft: Draft, made: list[Draft]) -> bool:
+    """Whether a new claim drafted from a sentence says only what its other drafts record: its
+    figure ("Rescue operation is in progress at the site where 14 coaches derailed near Kanpur"
+    is a source of the claim that 14 coaches derailed; a sentence's second figure was made the
+    new claim's by `_other_figure`), or, when it gives nothing but places, those places ("The
+    derailment occurred near Pukhrayan, a village near the city of Kanpur", a source of the claim
+    placing it at Pukhrayan). A new claim giving a date, a duration or who acted is kept: what it
+    says of them may be another fact ("The coalition played a key role in the defeat of ISIS in
+    2017" beside the defeat)."""
+    if draft.action != CLAIM:
+        return False
+    recorded: list[dict[str, Any]] = []
+    for other in made:
+        if other.action == VERSION:
+            recorded.append(other.values)
+        elif other.action == SOURCE and other.claim_id in engine.base.claims:
+            version = next((v for v in engine.base.claims[other.claim_id].versions if v.id == other.version_id), None)
+            if version is not None:
+                recorded.append(version.values.model_dump())
+    given = {key for key, value in draft.values.items() if value}
+    if draft.values.get("count"):
+        try:
+            mine = parse_count(draft.values["count"])
+            return any(r.get("count") and same_figure(mine, parse_count(r["count"])) for r in recorded)
+        except ValueError:
+            return False
+    if given == {"places"}:
+        theirs = {p for r in recorded for p in r.get("places") or []}
+        return all(any(engine.entities.related(p, t) for t in theirs) for p in draft.values["places"])
+    return False
 
 
 # "U.S. forces are to vacate most of their bases by September, including Ain al-Asad and Baghdad
@@ -363,8 +424,10 @@ def _other_figure(run: _Run, draft: Draft, made: list[Draft]) -> Draft:
     if not any(same_figure(parse_count(draft.values["count"]), f) for f in sourced):
         return draft
     text = draft.statement or draft.quote
+    # An order of size ("trapping hundreds of people") is no figure of its own (see `_checkable`).
     others = [(rng, unit) for rng, unit in run.details(text).counts
-              if unit != SHARE and not any(same_figure(rng, f) for f in sourced) and not fill.pointing(text, rng)]
+              if unit != SHARE and not rng.vague and not any(same_figure(rng, f) for f in sourced)
+              and not fill.pointing(text, rng)]
     if not others:
         return draft
     rng, unit = others[0]
@@ -618,10 +681,11 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
                "figure of: a claim of its own")
         return _new_claim(engine, article_id, position, sentence, part, reply, details, values, speaker_text, why)
     if agreeing:
-        # Of versions it agrees with, the one it states in so many words; then the one whose
-        # wording it shares most ("a little after 3 am": "shortly after 3 am", not "at 3.10 a.m.").
+        # Of versions it agrees with, the one it states in so many words; then the account of who
+        # it quotes, or of no one when it quotes no one; then the one whose wording it shares most
+        # ("a little after 3 am": "shortly after 3 am", not "at 3.10 a.m.").
         version = max(agreeing, key=lambda v: (states_values(claim, v.id, details, figures),
-                                               _shared_words(part, _version_text(claim, v.id))))
+                                               *_likeness(engine, claim, v.id, part, speaker_text)))
         if claim.id in cited:
             return ALREADY_CITED  # the moderators already placed this article's account of the claim
         reason = (f"agrees with *{version.text}* ({claim.id}/{version.id}); matched “{clip(reply.claim.wording, 90)}” "
@@ -634,6 +698,8 @@ def _draft(engine: Engine, article_id: str, position: int, sentence: str, part: 
         return HEADLINE
     if not _matched_without_attribution(engine, part, claim.id, published):
         return BY_ATTRIBUTION
+    if claim.kind is ClaimKind.QUANTITY and _ADDED.search(part):
+        return ADDED
     closest = min(judged or reply.versions, key=lambda v: len(_detail_conflicts(v)), default=None)
     values = fill.values_of(details, engine.entities, published, claim.unit, text=part, said_by=speaker_text)
     if figures and claim.unit:
@@ -694,8 +760,8 @@ def _figures(engine: Engine, text: str, claim: Claim, published: date) -> list[N
     """The figures a sentence gives for what the claim counts: its counts of the claim's unit or
     of nothing named (a count of something else, "3 bases" beside a troop count, is not one)."""
     kinds = {eid: str(e.kind) for eid, e in engine.entities.entities.items()}
-    details = extract(engine.normaliser.normalise(positive_form(text).text).words, kinds, published,
-                      engine.vocabulary.units)
+    words = engine.normaliser.normalise(positive_form(without_non_figures(text)).text).words
+    details = extract(words, kinds, published, engine.vocabulary.units)
     return [rng for rng, unit in details.counts
             if unit != SHARE and (unit is None or claim.unit is None or unit == claim.unit)]
 
@@ -723,6 +789,15 @@ def _other_figures_only(claim: Claim, view: VersionView, figures: list[NumRange]
     counted = any(v.id == view.id and v.values.count for v in claim.versions)
     return (counted and len(figures) > 1 and bool(conflicts) and all(c.startswith("number:") for c in conflicts)
             and _reports_figure(claim, view.id, figures))
+
+
+def _likeness(engine: Engine, claim: Claim, version_id: str, part: str, speaker_text: str | None) -> tuple[bool, int]:
+    """How alike a sentence and a version it agrees with are: whether the version is the account
+    of who the sentence quotes (or of no one in particular when it quotes no one), then how many
+    words they share."""
+    speaker = engine.entities.resolve(speaker_text) if speaker_text else None
+    theirs = next((v.values.speaker for v in claim.versions if v.id == version_id), None)
+    return theirs == speaker, _shared_words(part, _version_text(claim, version_id))
 
 
 def _version_text(claim: Claim, version_id: str) -> str:
@@ -798,7 +873,7 @@ def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply:
         agreeing = [v for v in judged.versions if v.judged and v.agrees and len(v.gaps) <= ALSO_GAPS
                     and _reports_figure(claim, v.id, figures)]
         if agreeing and judged.claim is not None:
-            version = agreeing[0]
+            version = max(agreeing, key=lambda v: _likeness(engine, claim, v.id, part, speaker_text))
             reason = (f"also agrees with *{version.text}* ({suggestion.id}/{version.id}); close to "
                       f"“{clip(judged.claim.wording, 90)}” ({suggestion.score:.0f}/100)")
             out.append(Draft(SOURCE, sentence.position, sentence.text, reason,
@@ -808,8 +883,9 @@ def _also(engine: Engine, article_id: str, sentence: Sentence, part: str, reply:
 
 
 # Where a report's long sentence joins one fact to the next: ", with ...", "; ", "—", ", while ...",
-# "... and those stationed in ...". Plain English syntax, not any topic's words.
-_JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|as)\b)|;\s+|\s*[—–]\s*|"
+# ", of which ...", "... and those stationed in ...". Plain English syntax, not any topic's words.
+_JOINS = re.compile(r",\s+(?=(?:with|while|and|but|after|before|including|which|(?:of|out of|in) which|as)\b)|"
+                    r";\s+|\s*[—–]\s*|"
                     r"\s+but\s+|\s+when\s+|\s+(?:after|before)\s+(?=(?:an?|the)\s+[a-z])|\s+as\s+(?=(?:the|some|several|\d+|[A-Z])\b)|"
                     r"\s+and\s+(?=(?:the|those|its|their|all|some|several|hundreds|thousands|an?|[A-Z])\b)")
 # A clause that opens a sentence and sets the scene for its main clause: "Although the U.S.
@@ -826,9 +902,12 @@ _SHARED_HEAD = re.compile(r"^(?P<head>.+?)\s+(?P<first>(?P<prep>in|on|at|from)\s
 
 # Who said it, as a report attaches it to a fact: ", the coast guard said", "according to X, ",
 # "X told reporters that". The fact is also matched without it (who said it is kept as `said_by`).
+# What follows "told X that" is the fact, not part of who said it ("..., Zaki Ahmad told IANS that
+# 120 people were killed").
 _ATTRIBUTION = re.compile(
-    r",\s*(?:according to [^,.;]+|[^,.;]{1,80}?\s(?:said|says|told [^,.;]+|stated|announced|confirmed|reported))"
-    r"(?=\s*[,.;]|\s*$)|^(?:according to [^,]+,\s*)|^[^,.;]{1,80}?\s(?:said|says|told [^,.;]+?)\s+(?:that\s+)?",
+    r",\s*(?:according to [^,.;]+|[^,.;]{1,80}?\s(?:said|says|told (?:(?!\bthat\b)[^,.;])+|stated|announced|"
+    r"confirmed|reported))"
+    r"(?=\s*[,.;]|\s*$)|^(?:according to [^,]+,\s*)|^[^,.;]{1,80}?\s(?:said|says|told [^,.;]+?),?\s+(?:that\s+)?[“\"]?",
     re.IGNORECASE)
 
 
@@ -846,10 +925,12 @@ def joined_facts(sentence: str) -> list[str]:
     pieces = [p.strip(" ,.") for part in parts for p in _JOINS.split(part)]
     pieces = [q for p in pieces for q in [p, *shared_head_facts(p)]]
     pieces = [p for p in pieces if len(p.split()) >= MIN_PIECE_WORDS]
-    pieces = pieces if len(pieces) > 1 else []
+    # One piece left is still judged when what was cut off was too short to be a fact ("...,
+    # when most passengers were sleeping"): it is the sentence's fact without it.
+    pieces = pieces if len(pieces) > 1 or pieces != [sentence.strip(" ,.")] else []
     for text in [sentence, *pieces]:
         reported = _REPORTED_THAT.search(text)
-        for bare in (_ATTRIBUTION.sub("", text).strip(" ,."), reported.group(1).strip(" ,.") if reported else ""):
+        for bare in (_ATTRIBUTION.sub("", text).strip(" ,.”\""), reported.group(1).strip(" ,.") if reported else ""):
             if bare and bare != text.strip(" ,.") and len(bare.split()) >= MIN_PIECE_WORDS:
                 pieces.append(bare)
     return list(dict.fromkeys(pieces))
@@ -888,11 +969,22 @@ def _full_sentence(sentence: str) -> bool:
 def _closest(engine: Engine, part: str, reply: Reply, published: date) -> Reply | None:
     """A sentence no claim matches closely enough for a user's question may still be a report of
     the closest claim: judged against it by the same rules, it is one when that claim's
-    sources agree with it (a version it does not conflict with)."""
+    sources agree with it (a version it does not conflict with), or when the claim is a count and
+    the sentence gives another figure of it, differing from each version on that figure only."""
     if not reply.suggestions or reply.suggestions[0].score < CLOSEST_SCORE:
         return None
     judged = engine.judge_against(part, reply.suggestions[0].id, today=published)
-    return judged if any(v.judged and v.agrees for v in judged.versions) else None
+    if any(v.judged and v.agrees for v in judged.versions):
+        return judged
+    claim = engine.base.claims[reply.suggestions[0].id]
+    if claim.kind is ClaimKind.QUANTITY and _figures(engine, part, claim, published) and all(
+            _detail_conflicts(v) and all(c.startswith("number:") for c in _detail_conflicts(v))
+            for v in judged.versions if v.judged):
+        # A running tally differs from report to report: a sentence close to a count whose only
+        # quarrel with each version is the figure is another account of it ("110 of the bodies
+        # have been identified" beside 123 and 60).
+        return judged
+    return None
 
 
 def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, part: str, reply: Reply,
@@ -921,8 +1013,11 @@ def _new_claim(engine: Engine, article_id: str, position: int, sentence: str, pa
 
 
 def _checkable(details: Details) -> bool:
-    """Whether a sentence gives anything a reader could check: a date, a number, a place or a name."""
-    return bool(details.dates or details.counts or details.durations or details.places or details.entities)
+    """Whether a sentence gives anything a reader could check: a date, a number, a place or a name.
+    An order of size alone ("hundreds of people", "scores of passengers") is not a number: it
+    colours a report, and no source could be found to confirm or deny it."""
+    figures = [rng for rng, _ in details.counts if not rng.vague]
+    return bool(details.dates or figures or details.durations or details.places or details.entities)
 
 
 def _conflict_reason(versions: list[Version], closest: VersionView) -> str:

@@ -4,7 +4,8 @@ Sentences are found as `claims.sentences` finds a chat message's (sentencesplit'
 line at a time, and kept as the article writes them: a draft quotes its sentence, so the quote
 is in the article by construction. What a reader would skip is skipped, with the reason shown
 to the moderator: web-page chrome ("Share it", "Leave a comment"), a heading, byline or caption
-that states nothing (no verb), an opinion, a condition ("If ..."), a fragment, a sentence in
+that states nothing (no verb), an opinion (the report's own: one it reports someone giving is a
+report of their saying so), a condition ("If ..."), a fragment, a sentence in
 another language, one said twice, and one too long to quote.
 """
 
@@ -45,6 +46,9 @@ _CHROME = re.compile(
     r"(?:all rights reserved|copyright|©)\b.*|cookies?\b.*|photo:.*|image:.*|source:.*|tags?:.*)\W*$",
     re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*|\d[\d,.]*")
+# A sentence that says who said what it reports: "Officials said a fault may have caused the
+# accident, which, they said, was the worst they had seen" reports a judgement, it makes none.
+_ATTRIBUTED = re.compile(r"\b(?:said|says|told|added|according to|stated)\b", re.IGNORECASE)
 _FUNCTION_WORDS = frozenset("""over out up down in on off about by for to with as at from into after before since
 until like near past round through under""".split())  # noqa: SIM905
 
@@ -108,6 +112,8 @@ def skip_reason(sentence: str, article: str, normaliser: Normaliser | None = Non
     if len(sentence) > MAX_QUOTE_CHARS:
         return TOO_LONG
     problem = checkworthy.problem(sentence, normaliser)
+    if problem == checkworthy.OPINION and _ATTRIBUTED.search(sentence):
+        problem = None  # what someone is reported to have said or judged is a report of their saying so
     if problem:
         return problem
     words = _WORD.findall(sentence)

@@ -34,6 +34,10 @@ def test_two_assertions_are_two_claims(statement: str, parts: list[str]) -> None
     "US forces in Iraq intercepted missiles and drones aimed at Israel.",  # a participle continues the object
     "ISIS emerged in Syria and Iraq three years after US troops left.",  # a verb in a subordinate clause
     "The US promised to leave Iraq and stayed.",  # too little on the right to be a claim
+    "Many took a while to realise that a tragedy had hit the train.",  # "a while": the noun
+    "The inquiry will be held on Monday and Tuesday, a railway spokesperson said.",  # who said it all
+    # Both verbs are the relative clause's: the rescuers extricated the bodies, not the operation.
+    "The search is ending, says the rescue force, which has rescued 55 people and extricated 74 bodies.",
 ])
 def test_and_inside_a_phrase_is_not_a_cut(statement: str) -> None:
     assert split(statement) == [statement.rstrip(".")]

@@ -17,12 +17,18 @@ from claims.extract import extract
 from claims.ingest import ArticleError, article_problem, draft_article
 from claims.ingest.checks import MAX_ARTICLE_CHARS
 from claims.ingest.drafting import (
+    ADDED,
     CLAIM,
     ENTITY,
     HEADLINE,
     NO_FIGURE,
+    NOTHING_CHECKABLE,
     SOURCE,
     VERSION,
+    Draft,
+    _other_figure,
+    _restates_drafted,
+    _Run,
     described_facts,
     elided_facts,
     included_facts,
@@ -31,11 +37,13 @@ from claims.ingest.drafting import (
     shared_head_facts,
     states_values,
     without_dateline,
+    without_non_figures,
 )
 from claims.ingest.fill import count_text, date_text, main_date, owner_only, speaking_for
 from claims.ingest.names import said_by
 from claims.ingest.sentences import CONDITIONAL, article_sentences
 from claims.load import Base, quote_in_text
+from claims.models import ClaimKind
 from claims.service import Crosscheck
 from claims.values import parse_count, parse_date_span, same_figure
 
@@ -405,6 +413,11 @@ def test_a_head_shared_by_two_places_or_times_is_stated_once_for_each(phrase: st
      ["At least 97 people were killed on Sunday", "14 coaches of the express derailed near the town"]),
     ("Over 200 people were injured as 14 coaches of the express went off the track.",
      ["Over 200 people were injured", "14 coaches of the express went off the track"]),
+    ("142 bodies have been found so far, out of which 110 have been identified.",
+     ["142 bodies have been found so far", "out of which 110 have been identified"]),
+    # What is cut off is too short to be a fact: the rest is still a fact of its own.
+    ("Fourteen coaches rolled off the track 60 km from the city, when most passengers were sleeping.",
+     ["Fourteen coaches rolled off the track 60 km from the city"]),
 ])
 def test_the_facts_a_sentence_joins_are_judged_one_by_one(sentence: str, pieces: list[str]) -> None:
     assert joined_facts(sentence) == pieces
@@ -784,3 +797,143 @@ def test_a_month_without_its_year_takes_only_a_year_joined_to_it(engine: Engine,
                                                                    date_value: str) -> None:
     [claim] = drafts_by_action(engine, sentence)[CLAIM]
     assert claim.values["date"] == date_value
+
+
+# --------------------------------------------------------------------------- what is no figure, or the same one
+
+
+@pytest.mark.parametrize("text, bare", [
+    ("The S2 coach of the train was severely damaged.", "The  coach of the train was severely damaged."),
+    ("Two F-16 jets and an A380 landed at 3 pm.", "Two  jets and an  landed at 3 pm."),
+    ("14 coaches derailed in 2016.", "14 coaches derailed in 2016."),
+    ("Passengers were thrown over one another.", "Passengers were thrown over ."),
+])
+def test_numbers_that_count_nothing_are_left_out_when_reading_figures(text: str, bare: str) -> None:
+    assert without_non_figures(text) == bare
+
+
+def test_a_sentence_whose_only_number_is_in_a_code_gives_nothing_to_check(engine: Engine) -> None:
+    drafting = draft_article(engine, "report-1", "The S2 coach of the train was severely damaged near the station.",
+                             PUBLISHED)
+    assert not drafting.drafts
+    assert drafting.skipped[0].reason == NOTHING_CHECKABLE
+
+
+@pytest.mark.parametrize("sentence", ["Hundreds of people gathered to watch the convoy leave the base.",
+                                      "Panic set in as the lights went out, throwing scores of sleepers about."])
+def test_an_order_of_size_alone_gives_nothing_to_check(engine: Engine, sentence: str) -> None:
+    drafting = draft_article(engine, "report-1", sentence, PUBLISHED)
+    assert not drafting.drafts
+    assert drafting.skipped[0].reason == NOTHING_CHECKABLE
+
+
+def test_a_sentence_drafted_as_the_source_of_a_figure_drafts_no_new_claim_repeating_it(engine: Engine) -> None:
+    sentence = "Rescue work was in progress on Sunday at the sites where about 2,500 U.S. troops are stationed in Iraq."
+    drafts = drafts_by_action(engine, sentence)
+    assert [(d.claim_id, d.version_id) for d in drafts[SOURCE]] == [("troops-in-iraq", "about-2500")]
+    assert CLAIM not in drafts
+
+
+def _with_alawis_account(base: Base) -> Base:
+    """The shipped base with the ISIS threat as what is said of it, and a second account of it:
+    Hussein Alawi's, worded as the test sentences are."""
+    changed = base.copy()
+    claim = changed.claims["isis-remnants-still-threat"]
+    first = claim.versions[0]
+    alawi = first.model_copy(update={
+        "id": "alawi-says", "text": "ISIS remnants still pose a real threat in Iraq and Syria, Hussein Alawi said.",
+        "values": first.values.model_copy(update={"speaker": "hussein-alawi"})})
+    changed.claims[claim.id] = claim.model_copy(update={"versions": [first, alawi], "kind": ClaimKind.ATTRIBUTION})
+    return changed
+
+
+@pytest.mark.parametrize("sentence, version", [
+    # Worded as Alawi's account is, but quoting no one: the account of no one in particular.
+    ("ISIS remnants still pose a real threat in Iraq and Syria.", "still-a-threat"),
+    ("ISIS remnants still pose a real threat in Iraq and Syria, Hussein Alawi said.", "alawi-says"),
+])
+def test_of_versions_a_sentence_agrees_with_equally_it_reports_the_account_of_who_it_quotes(
+        shipped_base: Base, sentence: str, version: str) -> None:
+    engine = Engine(_with_alawis_account(shipped_base), today=PUBLISHED)
+    sources = [d.version_id for d in drafts_by_action(engine, sentence)[SOURCE]
+               if d.claim_id == "isis-remnants-still-threat"]
+    assert sources == [version]
+
+
+def test_a_sentence_close_to_a_count_differing_only_on_the_figure_is_another_account_of_it(engine: Engine) -> None:
+    # Too loosely worded for a user's question to match the surge's peak (58/100), it is still
+    # close to it, and quarrels with its version on the figure alone: a new version, not a claim.
+    drafts = drafts_by_action(engine, "The surge brought 171,000 American personnel to the country.")
+    assert CLAIM not in drafts
+    [version] = drafts[VERSION]
+    assert version.claim_id == "us-troops-peak-surge" and version.values["count"] == "171000"
+
+
+def test_what_follows_told_someone_that_is_the_fact_not_who_said_it(engine: Engine) -> None:
+    sentence = "In Baghdad, a senior Pentagon official told Reuters that about 3,100 U.S. troops are stationed in Iraq."
+    [version] = drafts_by_action(engine, sentence)[VERSION]
+    assert version.claim_id == "troops-in-iraq" and version.values["count"] == "~3100"
+
+
+def test_a_quote_opened_by_said_and_a_comma_is_judged_without_who_said_it() -> None:
+    sentence = 'The governor said, "Turkish engineers opened a new bridge over the Tigris in Mosul."'
+    assert "Turkish engineers opened a new bridge over the Tigris in Mosul" in joined_facts(sentence)
+
+
+def test_a_fact_of_a_sentence_is_also_a_source_of_a_close_claim_it_agrees_with(engine: Engine) -> None:
+    # The opening clause alone is only close to the 2011 withdrawal (no match): it agrees with it.
+    sentence = "Although the U.S. withdrew its troops in 2011, it returned in 2014 to lead the coalition against ISIS."
+    sources = {(d.claim_id, d.version_id) for d in drafts_by_action(engine, sentence)[SOURCE]}
+    assert sources == {("us-returned-2014-against-isis", "returned-2014"),
+                       ("us-full-withdrawal-2011", "withdrawn-2011")}
+
+
+def test_a_figure_someone_also_said_is_a_new_version_of_a_count_like_any_other(engine: Engine) -> None:
+    drafts = drafts_by_action(engine, "The Pentagon also said that about 3,100 U.S. troops are stationed in Iraq.")
+    assert [d.values["count"] for d in drafts[VERSION] if d.claim_id == "troops-in-iraq"] == ["~3100"]
+
+
+@pytest.mark.parametrize("sentence", ["Another war in the region left 3,100 U.S. troops stationed in Iraq.",
+                                      "Four hundred U.S. troops have also been stationed in Iraq since March."])
+def test_a_figure_said_to_come_on_top_or_of_another_event_is_no_new_version_of_a_count(
+        engine: Engine, sentence: str) -> None:
+    drafting = draft_article(engine, "report-1", sentence, PUBLISHED)
+    assert VERSION not in {d.action for d in drafting.drafts}
+    assert ADDED in [s.reason for s in drafting.skipped]
+
+
+def test_an_opinion_the_report_makes_is_skipped_but_one_it_reports_someone_giving_is_not() -> None:
+    text = ("This withdrawal is a total disaster.\n"
+            "Officials said a fault may have caused the crash, which, they said, was the worst they had seen.\n")
+    first, second = article_sentences(text)
+    assert first.skipped == "an opinion"
+    assert second.skipped is None
+
+
+def _new_claim_beside_a_source(values: dict) -> list[Draft]:
+    source = Draft(SOURCE, 0, "q", "agrees", "k1", claim_id="isis-remnants-still-threat", version_id="still-a-threat")
+    claim = Draft(CLAIM, 0, "q", "new", "k2", claim_id="new-one", version_id="reported", values=values,
+                  statement="s")
+    return [source, claim]
+
+
+@pytest.mark.parametrize("values, restates", [
+    ({"places": ["iraq"]}, True),  # the source's version places it in Iraq already
+    ({"places": ["mosul"]}, True),  # Mosul is in Iraq: no other place
+    ({"places": ["iraq"], "date": "2017"}, False),  # a date: what it says of it may be another fact
+    ({"places": ["iraq"], "actors": ["isis"]}, False),  # who acted: the same
+    ({"count": "~2500"}, False),  # a figure the source's version does not record
+])
+def test_a_new_claim_giving_only_what_its_sentences_sources_record_is_not_drafted(
+        engine: Engine, values: dict, restates: bool) -> None:
+    made = _new_claim_beside_a_source(values)
+    assert _restates_drafted(engine, made[1], made) is restates
+
+
+def test_an_order_of_size_is_not_the_other_figure_of_a_sentence_drafted_as_a_source(engine: Engine) -> None:
+    statement = "About 2,500 U.S. troops are stationed in Iraq, trapping hundreds inside."
+    source = Draft(SOURCE, 0, statement, "agrees", "k1", claim_id="troops-in-iraq", version_id="about-2500")
+    claim = Draft(CLAIM, 0, statement, "new", "k2", claim_id="new-one", version_id="reported",
+                  values={"count": "~2500"}, statement=statement)
+    run = _Run(engine, "report-1", PUBLISHED, {})
+    assert _other_figure(run, claim, [source, claim]).values["count"] == "~2500"  # not "200..999"
