@@ -220,6 +220,8 @@ def _context(words: list[str], index: int, term: TermReader) -> set[str]:
 def _opposite(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon) -> tuple[str | None, str | None]:
     """An evidence word meaning the opposite of the part, said about the same thing; and, when
     the evidence denies it ("may not ... continue" for "end"), the mode it is said in."""
+    if not any(lexicon.has_opposite(lemma) for lemma in part.lemmas):
+        return None, None  # no word means its opposite: nothing to look for
     term = evidence.vocabulary.term_of
     mine = _context(words, part.index, term)
     for sentence in evidence.plain:
@@ -239,6 +241,8 @@ def _opposite(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon
 
 def _sister(part: Part, words: list[str], evidence: Evidence, lexicon: Lexicon) -> str | None:
     """An alternative of the same kind the evidence names in the part's place ("shia" for "sunni")."""
+    if not any(lexicon.has_sisters(lemma) for lemma in part.lemmas):
+        return None  # it names no alternative of a kind
     neighbours = {w for w in words[max(0, part.index - 2): part.index + 3] if w != part.word}
     for sentence in evidence.plain:
         if sentence.alias:

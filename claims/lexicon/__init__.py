@@ -52,6 +52,14 @@ class Lexicon:
         """Whether WordNet has the word at all."""
         return word in self._senses
 
+    def has_opposite(self, word: str) -> bool:
+        """Whether some word is the opposite of this one (`opposite` can say yes for it)."""
+        return word in self._sides
+
+    def has_sisters(self, word: str) -> bool:
+        """Whether the word names one of several alternatives of a kind (`sisters` can say yes)."""
+        return word in self._groups
+
     def mostly_verb(self, lemma: str) -> bool:
         """Whether a word is more often used as a verb than as a noun ("fall"; not "troop").
         A word WordNet's tagged texts never used is not taken for a verb."""
@@ -96,9 +104,10 @@ class Lexicon:
 
     def sisters(self, a: str, b: str) -> bool:
         """Whether two names are alternatives of one kind ("Sunni" / "Shia"), and not synonyms."""
-        if a == b or self.synonyms(a, b):
-            return False
-        return not set(self._groups.get(a, ())).isdisjoint(self._groups.get(b, ()))
+        groups_a, groups_b = self._groups.get(a), self._groups.get(b)
+        if not groups_a or not groups_b or a == b or set(groups_a).isdisjoint(groups_b):
+            return False  # most words are in no group: the cheap test first
+        return not self.synonyms(a, b)
 
 
 def read_polarity(path: Path = POLARITY) -> list[tuple[list[str], list[str]]]:
