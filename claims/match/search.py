@@ -44,6 +44,11 @@ _SKIP_FLOOR = 0.5
 _LOOKUP_COST = 32
 
 
+# Per row, the explained and reached weights, with every posting list read; per term id, its best
+# similarity (see `Matcher._explained`).
+_Read = tuple[np.ndarray, np.ndarray, dict[int, float]]
+
+
 class Matcher(Expansion, Scoring, IndexStates, Index):
     """Holds the claims' normalised wordings and an inverted index over their terms.
 
@@ -62,8 +67,17 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         if not norm.terms:
             return MatchResult("none", None, [])
         with self._lock:
-            expanded = self.expand(norm.terms)
-            return _result(self._search(self._query(norm.terms, expanded, slots), max(at_least, POSSIBLE)))
+            q = self._query(norm.terms, self.expand(norm.terms), slots)
+            if at_least >= MATCH:
+                return _result(self._search(q, at_least))
+            # Most statements match a claim, and a search for a match leaves out every claim
+            # that could not score MATCH: far fewer than could be a suggestion. The posting lists
+            # are read once for both searches.
+            read = self._read_whole(q)
+            found = self._search(q, MATCH, read)
+            if found and found[0].score >= MATCH:
+                return _result(found)
+            return _result(self._search(q, max(at_least, POSSIBLE), read))
 
     def match_full_scan(self, statement: str | Normalised, slots: frozenset[str] = frozenset(),
                         at_least: float = POSSIBLE) -> MatchResult:
@@ -90,7 +104,7 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
                 wording_of[claim_id] = wording
             return _result(self._worded(self._ranked(scored, q, {}, shown=True), wording_of))
 
-    def _search(self, q: _Query, at_least: float = POSSIBLE) -> list[Candidate]:
+    def _search(self, q: _Query, at_least: float = POSSIBLE, read: _Read | None = None) -> list[Candidate]:
         """The best claims (by score, then id) that `match` can show: up to MAX_SUGGESTIONS, all
         at least POSSIBLE; only the first is exact once it reaches MATCH (nothing else is shown).
 
@@ -123,7 +137,12 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         need = ((bar - _ROUNDING_SLACK) / _BOUND_SCALE - bonus_max) / 100
         floor = q.total * need ** (1 / STATEMENT_SHARE) / _BOUND_SCALE if need > 0 else 0.0
 
-        explained, reached, found, best_similarity = self._explained(q, idf, floor, rows)
+        if read is None:
+            explained, reached, found, best_similarity = self._explained(q, idf, floor, rows)
+        else:  # the posting lists read whole already (`_read_whole`)
+            explained, reached, best_similarity = read
+            hopeful = (explained >= floor) if floor > 0 else (explained > 0)
+            found = np.flatnonzero(hopeful & self._alive.view())
         if not len(found):
             return []
         inverse_min_weights = self._inverse_min_weights(found)
@@ -291,6 +310,11 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         self._add_groups(q.groups, best_similarity, idf, explained, reached, fresh=True)
         hopeful = (explained >= floor) if floor > 0 else (explained > 0)
         return explained, reached, np.flatnonzero(hopeful & alive), best_similarity
+
+    def _read_whole(self, q: _Query) -> _Read:
+        """`_explained`'s arrays with every posting list read whole: right for any floor."""
+        explained, reached, _, best_similarity = self._explained(q, self._idf_table()[1], 0.0, len(self._ids))
+        return explained, reached, best_similarity
 
     def _skippable(self, q: _Query, floor: float) -> set[int]:
         """The statement terms (indexes in `q.groups`) not to read whole: those with the longest
