@@ -403,11 +403,13 @@ class Engine:
         if len(parts) > 1:
             # A statement that is, nearly word for word, one of the base's wordings is one claim:
             # the curators wrote each as one ("ISIS is not gone; its remnants are still dangerous").
-            whole = self._read(asked.text, today, at_least=CURATED_SCORE)
-            best = whole[2].best
-            if best is not None and best.score >= CURATED_SCORE and set(whole[0].terms) <= set(
-                    self.normaliser.terms(best.wording)):
-                return [(text, self._judge(text, today, chosen, whole if chosen is None else None))]
+            # (Only when some claim uses every term of it: else no wording holds them all.)
+            if self.matcher.used_together(self.normaliser.normalise(positive_form(asked.text).text).terms):
+                whole = self._read(asked.text, today, at_least=CURATED_SCORE)
+                best = whole[2].best
+                if best is not None and best.score >= CURATED_SCORE and set(whole[0].terms) <= set(
+                        self.normaliser.terms(best.wording)):
+                    return [(text, self._judge(text, today, chosen, whole if chosen is None else None))]
             parts = [part for part in parts if self._has_content(part)]
         replies = self._with_context([(part, self._judge(part, today, chosen)) for part in parts], today)
         if not replies:

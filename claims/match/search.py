@@ -104,6 +104,22 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
                 wording_of[claim_id] = wording
             return _result(self._worded(self._ranked(scored, q, {}, shown=True), wording_of))
 
+    def used_together(self, terms: tuple[str, ...]) -> bool:
+        """Whether some live claim uses every one of `terms` (in one wording or across several).
+        When none does, no wording holds them all, whatever a search would score."""
+        with self._lock:
+            tids = [self._term_id.get(term) for term in set(terms)]
+            if not tids or None in tids:
+                return False
+            by_size = sorted(tids, key=lambda tid: sum(len(p) for p in self._rows_of(tid)))
+            parts = self._rows_of(by_size[0])
+            rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            for tid in by_size[1:]:
+                if not len(rows):
+                    return False
+                rows = rows[self._uses(rows, tid)]
+            return bool(len(rows)) and bool(self._alive.view()[rows].any())
+
     def _search(self, q: _Query, at_least: float = POSSIBLE, read: _Read | None = None) -> list[Candidate]:
         """The best claims (by score, then id) that `match` can show: up to MAX_SUGGESTIONS, all
         at least POSSIBLE; only the first is exact once it reaches MATCH (nothing else is shown).
@@ -395,8 +411,8 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         reached[found] += extra_reached
 
     def _uses(self, rows: np.ndarray, tid: int) -> np.ndarray:
-        """Which of `rows` (sorted) use the term: a binary search of its posting lists (each
-        sorted: rows are indexed in order)."""
+        """Which of `rows` use the term: a binary search of its posting lists (each sorted: rows
+        are indexed in order)."""
         out = np.zeros(len(rows), dtype=bool)
         for postings in self._rows_of(tid):
             if not len(postings):

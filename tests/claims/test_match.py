@@ -218,6 +218,28 @@ def test_a_removed_claim_is_never_matched(engine: Engine, shipped_base: Base, ma
     assert "troops-in-iraq" not in matcher.candidates(matcher.expand(norm.terms))
 
 
+def test_terms_are_used_together_only_by_a_live_claim_that_uses_every_one(
+    engine: Engine, shipped_base: Base, matcher: Matcher
+) -> None:
+    def vocabulary(claim_id: str) -> set[str]:
+        claim = shipped_base.claims[claim_id]
+        return {t for text in (claim.statement, *claim.aliases, *(v.text for v in claim.versions))
+                for t in engine.normaliser.terms(text)}
+
+    own = tuple(engine.normaliser.terms(shipped_base.claims["troops-in-syria"].statement))
+    assert matcher.used_together(own)
+    # With a word only another claim uses, no one claim uses them all.
+    other = next(t for t in sorted(vocabulary("deal-reached")) if t not in vocabulary("troops-in-syria")
+                 and not any(set(own) | {t} <= vocabulary(c) for c in shipped_base.claims))
+    assert not matcher.used_together((*own, other))
+    assert not matcher.used_together((*own, "zzzunknownterm"))
+    assert not matcher.used_together(())
+    # A removed claim uses nothing any more.
+    matcher.remove("troops-in-syria")
+    others = any(set(own) <= vocabulary(c) for c in shipped_base.claims if c != "troops-in-syria")
+    assert matcher.used_together(own) == others
+
+
 def test_removing_an_unknown_claim_changes_nothing(shipped_base: Base, matcher: Matcher) -> None:
     matcher.remove("no-such-claim")
     assert len(matcher) == len(shipped_base.claims)
