@@ -270,9 +270,10 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
 
     def _own_bounds(self, rows: np.ndarray, explained: np.ndarray, q: _Query, idf: np.ndarray,
                     reach: np.ndarray) -> np.ndarray:
-        """Per row, an upper bound of `_own_scores`: recall at most the row's explained weight,
-        and each own wording's coverage at most the weight of its terms the statement reaches
-        (IDF x the best similarity any statement term gives the term) over its weight."""
+        """Per row, an upper bound of `_own_scores`: recall at most the row's explained weight and
+        what its own wordings' terms can explain, and each own wording's coverage at most the
+        weight of its terms the statement reaches (IDF x the best similarity any statement term
+        gives the term) over its weight."""
         wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
         wording_rows = np.repeat(np.arange(len(rows)), per_row)
         own_counts = np.array([self._own[r] for r in rows.tolist()], dtype=np.int64)
@@ -287,7 +288,21 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         covered = reached / np.where(total == 0, 1.0, total)
         coverage = np.zeros(len(rows))
         np.maximum.at(coverage, wording_rows, np.minimum(covered, 1.0))
-        recall = np.minimum(explained[rows] / q.total, 1.0)
+        # Recall over the own wordings' terms alone: each statement term id they use adds what it
+        # can to every statement term it is an expansion of (a sum, where recall takes the best).
+        adds: dict[int, float] = {}
+        for weight, items in q.groups:
+            for tid, similarity in items:
+                adds[tid] = adds.get(tid, 0.0) + weight * similarity
+        known = np.array(sorted(adds), dtype=np.int64)
+        own_explained = np.zeros(len(rows))
+        if len(known):
+            at = np.minimum(np.searchsorted(known, tids), len(known) - 1)
+            used = known[at] == tids
+            uses = np.zeros((len(rows), len(known)), dtype=bool)  # a term used twice counts once
+            uses[wording_rows[of_wording][used], at[used]] = True
+            own_explained = uses @ np.array([adds[t] for t in known.tolist()])
+        recall = np.minimum(np.minimum(own_explained, explained[rows]) / q.total, 1.0)
         return 100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE) * _BOUND_SCALE
 
     def _explained(self, q: _Query, idf: np.ndarray, floor: float,
