@@ -202,11 +202,12 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
             # Best bound first, a few at a time: the first ones scored usually raise the bar
             # above most others' bounds; the rest are scored together, which is cheaper than
             # one by one.
+            own_bounds: dict[int, float] = {}  # per index in rows_picked: its own score's bound
             for chunk in _SCORE_CHUNKS:
                 hopeful = [i for i in hopeful if round(float(refined[i]), 1) >= bar]
                 if len(hopeful) > chunk and _shows_no_more(top) and bar == top[-1].score:
                     hopeful = self._able_to_win_ties(hopeful, refined, rows_picked, top[-1], q, own,
-                                                     explained, idf, reach)
+                                                     explained, idf, reach, own_bounds)
                 if not hopeful:
                     break
                 chosen = rows_picked[hopeful[:chunk]]
@@ -231,16 +232,15 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
 
     def _able_to_win_ties(self, hopeful: list[int], refined: np.ndarray, rows: np.ndarray, last: Candidate,
                           q: _Query, own: dict[str, float], explained: np.ndarray, idf: np.ndarray,
-                          reach: np.ndarray) -> list[int]:
+                          reach: np.ndarray, bound_of: dict[int, float]) -> list[int]:
         """`hopeful` (indexes into `rows`, bounds in `refined`) without the claims that could at
         best tie with `last`, the last claim shown, and would then lose the tie.
 
-        A tie goes to the claim whose own wordings match better (`_ranked`). A claim's own score
-        is at most its recall (bounded by its explained weight) with the coverage its own
-        wordings would get if every term the statement reaches were matched as well as it can
-        be: when that rounds below the last shown claim's own score (or to it, for a larger
-        id), the claim is not scored; nor when its own score, computed next, does. The others
-        come back: claims that may beat the bar first, then best own score first.
+        A tie goes to the claim whose own wordings match better (`_ranked`), and `_own_bounds`
+        bounds a claim's own score cheaply (once a round: `bound_of`). When that rounds below
+        the last shown claim's own score (or to it, for a larger id), the claim is not scored;
+        nor when its own score, computed next, does. The others come back: claims that may beat
+        the bar first, then best own score first.
         Many claims sharing one version's text tie on it, and most are dropped so."""
         bar = last.score
         tie_only = [i for i in hopeful if round(float(refined[i]), 1) <= bar]
@@ -248,16 +248,18 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
             return hopeful
         if last.claim_id not in own:
             own[last.claim_id] = self._own_scores(np.array([self._row_of[last.claim_id]]), q)[0]
-        bounds = self._own_bounds(rows[tie_only], explained, q, idf, reach)
+        new = [i for i in tie_only if i not in bound_of]  # bounds are kept for the round
+        if new:
+            bounds = self._own_bounds(rows[new], explained, q, idf, reach)
+            bound_of.update(zip(new, (round(b, 1) for b in bounds.tolist()), strict=True))
         mark = own[last.claim_id]
 
         def may_win(i: int, own_score: float) -> bool:  # a tie on own scores goes to the smaller id
             return own_score > mark or (own_score == mark and self._ids[int(rows[i])] < last.claim_id)
 
-        bound_of = dict(zip(tie_only, (round(b, 1) for b in bounds.tolist()), strict=True))
         able = [i for i in tie_only if may_win(i, bound_of[i])]
-        # The bound is loose (the recall of the claim's every wording): the claims it lets through
-        # get their own scores, which they would need anyway if they tie.
+        # The bound is loose (see `_own_bounds`): the claims it lets through get their own
+        # scores, which they would need anyway if they tie.
         unknown = [i for i in able if self._ids[int(rows[i])] not in own]
         if unknown:
             ids = [self._ids[int(rows[i])] for i in unknown]
@@ -266,7 +268,8 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         able = [i for i in able if may_win(i, own_of[i])]
         # Best own score first: the first one scored usually takes the tie and raises the mark.
         able.sort(key=lambda i: -own_of[i])
-        return [i for i in hopeful if i not in bound_of] + able
+        tied = set(tie_only)
+        return [i for i in hopeful if i not in tied] + able
 
     def _own_bounds(self, rows: np.ndarray, explained: np.ndarray, q: _Query, idf: np.ndarray,
                     reach: np.ndarray) -> np.ndarray:
