@@ -207,7 +207,7 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
                 hopeful = [i for i in hopeful if round(float(refined[i]), 1) >= bar]
                 if len(hopeful) > chunk and _shows_no_more(top) and bar == top[-1].score:
                     hopeful = self._able_to_win_ties(hopeful, refined, rows_picked, top[-1], q, own,
-                                                     explained, idf, reach, own_bounds)
+                                                     explained, idf, reach, own_bounds, chunk)
                 if not hopeful:
                     break
                 chosen = rows_picked[hopeful[:chunk]]
@@ -232,15 +232,15 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
 
     def _able_to_win_ties(self, hopeful: list[int], refined: np.ndarray, rows: np.ndarray, last: Candidate,
                           q: _Query, own: dict[str, float], explained: np.ndarray, idf: np.ndarray,
-                          reach: np.ndarray, bound_of: dict[int, float]) -> list[int]:
+                          reach: np.ndarray, bound_of: dict[int, float], wanted: int) -> list[int]:
         """`hopeful` (indexes into `rows`, bounds in `refined`) without the claims that could at
         best tie with `last`, the last claim shown, and would then lose the tie.
 
         A tie goes to the claim whose own wordings match better (`_ranked`), and `_own_bounds`
         bounds a claim's own score cheaply (once a round: `bound_of`). When that rounds below
         the last shown claim's own score (or to it, for a larger id), the claim is not scored;
-        nor when its own score, computed next, does. The others come back: claims that may beat
-        the bar first, then best own score first.
+        nor when its own score, computed next for the `wanted` best, does. The others come back:
+        claims that may beat the bar first, then best own score (or bound) first.
         Many claims sharing one version's text tie on it, and most are dropped so."""
         bar = last.score
         tie_only = [i for i in hopeful if round(float(refined[i]), 1) <= bar]
@@ -257,17 +257,18 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         def may_win(i: int, own_score: float) -> bool:  # a tie on own scores goes to the smaller id
             return own_score > mark or (own_score == mark and self._ids[int(rows[i])] < last.claim_id)
 
-        able = [i for i in tie_only if may_win(i, bound_of[i])]
-        # The bound is loose (see `_own_bounds`): the claims it lets through get their own
-        # scores, which they would need anyway if they tie.
-        unknown = [i for i in able if self._ids[int(rows[i])] not in own]
+        # Own scores computed already stand in for the bounds; best first, for the first claim
+        # scored usually takes the tie and raises the mark above most others' bounds.
+        best_of = {i: own.get(self._ids[int(rows[i])], bound_of[i]) for i in tie_only}
+        able = sorted((i for i in tie_only if may_win(i, best_of[i])), key=lambda i: -best_of[i])
+        # The bound is loose (see `_own_bounds`): the next `wanted` claims it lets through get
+        # their own scores (which they would need anyway if they tie), and drop out if they lose.
+        unknown = [i for i in able[:wanted] if self._ids[int(rows[i])] not in own]
         if unknown:
             ids = [self._ids[int(rows[i])] for i in unknown]
             own.update(zip(ids, self._own_scores(rows[unknown], q), strict=True))
-        own_of = {i: own[self._ids[int(rows[i])]] for i in able}
-        able = [i for i in able if may_win(i, own_of[i])]
-        # Best own score first: the first one scored usually takes the tie and raises the mark.
-        able.sort(key=lambda i: -own_of[i])
+            best_of.update((i, own[claim_id]) for i, claim_id in zip(unknown, ids, strict=True))
+            able = sorted((i for i in able if may_win(i, best_of[i])), key=lambda i: -best_of[i])
         tied = set(tie_only)
         return [i for i in hopeful if i not in tied] + able
 
