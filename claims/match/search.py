@@ -10,6 +10,7 @@ import numpy as np
 from claims.match.columns import _ranges
 from claims.match.expansion import Expansion
 from claims.match.index import Index
+from claims.match.postings import Postings, _Read
 from claims.match.scores import (
     _BOUND_SCALE,
     _ROUNDING_SLACK,
@@ -24,6 +25,7 @@ from claims.match.scores import (
 )
 from claims.match.scoring import Scoring
 from claims.match.state import IndexStates
+from claims.match.ties import Ties
 from claims.text import Normalised
 
 # Claims scored exactly per round of the search; the first round is small because the best
@@ -34,22 +36,9 @@ _BATCHES = (16, 256, 4096)
 # How many of a round's claims are scored at once, best bound first (the last: all the rest).
 # Between chunks, claims that could at best tie and would lose the tie are dropped.
 _SCORE_CHUNKS = (1, 1, 1 << 30)
-# A statement term is looked up claim by claim instead of read whole only when its posting lists
-# hold this share of the claims (shorter ones cost less to read than to decide about)...
-_SKIP_MIN_SHARE = 1 / 32
-# ... when a claim must explain this share of the statement (a near-verbatim test: the few claims
-# the rarer terms find are then looked up; at lower floors they are too many) ...
-_SKIP_FLOOR = 0.5
-# ... and when a binary search per claim and term costs less (as this many posting reads).
-_LOOKUP_COST = 32
 
 
-# Per row, the explained and reached weights, with every posting list read; per term id, its best
-# similarity (see `Matcher._explained`).
-_Read = tuple[np.ndarray, np.ndarray, dict[int, float]]
-
-
-class Matcher(Expansion, Scoring, IndexStates, Index):
+class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
     """Holds the claims' normalised wordings and an inverted index over their terms.
 
     Safe to use from several threads: reads and edits take a lock. `build_seconds` says how
@@ -103,22 +92,6 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
                 scored.append(Candidate(claim_id, score, ""))
                 wording_of[claim_id] = wording
             return _result(self._worded(self._ranked(scored, q, {}, shown=True), wording_of))
-
-    def used_together(self, terms: tuple[str, ...]) -> bool:
-        """Whether some live claim uses every one of `terms` (in one wording or across several).
-        When none does, no wording holds them all, whatever a search would score."""
-        with self._lock:
-            tids = [self._term_id.get(term) for term in set(terms)]
-            if not tids or None in tids:
-                return False
-            by_size = sorted(tids, key=lambda tid: sum(len(p) for p in self._rows_of(tid)))
-            parts = self._rows_of(by_size[0])
-            rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-            for tid in by_size[1:]:
-                if not len(rows):
-                    return False
-                rows = rows[self._uses(rows, tid)]
-            return bool(len(rows)) and bool(self._alive.view()[rows].any())
 
     def _search(self, q: _Query, at_least: float = POSSIBLE, read: _Read | None = None) -> list[Candidate]:
         """The best claims (by score, then id) that `match` can show: up to MAX_SUGGESTIONS, all
@@ -230,235 +203,10 @@ class Matcher(Expansion, Scoring, IndexStates, Index):
         reach[list(best_similarity)] = 0.0
         return self._worded(top, wording_of)
 
-    def _able_to_win_ties(self, hopeful: list[int], refined: np.ndarray, rows: np.ndarray, last: Candidate,
-                          q: _Query, own: dict[str, float], explained: np.ndarray, idf: np.ndarray,
-                          reach: np.ndarray, bound_of: dict[int, float], wanted: int) -> list[int]:
-        """`hopeful` (indexes into `rows`, bounds in `refined`) without the claims that could at
-        best tie with `last`, the last claim shown, and would then lose the tie.
-
-        A tie goes to the claim whose own wordings match better (`_ranked`), and `_own_bounds`
-        bounds a claim's own score cheaply (once a round: `bound_of`). When that rounds below
-        the last shown claim's own score (or to it, for a larger id), the claim is not scored;
-        nor when its own score, computed next for the `wanted` best, does. The others come back:
-        claims that may beat the bar first, then best own score (or bound) first.
-        Many claims sharing one version's text tie on it, and most are dropped so."""
-        bar = last.score
-        tie_only = [i for i in hopeful if round(float(refined[i]), 1) <= bar]
-        if not tie_only:
-            return hopeful
-        if last.claim_id not in own:
-            own[last.claim_id] = self._own_scores(np.array([self._row_of[last.claim_id]]), q)[0]
-        new = [i for i in tie_only if i not in bound_of]  # bounds are kept for the round
-        if new:
-            bounds = self._own_bounds(rows[new], explained, q, idf, reach)
-            bound_of.update(zip(new, (round(b, 1) for b in bounds.tolist()), strict=True))
-        mark = own[last.claim_id]
-
-        def may_win(i: int, own_score: float) -> bool:  # a tie on own scores goes to the smaller id
-            return own_score > mark or (own_score == mark and self._ids[int(rows[i])] < last.claim_id)
-
-        # Own scores computed already stand in for the bounds; best first, for the first claim
-        # scored usually takes the tie and raises the mark above most others' bounds.
-        best_of = {i: own.get(self._ids[int(rows[i])], bound_of[i]) for i in tie_only}
-        able = sorted((i for i in tie_only if may_win(i, best_of[i])), key=lambda i: -best_of[i])
-        # The bound is loose (see `_own_bounds`): the next `wanted` claims it lets through get
-        # their own scores (which they would need anyway if they tie), and drop out if they lose.
-        unknown = [i for i in able[:wanted] if self._ids[int(rows[i])] not in own]
-        if unknown:
-            ids = [self._ids[int(rows[i])] for i in unknown]
-            own.update(zip(ids, self._own_scores(rows[unknown], q), strict=True))
-            best_of.update((i, own[claim_id]) for i, claim_id in zip(unknown, ids, strict=True))
-            able = sorted((i for i in able if may_win(i, best_of[i])), key=lambda i: -best_of[i])
-        tied = set(tie_only)
-        return [i for i in hopeful if i not in tied] + able
-
-    def _own_bounds(self, rows: np.ndarray, explained: np.ndarray, q: _Query, idf: np.ndarray,
-                    reach: np.ndarray) -> np.ndarray:
-        """Per row, an upper bound of `_own_scores`: recall at most the row's explained weight and
-        what its own wordings' terms can explain, and each own wording's coverage at most the
-        weight of its terms the statement reaches (IDF x the best similarity any statement term
-        gives the term) over its weight."""
-        wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
-        wording_rows = np.repeat(np.arange(len(rows)), per_row)
-        own_counts = np.array([self._own[r] for r in rows.tolist()], dtype=np.int64)
-        mine = self._wording_text.data[wordings] < own_counts[wording_rows]
-        wordings, wording_rows = wordings[mine], wording_rows[mine]
-        terms, per_wording = _ranges(self._wording_terms_start.data[wordings], self._wording_terms_end.data[wordings])
-        tids = self._wording_terms.data[terms]
-        weights = idf[tids]
-        of_wording = np.repeat(np.arange(len(wordings)), per_wording)
-        total = np.bincount(of_wording, weights, minlength=len(wordings))
-        reached = np.bincount(of_wording, weights * reach[tids], minlength=len(wordings))
-        covered = reached / np.where(total == 0, 1.0, total)
-        coverage = np.zeros(len(rows))
-        np.maximum.at(coverage, wording_rows, np.minimum(covered, 1.0))
-        # Recall over the own wordings' terms alone: each statement term id they use adds what it
-        # can to every statement term it is an expansion of (a sum, where recall takes the best).
-        adds: dict[int, float] = {}
-        for weight, items in q.groups:
-            for tid, similarity in items:
-                adds[tid] = adds.get(tid, 0.0) + weight * similarity
-        known = np.array(sorted(adds), dtype=np.int64)
-        own_explained = np.zeros(len(rows))
-        if len(known):
-            at = np.minimum(np.searchsorted(known, tids), len(known) - 1)
-            used = known[at] == tids
-            uses = np.zeros((len(rows), len(known)), dtype=bool)  # a term used twice counts once
-            uses[wording_rows[of_wording][used], at[used]] = True
-            own_explained = uses @ np.array([adds[t] for t in known.tolist()])
-        recall = np.minimum(np.minimum(own_explained, explained[rows]) / q.total, 1.0)
-        return 100 * recall**STATEMENT_SHARE * coverage ** (1 - STATEMENT_SHARE) * _BOUND_SCALE
-
-    def _explained(self, q: _Query, idf: np.ndarray, floor: float,
-                   rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, float]]:
-        """Per row, the statement weight the claim explains (recall's numerator) and the weight
-        of its terms the statement reaches (coverage's bound), both exact at the live rows that
-        explain at least `floor` (returned, sorted, with each term id's best similarity).
-
-        A claim using none of the statement's rarer terms cannot reach `floor` when its commoner
-        terms weigh less than that together: their long posting lists are then not read whole,
-        only looked up for the claims the rarer terms found."""
-        best_similarity: dict[int, float] = {}
-        for _, items in q.groups:
-            for tid, similarity in items:
-                if similarity > best_similarity.get(tid, 0.0):
-                    best_similarity[tid] = similarity
-        skipped = self._skippable(q, floor) if floor >= _SKIP_FLOOR * q.total else set()
-        kept = [group for i, group in enumerate(q.groups) if i not in skipped]
-        later = [q.groups[i] for i in sorted(skipped)]
-        dense = {tid for _, items in kept for tid, _ in items}
-        explained = self._zeros("explained", rows)
-        reached = self._zeros("reached", rows)
-        alive = self._alive.view()
-        if later:
-            self._add_groups(kept, {tid: s for tid, s in best_similarity.items() if tid in dense}, idf,
-                             explained, reached, fresh=True)
-            slack = sum(weight * max(s for _, s in items) for weight, items in later)
-            found = np.flatnonzero((explained >= floor - slack) & alive)
-            sparse = {tid: s for tid, s in best_similarity.items() if tid not in dense}
-            postings = sum(len(p) for tid in sparse for p in self._rows_of(tid))
-            if len(found) * len(sparse) * _LOOKUP_COST < postings:
-                self._add_found(later, sparse, idf, found, explained, reached)
-                return explained, reached, found[explained[found] >= floor], best_similarity
-            self._add_groups(later, sparse, idf, explained, reached, fresh=False)
-            return explained, reached, found[explained[found] >= floor], best_similarity
-        self._add_groups(q.groups, best_similarity, idf, explained, reached, fresh=True)
-        hopeful = (explained >= floor) if floor > 0 else (explained > 0)
-        return explained, reached, np.flatnonzero(hopeful & alive), best_similarity
-
-    def _read_whole(self, q: _Query) -> _Read:
-        """`_explained`'s arrays with every posting list read whole: right for any floor."""
-        explained, reached, _, best_similarity = self._explained(q, self._idf_table()[1], 0.0, len(self._ids))
-        return explained, reached, best_similarity
-
-    def _skippable(self, q: _Query, floor: float) -> set[int]:
-        """The statement terms (indexes in `q.groups`) not to read whole: those with the longest
-        posting lists that together explain less than `floor` (a claim explaining `floor` uses
-        another term too)."""
-        sizes = [sum(len(p) for tid, _ in items for p in self._rows_of(tid)) for _, items in q.groups]
-        skipped: set[int] = set()
-        slack = 0.0
-        for i in sorted(range(len(q.groups)), key=lambda i: -sizes[i]):
-            weight, items = q.groups[i]
-            most = weight * max((s for _, s in items), default=0.0)
-            if sizes[i] < _SKIP_MIN_SHARE * len(self._ids):
-                break
-            if slack + most < floor:
-                skipped.add(i)
-                slack += most
-        return skipped
-
-    def _add_groups(self, groups: list[tuple[float, list[tuple[int, float]]]], similarity_of: dict[int, float],
-                    idf: np.ndarray, explained: np.ndarray, reached: np.ndarray, fresh: bool) -> None:
-        """Add the statement terms `groups` to every row's explained weight, and the term ids of
-        `similarity_of` (id: best similarity) to every row's reached weight (`fresh`: both are
-        zeros yet)."""
-        # A term found exactly, by one statement term only, adds the same to recall's numerator
-        # and to the reached weight: such terms are added to both at once.
-        shared: set[int] = set()
-        for weight, items in groups:
-            if len(items) == 1 and items[0][1] == similarity_of.get(items[0][0]) == 1.0 and weight == idf[items[0][0]]:
-                shared.add(items[0][0])
-        for weight, items in groups:
-            if len(items) == 1 and items[0][0] in shared:
-                for postings in self._rows_of(items[0][0]):
-                    np.add.at(explained, postings, weight)
-                    if not fresh:
-                        np.add.at(reached, postings, weight)
-        if fresh:
-            # Both were zeros: the shared terms' weights are copied whole, which costs less than
-            # adding them again one posting list at a time.
-            reached += explained
-        best = self._zeros("best", len(explained), left_zero=True)  # per row, a statement term's best similarity
-        for weight, items in groups:
-            if len(items) == 1 and items[0][0] in shared:
-                continue
-            if len(items) == 1:
-                tid, similarity = items[0]
-                for postings in self._rows_of(tid):
-                    np.add.at(explained, postings, weight * similarity)
-            elif items:
-                touched = []
-                for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
-                    for postings in self._rows_of(tid):
-                        best[postings] = similarity
-                        touched.append(postings)
-                if touched:
-                    # A row listed twice gets the same sum twice: it is added once.
-                    at = np.concatenate(touched)
-                    explained[at] += weight * best[at]
-                    best[at] = 0.0
-        for tid, similarity in similarity_of.items():
-            if tid not in shared:
-                for postings in self._rows_of(tid):
-                    np.add.at(reached, postings, idf[tid] * similarity)
-
-    def _add_found(self, groups: list[tuple[float, list[tuple[int, float]]]], similarity_of: dict[int, float],
-                   idf: np.ndarray, found: np.ndarray, explained: np.ndarray, reached: np.ndarray) -> None:
-        """`_add_groups` for the rows `found` (sorted) only, by looking them up in the terms'
-        posting lists."""
-        extra_explained = np.zeros(len(found))
-        for weight, items in groups:
-            best = np.zeros(len(found))
-            for tid, similarity in sorted(items, key=lambda x: x[1]):  # the largest written last
-                best[self._uses(found, tid)] = similarity
-            extra_explained += weight * best
-        extra_reached = np.zeros(len(found))
-        for tid, similarity in similarity_of.items():
-            extra_reached[self._uses(found, tid)] += idf[tid] * similarity
-        explained[found] += extra_explained
-        reached[found] += extra_reached
-
-    def _uses(self, rows: np.ndarray, tid: int) -> np.ndarray:
-        """Which of `rows` use the term: a binary search of its posting lists (each sorted: rows
-        are indexed in order)."""
-        out = np.zeros(len(rows), dtype=bool)
-        for postings in self._rows_of(tid):
-            if not len(postings):
-                continue
-            wanted = rows.astype(postings.dtype, copy=False)
-            at = np.minimum(np.searchsorted(postings, wanted), len(postings) - 1)
-            out |= postings[at] == wanted
-        return out
-
     def _worded(self, candidates: list[Candidate], wording_of: dict[str, int]) -> list[Candidate]:
         """The candidates with the text of the wording that matched best."""
         return [Candidate(c.claim_id, c.score, self._wording(self._row_of[c.claim_id], wording_of[c.claim_id]))
                 for c in candidates]
-
-    def _zeros(self, name: str, size: int, left_zero: bool = False) -> np.ndarray:
-        """`size` zeros in an array kept from one search to the next (searches hold the lock).
-
-        A new array as long as the base costs a page fault per 4 KB each time it is made: ten
-        times what zeroing one already mapped costs (~1 ms against 0.1 at 100,000 claims).
-        `left_zero`: its users set back to zero what they wrote, so it needs no zeroing."""
-        kept = self._scratch.get(name)
-        if kept is None or len(kept) < size:
-            kept = self._scratch[name] = np.zeros(size + size // 8)  # room for a few more claims
-        out = kept[:size]
-        if not left_zero:
-            out.fill(0.0)
-        return out
 
     def _best_coverage(self, rows: np.ndarray, idf: np.ndarray, reach: np.ndarray) -> np.ndarray:
         """Per row, an upper bound of its coverage: over its wordings, the most of a wording's
