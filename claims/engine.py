@@ -404,8 +404,9 @@ class Engine:
             # A statement that is, nearly word for word, one of the base's wordings is one claim:
             # the curators wrote each as one ("ISIS is not gone; its remnants are still dangerous").
             # (Only when some claim uses every term of it: else no wording holds them all.)
-            if self.matcher.used_together(self.normaliser.normalise(positive_form(asked.text).text).terms):
-                whole = self._read(asked.text, today, at_least=CURATED_SCORE)
+            norm = self.normaliser.normalise(positive_form(asked.text).text)
+            if self.matcher.used_together(norm.terms):
+                whole = self._read(asked.text, today, at_least=CURATED_SCORE, norm=norm)
                 best = whole[2].best
                 if best is not None and best.score >= CURATED_SCORE and set(whole[0].terms) <= set(
                         self.normaliser.terms(best.wording)):
@@ -450,10 +451,12 @@ class Engine:
         return Reading(words, details, content_parts(words, details, term), roles(words, term),
                        hedged=details.hedged or "would" in words, says_not=says_not)
 
-    def _read(self, text: str, today: date, at_least: float = POSSIBLE) -> tuple[Normalised, Details, MatchResult]:
-        """A statement normalised, its details read, and matched (only to a claim scoring
-        `at_least`, when that is all the caller wants to know)."""
-        norm = self.normaliser.normalise(positive_form(text).text)
+    def _read(self, text: str, today: date, at_least: float = POSSIBLE,
+              norm: Normalised | None = None) -> tuple[Normalised, Details, MatchResult]:
+        """A statement normalised (unless `norm` is it already), its details read, and matched
+        (only to a claim scoring `at_least`, when that is all the caller wants to know)."""
+        if norm is None:
+            norm = self.normaliser.normalise(positive_form(text).text)
         details = extract(norm.words, self._kinds, today, self.vocabulary.units)
         return norm, details, self.matcher.match(norm, details.slots(), at_least)
 
