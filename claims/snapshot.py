@@ -24,7 +24,9 @@ import numpy as np
 
 from claims.match import STATE_ARRAYS, IndexState
 
-MAGIC = b"crosscheck index snapshot 1\n"
+# 2: the weights are no longer stored (they follow from the rest); a snapshot of format 1 is
+# refused as another format, and the restart builds the index from the entries instead.
+MAGIC = b"crosscheck index snapshot 2\n"
 _LENGTH = struct.Struct("<Q")  # the header's length in bytes
 _CHECKSUM_BYTES = 32
 _ALIGN = 8  # each array starts at a multiple of this, so it can be read in place

@@ -92,7 +92,8 @@ class Index:
         self._idf_list: list[float] = []
         self._idf_array = np.zeros(0)
         self._inverse_min_weight = np.zeros(0)  # per row (see `_inverse_min_weights`)
-        self._weight_stamp = np.zeros(0, dtype=np.int64)  # per row: the generation its weight is of
+        self._inverse_wording_weight = np.zeros(0)  # per wording: 1 / its IDF weight, kept with its row's
+        self._weight_stamp = np.zeros(0, dtype=np.int64)  # per row: the generation its weights are of
         self._vocab_generation = 0  # bumped when a term enters or leaves the vocabulary
         self._expand_generation = 0
         self._expand_cache: dict[str, dict[str, float]] = {}
@@ -418,7 +419,8 @@ class Index:
         Every weight changes with every edit (IDF depends on the size of the base), so each row's
         value carries the generation it was computed at, and only the rows asked for (`rows`;
         None: all) are brought up to date: the first check after an edit pays for the claims it
-        looks at, not for the whole base."""
+        looks at, not for the whole base. Their wordings' weights (`_inverse_wording_weight`)
+        are brought up to date with them."""
         total = len(self._wording_start.view())
         if len(self._inverse_min_weight) < total:
             grown = np.zeros(total)
@@ -426,6 +428,11 @@ class Index:
             stamps = np.full(total, -1, dtype=np.int64)
             stamps[: len(self._weight_stamp)] = self._weight_stamp
             self._inverse_min_weight, self._weight_stamp = grown, stamps
+        wordings_total = len(self._wording_text.view())
+        if len(self._inverse_wording_weight) < wordings_total:
+            grown = np.zeros(wordings_total + wordings_total // 8)  # room for a few more claims
+            grown[: len(self._inverse_wording_weight)] = self._inverse_wording_weight
+            self._inverse_wording_weight = grown
         if rows is None:
             rows = np.arange(total)
         stale = rows[self._weight_stamp[rows] != self._generation]
@@ -442,8 +449,10 @@ class Index:
                     wordings, per_row = _ranges(starts[rows_with], ends[rows_with])
                     terms, per_wording = _ranges(self._wording_terms_start.data[wordings],
                                                  self._wording_terms_end.data[wordings])
+                    # every wording has a term (`batch_of_claims` keeps no empty one)
                     weights = np.add.reduceat(idf[self._wording_terms.data[terms]],
                                               np.cumsum(per_wording) - per_wording)
+                    self._inverse_wording_weight[wordings] = 1.0 / weights
                     lightest = np.minimum.reduceat(weights, np.cumsum(per_row) - per_row)
                     self._inverse_min_weight[rows_with] = _BOUND_SCALE / lightest
             self._weight_stamp[stale] = self._generation

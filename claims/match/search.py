@@ -142,10 +142,10 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
         del recall, coverage  # recomputed for the few claims picked
         bonus: np.ndarray | None = None  # per claim, once few are left (until then: bonus_max)
 
-        # per term id: the best similarity a statement term gives it (set back to zero at the end)
-        reach = self._zeros("reach", len(self._term_str), left_zero=True)
+        # per term id: IDF x the best similarity a statement term gives it (set back to zero at the end)
+        gain = self._zeros("gain", len(self._term_str), left_zero=True)
         for tid, similarity in best_similarity.items():
-            reach[tid] = similarity
+            gain[tid] = idf[tid] * similarity
         top: list[Candidate] = []
         own: dict[str, float] = {}  # tie-break scores computed so far
         wording_of: dict[str, int] = {}  # per claim scored: its best wording
@@ -164,7 +164,7 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
             rows_picked = found[pick]
             coverage = np.minimum(reached[rows_picked] * inverse_min_weights[rows_picked], 1.0)
             refined = _bound(explained[rows_picked] / q.total,
-                             np.minimum(self._best_coverage(rows_picked, idf, reach), coverage),
+                             np.minimum(self._best_coverage(rows_picked, gain), coverage),
                              bonus[pick] if bonus is not None else self._bonuses(rows_picked, q.slots))
 
             # Scores are rounded to 0.1 and rounding never lowers the order of two values, so a
@@ -180,7 +180,7 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
                 hopeful = [i for i in hopeful if round(float(refined[i]), 1) >= bar]
                 if len(hopeful) > chunk and _shows_no_more(top) and bar == top[-1].score:
                     hopeful = self._able_to_win_ties(hopeful, refined, rows_picked, top[-1], q, own,
-                                                     explained, idf, reach, own_bounds, chunk)
+                                                     explained, gain, own_bounds, chunk)
                 if not hopeful:
                     break
                 chosen = rows_picked[hopeful[:chunk]]
@@ -200,7 +200,7 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
             rest[pick] = False
             found, key = found[rest], key[rest]
             bonus = bonus[rest] if bonus is not None else None
-        reach[list(best_similarity)] = 0.0
+        gain[list(best_similarity)] = 0.0
         return self._worded(top, wording_of)
 
     def _worded(self, candidates: list[Candidate], wording_of: dict[str, int]) -> list[Candidate]:
@@ -208,15 +208,14 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
         return [Candidate(c.claim_id, c.score, self._wording(self._row_of[c.claim_id], wording_of[c.claim_id]))
                 for c in candidates]
 
-    def _best_coverage(self, rows: np.ndarray, idf: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    def _best_coverage(self, rows: np.ndarray, gain: np.ndarray) -> np.ndarray:
         """Per row, an upper bound of its coverage: over its wordings, the most of a wording's
-        weight whose terms the statement reaches (each term weighted by IDF x best similarity)."""
+        weight whose terms the statement reaches (`gain`, per term id: IDF x the best similarity
+        any statement term gives it). The rows' weights are up to date (`_inverse_min_weights`)."""
         wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
         terms, per_wording = _ranges(self._wording_terms_start.data[wordings], self._wording_terms_end.data[wordings])
-        tids = self._wording_terms.data[terms]
-        weights = idf[tids]
-        starts = np.cumsum(per_wording) - per_wording
-        covered = np.add.reduceat(weights * reach[tids], starts) / np.add.reduceat(weights, starts)
+        reached = np.add.reduceat(gain[self._wording_terms.data[terms]], np.cumsum(per_wording) - per_wording)
+        covered = reached * self._inverse_wording_weight[wordings]
         return np.minimum(np.maximum.reduceat(covered, np.cumsum(per_row) - per_row), 1.0)
 
 

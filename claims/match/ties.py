@@ -13,8 +13,8 @@ class Ties:
     """Bounding the tie-break of claims that tie on score (a mixin over `Scoring` and `Index`)."""
 
     def _able_to_win_ties(self, hopeful: list[int], refined: np.ndarray, rows: np.ndarray, last: Candidate,
-                          q: _Query, own: dict[str, float], explained: np.ndarray, idf: np.ndarray,
-                          reach: np.ndarray, bound_of: dict[int, float], wanted: int) -> list[int]:
+                          q: _Query, own: dict[str, float], explained: np.ndarray, gain: np.ndarray,
+                          bound_of: dict[int, float], wanted: int) -> list[int]:
         """`hopeful` (indexes into `rows`, bounds in `refined`) without the claims that could at
         best tie with `last`, the last claim shown, and would then lose the tie.
 
@@ -32,7 +32,7 @@ class Ties:
             own[last.claim_id] = self._own_scores(np.array([self._row_of[last.claim_id]]), q)[0]
         new = [i for i in tie_only if i not in bound_of]  # bounds are kept for the round
         if new:
-            bounds = self._own_bounds(rows[new], explained, q, idf, reach)
+            bounds = self._own_bounds(rows[new], explained, q, gain)
             bound_of.update(zip(new, (round(b, 1) for b in bounds.tolist()), strict=True))
         mark = own[last.claim_id]
 
@@ -54,12 +54,11 @@ class Ties:
         tied = set(tie_only)
         return [i for i in hopeful if i not in tied] + able
 
-    def _own_bounds(self, rows: np.ndarray, explained: np.ndarray, q: _Query, idf: np.ndarray,
-                    reach: np.ndarray) -> np.ndarray:
+    def _own_bounds(self, rows: np.ndarray, explained: np.ndarray, q: _Query, gain: np.ndarray) -> np.ndarray:
         """Per row, an upper bound of `_own_scores`: recall at most the row's explained weight and
         what its own wordings' terms can explain, and each own wording's coverage at most the
-        weight of its terms the statement reaches (IDF x the best similarity any statement term
-        gives the term) over its weight."""
+        weight of its terms the statement reaches (`gain`, per term id: IDF x the best similarity
+        any statement term gives it) over its weight (up to date: `_inverse_min_weights`)."""
         wordings, per_row = _ranges(self._wording_start.data[rows], self._wording_end.data[rows])
         wording_rows = np.repeat(np.arange(len(rows)), per_row)
         own_counts = np.array([self._own[r] for r in rows.tolist()], dtype=np.int64)
@@ -67,11 +66,8 @@ class Ties:
         wordings, wording_rows = wordings[mine], wording_rows[mine]
         terms, per_wording = _ranges(self._wording_terms_start.data[wordings], self._wording_terms_end.data[wordings])
         tids = self._wording_terms.data[terms]
-        weights = idf[tids]
         of_wording = np.repeat(np.arange(len(wordings)), per_wording)
-        total = np.bincount(of_wording, weights, minlength=len(wordings))
-        reached = np.bincount(of_wording, weights * reach[tids], minlength=len(wordings))
-        covered = reached / np.where(total == 0, 1.0, total)
+        covered = np.bincount(of_wording, gain[tids], minlength=len(wordings)) * self._inverse_wording_weight[wordings]
         coverage = np.zeros(len(rows))
         np.maximum.at(coverage, wording_rows, np.minimum(covered, 1.0))
         # Recall over the own wordings' terms alone: each statement term id they use adds what it

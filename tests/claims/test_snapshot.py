@@ -56,6 +56,9 @@ def test_a_restored_index_is_exactly_the_index_it_was_taken_of(engine: Engine, s
     assert _index_state(restored) == _index_state(original)
     assert snapshot.keys == [f"key-{cid}" if cid else None for cid in original.state().ids]
     assert restored._inverse_min_weights().tolist() == original._inverse_min_weights().tolist()
+    wordings = len(original._wording_text.view())
+    assert (restored._inverse_wording_weight[:wordings].tolist()
+            == original._inverse_wording_weight[:wordings].tolist())
     for statement in statements(shipped_base):
         assert restored.match(statement) == original.match(statement) == restored.match_full_scan(statement)
 
