@@ -96,6 +96,16 @@ class _Query:
     slots: frozenset[str]
 
 
+@dataclass
+class _Picked:
+    """The claims a round of the search may still score, best bound first: per position, its
+    row, its bound rounded as scores are, and its id (plain values: looked at one by one)."""
+
+    rows: np.ndarray
+    bounds: list[float]
+    ids: list[str]
+
+
 def _recall_rows(q: _Query, n: int, owners: np.ndarray, tids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The recall of `n` claims at once, each using the term ids of `tids` whose owner (in
     `owners`) it is: per statement term, the best similarity among its expansions that the claim

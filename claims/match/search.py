@@ -20,6 +20,7 @@ from claims.match.scores import (
     STATEMENT_SHARE,
     Candidate,
     MatchResult,
+    _Picked,
     _Query,
     slot_bonus,
 )
@@ -171,20 +172,22 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
             # claim can show only if its bound rounds to at least the bar (at the bar, it may
             # still win the tie on how well its own wordings match).
             hopeful = np.flatnonzero(refined >= bar - _ROUNDING_SLACK)
-            hopeful = hopeful[np.argsort(-refined[hopeful], kind="stable")].tolist()
+            hopeful = hopeful[np.argsort(-refined[hopeful], kind="stable")]
+            picked = _Picked(rows_picked[hopeful], [round(b, 1) for b in refined[hopeful].tolist()],
+                             [self._ids[row] for row in rows_picked[hopeful].tolist()])  # type: ignore[misc]
             # Best bound first, a few at a time: the first ones scored usually raise the bar
             # above most others' bounds; the rest are scored together, which is cheaper than
             # one by one.
-            own_bounds: dict[int, float] = {}  # per index in rows_picked: its own score's bound
+            left = list(range(len(hopeful)))  # positions in `picked`
+            own_bounds: dict[int, float] = {}  # per position: its own score's bound
             for chunk in _SCORE_CHUNKS:
-                hopeful = [i for i in hopeful if round(float(refined[i]), 1) >= bar]
-                if len(hopeful) > chunk and _shows_no_more(top) and bar == top[-1].score:
-                    hopeful = self._able_to_win_ties(hopeful, refined, rows_picked, top[-1], q, own,
-                                                     explained, gain, own_bounds, chunk)
-                if not hopeful:
+                left = [i for i in left if picked.bounds[i] >= bar]
+                if len(left) > chunk and _shows_no_more(top) and bar == top[-1].score:
+                    left = self._able_to_win_ties(left, picked, top[-1], q, own, explained, gain, own_bounds, chunk)
+                if not left:
                     break
-                chosen = rows_picked[hopeful[:chunk]]
-                hopeful = hopeful[chunk:]
+                chosen = picked.rows[left[:chunk]]
+                left = left[chunk:]
                 scores, wordings = self._score_rows(chosen, q)
                 entering: list[Candidate] = []
                 for row, score, wording in zip(chosen.tolist(), scores, wordings, strict=True):

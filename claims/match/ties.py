@@ -6,17 +6,17 @@ from __future__ import annotations
 import numpy as np
 
 from claims.match.columns import _ranges
-from claims.match.scores import _BOUND_SCALE, STATEMENT_SHARE, Candidate, _Query
+from claims.match.scores import _BOUND_SCALE, STATEMENT_SHARE, Candidate, _Picked, _Query
 
 
 class Ties:
     """Bounding the tie-break of claims that tie on score (a mixin over `Scoring` and `Index`)."""
 
-    def _able_to_win_ties(self, hopeful: list[int], refined: np.ndarray, rows: np.ndarray, last: Candidate,
-                          q: _Query, own: dict[str, float], explained: np.ndarray, gain: np.ndarray,
+    def _able_to_win_ties(self, hopeful: list[int], picked: _Picked, last: Candidate, q: _Query,
+                          own: dict[str, float], explained: np.ndarray, gain: np.ndarray,
                           bound_of: dict[int, float], wanted: int) -> list[int]:
-        """`hopeful` (indexes into `rows`, bounds in `refined`) without the claims that could at
-        best tie with `last`, the last claim shown, and would then lose the tie.
+        """`hopeful` (positions in `picked`) without the claims that could at best tie with
+        `last`, the last claim shown, and would then lose the tie.
 
         A tie goes to the claim whose own wordings match better (`_ranked`), and `_own_bounds`
         bounds a claim's own score cheaply (once a round: `bound_of`). When that rounds below
@@ -25,31 +25,31 @@ class Ties:
         claims that may beat the bar first, then best own score (or bound) first.
         Many claims sharing one version's text tie on it, and most are dropped so."""
         bar = last.score
-        tie_only = [i for i in hopeful if round(float(refined[i]), 1) <= bar]
+        tie_only = [i for i in hopeful if picked.bounds[i] <= bar]
         if not tie_only:
             return hopeful
         if last.claim_id not in own:
             own[last.claim_id] = self._own_scores(np.array([self._row_of[last.claim_id]]), q)[0]
         new = [i for i in tie_only if i not in bound_of]  # bounds are kept for the round
         if new:
-            bounds = self._own_bounds(rows[new], explained, q, gain)
+            bounds = self._own_bounds(picked.rows[new], explained, q, gain)
             bound_of.update(zip(new, (round(b, 1) for b in bounds.tolist()), strict=True))
         mark = own[last.claim_id]
+        ids = picked.ids
 
         def may_win(i: int, own_score: float) -> bool:  # a tie on own scores goes to the smaller id
-            return own_score > mark or (own_score == mark and self._ids[int(rows[i])] < last.claim_id)
+            return own_score > mark or (own_score == mark and ids[i] < last.claim_id)
 
         # Own scores computed already stand in for the bounds; best first, for the first claim
         # scored usually takes the tie and raises the mark above most others' bounds.
-        best_of = {i: own.get(self._ids[int(rows[i])], bound_of[i]) for i in tie_only}
+        best_of = {i: own.get(ids[i], bound_of[i]) for i in tie_only}
         able = sorted((i for i in tie_only if may_win(i, best_of[i])), key=lambda i: -best_of[i])
         # The bound is loose (see `_own_bounds`): the next `wanted` claims it lets through get
         # their own scores (which they would need anyway if they tie), and drop out if they lose.
-        unknown = [i for i in able[:wanted] if self._ids[int(rows[i])] not in own]
+        unknown = [i for i in able[:wanted] if ids[i] not in own]
         if unknown:
-            ids = [self._ids[int(rows[i])] for i in unknown]
-            own.update(zip(ids, self._own_scores(rows[unknown], q), strict=True))
-            best_of.update((i, own[claim_id]) for i, claim_id in zip(unknown, ids, strict=True))
+            own.update(zip([ids[i] for i in unknown], self._own_scores(picked.rows[unknown], q), strict=True))
+            best_of.update((i, own[ids[i]]) for i in unknown)
             able = sorted((i for i in able if may_win(i, best_of[i])), key=lambda i: -best_of[i])
         tied = set(tie_only)
         return [i for i in hopeful if i not in tied] + able
