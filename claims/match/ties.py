@@ -41,16 +41,22 @@ class Ties:
             return own_score > mark or (own_score == mark and ids[i] < last.claim_id)
 
         # Own scores computed already stand in for the bounds; best first, for the first claim
-        # scored usually takes the tie and raises the mark above most others' bounds.
+        # scored usually takes the tie and raises the mark above most others' bounds; between
+        # equal ones, smallest id first, for it would win the tie (copies of one claim tie on
+        # both scores, and then the first ones scored leave the others no tie to win).
         best_of = {i: own.get(ids[i], bound_of[i]) for i in tie_only}
-        able = sorted((i for i in tie_only if may_win(i, best_of[i])), key=lambda i: -best_of[i])
+
+        def order(i: int) -> tuple[float, str]:
+            return -best_of[i], ids[i]
+
+        able = sorted((i for i in tie_only if may_win(i, best_of[i])), key=order)
         # The bound is loose (see `_own_bounds`): the next `wanted` claims it lets through get
         # their own scores (which they would need anyway if they tie), and drop out if they lose.
         unknown = [i for i in able[:wanted] if ids[i] not in own]
         if unknown:
             own.update(zip([ids[i] for i in unknown], self._own_scores(picked.rows[unknown], q), strict=True))
             best_of.update((i, own[ids[i]]) for i in unknown)
-            able = sorted((i for i in able if may_win(i, best_of[i])), key=lambda i: -best_of[i])
+            able = sorted((i for i in able if may_win(i, best_of[i])), key=order)
         tied = set(tie_only)
         return [i for i in hopeful if i not in tied] + able
 
