@@ -180,10 +180,20 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
             # one by one.
             left = list(range(len(hopeful)))  # positions in `picked`
             own_bounds: dict[int, float] = {}  # per position: its own score's bound
-            for chunk in _SCORE_CHUNKS:
+            chunks = iter(_SCORE_CHUNKS)
+            while left:
                 left = [i for i in left if picked.bounds[i] >= bar]
-                if len(left) > chunk and _shows_no_more(top) and bar == top[-1].score:
-                    left = self._able_to_win_ties(left, picked, top[-1], q, own, explained, gain, own_bounds, chunk)
+                chunk = next(chunks, _SCORE_CHUNKS[-1])
+                if top and not _shows_no_more(top):
+                    chunk = min(chunk, MAX_SUGGESTIONS - len(top))  # the bar rises once they are shown
+                if len(left) > min(chunk, len(top)) and _shows_no_more(top) and bar == top[-1].score:
+                    left = self._able_to_win_ties(left, picked, top[-1], q, own, explained, gain, own_bounds,
+                                                  min(chunk, len(top)))
+                    if left and picked.bounds[left[0]] <= bar:
+                        # Only claims that could at best tie are left, the likeliest winners
+                        # first: as many as are shown at a time, for once they are in, most
+                        # others have no tie left to win.
+                        chunk = min(chunk, len(top))
                 if not left:
                     break
                 chosen = picked.rows[left[:chunk]]
