@@ -4,6 +4,7 @@ lists, exact scores best bound first), and the full scan it must equal."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -63,11 +64,11 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
             # Most statements match a claim, and a search for a match leaves out every claim
             # that could not score MATCH: far fewer than could be a suggestion. The posting lists
             # are read once for both searches.
-            read = self._read_whole(q)
-            found = self._search(q, MATCH, read)
+            read, learnt = self._read_whole(q), _Learnt()
+            found = self._search(q, MATCH, read, learnt)
             if found and found[0].score >= MATCH:
                 return _result(found)
-            return _result(self._search(q, max(at_least, POSSIBLE), read))
+            return _result(self._search(q, max(at_least, POSSIBLE), read, learnt))
 
     def match_full_scan(self, statement: str | Normalised, slots: frozenset[str] = frozenset(),
                         at_least: float = POSSIBLE) -> MatchResult:
@@ -94,7 +95,8 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
                 wording_of[claim_id] = wording
             return _result(self._worded(self._ranked(scored, q, {}, shown=True), wording_of))
 
-    def _search(self, q: _Query, at_least: float = POSSIBLE, read: _Read | None = None) -> list[Candidate]:
+    def _search(self, q: _Query, at_least: float = POSSIBLE, read: _Read | None = None,
+                learnt: _Learnt | None = None) -> list[Candidate]:
         """The best claims (by score, then id) that `match` can show: up to MAX_SUGGESTIONS, all
         at least POSSIBLE; only the first is exact once it reaches MATCH (nothing else is shown).
 
@@ -115,7 +117,12 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
         POSSIBLE (a claim scoring below it is never shown). A claim tying with the bar may still
         win the tie (`_ranked`), so a bound equal to the bar is scored (with slack for the
         rounding). As the bar only rises, every claim that could change the result is scored
-        exactly."""
+        exactly.
+
+        `learnt` keeps the bounds and scores computed, for a later search of the same statement
+        at a lower bar: it starts from the claims with the best of those bounds (the first
+        search's rounds picked them by the coarse bound, which often ranks the best claims
+        lower) and scores none of them twice."""
         rows = len(self._ids)
         if not rows:
             return []
@@ -148,8 +155,12 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
         for tid, similarity in best_similarity.items():
             gain[tid] = idf[tid] * similarity
         top: list[Candidate] = []
-        own: dict[str, float] = {}  # tie-break scores computed so far
+        learnt = learnt if learnt is not None else _Learnt()
+        own = learnt.own  # tie-break scores computed so far
         wording_of: dict[str, int] = {}  # per claim scored: its best wording
+        carried = learnt.bounded()
+        if carried is not None:  # a round of its own first, the claims bounded before
+            found, key = _without(found, key, carried[0])
         for round_, batch in enumerate(_batches()):
             if q.slots and bonus is None and len(found) <= _BATCHES[-1]:
                 bonus = self._bonuses(found, q.slots)  # few claims left: each one's own bonus
@@ -159,14 +170,19 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
             if keep is not None:
                 found, key = found[keep], key[keep]
                 bonus = bonus[keep] if bonus is not None else None
-            if not len(found):
+            pick: np.ndarray | None = None
+            if round_ == 0 and carried is not None:
+                rows_picked, refined = carried
+            elif not len(found):
                 break
-            pick = np.argpartition(-key, batch - 1)[:batch] if len(found) > batch else np.arange(len(found))
-            rows_picked = found[pick]
-            coverage = np.minimum(reached[rows_picked] * inverse_min_weights[rows_picked], 1.0)
-            refined = _bound(explained[rows_picked] / q.total,
-                             np.minimum(self._best_coverage(rows_picked, gain), coverage),
-                             bonus[pick] if bonus is not None else self._bonuses(rows_picked, q.slots))
+            else:
+                pick = np.argpartition(-key, batch - 1)[:batch] if len(found) > batch else np.arange(len(found))
+                rows_picked = found[pick]
+                coverage = np.minimum(reached[rows_picked] * inverse_min_weights[rows_picked], 1.0)
+                refined = _bound(explained[rows_picked] / q.total,
+                                 np.minimum(self._best_coverage(rows_picked, gain), coverage),
+                                 bonus[pick] if bonus is not None else self._bonuses(rows_picked, q.slots))
+                learnt.bounds.append((rows_picked, refined))
 
             # Scores are rounded to 0.1 and rounding never lowers the order of two values, so a
             # claim can show only if its bound rounds to at least the bar (at the bar, it may
@@ -198,9 +214,9 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
                     break
                 chosen = picked.rows[left[:chunk]]
                 left = left[chunk:]
-                scores, wordings = self._score_rows(chosen, q)
                 entering: list[Candidate] = []
-                for row, score, wording in zip(chosen.tolist(), scores, wordings, strict=True):
+                for row, (score, wording) in zip(chosen.tolist(), self._learnt_scores(chosen, q, learnt),
+                                                 strict=True):
                     if score >= POSSIBLE and score >= bar:
                         claim_id = self._ids[row]
                         assert claim_id is not None
@@ -209,12 +225,23 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
                 if entering:
                     top = self._ranked([*top, *entering], q, own, shown=True)
                     bar = _bar(top, at_least)
-            rest = np.ones(len(found), dtype=bool)
-            rest[pick] = False
-            found, key = found[rest], key[rest]
-            bonus = bonus[rest] if bonus is not None else None
+            if pick is not None:
+                rest = np.ones(len(found), dtype=bool)
+                rest[pick] = False
+                found, key = found[rest], key[rest]
+                bonus = bonus[rest] if bonus is not None else None
         gain[list(best_similarity)] = 0.0
         return self._worded(top, wording_of)
+
+    def _learnt_scores(self, rows: np.ndarray, q: _Query, learnt: _Learnt) -> list[tuple[float, int]]:
+        """Per row, its score and best wording (`_score_rows`), computed only for the rows not
+        scored before (kept in `learnt`)."""
+        wanted = rows.tolist()
+        new = [row for row in wanted if row not in learnt.scores]
+        if new:
+            scores, wordings = self._score_rows(np.array(new, dtype=np.int64), q)
+            learnt.scores.update(zip(new, zip(scores, wordings, strict=True), strict=True))
+        return [learnt.scores[row] for row in wanted]
 
     def _worded(self, candidates: list[Candidate], wording_of: dict[str, int]) -> list[Candidate]:
         """The candidates with the text of the wording that matched best."""
@@ -230,6 +257,31 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
         reached = np.add.reduceat(gain[self._wording_terms.data[terms]], np.cumsum(per_wording) - per_wording)
         covered = reached * self._inverse_wording_weight[wordings]
         return np.minimum(np.maximum.reduceat(covered, np.cumsum(per_row) - per_row), 1.0)
+
+
+@dataclass
+class _Learnt:
+    """What searching for one statement computed, for another search of it (each bounds and
+    scores a claim the same way, whatever its bar)."""
+
+    bounds: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # rows, their refined bounds
+    scores: dict[int, tuple[float, int]] = field(default_factory=dict)  # row: its score, best wording
+    own: dict[str, float] = field(default_factory=dict)  # claim id: its own score (`_own_scores`)
+
+    def bounded(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The rows bounded so far (sorted) and their refined bounds; None for none."""
+        if not self.bounds:
+            return None
+        rows = np.concatenate([rows for rows, _ in self.bounds])
+        order = np.argsort(rows)
+        return rows[order], np.concatenate([bounds for _, bounds in self.bounds])[order]
+
+
+def _without(found: np.ndarray, key: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`found` (sorted rows) and `key` without `rows` (sorted)."""
+    at = np.minimum(np.searchsorted(rows, found), len(rows) - 1)
+    kept = rows[at] != found
+    return found[kept], key[kept]
 
 
 def _bound(recall: np.ndarray, coverage: np.ndarray, bonus: np.ndarray) -> np.ndarray:
