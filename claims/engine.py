@@ -514,7 +514,7 @@ class Engine:
             return Reply(text, "no_match", None, explanation, [], [self._suggestion(candidate)], [], "possible",
                          today.isoformat())
         says_not = details.negated
-        details.negated = not self._affirms_claim(details.negated, claim, candidate.wording, norm.original)
+        details.negated = not self._affirms_claim(details.negated, claim, candidate.wording, norm)
         reading = self._reading(norm, details, says_not)
         decision = decide_verdict(claim, reading, self._evidence_of(claim), self.base, self.entities,
                                   self._entities_of(claim), lexicon(), today)
@@ -536,7 +536,7 @@ class Engine:
                 return entity.names[0] if entity else place
         return None
 
-    def _affirms_claim(self, negated: bool, claim: Claim, wording: str, statement: str | None = None) -> bool:
+    def _affirms_claim(self, negated: bool, claim: Claim, wording: str, statement: Normalised | None = None) -> bool:
         """Whether the statement asserts the claim, judged against the wording it matched.
 
         Polarity is relative: "the deal was not yet signed" affirms a claim worded "the deal
@@ -544,18 +544,22 @@ class Engine:
         if wording not in claim.texts():
             # Version texts carry contrasts ("scaled back, not ended"); compare with the claim itself.
             wording = claim.statement
-        if statement is not None:
+        pieces = self._clauses_of(wording)
+        if statement is not None and len(pieces) > 1 and len(pieces) > len(clauses.split(statement.original)):
             # A part of a statement against a wording of several clauses ("ISIS is not gone; its
             # remnants are still dangerous"): the polarity of the clause the part is about.
-            pieces = clauses.split(wording)
-            statement_terms = set(self.normaliser.terms(statement))
-            if len(pieces) > len(clauses.split(statement)):
-                wording = max(pieces, key=lambda p: len(set(self.normaliser.terms(p)) & statement_terms))
+            statement_terms = set(statement.terms)
+            wording = max(pieces, key=lambda piece: len(piece[1] & statement_terms))[0]
         return negated == self._negated(wording)
 
     @lru_cache(maxsize=65536)  # noqa: B019 - wordings are few and an engine lives for the process
     def _negated(self, wording: str) -> bool:
         return extract(self._words(wording), units=self.vocabulary.units).negated
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - as `_negated`
+    def _clauses_of(self, wording: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """A wording's clauses, each with its terms."""
+        return tuple((piece, frozenset(self.normaliser.terms(piece))) for piece in clauses.split(wording))
 
     def _suggestion(self, candidate: Candidate) -> Suggestion:
         claim = self.matcher.claim(candidate.claim_id)
