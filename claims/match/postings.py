@@ -51,17 +51,13 @@ class Postings:
         A claim using none of the statement's rarer terms cannot reach `floor` when its commoner
         terms weigh less than that together: their long posting lists are then not read whole,
         only looked up for the claims the rarer terms found."""
-        best_similarity: dict[int, float] = {}
-        for _, items in q.groups:
-            for tid, similarity in items:
-                if similarity > best_similarity.get(tid, 0.0):
-                    best_similarity[tid] = similarity
+        best_similarity = _best_similarities(q)
         skipped = self._skippable(q, floor) if floor >= _SKIP_FLOOR * q.total else set()
         kept = [group for i, group in enumerate(q.groups) if i not in skipped]
         later = [q.groups[i] for i in sorted(skipped)]
         dense = {tid for _, items in kept for tid, _ in items}
         explained = self._zeros("explained", rows)
-        reached = self._zeros("reached", rows)
+        reached = self._scratch_array("reached", rows)  # set whole by `_add_groups`
         alive = self._alive.view()
         if later:
             self._add_groups(kept, {tid: s for tid, s in best_similarity.items() if tid in dense}, idf,
@@ -81,7 +77,10 @@ class Postings:
 
     def _read_whole(self, q: _Query) -> _Read:
         """`_explained`'s arrays with every posting list read whole: right for any floor."""
-        explained, reached, _, best_similarity = self._explained(q, self._idf_table()[1], 0.0, len(self._ids))
+        best_similarity = _best_similarities(q)
+        explained = self._zeros("explained", len(self._ids))
+        reached = self._scratch_array("reached", len(self._ids))  # set whole by `_add_groups`
+        self._add_groups(q.groups, best_similarity, self._idf_table()[1], explained, reached, fresh=True)
         return explained, reached, best_similarity
 
     def _skippable(self, q: _Query, floor: float) -> set[int]:
@@ -104,8 +103,8 @@ class Postings:
     def _add_groups(self, groups: list[tuple[float, list[tuple[int, float]]]], similarity_of: dict[int, float],
                     idf: np.ndarray, explained: np.ndarray, reached: np.ndarray, fresh: bool) -> None:
         """Add the statement terms `groups` to every row's explained weight, and the term ids of
-        `similarity_of` (id: best similarity) to every row's reached weight (`fresh`: both are
-        zeros yet)."""
+        `similarity_of` (id: best similarity) to every row's reached weight (`fresh`: the
+        explained weights are zeros yet, and the reached ones are set instead of added to)."""
         # A term found exactly, by one statement term only, adds the same to recall's numerator
         # and to the reached weight: such terms are added to both at once.
         shared: set[int] = set()
@@ -119,9 +118,9 @@ class Postings:
                     if not fresh:
                         np.add.at(reached, postings, weight)
         if fresh:
-            # Both were zeros: the shared terms' weights are copied whole, which costs less than
-            # adding them again one posting list at a time.
-            reached += explained
+            # The shared terms' weights are copied whole, which costs less than adding them again
+            # one posting list at a time.
+            np.copyto(reached, explained)
         best = self._zeros("best", len(explained), left_zero=True)  # per row, a statement term's best similarity
         for weight, items in groups:
             if len(items) == 1 and items[0][0] in shared:
@@ -180,10 +179,24 @@ class Postings:
         A new array as long as the base costs a page fault per 4 KB each time it is made: ten
         times what zeroing one already mapped costs (~1 ms against 0.1 at 100,000 claims).
         `left_zero`: its users set back to zero what they wrote, so it needs no zeroing."""
-        kept = self._scratch.get(name)
-        if kept is None or len(kept) < size:
-            kept = self._scratch[name] = np.zeros(size + size // 8)  # room for a few more claims
-        out = kept[:size]
+        out = self._scratch_array(name, size)
         if not left_zero:
             out.fill(0.0)
         return out
+
+    def _scratch_array(self, name: str, size: int) -> np.ndarray:
+        """`size` floats, of any value, in an array kept from one search to the next (see `_zeros`)."""
+        kept = self._scratch.get(name)
+        if kept is None or len(kept) < size:
+            kept = self._scratch[name] = np.zeros(size + size // 8)  # room for a few more claims
+        return kept[:size]
+
+
+def _best_similarities(q: _Query) -> dict[int, float]:
+    """Per term id among the statement terms' expansions, the best similarity any gives it."""
+    best: dict[int, float] = {}
+    for _, items in q.groups:
+        for tid, similarity in items:
+            if similarity > best.get(tid, 0.0):
+                best[tid] = similarity
+    return best
