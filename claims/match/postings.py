@@ -58,12 +58,11 @@ class Postings:
         dense = {tid for _, items in kept for tid, _ in items}
         explained = self._zeros("explained", rows)
         reached = self._scratch_array("reached", rows)  # set whole by `_add_groups`
-        alive = self._alive.view()
         if later:
             self._add_groups(kept, {tid: s for tid, s in best_similarity.items() if tid in dense}, idf,
                              explained, reached, fresh=True)
             slack = sum(weight * max(s for _, s in items) for weight, items in later)
-            found = np.flatnonzero((explained >= floor - slack) & alive)
+            found = np.flatnonzero(self._live(explained >= floor - slack))
             sparse = {tid: s for tid, s in best_similarity.items() if tid not in dense}
             postings = sum(len(p) for tid in sparse for p in self._rows_of(tid))
             if len(found) * len(sparse) * _LOOKUP_COST < postings:
@@ -73,7 +72,7 @@ class Postings:
             return explained, reached, found[explained[found] >= floor], best_similarity
         self._add_groups(q.groups, best_similarity, idf, explained, reached, fresh=True)
         hopeful = (explained >= floor) if floor > 0 else (explained > 0)
-        return explained, reached, np.flatnonzero(hopeful & alive), best_similarity
+        return explained, reached, np.flatnonzero(self._live(hopeful)), best_similarity
 
     def _read_whole(self, q: _Query) -> _Read:
         """`_explained`'s arrays with every posting list read whole: right for any floor."""
@@ -82,6 +81,10 @@ class Postings:
         reached = self._scratch_array("reached", len(self._ids))  # set whole by `_add_groups`
         self._add_groups(q.groups, best_similarity, self._idf_table()[1], explained, reached, fresh=True)
         return explained, reached, best_similarity
+
+    def _live(self, mask: np.ndarray) -> np.ndarray:
+        """A mask over the rows, without the removed claims' rows (as it is when there are none)."""
+        return mask if self._alive_count == len(self._ids) else mask & self._alive.view()
 
     def _skippable(self, q: _Query, floor: float) -> set[int]:
         """The statement terms (indexes in `q.groups`) not to read whole: those with the longest

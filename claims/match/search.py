@@ -139,7 +139,7 @@ class Matcher(Expansion, Scoring, Postings, Ties, IndexStates, Index):
         else:  # the posting lists read whole already (`_read_whole`)
             explained, reached, best_similarity = read
             hopeful = (explained >= floor) if floor > 0 else (explained > 0)
-            found = np.flatnonzero(hopeful & self._alive.view())
+            found = np.flatnonzero(self._live(hopeful))
         if not len(found):
             return []
         inverse_min_weights = self._inverse_min_weights(found)
