@@ -443,6 +443,23 @@ def test_claims_tied_on_score_and_own_wordings_go_to_the_smallest_id_however_man
     assert result.best is not None and result.best.claim_id == "copy-0001"
 
 
+def test_close_to_a_claim_copied_many_times_but_matching_none_the_suggestions_are_the_full_scans(
+    engine: Engine, shipped_base: Base
+) -> None:
+    # The search for suggestions after the one for a match starts from the claims that one
+    # bounded and scored: it must still find exactly what scoring every claim finds.
+    template = shipped_base.claims["deal-reached"]
+    copies = [template.model_copy(update={"id": f"copy-{i:04d}"}) for i in range(300)]
+    claims = [*shipped_base.claims.values(), *copies]
+    matcher = Matcher(engine.normaliser, claims)
+    reference = Reference(engine.normaliser, claims)
+    statements = ["The US and Iraq struck a deal on schools", "Iraq and the United States agreed on a plan for schools",
+                  "an agreement on the troop withdrawal from Syria was reached in Ankara"]
+    assert check_all(engine, matcher, reference, statements) == {"possible"}
+    result = matcher.match(statements[0])
+    assert [c.claim_id for c in result.suggestions] == ["copy-0000", "copy-0001", "copy-0002"]
+
+
 def swapped_pair(claim: Claim, n: int) -> tuple[Claim, Claim]:
     """Two claims with the same wordings and details, so they score the same for any statement:
     `own-N` says the claim's statement itself; `aaa-N` (whose id sorts first) has it only as the
