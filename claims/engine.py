@@ -411,8 +411,14 @@ class Engine:
                 if best is not None and best.score >= CURATED_SCORE and set(whole[0].terms) <= set(
                         self.normaliser.terms(best.wording)):
                     return [(text, self._judge(text, today, chosen, whole if chosen is None else None))]
-            parts = [part for part in parts if self._has_content(part)]
-        replies = self._with_context([(part, self._judge(part, today, chosen)) for part in parts], today)
+            # Each part normalised once: to see whether it says anything, to match it and to
+            # judge it against its siblings' claims.
+            norms = {part: self.normaliser.normalise(positive_form(part).text) for part in parts}
+            parts = [part for part in parts if self._has_content(part, norms[part])]
+        else:
+            norms = {}
+        replies = self._with_context([(part, self._judge(part, today, chosen, norm=norms.get(part)))
+                                      for part in parts], today, norms)
         if not replies:
             return [(text, self._judge(text, today, chosen))]
         if len(replies) == 1:
@@ -424,16 +430,17 @@ class Engine:
         reply.statement = text
         return reply
 
-    def _with_context(self, replies: list[tuple[str, Reply]], today: date) -> list[tuple[str, Reply]]:
+    def _with_context(self, replies: list[tuple[str, Reply]], today: date,
+                      norms: dict[str, Normalised]) -> list[tuple[str, Reply]]:
         """A part too short to match alone ("..., and Iraq rejected it") is judged against the
         claims its sibling parts matched, by the same rules; it keeps that verdict only when the
-        claim speaks to every word of it."""
+        claim speaks to every word of it. (`norms`: the parts normalised already.)"""
         siblings = list(dict.fromkeys(r.claim.id for _, r in replies if r.claim))
         out = []
         for part, reply in replies:
             if reply.verdict == "no_match" and len(replies) > 1:
                 for claim_id in siblings:
-                    tried = self._judge(part, today, claim_id)
+                    tried = self._judge(part, today, claim_id, norm=norms.get(part))
                     if tried.verdict in ("supported", "disputed", "contradicted"):
                         tried.outcome = "match"
                         reply = tried
@@ -441,9 +448,12 @@ class Engine:
             out.append((part, reply))
         return out
 
-    def _has_content(self, text: str) -> bool:
-        """Whether a part of a statement says anything ("and and" says nothing)."""
-        return bool(self.normaliser.normalise(text).terms)
+    def _has_content(self, text: str, norm: Normalised) -> bool:
+        """Whether a part of a statement says anything ("and and" says nothing); `norm` is the
+        part's positive form normalised, the part itself when the two are the same."""
+        if norm.original != text:
+            norm = self.normaliser.normalise(text)
+        return bool(norm.terms)
 
     def _reading(self, norm: Normalised, details: Details, says_not: bool) -> Reading:
         words = list(norm.words)
@@ -461,15 +471,16 @@ class Engine:
         return norm, details, self.matcher.match(norm, details.slots(), at_least)
 
     def _judge(self, text: str, today: date, chosen: str | None,
-               read: tuple[Normalised, Details, MatchResult] | None = None) -> Reply:
+               read: tuple[Normalised, Details, MatchResult] | None = None, norm: Normalised | None = None) -> Reply:
         """The reply for one claim's worth of statement, matched (or, if `chosen`, picked);
-        `read` is its `_read` when already done."""
+        `read` is its `_read` when already done, `norm` its positive form normalised."""
         if read is None and chosen is None:
-            read = self._read(text, today)
+            read = self._read(text, today, norm=norm)
         if read is not None:
             norm, details, result = read
         else:
-            norm = self.normaliser.normalise(positive_form(text).text)
+            if norm is None:
+                norm = self.normaliser.normalise(positive_form(text).text)
             details = extract(norm.words, self._kinds, today, self.vocabulary.units)
         if chosen is not None:
             expanded = self.matcher.expand(norm.terms)
