@@ -43,7 +43,7 @@ _LINK = re.compile(r"https?://\S+|www\.\S+|<[^>]*>", re.IGNORECASE)
 
 
 def _latin(ch: str) -> bool:
-    return "LATIN" in unicodedata.name(ch, "")
+    return ch.isascii() or "LATIN" in unicodedata.name(ch, "")
 
 
 def english_problem(text: str) -> str | None:
@@ -52,7 +52,7 @@ def english_problem(text: str) -> str | None:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return None
-    foreign_letters = sum(1 for ch in letters if not _latin(ch))
+    foreign_letters = 0 if text.isascii() else sum(1 for ch in letters if not _latin(ch))
     if foreign_letters >= 0.5 * len(letters):
         return "it is not written in English"
     if foreign_letters >= max(3, 0.1 * len(letters)):
